@@ -1,0 +1,40 @@
+package org.sessionregistry;
+
+import java.util.Map;
+
+/**
+ * What to issue a session for: the user and the client's details. Build one with {@link #forUser(String)} and the
+ * {@code with...} methods; the values are checked by {@link SessionRegistry#create(NewSession)}.
+ *
+ * @param userId the user, 26 letters or digits
+ * @param deviceId the client's device id, possibly empty, at most {@value Session#MAX_DEVICE_ID_LENGTH} characters
+ * @param roles space-separated roles, at most {@value Session#MAX_ROLES_LENGTH} characters
+ * @param oauth whether the session is issued through OAuth
+ * @param props string properties (platform, os, browser, csrf, ...)
+ */
+public record NewSession(String userId, String deviceId, String roles, boolean oauth, Map<String, String> props) {
+
+  /** The roles of a regular user, the default. */
+  public static final String DEFAULT_ROLES = "system_user";
+
+  /** A session for {@code userId} with no device id, the roles {@value #DEFAULT_ROLES} and no props. */
+  public static NewSession forUser(String userId) {
+    return new NewSession(userId, "", DEFAULT_ROLES, false, Map.of());
+  }
+
+  public NewSession withDeviceId(String deviceId) {
+    return new NewSession(userId, deviceId, roles, oauth, props);
+  }
+
+  public NewSession withRoles(String roles) {
+    return new NewSession(userId, deviceId, roles, oauth, props);
+  }
+
+  public NewSession withOauth(boolean oauth) {
+    return new NewSession(userId, deviceId, roles, oauth, props);
+  }
+
+  public NewSession withProps(Map<String, String> props) {
+    return new NewSession(userId, deviceId, roles, oauth, props);
+  }
+}

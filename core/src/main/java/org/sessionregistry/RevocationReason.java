@@ -1,0 +1,13 @@
+package org.sessionregistry;
+
+/** Why a session ended, as told to {@link SessionListener#sessionRevoked}. */
+public enum RevocationReason {
+  /** The session's own holder logged out. */
+  LOGOUT,
+  /** The session was revoked on its own. */
+  REVOKE,
+  /** The session was revoked with all (or all but one) of its user's sessions. */
+  REVOKE_ALL,
+  /** The session reached its absolute or idle timeout and was removed. */
+  EXPIRED
+}

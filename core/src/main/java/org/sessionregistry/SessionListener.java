@@ -1,0 +1,17 @@
+package org.sessionregistry;
+
+/**
+ * Told of sessions created and ended, for audit logs and metrics. Methods have no-op defaults.
+ *
+ * <p>Called on the thread that made the change, after the store applied it, once per session. A listener must be
+ * quick and must not block or call back into the registry; an exception it throws is logged and otherwise ignored, it
+ * never undoes the change.
+ */
+public interface SessionListener {
+
+  /** A session was created. */
+  default void sessionCreated(Session session) {}
+
+  /** A session ended. Expired sessions are reported when the registry removes them, not necessarily at expiry. */
+  default void sessionRevoked(Session session, RevocationReason reason) {}
+}

@@ -1,0 +1,500 @@
+package org.sessionregistry;
+
+import static org.sessionregistry.internal.Arguments.require;
+import static org.sessionregistry.internal.Arguments.requireId;
+import static org.sessionregistry.internal.Arguments.requireMaxLength;
+import static org.sessionregistry.internal.Arguments.requireNonNull;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.sessionregistry.internal.Ids;
+import org.sessionregistry.spi.SessionStore;
+import org.sessionregistry.spi.TokenHash;
+
+/**
+ * Issues login sessions, checks their tokens, lists them sanitized and revokes them, over a {@link SessionStore}.
+ *
+ * <pre>{@code
+ * SessionRegistry registry = SessionRegistry.builder()
+ *     .store(InMemorySessionStore.create())
+ *     .sessionLifetime(Duration.ofDays(30))
+ *     .idleTimeout(Duration.ofHours(8))
+ *     .build();
+ *
+ * IssuedSession issued = registry.create(userId);            // give issued.token() to the client, once
+ * Optional<Session> session = registry.authenticate(token);  // on every request
+ * session.ifPresent(registry::touch);                        // records activity, at most once per touch interval
+ * registry.revokeAll(callerSession, userId);                 // Mattermost's permission rule, one store round trip
+ * }</pre>
+ *
+ * <p>Each operation costs at most one store round trip, except {@link #authenticate} of an expired session (which also
+ * removes it) and {@link #touch} when a write is due (a read was made before it). Revoking all of a user's sessions is
+ * one atomic store operation: when {@link #revokeAll(String)} returns, no session of the user that existed when it was
+ * called authenticates, is listed or can be touched back; a session created concurrently is either revoked too or left
+ * whole.
+ *
+ * <p>Thread-safe. Arguments are checked before the store is called: a bad one fails with an
+ * {@link IllegalArgumentException} naming it, and nothing changes. A store failure surfaces as a
+ * {@link SessionStoreException}; a session that could not be checked is never reported valid. Tokens never appear in
+ * messages, logs or {@code toString()}.
+ */
+public final class SessionRegistry implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(SessionRegistry.class.getName());
+  private static final Comparator<Session> NEWEST_ACTIVITY_FIRST = Comparator
+      .comparing(Session::lastActivityAt).reversed()
+      .thenComparing(Comparator.comparing(Session::createdAt).reversed())
+      .thenComparing(Session::id);
+
+  private final SessionStore store;
+  private final Clock clock;
+  private final Duration sessionLifetime;
+  private final @Nullable Duration idleTimeout;
+  private final Duration touchInterval;
+  private final List<SessionListener> listeners;
+  private final Map<String, Set<Permission>> rolePermissions;
+  private final UserRoles userRoles;
+  private final Set<String> secretProps;
+
+  private SessionRegistry(Builder b) {
+    this.store = b.store;
+    this.clock = b.clock;
+    this.sessionLifetime = b.sessionLifetime;
+    this.idleTimeout = b.idleTimeout;
+    this.touchInterval = b.touchInterval;
+    this.listeners = List.copyOf(b.listeners);
+    this.rolePermissions = Map.copyOf(b.rolePermissions);
+    this.userRoles = b.userRoles;
+    this.secretProps = Set.copyOf(b.secretProps);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Issues a session with the default details ({@link NewSession#forUser}). */
+  public IssuedSession create(String userId) {
+    return create(NewSession.forUser(requireId(userId, "userId")));
+  }
+
+  /**
+   * Issues a session. The token is returned here once and never again; the store keeps its hash.
+   *
+   * @throws IllegalArgumentException if a detail is invalid (the message names it); nothing is stored
+   */
+  public IssuedSession create(NewSession request) {
+    requireNonNull(request, "request");
+    requireId(request.userId(), "userId");
+    requireMaxLength(request.deviceId(), "deviceId", Session.MAX_DEVICE_ID_LENGTH);
+    requireMaxLength(request.roles(), "roles", Session.MAX_ROLES_LENGTH);
+    Instant now = clock.instant();
+    Session session = new Session(Ids.newId(), request.userId(), now, now.plus(sessionLifetime), now,
+        request.deviceId(), request.roles(), request.oauth(), false, request.props());
+    String token = Ids.newId();
+    store.insert(session, TokenHash.of(token), retainUntil(session));
+    notifyCreated(session);
+    return new IssuedSession(session, token);
+  }
+
+  /**
+   * The live session the token belongs to. Empty when the token is unknown, revoked, expired (absolute or idle
+   * timeout), or not shaped like a token. Reads only, except that an expired session found is removed.
+   *
+   * @throws IllegalArgumentException if the token is null
+   * @throws SessionStoreException if the store could not be asked; the token must then be refused
+   */
+  public Optional<Session> authenticate(String token) {
+    requireNonNull(token, "token");
+    if (!Ids.isTokenShaped(token)) {
+      return Optional.empty();
+    }
+    Optional<Session> found = store.findByToken(TokenHash.of(token));
+    if (found.isEmpty()) {
+      return found;
+    }
+    Session session = found.get();
+    if (isExpired(session, clock.instant())) {
+      removeExpired(session);
+      return Optional.empty();
+    }
+    return found;
+  }
+
+  /**
+   * Records activity on a session now: writes its last activity only if the last write is at least the touch interval
+   * old, and never moves it backwards. Cannot bring back a session that was revoked or has expired.
+   *
+   * @param session a session from {@link #authenticate}
+   * @return the session with its recorded last activity, or empty if it is no longer live
+   */
+  public Optional<Session> touch(Session session) {
+    requireNonNull(session, "session");
+    Instant now = clock.instant();
+    if (isExpired(session, now)) {
+      return Optional.empty();
+    }
+    if (Duration.between(session.lastActivityAt(), now).compareTo(touchInterval) < 0) {
+      return Optional.of(session);
+    }
+    Optional<Session> touched =
+        store.touch(session.userId(), session.id(), now, retainUntil(session.withLastActivityAt(now)));
+    return touched.filter(s -> !isExpired(s, now));
+  }
+
+  /**
+   * The user's live sessions, sanitized (no secret props such as {@code csrf}; sessions never carry tokens), newest
+   * last activity first. Empty when none.
+   */
+  public List<Session> list(String userId) {
+    requireId(userId, "userId");
+    Instant now = clock.instant();
+    List<Session> live = new ArrayList<>();
+    for (Session s : store.findByUser(userId)) {
+      if (!isExpired(s, now)) {
+        live.add(s.withoutProps(secretProps));
+      }
+    }
+    live.sort(NEWEST_ACTIVITY_FIRST);
+    return live;
+  }
+
+  /**
+   * Revokes one session of the user.
+   *
+   * @return whether a live session was revoked; false if the user has no such session (idempotent)
+   */
+  public boolean revoke(String userId, String sessionId) {
+    requireId(userId, "userId");
+    requireId(sessionId, "sessionId");
+    return revoke(userId, sessionId, RevocationReason.REVOKE);
+  }
+
+  /**
+   * Ends the caller's own session, as its holder logging out.
+   *
+   * @return whether the session was live and is now revoked
+   */
+  public boolean logout(Session session) {
+    requireNonNull(session, "session");
+    return revoke(session.userId(), session.id(), RevocationReason.LOGOUT);
+  }
+
+  /**
+   * Revokes every session of the user in one atomic store operation.
+   *
+   * @return how many live sessions were revoked
+   */
+  public int revokeAll(String userId) {
+    requireId(userId, "userId");
+    return revokeAll(userId, null);
+  }
+
+  /**
+   * Revokes every session of the user but one, typically the caller's own, in one atomic store operation. The kept
+   * session stays valid throughout. If it is not one of the user's sessions, all are revoked.
+   *
+   * @return how many live sessions were revoked
+   */
+  public int revokeAllExcept(String userId, String keepSessionId) {
+    requireId(userId, "userId");
+    requireId(keepSessionId, "keepSessionId");
+    return revokeAll(userId, keepSessionId);
+  }
+
+  /**
+   * Removes up to {@code limit} expired sessions that the store still keeps, telling listeners ({@code EXPIRED}).
+   * Safe to run on several nodes at once. Stores that expire sessions on their own may remove none.
+   *
+   * @return how many sessions were removed
+   */
+  public int purgeExpired(int limit) {
+    require(limit > 0, "limit must be positive, was " + limit);
+    List<Session> purged = store.purgeExpired(clock.instant(), limit);
+    purged.forEach(s -> notifyRevoked(s, RevocationReason.EXPIRED));
+    return purged.size();
+  }
+
+  // Permission-checked forms, for callers acting through an API on behalf of a session.
+
+  /**
+   * Mattermost's rule for acting on a user's sessions: the caller is that user, or holds {@code manage_system}, or
+   * holds {@code edit_other_users} and the target is not a system admin (according to {@link UserRoles}).
+   */
+  public boolean hasPermissionToUser(Session caller, String userId) {
+    requireNonNull(caller, "caller");
+    requireId(userId, "userId");
+    if (caller.userId().equals(userId)) {
+      return true;
+    }
+    Set<Permission> held = permissionsOf(caller.roles());
+    if (held.contains(Permission.MANAGE_SYSTEM)) {
+      return true;
+    }
+    if (!held.contains(Permission.EDIT_OTHER_USERS)) {
+      return false;
+    }
+    String targetRoles = userRoles.rolesOf(userId);
+    return targetRoles != null && !permissionsOf(targetRoles).contains(Permission.MANAGE_SYSTEM);
+  }
+
+  /**
+   * {@link #list(String)} for a caller allowed by {@link #hasPermissionToUser}.
+   *
+   * @throws PermissionDeniedException if the caller may not; nothing is read
+   */
+  public List<Session> list(Session caller, String userId) {
+    checkPermission(caller, userId);
+    return list(userId);
+  }
+
+  /**
+   * {@link #revoke(String, String)} for a caller allowed by {@link #hasPermissionToUser}; a caller revoking its own
+   * current session is logging out.
+   *
+   * @throws PermissionDeniedException if the caller may not; nothing changes
+   */
+  public boolean revoke(Session caller, String userId, String sessionId) {
+    checkPermission(caller, userId);
+    requireId(sessionId, "sessionId");
+    RevocationReason reason = caller.id().equals(sessionId) ? RevocationReason.LOGOUT : RevocationReason.REVOKE;
+    return revoke(userId, sessionId, reason);
+  }
+
+  /**
+   * {@link #revokeAll(String)} for a caller allowed by {@link #hasPermissionToUser}. A caller revoking its own user
+   * revokes its own session too.
+   *
+   * @throws PermissionDeniedException if the caller may not; nothing changes
+   */
+  public int revokeAll(Session caller, String userId) {
+    checkPermission(caller, userId);
+    return revokeAll(userId, null);
+  }
+
+  /**
+   * {@link #revokeAllExcept} for a caller allowed by {@link #hasPermissionToUser}.
+   *
+   * @throws PermissionDeniedException if the caller may not; nothing changes
+   */
+  public int revokeAllExcept(Session caller, String userId, String keepSessionId) {
+    checkPermission(caller, userId);
+    requireId(keepSessionId, "keepSessionId");
+    return revokeAll(userId, keepSessionId);
+  }
+
+  /** Closes the store. */
+  @Override
+  public void close() {
+    try {
+      store.close();
+    } catch (Exception e) {
+      throw new SessionStoreException("closing the session store failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void checkPermission(Session caller, String userId) {
+    if (!hasPermissionToUser(caller, userId)) {
+      throw new PermissionDeniedException(caller.userId(), userId);
+    }
+  }
+
+  private Set<Permission> permissionsOf(String roles) {
+    Set<Permission> held = EnumSet.noneOf(Permission.class);
+    for (String role : roles.split(" ")) {
+      Set<Permission> granted = rolePermissions.get(role);
+      if (granted != null) {
+        held.addAll(granted);
+      }
+    }
+    return held;
+  }
+
+  private boolean revoke(String userId, String sessionId, RevocationReason reason) {
+    Optional<Session> removed = store.delete(userId, sessionId);
+    if (removed.isEmpty()) {
+      return false;
+    }
+    Session session = removed.get();
+    if (isExpired(session, clock.instant())) {
+      notifyRevoked(session, RevocationReason.EXPIRED);
+      return false;
+    }
+    notifyRevoked(session, reason);
+    return true;
+  }
+
+  private int revokeAll(String userId, @Nullable String keepSessionId) {
+    List<Session> removed = store.deleteAllOfUser(userId, keepSessionId);
+    Instant now = clock.instant();
+    int revoked = 0;
+    for (Session s : removed) {
+      if (isExpired(s, now)) {
+        notifyRevoked(s, RevocationReason.EXPIRED);
+      } else {
+        revoked++;
+        notifyRevoked(s, RevocationReason.REVOKE_ALL);
+      }
+    }
+    return revoked;
+  }
+
+  private void removeExpired(Session session) {
+    try {
+      store.delete(session.userId(), session.id())
+          .ifPresent(s -> notifyRevoked(s, RevocationReason.EXPIRED));
+    } catch (SessionStoreException e) {
+      // The answer stays "not valid"; the store drops the session at its retain-until instant anyway.
+      LOG.log(Level.DEBUG, "could not remove expired session " + session.id(), e);
+    }
+  }
+
+  private boolean isExpired(Session s, Instant now) {
+    return now.isAfter(s.expiresAt()) || (idleTimeout != null && now.isAfter(s.lastActivityAt().plus(idleTimeout)));
+  }
+
+  /** When the store may drop the session: its absolute expiry, or sooner when idle. */
+  private Instant retainUntil(Session s) {
+    if (idleTimeout == null) {
+      return s.expiresAt();
+    }
+    Instant idleEnd = s.lastActivityAt().plus(idleTimeout);
+    return idleEnd.isBefore(s.expiresAt()) ? idleEnd : s.expiresAt();
+  }
+
+  private void notifyCreated(Session session) {
+    for (SessionListener l : listeners) {
+      try {
+        l.sessionCreated(session);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "session listener " + l + " failed on creation of session " + session.id(), e);
+      }
+    }
+  }
+
+  private void notifyRevoked(Session session, RevocationReason reason) {
+    for (SessionListener l : listeners) {
+      try {
+        l.sessionRevoked(session, reason);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "session listener " + l + " failed on revocation of session " + session.id(), e);
+      }
+    }
+  }
+
+  /**
+   * Settings of a {@link SessionRegistry}. Each setter checks its value at once and fails with an
+   * {@link IllegalArgumentException} naming the setting and the bad value; {@link #build()} checks the rules between
+   * settings.
+   */
+  public static final class Builder {
+    private @Nullable SessionStore store;
+    private Clock clock = Clock.systemUTC();
+    private Duration sessionLifetime = Duration.ofDays(30);
+    private @Nullable Duration idleTimeout;
+    private Duration touchInterval = Duration.ofMinutes(5);
+    private final List<SessionListener> listeners = new ArrayList<>();
+    private final Map<String, Set<Permission>> rolePermissions = new HashMap<>(
+        Map.of("system_admin", EnumSet.of(Permission.MANAGE_SYSTEM, Permission.EDIT_OTHER_USERS)));
+    private UserRoles userRoles = UserRoles.unknown();
+    private final Set<String> secretProps = new LinkedHashSet<>(Set.of("csrf"));
+
+    private Builder() {}
+
+    /** Where sessions live. Required. */
+    public Builder store(SessionStore store) {
+      this.store = requireNonNull(store, "store");
+      return this;
+    }
+
+    /** The clock for creation, activity and expiry. Default: the system clock, UTC. */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** How long a session lives at most, active or not (the absolute timeout). Default 30 days. */
+    public Builder sessionLifetime(Duration sessionLifetime) {
+      requirePositive(sessionLifetime, "sessionLifetime");
+      this.sessionLifetime = sessionLifetime;
+      return this;
+    }
+
+    /** How long a session lives without activity (see {@link SessionRegistry#touch}). Default: no idle timeout. */
+    public Builder idleTimeout(Duration idleTimeout) {
+      requirePositive(idleTimeout, "idleTimeout");
+      this.idleTimeout = idleTimeout;
+      return this;
+    }
+
+    /**
+     * The least time between two writes of a session's last activity; touches in between cost nothing. Zero writes on
+     * every touch. Default 5 minutes, as Mattermost. Must be shorter than the idle timeout.
+     */
+    public Builder touchInterval(Duration touchInterval) {
+      requireNonNull(touchInterval, "touchInterval");
+      require(!touchInterval.isNegative(), "touchInterval must not be negative, was " + touchInterval);
+      this.touchInterval = touchInterval;
+      return this;
+    }
+
+    /** Adds a listener told of creations and revocations, in the order added. */
+    public Builder listener(SessionListener listener) {
+      listeners.add(requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Grants permissions to a role, replacing what it had. By default only {@code system_admin} holds any: both
+     * {@code manage_system} and {@code edit_other_users}.
+     */
+    public Builder rolePermissions(String role, Set<Permission> permissions) {
+      requireNonNull(role, "role");
+      require(!role.isBlank() && !role.contains(" "), "role must be one word, was " + '"' + role + '"');
+      requireNonNull(permissions, "permissions");
+      rolePermissions.put(role, permissions.isEmpty() ? Set.of() : EnumSet.copyOf(permissions));
+      return this;
+    }
+
+    /** Looks up target users' roles, for holders of {@code edit_other_users}. Default: {@link UserRoles#unknown()}. */
+    public Builder userRoles(UserRoles userRoles) {
+      this.userRoles = requireNonNull(userRoles, "userRoles");
+      return this;
+    }
+
+    /** Adds a prop that listings never show, beside {@code csrf}. */
+    public Builder secretProp(String key) {
+      requireNonNull(key, "key");
+      require(!key.isEmpty(), "secret prop key must not be empty");
+      secretProps.add(key);
+      return this;
+    }
+
+    /** @throws IllegalStateException if the store is missing or the touch interval is not shorter than idle timeout */
+    public SessionRegistry build() {
+      if (store == null) {
+        throw new IllegalStateException("store must be set: SessionRegistry.builder().store(...)");
+      }
+      if (idleTimeout != null && touchInterval.compareTo(idleTimeout) >= 0) {
+        throw new IllegalStateException("touchInterval (" + touchInterval + ") must be shorter than idleTimeout ("
+            + idleTimeout + "), or active sessions would time out between two writes of their activity");
+      }
+      return new SessionRegistry(this);
+    }
+
+    private static void requirePositive(@Nullable Duration value, String name) {
+      requireNonNull(value, name);
+      require(!value.isNegative() && !value.isZero(), name + " must be positive, was " + value);
+    }
+  }
+}

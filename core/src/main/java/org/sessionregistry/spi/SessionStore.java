@@ -1,0 +1,76 @@
+package org.sessionregistry.spi;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.sessionregistry.Session;
+import org.sessionregistry.SessionStoreException;
+
+/**
+ * Where sessions live: implemented by store authors, used only by {@link org.sessionregistry.SessionRegistry}.
+ *
+ * <p>Every method is <b>one round trip</b> to the store and atomic on its own, whatever the number of sessions it
+ * touches. A store keeps each session with a <em>retain-until</em> instant, past which it may drop the session on its
+ * own (TTL, cache expiry) or in {@link #purgeExpired}; the registry still checks expiry itself with its clock, so a store
+ * may return sessions past that instant.
+ *
+ * <p>Writes are scoped by user id, so a store can keep all of a user's sessions together (one partition, one Redis hash
+ * slot) and revoke them in one step. A write never re-creates a session that is gone: only {@link #insert} creates.
+ *
+ * <p>Implementations are thread-safe. Arguments are valid and non-null unless marked; the registry checks them.
+ * Every method may throw {@link SessionStoreException} when the store fails; then the caller cannot know whether a
+ * write was applied, and the store must not be left half-written.
+ */
+public interface SessionStore extends AutoCloseable {
+
+  /**
+   * Adds a new session, findable by id and by token hash.
+   *
+   * @throws SessionStoreException if a session with the same id or token hash exists (the existing one is unchanged)
+   */
+  void insert(Session session, TokenHash tokenHash, Instant retainUntil);
+
+  /** The session whose token has this hash, or empty. Read only. */
+  Optional<Session> findByToken(TokenHash tokenHash);
+
+  /** All sessions of the user, in any order; empty when none. Read only. */
+  List<Session> findByUser(String userId);
+
+  /**
+   * Records activity: sets the session's last activity to {@code lastActivityAt} and its retain-until to
+   * {@code retainUntil}, only if the stored last activity is earlier. Never moves either backwards, never re-creates a
+   * removed session. Idempotent.
+   *
+   * @return the session as stored after the call (updated, or already more recent), or empty if it does not exist
+   */
+  Optional<Session> touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil);
+
+  /**
+   * Removes one session of the user. Idempotent.
+   *
+   * @return the removed session, or empty if the user had no session with that id
+   */
+  Optional<Session> delete(String userId, String sessionId);
+
+  /**
+   * Removes every session of the user, except {@code keepSessionId} when it is given and belongs to the user, in one
+   * atomic step: a concurrent {@link #findByToken} sees all of them or none of them, a concurrent {@link #insert} for
+   * the user is either removed too or left whole, and the kept session is never seen missing. Idempotent.
+   *
+   * @return the removed sessions, in any order
+   */
+  List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId);
+
+  /**
+   * Removes up to {@code limit} sessions whose retain-until is before {@code now}. Safe to call from several nodes at
+   * once. Stores that expire sessions on their own (caches, TTLs) may remove fewer or none.
+   *
+   * @return the removed sessions
+   */
+  List<Session> purgeExpired(Instant now, int limit);
+
+  /** Releases the store's resources (pools, connections). The store is unusable afterwards. */
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,97 @@
+package org.sessionregistry.spi;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The SHA-256 of a bearer token: what stores keep instead of the token, so that a dump of a store holds no usable
+ * credential. Tokens are 128 random bits, so a plain (unsalted) hash cannot be reversed by search.
+ *
+ * <p>Immutable and compact (four {@code long}s), with value equality; usable as a map key.
+ */
+public final class TokenHash {
+  /** Length of the hash in bytes. */
+  public static final int BYTES = 32;
+
+  private static final MessageDigest SHA_256;
+
+  static {
+    try {
+      SHA_256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final long w0;
+  private final long w1;
+  private final long w2;
+  private final long w3;
+
+  private TokenHash(long w0, long w1, long w2, long w3) {
+    this.w0 = w0;
+    this.w1 = w1;
+    this.w2 = w2;
+    this.w3 = w3;
+  }
+
+  /** The hash of a token. The token is not kept. */
+  public static TokenHash of(String token) {
+    MessageDigest digest;
+    try {
+      digest = (MessageDigest) SHA_256.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("SHA-256 provider cannot be cloned", e);
+    }
+    return fromBytes(digest.digest(token.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  /** A hash as read back from a store, from its 32 bytes. */
+  public static TokenHash fromBytes(byte[] bytes) {
+    if (bytes == null || bytes.length != BYTES) {
+      throw new IllegalArgumentException("a token hash must be " + BYTES + " bytes, was "
+          + (bytes == null ? "null" : bytes.length + " bytes"));
+    }
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    return new TokenHash(b.getLong(), b.getLong(), b.getLong(), b.getLong());
+  }
+
+  /** A hash as read back from a store, from its 64 lowercase or uppercase hex digits. */
+  public static TokenHash fromHex(String hex) {
+    if (hex == null || hex.length() != 2 * BYTES) {
+      throw new IllegalArgumentException("a token hash must be " + 2 * BYTES + " hex digits, was "
+          + (hex == null ? "null" : hex.length() + " characters"));
+    }
+    return fromBytes(HexFormat.of().parseHex(hex));
+  }
+
+  public byte[] toBytes() {
+    return ByteBuffer.allocate(BYTES).putLong(w0).putLong(w1).putLong(w2).putLong(w3).array();
+  }
+
+  /** 64 lowercase hex digits. */
+  public String toHex() {
+    return HexFormat.of().formatHex(toBytes());
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof TokenHash h && h.w0 == w0 && h.w1 == w1 && h.w2 == w2 && h.w3 == w3;
+  }
+
+  @Override
+  public int hashCode() {
+    // The bits are uniformly random already.
+    return (int) w0;
+  }
+
+  /** Shows a prefix only, enough to tell hashes apart in a log. */
+  @Override
+  public String toString() {
+    return "TokenHash[" + toHex().substring(0, 8) + "...]";
+  }
+}
