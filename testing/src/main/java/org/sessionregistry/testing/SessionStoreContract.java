@@ -1,0 +1,929 @@
+package org.sessionregistry.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.sessionregistry.IssuedSession;
+import org.sessionregistry.NewSession;
+import org.sessionregistry.Permission;
+import org.sessionregistry.PermissionDeniedException;
+import org.sessionregistry.RevocationReason;
+import org.sessionregistry.Session;
+import org.sessionregistry.SessionListener;
+import org.sessionregistry.SessionRegistry;
+import org.sessionregistry.SessionStoreException;
+import org.sessionregistry.spi.SessionStore;
+import org.sessionregistry.spi.TokenHash;
+
+/**
+ * The behaviour every {@link SessionStore} must have, checked through a {@link SessionRegistry} over it and through the
+ * SPI directly. A store's test extends this class unchanged and supplies only the store, built on the given clock,
+ * and its clean-up:
+ *
+ * <pre>{@code
+ * class MyStoreTest extends SessionStoreContract {
+ *   @Override protected SessionStore createStore(Clock clock) { return new MyStore(clock); }
+ * }
+ * }</pre>
+ *
+ * <p>Every test uses fresh random user ids, so a store shared between tests (a database) needs no wiping. Time is a
+ * {@link MutableClock} the tests move.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public abstract class SessionStoreContract {
+  protected static final Duration LIFETIME = Duration.ofDays(30);
+  protected static final Duration IDLE_TIMEOUT = Duration.ofHours(8);
+  protected static final Duration TOUCH_INTERVAL = Duration.ofMinutes(5);
+  /** A role that holds {@code edit_other_users} alone, as Mattermost's user managers do. */
+  protected static final String USER_MANAGER = "system_user_manager";
+
+  protected final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
+  protected final Events events = new Events();
+  /** Roles of users known to the application, for {@link org.sessionregistry.UserRoles}. */
+  protected final Map<String, String> directory = new java.util.concurrent.ConcurrentHashMap<>();
+  protected SessionStore store;
+  protected SessionRegistry registry;
+
+  /** A store that reads time from {@code clock}; it may hold data of earlier tests. */
+  protected abstract SessionStore createStore(Clock clock);
+
+  /** Called after each test with the store it used. Default: closes it. */
+  protected void cleanUp(SessionStore store) throws Exception {
+    store.close();
+  }
+
+  @BeforeEach
+  void setUpStore() {
+    store = createStore(clock);
+    registry = registry(b -> b.idleTimeout(IDLE_TIMEOUT));
+  }
+
+  @AfterEach
+  void tearDownStore() throws Exception {
+    cleanUp(store);
+  }
+
+  /** A registry over the store, with the contract's settings changed by {@code settings}. */
+  protected SessionRegistry registry(Consumer<SessionRegistry.Builder> settings) {
+    SessionRegistry.Builder b = SessionRegistry.builder()
+        .store(store)
+        .clock(clock)
+        .sessionLifetime(LIFETIME)
+        .touchInterval(TOUCH_INTERVAL)
+        .listener(events)
+        .rolePermissions(USER_MANAGER, Set.of(Permission.EDIT_OTHER_USERS))
+        .userRoles(directory::get);
+    settings.accept(b);
+    return b.build();
+  }
+
+  protected static String newUserId() {
+    // A fresh id shaped like Mattermost's, through the library's own generator.
+    return IssuedIds.next();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Create and authenticate
+
+  @Test
+  void createdSessionAuthenticatesWithItsToken() {
+    String user = newUserId();
+    Instant now = clock.instant();
+    IssuedSession issued = registry.create(NewSession.forUser(user)
+        .withDeviceId("android_rn:abc")
+        .withRoles("system_user")
+        .withProps(Map.of("platform", "Linux", "browser", "Firefox/120.0", "csrf", "kq3xhgrbx3byxyt8zg4gmpw1ch")));
+
+    Session s = issued.session();
+    assertThat(s.userId()).isEqualTo(user);
+    assertThat(s.id()).hasSize(26).matches("[a-z0-9]{26}");
+    assertThat(issued.token()).hasSize(26).matches("[ybndrfg8ejkmcpqxot1uwisza345h769]{26}").isNotEqualTo(s.id());
+    assertThat(s.createdAt()).isEqualTo(now);
+    assertThat(s.lastActivityAt()).isEqualTo(now);
+    assertThat(s.expiresAt()).isEqualTo(now.plus(LIFETIME));
+    assertThat(s.deviceId()).isEqualTo("android_rn:abc");
+    assertThat(s.roles()).isEqualTo("system_user");
+    assertThat(s.oauth()).isFalse();
+    assertThat(s.expiredNotify()).isFalse();
+    assertThat(s.props()).containsEntry("csrf", "kq3xhgrbx3byxyt8zg4gmpw1ch").containsEntry("platform", "Linux");
+
+    assertThat(registry.authenticate(issued.token())).contains(s);
+    assertThat(store.findByToken(TokenHash.of(issued.token()))).contains(s);
+  }
+
+  @Test
+  void everySessionGetsItsOwnIdAndToken() {
+    String user = newUserId();
+    List<IssuedSession> issued = IntStream.range(0, 20).mapToObj(i -> registry.create(user)).toList();
+
+    assertThat(issued.stream().map(i -> i.session().id()).distinct()).hasSize(20);
+    assertThat(issued.stream().map(IssuedSession::token).distinct()).hasSize(20);
+    for (IssuedSession i : issued) {
+      assertThat(registry.authenticate(i.token()).map(Session::id)).contains(i.session().id());
+    }
+  }
+
+  @Test
+  void authenticateRefusesUnknownAndMalformedTokens() {
+    IssuedSession issued = registry.create(newUserId());
+    String token = issued.token();
+
+    assertThat(registry.authenticate(IssuedIds.next().toLowerCase())).isEmpty();
+    assertThat(registry.authenticate("")).isEmpty();
+    assertThat(registry.authenticate("   ")).isEmpty();
+    assertThat(registry.authenticate(token.substring(1))).isEmpty();
+    assertThat(registry.authenticate(token + "y")).isEmpty();
+    assertThat(registry.authenticate(token.toUpperCase())).isEmpty();
+    assertThat(registry.authenticate(issued.session().id())).isEmpty();
+    assertThat(registry.authenticate(token)).isPresent();
+  }
+
+  @Test
+  void storeRefusesADuplicateSessionAndKeepsTheFirst() {
+    IssuedSession issued = registry.create(newUserId());
+    Session s = issued.session();
+    TokenHash otherToken = TokenHash.of(IssuedIds.next());
+
+    assertThatThrownBy(() -> store.insert(s, otherToken, s.expiresAt())).isInstanceOf(SessionStoreException.class);
+    assertThat(registry.authenticate(issued.token())).contains(s);
+    assertThat(store.findByToken(otherToken)).isEmpty();
+    assertThat(registry.list(s.userId())).containsExactly(s);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // List
+
+  @Test
+  void listHoldsOnlyTheUsersLiveSessionsNewestActivityFirst() {
+    String user = newUserId();
+    String other = newUserId();
+    Session first = registry.create(user).session();
+    clock.advance(Duration.ofMinutes(10));
+    Session second = registry.create(user).session();
+    clock.advance(Duration.ofMinutes(10));
+    Session third = registry.create(user).session();
+    registry.create(other);
+    clock.advance(Duration.ofMinutes(10));
+    Session firstTouched = registry.touch(first).orElseThrow();
+
+    assertThat(registry.list(user)).containsExactly(firstTouched, third, second);
+    assertThat(registry.list(user)).allSatisfy(s -> assertThat(s.userId()).isEqualTo(user));
+  }
+
+  @Test
+  void listOfAUserWithoutSessionsIsEmpty() {
+    assertThat(registry.list(newUserId())).isEmpty();
+  }
+
+  @Test
+  void listIsSanitizedButAuthenticateKeepsTheSecretProps() {
+    String user = newUserId();
+    IssuedSession issued = registry.create(NewSession.forUser(user)
+        .withProps(Map.of("csrf", "8w8wmjgmxtgctkx5ap9zne6p3c", "platform", "Windows")));
+
+    Session listed = registry.list(user).get(0);
+    assertThat(listed.props()).containsOnlyKeys("platform");
+    assertThat(listed.id()).isEqualTo(issued.session().id());
+    assertThat(registry.authenticate(issued.token()).orElseThrow().props()).containsKey("csrf");
+  }
+
+  @Test
+  void secretsStayOutOfToString() {
+    IssuedSession issued = registry.create(NewSession.forUser(newUserId())
+        .withProps(Map.of("csrf", "8w8wmjgmxtgctkx5ap9zne6p3c")));
+
+    assertThat(issued.toString()).doesNotContain(issued.token()).contains(issued.session().id());
+    assertThat(issued.session().toString()).doesNotContain("8w8wmjgmxtgctkx5ap9zne6p3c").contains("csrf");
+    assertThat(TokenHash.of(issued.token()).toString()).doesNotContain(TokenHash.of(issued.token()).toHex());
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Revoke
+
+  @Test
+  void revokeEndsOneSessionOnceAndLeavesTheOthers() {
+    String user = newUserId();
+    IssuedSession a = registry.create(user);
+    IssuedSession b = registry.create(user);
+
+    assertThat(registry.revoke(user, a.session().id())).isTrue();
+    assertThat(registry.revoke(user, a.session().id())).isFalse();
+
+    assertThat(registry.authenticate(a.token())).isEmpty();
+    assertThat(registry.authenticate(b.token())).isPresent();
+    assertThat(registry.list(user)).extracting(Session::id).containsExactly(b.session().id());
+    assertThat(events.revoked(RevocationReason.REVOKE)).containsExactly(a.session().id());
+  }
+
+  @Test
+  void revokeNamingAnotherUserChangesNothing() {
+    String user = newUserId();
+    IssuedSession a = registry.create(user);
+
+    assertThat(registry.revoke(newUserId(), a.session().id())).isFalse();
+    assertThat(store.delete(newUserId(), a.session().id())).isEmpty();
+    assertThat(registry.authenticate(a.token())).isPresent();
+  }
+
+  @Test
+  void logoutEndsTheCallersSession() {
+    IssuedSession a = registry.create(newUserId());
+    Session caller = registry.authenticate(a.token()).orElseThrow();
+
+    assertThat(registry.logout(caller)).isTrue();
+    assertThat(registry.logout(caller)).isFalse();
+    assertThat(registry.authenticate(a.token())).isEmpty();
+    assertThat(events.revoked(RevocationReason.LOGOUT)).containsExactly(a.session().id());
+  }
+
+  @Test
+  void revokeAllEndsEverySessionOfTheUserAndNoOther() {
+    String user = newUserId();
+    String other = newUserId();
+    List<IssuedSession> mine = IntStream.range(0, 5).mapToObj(i -> registry.create(user)).toList();
+    List<IssuedSession> theirs = IntStream.range(0, 3).mapToObj(i -> registry.create(other)).toList();
+
+    assertThat(registry.revokeAll(user)).isEqualTo(5);
+    assertThat(registry.revokeAll(user)).isZero();
+
+    assertThat(mine).allSatisfy(i -> assertThat(registry.authenticate(i.token())).isEmpty());
+    assertThat(theirs).allSatisfy(i -> assertThat(registry.authenticate(i.token())).isPresent());
+    assertThat(registry.list(user)).isEmpty();
+    assertThat(registry.list(other)).hasSize(3);
+    assertThat(events.revoked(RevocationReason.REVOKE_ALL))
+        .containsExactlyInAnyOrderElementsOf(ids(mine));
+  }
+
+  @Test
+  void revokeAllOfAUserWithoutSessionsRevokesNothing() {
+    assertThat(registry.revokeAll(newUserId())).isZero();
+    assertThat(store.deleteAllOfUser(newUserId(), null)).isEmpty();
+  }
+
+  @Test
+  void revokeAllExceptKeepsExactlyTheNamedSession() {
+    String user = newUserId();
+    List<IssuedSession> sessions = IntStream.range(0, 4).mapToObj(i -> registry.create(user)).toList();
+    IssuedSession keep = sessions.get(2);
+
+    assertThat(registry.revokeAllExcept(user, keep.session().id())).isEqualTo(3);
+
+    assertThat(registry.authenticate(keep.token())).isPresent();
+    assertThat(registry.list(user)).extracting(Session::id).containsExactly(keep.session().id());
+    for (IssuedSession s : sessions) {
+      if (s != keep) {
+        assertThat(registry.authenticate(s.token())).isEmpty();
+      }
+    }
+    assertThat(registry.revokeAllExcept(user, keep.session().id())).isZero();
+    // The kept session is still a normal session afterwards.
+    clock.advance(TOUCH_INTERVAL);
+    assertThat(registry.touch(keep.session())).isPresent();
+    assertThat(registry.revoke(user, keep.session().id())).isTrue();
+  }
+
+  @Test
+  void revokeAllExceptASessionOfAnotherUserRevokesAll() {
+    String user = newUserId();
+    String other = newUserId();
+    registry.create(user);
+    registry.create(user);
+    IssuedSession foreign = registry.create(other);
+
+    assertThat(registry.revokeAllExcept(user, foreign.session().id())).isEqualTo(2);
+    assertThat(registry.list(user)).isEmpty();
+    assertThat(registry.authenticate(foreign.token())).isPresent();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Expiry, activity
+
+  @Test
+  void sessionExpiresAfterItsLifetimeWhateverItsActivity() {
+    SessionRegistry noIdle = registry(b -> {});
+    String user = newUserId();
+    IssuedSession issued = noIdle.create(user);
+
+    clock.advance(LIFETIME);
+    assertThat(noIdle.authenticate(issued.token())).as("at expires_at, Mattermost still accepts").isPresent();
+    Session active = noIdle.touch(noIdle.authenticate(issued.token()).orElseThrow()).orElseThrow();
+    assertThat(active.lastActivityAt()).isEqualTo(clock.instant());
+
+    clock.advance(Duration.ofMillis(1));
+    assertThat(noIdle.authenticate(issued.token())).isEmpty();
+    assertThat(noIdle.list(user)).isEmpty();
+    assertThat(noIdle.touch(active)).isEmpty();
+    assertThat(noIdle.revokeAll(user)).as("an expired session is not counted as revoked").isZero();
+  }
+
+  @Test
+  void idleSessionExpiresAndActivityKeepsItAlive() {
+    String user = newUserId();
+    IssuedSession idle = registry.create(user);
+    IssuedSession active = registry.create(user);
+
+    clock.advance(IDLE_TIMEOUT.minusHours(1));
+    registry.touch(registry.authenticate(active.token()).orElseThrow());
+    clock.advance(Duration.ofHours(1));
+    assertThat(registry.authenticate(idle.token())).isPresent();
+
+    clock.advance(Duration.ofMillis(1));
+    assertThat(registry.authenticate(idle.token())).isEmpty();
+    assertThat(registry.authenticate(active.token())).isPresent();
+    assertThat(registry.list(user)).extracting(Session::id).containsExactly(active.session().id());
+
+    clock.advance(IDLE_TIMEOUT.minusHours(1).minusMillis(1));
+    assertThat(registry.authenticate(active.token())).as("exactly the idle timeout after its touch").isPresent();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(registry.authenticate(active.token())).isEmpty();
+    assertThat(registry.list(user)).isEmpty();
+  }
+
+  @Test
+  void touchWritesAtMostOncePerInterval() {
+    IssuedSession issued = registry.create(newUserId());
+    Instant created = issued.session().createdAt();
+
+    clock.advance(TOUCH_INTERVAL.minusSeconds(1));
+    Session notWritten = registry.touch(registry.authenticate(issued.token()).orElseThrow()).orElseThrow();
+    assertThat(notWritten.lastActivityAt()).isEqualTo(created);
+    assertThat(store.findByToken(TokenHash.of(issued.token())).orElseThrow().lastActivityAt()).isEqualTo(created);
+
+    clock.advance(Duration.ofSeconds(1));
+    Session written = registry.touch(registry.authenticate(issued.token()).orElseThrow()).orElseThrow();
+    assertThat(written.lastActivityAt()).isEqualTo(clock.instant());
+    assertThat(store.findByToken(TokenHash.of(issued.token())).orElseThrow().lastActivityAt())
+        .isEqualTo(clock.instant());
+  }
+
+  @Test
+  void touchNeverMovesActivityBackwards() {
+    IssuedSession issued = registry.create(newUserId());
+    Session s = issued.session();
+    Instant later = s.createdAt().plus(Duration.ofHours(1));
+    Instant earlier = s.createdAt().plus(Duration.ofMinutes(30));
+
+    assertThat(store.touch(s.userId(), s.id(), later, later.plus(IDLE_TIMEOUT)).orElseThrow().lastActivityAt())
+        .isEqualTo(later);
+    assertThat(store.touch(s.userId(), s.id(), earlier, earlier.plus(IDLE_TIMEOUT)).orElseThrow().lastActivityAt())
+        .isEqualTo(later);
+    assertThat(store.findByToken(TokenHash.of(issued.token())).orElseThrow().lastActivityAt()).isEqualTo(later);
+
+    // A stale copy of the session (activity at creation), touched later, records the later activity.
+    clock.set(later.plus(TOUCH_INTERVAL));
+    assertThat(registry.touch(s).orElseThrow().lastActivityAt()).isEqualTo(clock.instant());
+  }
+
+  @Test
+  void touchCannotBringBackARevokedSession() {
+    String user = newUserId();
+    IssuedSession one = registry.create(user);
+    IssuedSession all = registry.create(user);
+    registry.revoke(user, one.session().id());
+    registry.revokeAll(user);
+    clock.advance(TOUCH_INTERVAL);
+
+    for (IssuedSession i : List.of(one, all)) {
+      Session s = i.session();
+      assertThat(registry.touch(s)).isEmpty();
+      assertThat(store.touch(user, s.id(), clock.instant(), clock.instant().plus(IDLE_TIMEOUT))).isEmpty();
+      assertThat(registry.authenticate(i.token())).isEmpty();
+    }
+    assertThat(registry.list(user)).isEmpty();
+    assertThat(store.findByUser(user)).isEmpty();
+  }
+
+  @Test
+  void touchOfAnUnknownSessionCreatesNothing() {
+    String user = newUserId();
+    String id = newUserId();
+
+    assertThat(store.touch(user, id, clock.instant(), clock.instant().plus(IDLE_TIMEOUT))).isEmpty();
+    assertThat(store.findByUser(user)).isEmpty();
+  }
+
+  @Test
+  void purgeRemovesOnlyExpiredSessionsAndReportsThem() {
+    String user = newUserId();
+    List<IssuedSession> old = IntStream.range(0, 3).mapToObj(i -> registry.create(user)).toList();
+    clock.advance(IDLE_TIMEOUT.minusMinutes(10));
+    IssuedSession fresh = registry.create(user);
+    clock.advance(Duration.ofMinutes(11));
+
+    int purged = registry.purgeExpired(1000);
+
+    assertThat(purged).isBetween(0, 3);
+    assertThat(events.revoked(RevocationReason.EXPIRED)).hasSize(purged).isSubsetOf(ids(old));
+    assertThat(registry.authenticate(fresh.token())).isPresent();
+    assertThat(registry.list(user)).extracting(Session::id).containsExactly(fresh.session().id());
+    assertThat(old).allSatisfy(i -> assertThat(registry.authenticate(i.token())).isEmpty());
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Listeners
+
+  @Test
+  void listenersHearEveryCreationAndRevocationWithItsReason() {
+    String user = newUserId();
+    IssuedSession a = registry.create(user);
+    IssuedSession b = registry.create(user);
+    IssuedSession c = registry.create(user);
+    registry.revoke(user, a.session().id());
+    registry.logout(b.session());
+    registry.revokeAll(user);
+
+    assertThat(events.created).containsExactly(a.session().id(), b.session().id(), c.session().id());
+    assertThat(events.revoked(RevocationReason.REVOKE)).containsExactly(a.session().id());
+    assertThat(events.revoked(RevocationReason.LOGOUT)).containsExactly(b.session().id());
+    assertThat(events.revoked(RevocationReason.REVOKE_ALL)).containsExactly(c.session().id());
+  }
+
+  @Test
+  void aFailingListenerUndoesNothing() {
+    SessionRegistry withBadListener = registry(b -> b.listener(new SessionListener() {
+      @Override
+      public void sessionCreated(Session session) {
+        throw new IllegalStateException("listener bug");
+      }
+
+      @Override
+      public void sessionRevoked(Session session, RevocationReason reason) {
+        throw new IllegalStateException("listener bug");
+      }
+    }));
+    String user = newUserId();
+    IssuedSession issued = withBadListener.create(user);
+
+    assertThat(withBadListener.authenticate(issued.token())).isPresent();
+    assertThat(withBadListener.revokeAll(user)).isEqualTo(1);
+    assertThat(withBadListener.authenticate(issued.token())).isEmpty();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Permissions (Mattermost: self, manage_system, or edit_other_users on a non-admin)
+
+  @Test
+  void aUserManagesItsOwnSessionsOnly() {
+    String user = newUserId();
+    String user2 = newUserId();
+    IssuedSession mine = registry.create(user);
+    IssuedSession theirs = registry.create(user2);
+    Session caller = mine.session();
+
+    assertThat(registry.list(caller, user)).extracting(Session::id).containsExactly(caller.id());
+    assertThatThrownBy(() -> registry.list(caller, user2))
+        .isInstanceOf(PermissionDeniedException.class)
+        .hasMessageContaining(user).hasMessageContaining(user2);
+    assertThatThrownBy(() -> registry.list(caller, newUserId())).isInstanceOf(PermissionDeniedException.class);
+    assertThatThrownBy(() -> registry.revokeAll(caller, user2)).isInstanceOf(PermissionDeniedException.class);
+    assertThatThrownBy(() -> registry.revoke(caller, user2, theirs.session().id()))
+        .isInstanceOf(PermissionDeniedException.class);
+    assertThatThrownBy(() -> registry.revokeAllExcept(caller, user2, theirs.session().id()))
+        .isInstanceOf(PermissionDeniedException.class);
+    assertThat(registry.authenticate(theirs.token())).as("a refused call changes nothing").isPresent();
+
+    assertThat(registry.revokeAll(caller, user)).isEqualTo(1);
+    assertThat(registry.authenticate(mine.token())).as("revoking yourself ends your own session").isEmpty();
+  }
+
+  @Test
+  void aSystemAdminManagesAnyone() {
+    Session admin = registry.create(NewSession.forUser(newUserId()).withRoles("system_admin system_user")).session();
+    String user = newUserId();
+    IssuedSession target = registry.create(user);
+
+    assertThat(registry.list(admin, user)).extracting(Session::id).containsExactly(target.session().id());
+    assertThat(registry.list(admin, newUserId())).isEmpty();
+    assertThat(registry.revokeAll(admin, user)).isEqualTo(1);
+    assertThat(registry.list(admin, user)).isEmpty();
+    assertThat(registry.authenticate(target.token())).isEmpty();
+  }
+
+  @Test
+  void editOtherUsersDoesNotReachASystemAdminOrAnUnknownUser() {
+    Session manager = registry.create(NewSession.forUser(newUserId()).withRoles("system_user " + USER_MANAGER))
+        .session();
+    String regular = newUserId();
+    String admin = newUserId();
+    directory.put(regular, "system_user");
+    directory.put(admin, "system_admin system_user");
+    IssuedSession regularSession = registry.create(regular);
+    IssuedSession adminSession = registry.create(NewSession.forUser(admin).withRoles("system_admin system_user"));
+
+    assertThat(registry.hasPermissionToUser(manager, regular)).isTrue();
+    assertThat(registry.hasPermissionToUser(manager, admin)).isFalse();
+    assertThat(registry.hasPermissionToUser(manager, newUserId())).isFalse();
+    assertThatThrownBy(() -> registry.revokeAll(manager, admin)).isInstanceOf(PermissionDeniedException.class);
+    assertThat(registry.authenticate(adminSession.token())).isPresent();
+
+    assertThat(registry.revokeAll(manager, regular)).isEqualTo(1);
+    assertThat(registry.authenticate(regularSession.token())).isEmpty();
+  }
+
+  @Test
+  void aCallerRevokingItsOwnCurrentSessionLogsOut() {
+    String user = newUserId();
+    IssuedSession mine = registry.create(user);
+
+    assertThat(registry.revoke(mine.session(), user, mine.session().id())).isTrue();
+    assertThat(events.revoked(RevocationReason.LOGOUT)).containsExactly(mine.session().id());
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Bad input: a clear IllegalArgumentException, nothing changed
+
+  @Test
+  void badIdsAreRefusedByName() {
+    String user = newUserId();
+    IssuedSession issued = registry.create(user);
+    String sid = issued.session().id();
+    List<Session> before = registry.list(user);
+
+    assertBadArgument(() -> registry.create((String) null), "userId must not be null");
+    assertBadArgument(() -> registry.create(""), "userId must be 26 ASCII letters or digits, was \"\"");
+    assertBadArgument(() -> registry.create("junk" + user), "userId must be 26 ASCII letters or digits, was \"junk");
+    assertBadArgument(() -> registry.create(user.substring(1) + "!"), "userId must be 26 ASCII letters or digits");
+    assertBadArgument(() -> registry.create("é".repeat(26)), "userId must be 26 ASCII letters or digits");
+    assertBadArgument(() -> registry.list((String) null), "userId must not be null");
+    assertBadArgument(() -> registry.list("me"), "userId must be 26 ASCII letters or digits, was \"me\"");
+    assertBadArgument(() -> registry.revokeAll(" ".repeat(26)), "userId must be 26 ASCII letters or digits");
+    assertBadArgument(() -> registry.revoke(user, null), "sessionId must not be null");
+    assertBadArgument(() -> registry.revoke(user, sid + "x"), "sessionId must be 26 ASCII letters or digits");
+    assertBadArgument(() -> registry.revoke(null, sid), "userId must not be null");
+    assertBadArgument(() -> registry.revokeAllExcept(user, "abc"), "keepSessionId must be 26 ASCII letters or digits");
+    assertBadArgument(() -> registry.revokeAllExcept(user, null), "keepSessionId must not be null");
+    assertBadArgument(() -> registry.revokeAll(issued.session(), "junk"), "userId must be 26");
+    assertBadArgument(() -> registry.list(null, user), "caller must not be null");
+    assertBadArgument(() -> registry.authenticate(null), "token must not be null");
+    assertBadArgument(() -> registry.touch(null), "session must not be null");
+    assertBadArgument(() -> registry.logout(null), "session must not be null");
+    assertBadArgument(() -> registry.purgeExpired(0), "limit must be positive, was 0");
+
+    assertThat(registry.list(user)).isEqualTo(before);
+    assertThat(registry.authenticate(issued.token())).isPresent();
+  }
+
+  @Test
+  void oversizedOrMalformedDetailsAreRefusedByName() {
+    String user = newUserId();
+    NewSession ok = NewSession.forUser(user);
+    Map<String, String> tooMany = new HashMap<>();
+    for (int i = 0; i <= Session.MAX_PROPS; i++) {
+      tooMany.put("k" + i, "v");
+    }
+    Map<String, String> nullValue = new HashMap<>();
+    nullValue.put("os", null);
+
+    assertBadArgument(() -> registry.create((NewSession) null), "request must not be null");
+    assertBadArgument(() -> registry.create(ok.withDeviceId("d".repeat(513))),
+        "deviceId must be at most 512 characters, was 513 characters");
+    assertBadArgument(() -> registry.create(ok.withDeviceId(null)), "deviceId must not be null");
+    assertBadArgument(() -> registry.create(ok.withRoles("r".repeat(257))),
+        "roles must be at most 256 characters, was 257 characters");
+    assertBadArgument(() -> registry.create(ok.withProps(tooMany)), "props must have at most 32 entries, had 33");
+    assertBadArgument(() -> registry.create(ok.withProps(Map.of("", "v"))), "props keys must be 1 to 64 characters");
+    assertBadArgument(() -> registry.create(ok.withProps(Map.of("k".repeat(65), "v"))),
+        "props keys must be 1 to 64 characters, had one of 65");
+    assertBadArgument(() -> registry.create(ok.withProps(Map.of("os", "v".repeat(1025)))),
+        "props[os] must be at most 1024 characters, was 1025 characters");
+    assertBadArgument(() -> registry.create(ok.withProps(nullValue)), "props[os] must not be null");
+    assertBadArgument(() -> registry.create(ok.withProps(null)), "props must not be null");
+
+    assertThat(registry.list(user)).isEmpty();
+    assertThat(events.created).isEmpty();
+
+    // The limits themselves are accepted.
+    Map<String, String> most = new HashMap<>();
+    for (int i = 0; i < Session.MAX_PROPS; i++) {
+      most.put("k".repeat(64 - String.valueOf(i).length()) + i, "v".repeat(1024));
+    }
+    Session max = registry.create(ok.withDeviceId("d".repeat(512)).withRoles("r".repeat(256)).withProps(most))
+        .session();
+    assertThat(registry.list(user)).containsExactly(max);
+  }
+
+  @Test
+  void badBuilderSettingsAreRefusedByName() {
+    assertBadArgument(() -> SessionRegistry.builder().sessionLifetime(Duration.ZERO),
+        "sessionLifetime must be positive, was PT0S");
+    assertBadArgument(() -> SessionRegistry.builder().idleTimeout(Duration.ofSeconds(-1)),
+        "idleTimeout must be positive, was PT-1S");
+    assertBadArgument(() -> SessionRegistry.builder().touchInterval(Duration.ofSeconds(-1)),
+        "touchInterval must not be negative, was PT-1S");
+    assertBadArgument(() -> SessionRegistry.builder().store(null), "store must not be null");
+    assertBadArgument(() -> SessionRegistry.builder().clock(null), "clock must not be null");
+    assertBadArgument(() -> SessionRegistry.builder().rolePermissions("two words", Set.of()),
+        "role must be one word, was \"two words\"");
+    assertThatThrownBy(() -> SessionRegistry.builder().build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("store must be set");
+    assertThatThrownBy(() -> SessionRegistry.builder().store(store)
+        .idleTimeout(Duration.ofMinutes(5)).touchInterval(Duration.ofMinutes(5)).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("touchInterval (PT5M) must be shorter than idleTimeout (PT5M), or active sessions would time out"
+            + " between two writes of their activity");
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Concurrency: the guarantees under load, with exact assertions
+
+  /**
+   * Creates race revoke-alls of the same user: every session whose create returned before a revoke-all started is
+   * dead when that returns; every session is either live and listed, or dead and unlisted; and no session is lost:
+   * sessions created = sessions revoked (as counted by revoke-all) + sessions live at the end.
+   */
+  @Test
+  void revokeAllRacingCreatesLeavesWholeSessionsOrNothing() throws Exception {
+    int rounds = 100;
+    int creators = 3;
+    int perCreator = 8;
+    int revokes = 4;
+    int preexisting = 3;
+    String bystander = newUserId();
+    List<IssuedSession> bystanderSessions = IntStream.range(0, 3).mapToObj(i -> registry.create(bystander)).toList();
+    ExecutorService pool = Executors.newFixedThreadPool(creators + 2);
+    try {
+      for (int round = 0; round < rounds; round++) {
+        String user = newUserId();
+        List<IssuedSession> before = IntStream.range(0, preexisting).mapToObj(i -> registry.create(user)).toList();
+        AtomicLong sequence = new AtomicLong();
+        ConcurrentLinkedQueue<Created> created = new ConcurrentLinkedQueue<>();
+        AtomicInteger revokedCount = new AtomicInteger();
+        CyclicBarrier start = new CyclicBarrier(creators + 2);
+        List<Future<?>> tasks = new ArrayList<>();
+        for (int c = 0; c < creators; c++) {
+          tasks.add(pool.submit(() -> {
+            start.await();
+            for (int i = 0; i < perCreator; i++) {
+              IssuedSession s = registry.create(user);
+              created.add(new Created(s, sequence.incrementAndGet()));
+            }
+            return null;
+          }));
+        }
+        tasks.add(pool.submit(() -> {
+          start.await();
+          for (int r = 0; r < revokes; r++) {
+            Thread.yield();
+            long startedAt = sequence.incrementAndGet();
+            revokedCount.addAndGet(registry.revokeAll(user));
+            // After it returns: no session that existed before it started may authenticate.
+            for (IssuedSession s : before) {
+              assertThat(registry.authenticate(s.token())).isEmpty();
+            }
+            for (Created c : created) {
+              if (c.sequence < startedAt) {
+                assertThat(registry.authenticate(c.issued.token())).as("created before a revoke-all").isEmpty();
+              }
+            }
+          }
+          return null;
+        }));
+        tasks.add(pool.submit(() -> {
+          start.await();
+          // Readers in the middle of it all must never fail.
+          for (int i = 0; i < 20; i++) {
+            registry.list(user);
+            registry.authenticate(before.get(i % preexisting).token());
+          }
+          return null;
+        }));
+        for (Future<?> t : tasks) {
+          t.get(60, TimeUnit.SECONDS);
+        }
+
+        Set<String> listed = registry.list(user).stream().map(Session::id).collect(Collectors.toSet());
+        int live = 0;
+        for (Created c : created) {
+          boolean authenticates = registry.authenticate(c.issued.token()).isPresent();
+          assertThat(listed.contains(c.issued.session().id()))
+              .as("round %d: listed iff it authenticates", round).isEqualTo(authenticates);
+          if (authenticates) {
+            live++;
+          }
+        }
+        assertThat(listed).hasSize(live);
+        assertThat(revokedCount.get() + live)
+            .as("round %d: created = revoked + live; nothing lost, nothing counted twice", round)
+            .isEqualTo(preexisting + creators * perCreator);
+        registry.revokeAll(user);
+      }
+      assertThat(bystanderSessions).allSatisfy(s -> assertThat(registry.authenticate(s.token())).isPresent());
+    } finally {
+      shutdown(pool);
+    }
+  }
+
+  /** Two revoke-alls at once revoke each session exactly once between them. */
+  @Test
+  void concurrentRevokeAllsCountEachSessionOnce() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      for (int round = 0; round < 100; round++) {
+        String user = newUserId();
+        int n = 10;
+        for (int i = 0; i < n; i++) {
+          registry.create(user);
+        }
+        CyclicBarrier start = new CyclicBarrier(3);
+        List<Future<Integer>> counts = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+          counts.add(pool.submit(() -> {
+            start.await();
+            return registry.revokeAll(user);
+          }));
+        }
+        int total = 0;
+        for (Future<Integer> f : counts) {
+          total += f.get(60, TimeUnit.SECONDS);
+        }
+        assertThat(total).as("round %d", round).isEqualTo(n);
+        assertThat(registry.list(user)).isEmpty();
+      }
+    } finally {
+      shutdown(pool);
+    }
+  }
+
+  /**
+   * Touches race a revoke-all, as in-flight requests do: none brings a revoked session back, and none fails.
+   * (Spring Session and Jetty resurrect sessions this way.)
+   */
+  @Test
+  void touchRacingRevokeAllResurrectsNothing() throws Exception {
+    int rounds = 150;
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      for (int round = 0; round < rounds; round++) {
+        String user = newUserId();
+        List<IssuedSession> sessions = IntStream.range(0, 4).mapToObj(i -> registry.create(user)).toList();
+        Instant base = clock.instant();
+        CyclicBarrier start = new CyclicBarrier(4);
+        List<Future<?>> tasks = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+          int offset = t;
+          tasks.add(pool.submit(() -> {
+            start.await();
+            for (int i = 1; i <= 30; i++) {
+              Session s = sessions.get((i + offset) % sessions.size()).session();
+              Instant at = base.plusMillis(i * 10L + offset);
+              store.touch(user, s.id(), at, at.plus(IDLE_TIMEOUT));
+            }
+            return null;
+          }));
+        }
+        tasks.add(pool.submit(() -> {
+          start.await();
+          registry.revokeAll(user);
+          return null;
+        }));
+        for (Future<?> t : tasks) {
+          t.get(60, TimeUnit.SECONDS);
+        }
+        for (IssuedSession s : sessions) {
+          assertThat(registry.authenticate(s.token())).as("round %d", round).isEmpty();
+          assertThat(store.findByToken(TokenHash.of(s.token()))).isEmpty();
+        }
+        assertThat(store.findByUser(user)).as("round %d", round).isEmpty();
+      }
+    } finally {
+      shutdown(pool);
+    }
+  }
+
+  /**
+   * Readers authenticate the kept session while revoke-all-except removes the others: the kept session is never seen
+   * missing, and once the call returns, the others are never seen.
+   */
+  @Test
+  void revokeAllExceptNeverHidesTheKeptSession() throws Exception {
+    int rounds = 150;
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      for (int round = 0; round < rounds; round++) {
+        String user = newUserId();
+        List<IssuedSession> sessions = IntStream.range(0, 5).mapToObj(i -> registry.create(user)).toList();
+        IssuedSession keep = sessions.get(round % sessions.size());
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger misses = new AtomicInteger();
+        CyclicBarrier start = new CyclicBarrier(3);
+        List<Future<?>> tasks = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+          tasks.add(pool.submit(() -> {
+            start.await();
+            int reads = 0;
+            while (!done.get() || reads < 5) {
+              if (registry.authenticate(keep.token()).isEmpty()) {
+                misses.incrementAndGet();
+              }
+              reads++;
+            }
+            return null;
+          }));
+        }
+        tasks.add(pool.submit(() -> {
+          start.await();
+          try {
+            assertThat(registry.revokeAllExcept(user, keep.session().id())).isEqualTo(4);
+          } finally {
+            done.set(true);
+          }
+          return null;
+        }));
+        for (Future<?> t : tasks) {
+          t.get(60, TimeUnit.SECONDS);
+        }
+        assertThat(misses.get()).as("round %d: the kept session was seen missing", round).isZero();
+        for (IssuedSession s : sessions) {
+          assertThat(registry.authenticate(s.token()).isPresent()).isEqualTo(s == keep);
+        }
+        assertThat(registry.list(user)).extracting(Session::id).containsExactly(keep.session().id());
+      }
+    } finally {
+      shutdown(pool);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private record Created(IssuedSession issued, long sequence) {}
+
+  private static List<String> ids(List<IssuedSession> sessions) {
+    return sessions.stream().map(i -> i.session().id()).toList();
+  }
+
+  private static void assertBadArgument(Runnable call, String messageStart) {
+    assertThatThrownBy(call::run).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(messageStart);
+  }
+
+  private static void shutdown(ExecutorService pool) throws InterruptedException {
+    pool.shutdownNow();
+    if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+      fail("worker threads did not stop");
+    }
+  }
+
+  /** Fresh ids for tests, from a registry-independent source. */
+  private static final class IssuedIds {
+    private static final String ALPHABET = "ybndrfg8ejkmcpqxot1uwisza345h769";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    static String next() {
+      StringBuilder b = new StringBuilder(26);
+      for (int i = 0; i < 26; i++) {
+        b.append(ALPHABET.charAt(RANDOM.nextInt(32)));
+      }
+      return b.toString();
+    }
+  }
+
+  /** Records what listeners hear. */
+  protected static final class Events implements SessionListener {
+    final List<String> created = Collections.synchronizedList(new ArrayList<>());
+    final Map<RevocationReason, List<String>> revoked = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public void sessionCreated(Session session) {
+      created.add(session.id());
+    }
+
+    @Override
+    public void sessionRevoked(Session session, RevocationReason reason) {
+      revoked.computeIfAbsent(reason, r -> Collections.synchronizedList(new ArrayList<>())).add(session.id());
+    }
+
+    List<String> revoked(RevocationReason reason) {
+      return List.copyOf(revoked.getOrDefault(reason, List.of()));
+    }
+
+    /** Whether nothing was heard, for subclasses. */
+    public boolean isEmpty() {
+      return created.isEmpty() && revoked.isEmpty();
+    }
+  }
+}
