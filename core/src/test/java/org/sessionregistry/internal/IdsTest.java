@@ -1,0 +1,45 @@
+package org.sessionregistry.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class IdsTest {
+
+  /** Vectors from Go's base32 with Mattermost's alphabet and no padding, as model.NewId encodes 16 bytes. */
+  @Test
+  void encodesSixteenBytesAsMattermostDoes() {
+    assertThat(Ids.encode(hex("00000000000000000000000000000000"))).isEqualTo("yyyyyyyyyyyyyyyyyyyyyyyyyy");
+    assertThat(Ids.encode(hex("000102030405060708090a0b0c0d0e0f"))).isEqualTo("yyyoryarywdyqnyjbefoadeqbh");
+    assertThat(Ids.encode(hex("ffffffffffffffffffffffffffffffff"))).isEqualTo("9999999999999999999999999h");
+  }
+
+  @Test
+  void newIdsAreValidTokenShapedAndDistinct() {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < 10_000; i++) {
+      String id = Ids.newId();
+      assertThat(Ids.isValidId(id)).isTrue();
+      assertThat(Ids.isTokenShaped(id)).isTrue();
+      assertThat(seen.add(id)).isTrue();
+    }
+  }
+
+  @Test
+  void validIdsAreTwentySixAsciiLettersOrDigits() {
+    assertThat(Ids.isValidId("ABCDEFGHIJKLMNOPQRSTUVWXY0")).isTrue();
+    assertThat(Ids.isValidId("abcdefghijklmnopqrstuvwxy")).isFalse();
+    assertThat(Ids.isValidId("abcdefghijklmnopqrstuvwxyz0")).isFalse();
+    assertThat(Ids.isValidId("abcdefghijklmnopqrstuvwxy-")).isFalse();
+    assertThat(Ids.isValidId("abcdefghijklmnopqrstuvwxyé")).isFalse();
+    assertThat(Ids.isTokenShaped("abcdefghijklmnopqrstuvwxy0")).as("0, l, v are not in the alphabet").isFalse();
+    assertThat(Ids.isTokenShaped("YBNDRFG8EJKMCPQXOT1UWISZA3")).isFalse();
+  }
+
+  private static byte[] hex(String s) {
+    return HexFormat.of().parseHex(s);
+  }
+}
