@@ -9,6 +9,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -98,7 +99,7 @@ public final class SessionRegistry implements AutoCloseable {
     requireId(request.userId(), "userId");
     requireMaxLength(request.deviceId(), "deviceId", Session.MAX_DEVICE_ID_LENGTH);
     requireMaxLength(request.roles(), "roles", Session.MAX_ROLES_LENGTH);
-    Instant now = clock.instant();
+    Instant now = now();
     Session session = new Session(Ids.newId(), request.userId(), now, now.plus(sessionLifetime), now,
         request.deviceId(), request.roles(), request.oauth(), false, request.props());
     String token = Ids.newId();
@@ -124,7 +125,7 @@ public final class SessionRegistry implements AutoCloseable {
       return found;
     }
     Session session = found.get();
-    if (isExpired(session, clock.instant())) {
+    if (isExpired(session, now())) {
       removeExpired(session);
       return Optional.empty();
     }
@@ -133,23 +134,26 @@ public final class SessionRegistry implements AutoCloseable {
 
   /**
    * Records activity on a session now: writes its last activity only if the last write is at least the touch interval
-   * old, and never moves it backwards. Cannot bring back a session that was revoked or has expired.
+   * old, and never moves it backwards. Cannot bring back a session that was revoked or has expired. When no write is
+   * due, the store is not called and the session is returned as given.
    *
    * @param session a session from {@link #authenticate}
-   * @return the session with its recorded last activity, or empty if it is no longer live
+   * @return the session with its recorded last activity, or empty if it has expired or (when a write was due) no
+   *     longer exists
    */
   public Optional<Session> touch(Session session) {
     requireNonNull(session, "session");
-    Instant now = clock.instant();
+    Instant now = now();
     if (isExpired(session, now)) {
       return Optional.empty();
     }
     if (Duration.between(session.lastActivityAt(), now).compareTo(touchInterval) < 0) {
       return Optional.of(session);
     }
-    Optional<Session> touched =
-        store.touch(session.userId(), session.id(), now, retainUntil(session.withLastActivityAt(now)));
-    return touched.filter(s -> !isExpired(s, now));
+    Session touched = session.withLastActivityAt(now);
+    return store.touch(session.userId(), session.id(), now, retainUntil(touched))
+        ? Optional.of(touched)
+        : Optional.empty();
   }
 
   /**
@@ -158,7 +162,7 @@ public final class SessionRegistry implements AutoCloseable {
    */
   public List<Session> list(String userId) {
     requireId(userId, "userId");
-    Instant now = clock.instant();
+    Instant now = now();
     List<Session> live = new ArrayList<>();
     for (Session s : store.findByUser(userId)) {
       if (!isExpired(s, now)) {
@@ -220,7 +224,7 @@ public final class SessionRegistry implements AutoCloseable {
    */
   public int purgeExpired(int limit) {
     require(limit > 0, "limit must be positive, was " + limit);
-    List<Session> purged = store.purgeExpired(clock.instant(), limit);
+    List<Session> purged = store.purgeExpired(now(), limit);
     purged.forEach(s -> notifyRevoked(s, RevocationReason.EXPIRED));
     return purged.size();
   }
@@ -326,7 +330,7 @@ public final class SessionRegistry implements AutoCloseable {
       return false;
     }
     Session session = removed.get();
-    if (isExpired(session, clock.instant())) {
+    if (isExpired(session, now())) {
       notifyRevoked(session, RevocationReason.EXPIRED);
       return false;
     }
@@ -336,7 +340,7 @@ public final class SessionRegistry implements AutoCloseable {
 
   private int revokeAll(String userId, @Nullable String keepSessionId) {
     List<Session> removed = store.deleteAllOfUser(userId, keepSessionId);
-    Instant now = clock.instant();
+    Instant now = now();
     int revoked = 0;
     for (Session s : removed) {
       if (isExpired(s, now)) {
@@ -357,6 +361,11 @@ public final class SessionRegistry implements AutoCloseable {
       // The answer stays "not valid"; the store drops the session at its retain-until instant anyway.
       LOG.log(Level.DEBUG, "could not remove expired session " + session.id(), e);
     }
+  }
+
+  /** Mattermost keeps milliseconds; so does every store. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
   private boolean isExpired(Session s, Instant now) {

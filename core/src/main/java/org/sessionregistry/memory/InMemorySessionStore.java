@@ -130,13 +130,13 @@ public final class InMemorySessionStore implements SessionStore {
   }
 
   @Override
-  public Optional<Session> touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
+  public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
     Entry entry;
     boolean updated = false;
     for (;;) {
       UserSessions user = byUser.get(userId);
       if (user == null) {
-        return Optional.empty();
+        return false;
       }
       synchronized (user) {
         if (user.closed) {
@@ -144,7 +144,7 @@ public final class InMemorySessionStore implements SessionStore {
         }
         entry = user.find(sessionId);
         if (entry == null) {
-          return Optional.empty();
+          return false;
         }
         if (entry.session.lastActivityAt().isBefore(lastActivityAt)) {
           entry.session = entry.session.withLastActivityAt(lastActivityAt);
@@ -158,7 +158,7 @@ public final class InMemorySessionStore implements SessionStore {
       // Read the entry's current deadline, so concurrent touches converge on the latest one.
       expiration.setExpiresAfter(entry.tokenHash, remaining(entry, nanos(clock.instant())), TimeUnit.NANOSECONDS);
     }
-    return Optional.of(entry.session);
+    return true;
   }
 
   @Override

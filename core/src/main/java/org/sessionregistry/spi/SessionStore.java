@@ -18,6 +18,8 @@ import org.sessionregistry.SessionStoreException;
  * <p>Writes are scoped by user id, so a store can keep all of a user's sessions together (one partition, one Redis hash
  * slot) and revoke them in one step. A write never re-creates a session that is gone: only {@link #insert} creates.
  *
+ * <p>Instants are whole milliseconds (Mattermost's precision); a store keeps them exactly.
+ *
  * <p>Implementations are thread-safe. Arguments are valid and non-null unless marked; the registry checks them.
  * Every method may throw {@link SessionStoreException} when the store fails; then the caller cannot know whether a
  * write was applied, and the store must not be left half-written.
@@ -38,13 +40,13 @@ public interface SessionStore extends AutoCloseable {
   List<Session> findByUser(String userId);
 
   /**
-   * Records activity: sets the session's last activity to {@code lastActivityAt} and its retain-until to
-   * {@code retainUntil}, only if the stored last activity is earlier. Never moves either backwards, never re-creates a
-   * removed session. Idempotent.
+   * Records activity: raises the session's last activity to {@code lastActivityAt} and its retain-until to
+   * {@code retainUntil}, each only if the stored value is earlier. Never moves either backwards, never re-creates a
+   * removed session, changes no other field. Idempotent.
    *
-   * @return the session as stored after the call (updated, or already more recent), or empty if it does not exist
+   * @return whether the session exists (and now has at least that last activity)
    */
-  Optional<Session> touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil);
+  boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil);
 
   /**
    * Removes one session of the user. Idempotent.
