@@ -1,0 +1,457 @@
+package org.sessionregistry.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.ConnectionException;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jspecify.annotations.Nullable;
+import org.sessionregistry.Session;
+import org.sessionregistry.SessionStoreException;
+import org.sessionregistry.SessionStoreUnavailableException;
+import org.sessionregistry.internal.PropsJson;
+import org.sessionregistry.jdbc.internal.EvictBrokenConnections;
+import org.sessionregistry.spi.SessionStore;
+import org.sessionregistry.spi.TokenHash;
+
+/**
+ * Sessions in a relational database: H2, PostgreSQL or MariaDB, through Jdbi.
+ *
+ * <p>Every operation is one SQL statement: authenticate is one lookup by the token hash's unique index, list one query
+ * by the user id index, revoke-all one {@code DELETE ... WHERE user_id = ?} returning the removed rows whatever their
+ * number, touch one conditional {@code UPDATE} that only raises last activity and cannot re-create a deleted row.
+ * The exception is {@link #purgeExpired} on MariaDB: one transaction of a {@code SELECT ... FOR UPDATE SKIP LOCKED}
+ * and a {@code DELETE}, so that several nodes purging at once skip each other's rows instead of deadlocking.
+ *
+ * <pre>{@code
+ * // With the application's pool (the store does not close it):
+ * SessionStore store = JdbcSessionStore.builder().dataSource(dataSource).build();
+ *
+ * // Or with a pool of its own, here an H2 file that needs no server:
+ * SessionStore store = JdbcSessionStore.builder()
+ *     .jdbcUrl("jdbc:h2:./data/sessions", "sa", "")
+ *     .createSchemaIfMissing(true)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Thread-safe. Failures surface as {@link SessionStoreException}, connection failures and an exhausted pool as
+ * {@link SessionStoreUnavailableException}; messages carry no token, no password and no bound values. Statements
+ * that lose a deadlock are retried (they were rolled back whole). The store recovers on its own when the database
+ * comes back.
+ */
+public final class JdbcSessionStore implements SessionStore {
+  private static final int DEADLOCK_ATTEMPTS = 3;
+  private static final String COLUMNS =
+      "id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props";
+  private static final RowMapper<Session> SESSION = JdbcSessionStore::session;
+
+  private final Jdbi jdbi;
+  private final Dialect dialect;
+  private final String description;
+  private final @Nullable HikariDataSource ownedPool;
+  private final String insert;
+  private final String findByToken;
+  private final String findByUser;
+  private final String touch;
+  private final String deleteOne;
+  private final String deleteAll;
+  private final String deleteAllExcept;
+  private final String purge;
+
+  private JdbcSessionStore(Jdbi jdbi, Dialect dialect, String description, @Nullable HikariDataSource ownedPool) {
+    this.jdbi = jdbi;
+    this.dialect = dialect;
+    this.description = description;
+    this.ownedPool = ownedPool;
+    this.insert = "INSERT INTO sr_sessions (id, token_hash, user_id, create_at, expires_at, last_activity_at,"
+        + " retain_until, device_id, roles, is_oauth, expired_notify, props) VALUES (:id, :tokenHash, :userId,"
+        + " :createAt, :expiresAt, :lastActivityAt, :retainUntil, :deviceId, :roles, :oauth, :expiredNotify, :props)";
+    this.findByToken = "SELECT " + COLUMNS + " FROM sr_sessions WHERE token_hash = :tokenHash";
+    this.findByUser = "SELECT " + COLUMNS + " FROM sr_sessions WHERE user_id = :userId";
+    // GREATEST: never backwards; matching on the row: never re-creates one.
+    this.touch = "UPDATE sr_sessions SET last_activity_at = GREATEST(last_activity_at, :lastActivityAt),"
+        + " retain_until = GREATEST(retain_until, :retainUntil) WHERE user_id = :userId AND id = :id";
+    this.deleteOne = deleteReturning("user_id = :userId AND id = :id");
+    this.deleteAll = deleteReturning("user_id = :userId");
+    this.deleteAllExcept = deleteReturning("user_id = :userId AND id <> :keep");
+    this.purge = switch (dialect) {
+      case POSTGRESQL -> "DELETE FROM sr_sessions WHERE id IN (SELECT id FROM sr_sessions WHERE retain_until < :now"
+          + " ORDER BY retain_until LIMIT :limit FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS;
+      case H2 -> "SELECT " + COLUMNS + " FROM OLD TABLE (DELETE FROM sr_sessions WHERE retain_until < :now"
+          + " FETCH FIRST :limit ROWS ONLY)";
+      case MARIADB -> "SELECT id FROM sr_sessions WHERE retain_until < :now ORDER BY retain_until LIMIT :limit"
+          + " FOR UPDATE SKIP LOCKED";
+    };
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The database this store talks to. */
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  @Override
+  public void insert(Session session, TokenHash tokenHash, Instant retainUntil) {
+    call("create a session", h -> {
+      try {
+        return h.createUpdate(insert)
+            .bind("id", session.id())
+            .bind("tokenHash", tokenHash.toBytes())
+            .bind("userId", session.userId())
+            .bind("createAt", session.createdAt().toEpochMilli())
+            .bind("expiresAt", session.expiresAt().toEpochMilli())
+            .bind("lastActivityAt", session.lastActivityAt().toEpochMilli())
+            .bind("retainUntil", retainUntil.toEpochMilli())
+            .bind("deviceId", session.deviceId())
+            .bind("roles", session.roles())
+            .bind("oauth", session.oauth())
+            .bind("expiredNotify", session.expiredNotify())
+            .bind("props", PropsJson.write(session.props()))
+            .execute();
+      } catch (JdbiException e) {
+        SQLException sql = sqlCause(e);
+        if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+          // The driver's text would show the duplicate key: say it without the value.
+          throw new SessionStoreException(description + ": a session with id " + session.id()
+              + " or with the same token hash exists already; nothing was written");
+        }
+        throw e;
+      }
+    });
+  }
+
+  @Override
+  public Optional<Session> findByToken(TokenHash tokenHash) {
+    return call("authenticate a token", h -> h.createQuery(findByToken)
+        .bind("tokenHash", tokenHash.toBytes())
+        .map(SESSION)
+        .findOne());
+  }
+
+  @Override
+  public List<Session> findByUser(String userId) {
+    return call("list sessions", h -> h.createQuery(findByUser).bind("userId", userId).map(SESSION).list());
+  }
+
+  @Override
+  public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
+    return call("record activity", h -> h.createUpdate(touch)
+        .bind("lastActivityAt", lastActivityAt.toEpochMilli())
+        .bind("retainUntil", retainUntil.toEpochMilli())
+        .bind("userId", userId)
+        .bind("id", sessionId)
+        .execute()) > 0;
+  }
+
+  @Override
+  public Optional<Session> delete(String userId, String sessionId) {
+    return call("revoke a session", h -> h.createQuery(deleteOne)
+        .bind("userId", userId)
+        .bind("id", sessionId)
+        .map(SESSION)
+        .findOne());
+  }
+
+  @Override
+  public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
+    return call("revoke all sessions of a user", h -> (keepSessionId == null
+            ? h.createQuery(deleteAll)
+            : h.createQuery(deleteAllExcept).bind("keep", keepSessionId))
+        .bind("userId", userId)
+        .map(SESSION)
+        .list());
+  }
+
+  @Override
+  public List<Session> purgeExpired(Instant now, int limit) {
+    if (dialect != Dialect.MARIADB) {
+      return call("purge expired sessions", h -> h.createQuery(purge)
+          .bind("now", now.toEpochMilli())
+          .bind("limit", limit)
+          .map(SESSION)
+          .list());
+    }
+    return call("purge expired sessions", h -> h.inTransaction(tx -> {
+      List<String> ids = tx.createQuery(purge)
+          .bind("now", now.toEpochMilli())
+          .bind("limit", limit)
+          .mapTo(String.class)
+          .list();
+      if (ids.isEmpty()) {
+        return List.of();
+      }
+      return tx.createQuery(deleteReturning("id IN (<ids>)")).bindList("ids", ids).map(SESSION).list();
+    }));
+  }
+
+  /** Closes the pool if the store built it from a JDBC URL; a pool the application gave is left open. */
+  @Override
+  public void close() {
+    if (ownedPool != null) {
+      ownedPool.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcSessionStore[" + description + "]";
+  }
+
+  private String deleteReturning(String where) {
+    return dialect == Dialect.H2
+        ? "SELECT " + COLUMNS + " FROM OLD TABLE (DELETE FROM sr_sessions WHERE " + where + ")"
+        : "DELETE FROM sr_sessions WHERE " + where + " RETURNING " + COLUMNS;
+  }
+
+  private <T> T call(String operation, HandleCallback<T, RuntimeException> work) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return jdbi.withHandle(work);
+      } catch (JdbiException e) {
+        SQLException sql = sqlCause(e);
+        if (attempt < DEADLOCK_ATTEMPTS && sql != null && isDeadlock(sql)) {
+          continue; // the losing statement was rolled back whole; running it again is safe
+        }
+        throw translate(operation, e, sql);
+      }
+    }
+  }
+
+  private SessionStoreException translate(String operation, JdbiException e, @Nullable SQLException sql) {
+    String reason = sql != null ? sql.getMessage() : e.getClass().getSimpleName();
+    if (e instanceof ConnectionException || (sql != null && isConnectionFailure(sql))) {
+      return new SessionStoreUnavailableException(description + " is unavailable, could not " + operation + ": "
+          + reason + ". The outcome is unknown; the store reconnects when the database is back.", e);
+    }
+    String state = sql != null && sql.getSQLState() != null ? " (SQLState " + sql.getSQLState() + ")" : "";
+    return new SessionStoreException(description + " failed to " + operation + state + ": " + reason, e);
+  }
+
+  private static boolean isConnectionFailure(SQLException e) {
+    String state = e.getSQLState();
+    return e instanceof SQLTransientConnectionException
+        || e instanceof SQLNonTransientConnectionException
+        || e instanceof SQLRecoverableException
+        || (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P03")));
+  }
+
+  private static boolean isDeadlock(SQLException e) {
+    String state = e.getSQLState();
+    return "40001".equals(state) || "40P01".equals(state) || e.getErrorCode() == 1213;
+  }
+
+  private static @Nullable SQLException sqlCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        return sql;
+      }
+    }
+    return null;
+  }
+
+  private static Session session(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new Session(
+        rs.getString("id"),
+        rs.getString("user_id"),
+        Instant.ofEpochMilli(rs.getLong("create_at")),
+        Instant.ofEpochMilli(rs.getLong("expires_at")),
+        Instant.ofEpochMilli(rs.getLong("last_activity_at")),
+        rs.getString("device_id"),
+        rs.getString("roles"),
+        rs.getBoolean("is_oauth"),
+        rs.getBoolean("expired_notify"),
+        PropsJson.read(rs.getString("props")));
+  }
+
+  /** A JDBC URL without what may hold a secret: user info and the parameters after {@code ?} or {@code ;}. */
+  static String withoutSecrets(String jdbcUrl) {
+    String url = jdbcUrl;
+    int cut = url.length();
+    for (char c : new char[] {'?', ';'}) {
+      int i = url.indexOf(c);
+      if (i >= 0 && i < cut) {
+        cut = i;
+      }
+    }
+    url = url.substring(0, cut);
+    int at = url.lastIndexOf('@');
+    int scheme = url.indexOf("//");
+    if (at > 0 && scheme >= 0 && at > scheme) {
+      url = url.substring(0, scheme + 2) + url.substring(at + 1);
+    }
+    return url;
+  }
+
+  /**
+   * Settings of a {@link JdbcSessionStore}: give exactly one of {@link #dataSource}, {@link #jdbi} or
+   * {@link #jdbcUrl}. Each setter checks its value at once.
+   */
+  public static final class Builder {
+    private @Nullable DataSource dataSource;
+    private @Nullable Jdbi jdbi;
+    private @Nullable String jdbcUrl;
+    private String username = "";
+    private String password = "";
+    private int maximumPoolSize = 10;
+    private Duration connectionTimeout = Duration.ofSeconds(5);
+    private @Nullable Dialect dialect;
+    private boolean createSchemaIfMissing;
+
+    private Builder() {}
+
+    /** The application's pool. The store borrows connections from it and never closes it. */
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = require(dataSource, "dataSource");
+      return this;
+    }
+
+    /** The application's Jdbi. The store uses it as it is and never closes its data source. */
+    public Builder jdbi(Jdbi jdbi) {
+      this.jdbi = require(jdbi, "jdbi");
+      return this;
+    }
+
+    /**
+     * A database the store connects to through a HikariCP pool of its own, closed by {@link #close()}.
+     * {@code jdbc:h2:...} needs no server: {@code jdbc:h2:./data/sessions} is a file, {@code jdbc:h2:mem:s} memory.
+     */
+    public Builder jdbcUrl(String jdbcUrl, String username, String password) {
+      require(jdbcUrl, "jdbcUrl");
+      Dialect.ofJdbcUrl(jdbcUrl);
+      this.jdbcUrl = jdbcUrl;
+      this.username = require(username, "username");
+      this.password = require(password, "password");
+      return this;
+    }
+
+    /** Connections in the pool built for {@link #jdbcUrl}. Default 10. */
+    public Builder maximumPoolSize(int maximumPoolSize) {
+      if (maximumPoolSize < 1) {
+        throw new IllegalArgumentException("maximumPoolSize must be at least 1, was " + maximumPoolSize);
+      }
+      this.maximumPoolSize = maximumPoolSize;
+      return this;
+    }
+
+    /**
+     * How long a call waits for a connection of the pool built for {@link #jdbcUrl} before failing with
+     * {@link SessionStoreUnavailableException}. Default 5 seconds; at least 250 ms (HikariCP's floor).
+     */
+    public Builder connectionTimeout(Duration connectionTimeout) {
+      require(connectionTimeout, "connectionTimeout");
+      if (connectionTimeout.toMillis() < 250) {
+        throw new IllegalArgumentException("connectionTimeout must be at least 250ms, was " + connectionTimeout);
+      }
+      this.connectionTimeout = connectionTimeout;
+      return this;
+    }
+
+    /** The database, when it should not be detected (detection asks the database once, at build). */
+    public Builder dialect(Dialect dialect) {
+      this.dialect = require(dialect, "dialect");
+      return this;
+    }
+
+    /** Whether {@link #build()} runs the shipped schema script, which creates the table only if missing. */
+    public Builder createSchemaIfMissing(boolean createSchemaIfMissing) {
+      this.createSchemaIfMissing = createSchemaIfMissing;
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException if not exactly one of dataSource, jdbi and jdbcUrl is given
+     * @throws SessionStoreUnavailableException if the database had to be asked (dialect detection, schema creation)
+     *     and could not be reached
+     */
+    public JdbcSessionStore build() {
+      int given = (dataSource != null ? 1 : 0) + (jdbi != null ? 1 : 0) + (jdbcUrl != null ? 1 : 0);
+      if (given != 1) {
+        throw new IllegalStateException("give exactly one of dataSource, jdbi and jdbcUrl; " + given + " were given");
+      }
+      HikariDataSource pool = jdbcUrl != null ? pool(jdbcUrl) : null;
+      Jdbi db = pool != null ? Jdbi.create(pool) : dataSource != null ? Jdbi.create(dataSource) : jdbi;
+      try {
+        Dialect d;
+        String where;
+        if (jdbcUrl != null) {
+          d = dialect != null ? dialect : Dialect.ofJdbcUrl(jdbcUrl);
+          where = withoutSecrets(jdbcUrl);
+        } else if (dialect != null) {
+          d = dialect;
+          where = "the application's data source";
+        } else {
+          String[] found = ask(db);
+          d = Dialect.ofProductName(found[0]);
+          where = found[1] != null ? withoutSecrets(found[1]) : "the application's data source";
+        }
+        String description = "JDBC session store (" + d.displayName() + " at " + where + ")";
+        if (createSchemaIfMissing) {
+          try {
+            JdbcSchema.run(db, JdbcSchema.createScript(d));
+          } catch (JdbiException e) {
+            throw new SessionStoreUnavailableException(description + " could not create its schema: "
+                + (sqlCause(e) != null ? sqlCause(e).getMessage() : e.toString()), e);
+          }
+        }
+        return new JdbcSessionStore(db, d, description, pool);
+      } catch (RuntimeException e) {
+        if (pool != null) {
+          pool.close();
+        }
+        throw e;
+      }
+    }
+
+    private HikariDataSource pool(String url) {
+      HikariConfig config = new HikariConfig();
+      config.setJdbcUrl(url);
+      config.setUsername(username);
+      config.setPassword(password);
+      config.setMaximumPoolSize(maximumPoolSize);
+      config.setConnectionTimeout(connectionTimeout.toMillis());
+      config.setPoolName("session-registry");
+      config.setExceptionOverrideClassName(EvictBrokenConnections.class.getName());
+      // Start even when the database is down; calls fail typed until it is back.
+      config.setInitializationFailTimeout(-1);
+      return new HikariDataSource(config);
+    }
+
+    /** The product name and URL, from one connection. */
+    private static String[] ask(Jdbi db) {
+      try {
+        return db.withHandle(h -> {
+          DatabaseMetaData meta = h.getConnection().getMetaData();
+          return new String[] {meta.getDatabaseProductName(), meta.getURL()};
+        });
+      } catch (JdbiException | SQLException e) {
+        SQLException sql = sqlCause(e);
+        throw new SessionStoreUnavailableException("JDBC session store: could not reach the database to detect its"
+            + " dialect (give .dialect(...) to skip this): " + (sql != null ? sql.getMessage() : e.toString()), e);
+      }
+    }
+
+    private static <T> T require(@Nullable T value, String name) {
+      if (value == null) {
+        throw new IllegalArgumentException(name + " must not be null");
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,2 @@
+-- Session Registry, JDBC store: removes the schema and every session in it.
+DROP TABLE IF EXISTS sr_sessions;

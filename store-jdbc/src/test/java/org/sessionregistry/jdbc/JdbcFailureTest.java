@@ -1,0 +1,205 @@
+package org.sessionregistry.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import org.h2.tools.Server;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sessionregistry.IssuedSession;
+import org.sessionregistry.Session;
+import org.sessionregistry.SessionRegistry;
+import org.sessionregistry.SessionStoreException;
+import org.sessionregistry.SessionStoreUnavailableException;
+import org.sessionregistry.internal.Ids;
+
+/** The database failing under the store: typed errors, nothing half-written, recovery without a restart. */
+class JdbcFailureTest {
+  private static final String PASSWORD = "s3cret-pass-never-shown";
+
+  @Test
+  void databaseDownIsATypedErrorAndTheStoreRecoversWhenItIsBack(@TempDir Path dir) throws Exception {
+    int port = freePort();
+    Process server = h2Server(port, dir);
+    String url = "jdbc:h2:tcp://127.0.0.1:" + port + "/sessions";
+    try (JdbcSessionStore store = JdbcSessionStore.builder()
+        .jdbcUrl(url, "sa", PASSWORD)
+        .connectionTimeout(Duration.ofMillis(500))
+        .createSchemaIfMissing(true)
+        .build()) {
+      SessionRegistry registry = SessionRegistry.builder().store(store).build();
+      String user = Ids.newId();
+      List<IssuedSession> sessions = IntStream.range(0, 3).mapToObj(i -> registry.create(user)).toList();
+
+      // Stopped (SIGTERM), not killed: H2 flushes committed data to its file with a delay, as its docs say.
+      server.destroy();
+      server.waitFor();
+
+      for (Runnable call : List.<Runnable>of(
+          () -> registry.authenticate(sessions.get(0).token()),
+          () -> registry.list(user),
+          () -> registry.create(user),
+          () -> registry.revokeAll(user),
+          () -> registry.revoke(user, sessions.get(1).session().id()))) {
+        assertThatThrownBy(call::run)
+            .isInstanceOf(SessionStoreUnavailableException.class)
+            .hasMessageStartingWith("JDBC session store (H2 at " + url + ") is unavailable, could not ")
+            .hasMessageContaining("The outcome is unknown")
+            .satisfies(e -> assertThat(e.getMessage())
+                .doesNotContain(PASSWORD).doesNotContain(sessions.get(0).token()));
+      }
+
+      server = h2Server(port, dir);
+
+      // The pool replaces its broken connections on its own: no restart of the store.
+      Optional<Session> back = eventually(() -> registry.authenticate(sessions.get(0).token()));
+      assertThat(back).isPresent();
+      assertThat(registry.list(user)).as("nothing written or lost while it was down")
+          .extracting(Session::id).containsExactlyInAnyOrderElementsOf(
+              sessions.stream().map(i -> i.session().id()).toList());
+      assertThat(registry.revokeAll(user)).isEqualTo(3);
+    } finally {
+      server.destroyForcibly().waitFor();
+    }
+  }
+
+  @Test
+  void anExhaustedPoolIsATypedErrorNotAHang() throws Exception {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl("jdbc:h2:mem:exhausted;DB_CLOSE_DELAY=-1");
+    config.setMaximumPoolSize(1);
+    config.setConnectionTimeout(250);
+    try (HikariDataSource pool = new HikariDataSource(config)) {
+      JdbcSchema.create(pool, Dialect.H2);
+      SessionRegistry registry = SessionRegistry.builder()
+          .store(JdbcSessionStore.builder().dataSource(pool).build())
+          .build();
+      IssuedSession issued = registry.create(Ids.newId());
+
+      try (Connection held = pool.getConnection()) {
+        assertThatThrownBy(() -> registry.authenticate(issued.token()))
+            .isInstanceOf(SessionStoreUnavailableException.class)
+            .hasMessageContaining("Connection is not available, request timed out after");
+      }
+      assertThat(registry.authenticate(issued.token())).isPresent();
+    }
+  }
+
+  @Test
+  void killedPostgresConnectionsAreReplaced() throws Exception {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(TestDatabase.POSTGRESQL.url);
+    config.setUsername(TestDatabase.POSTGRESQL.user);
+    config.setPassword(TestDatabase.POSTGRESQL.password);
+    config.addDataSourceProperty("ApplicationName", "sr-killed-connections");
+    config.setMaximumPoolSize(4);
+    TestDatabase.POSTGRESQL.dataSource(); // the schema
+    try (HikariDataSource pool = new HikariDataSource(config)) {
+      SessionRegistry registry = SessionRegistry.builder()
+          .store(JdbcSessionStore.builder().dataSource(pool).dialect(Dialect.POSTGRESQL).build())
+          .build();
+      String user = Ids.newId();
+      IssuedSession issued = registry.create(user);
+
+      try (Connection admin = TestDatabase.POSTGRESQL.connect(new Properties());
+          Statement s = admin.createStatement()) {
+        s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            + " WHERE application_name = 'sr-killed-connections'");
+      }
+
+      // A call on a killed connection fails typed, never "valid"; the pool then drops it.
+      try {
+        assertThat(registry.authenticate(issued.token())).isPresent();
+      } catch (SessionStoreException e) {
+        assertThat(e).isInstanceOf(SessionStoreUnavailableException.class);
+      }
+      assertThat(eventually(() -> registry.authenticate(issued.token()))).isPresent();
+      assertThat(registry.revokeAll(user)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void jdbcUrlsLoseTheirSecretsInMessages() {
+    assertThat(JdbcSessionStore.withoutSecrets("jdbc:postgresql://app:pw@db.local:5432/s?password=pw&ssl=true"))
+        .isEqualTo("jdbc:postgresql://db.local:5432/s");
+    assertThat(JdbcSessionStore.withoutSecrets("jdbc:h2:tcp://127.0.0.1/s;PASSWORD=pw")).isEqualTo("jdbc:h2:tcp://127.0.0.1/s");
+    assertThatThrownBy(() -> JdbcSessionStore.builder().jdbcUrl("jdbc:mysql://h/db?password=pw", "u", "pw"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("jdbcUrl must start with jdbc:h2:, jdbc:postgresql: or jdbc:mariadb:, was jdbc:mysql://h/db");
+  }
+
+  @Test
+  void badSettingsAreRefusedByName() {
+    assertThatThrownBy(() -> JdbcSessionStore.builder().maximumPoolSize(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("maximumPoolSize must be at least 1, was 0");
+    assertThatThrownBy(() -> JdbcSessionStore.builder().connectionTimeout(Duration.ofMillis(10)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("connectionTimeout must be at least 250ms, was PT0.01S");
+    assertThatThrownBy(() -> JdbcSessionStore.builder().dataSource(null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("dataSource must not be null");
+    assertThatThrownBy(() -> JdbcSessionStore.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("give exactly one of dataSource, jdbi and jdbcUrl; 0 were given");
+  }
+
+  /** An H2 server in a process of its own, on a loopback port, that the test stops and starts. */
+  private static Process h2Server(int port, Path dir) throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String h2Jar = Path.of(Server.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    Process p = new ProcessBuilder(javaBin, "-cp", h2Jar, "org.h2.tools.Server", "-tcp", "-tcpPort",
+        String.valueOf(port), "-baseDir", dir.toString(), "-ifNotExists")
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("h2-server.log").toFile())
+        .start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        return p;
+      } catch (IOException notYet) {
+        if (!p.isAlive()) {
+          throw new IllegalStateException("the H2 server exited: " + Files.readString(
+              dir.resolve("h2-server.log")));
+        }
+        Thread.sleep(50);
+      }
+    }
+    p.destroyForcibly();
+    throw new IllegalStateException("the H2 server did not listen on 127.0.0.1:" + port + " within 20s");
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** The first answer that is not a store error, within ten seconds. */
+  private static <T> T eventually(Supplier<T> call) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    for (;;) {
+      try {
+        return call.get();
+      } catch (SessionStoreException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+}

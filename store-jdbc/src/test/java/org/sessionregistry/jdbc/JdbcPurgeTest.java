@@ -1,0 +1,113 @@
+package org.sessionregistry.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.sessionregistry.IssuedSession;
+import org.sessionregistry.RevocationReason;
+import org.sessionregistry.Session;
+import org.sessionregistry.SessionListener;
+import org.sessionregistry.SessionRegistry;
+import org.sessionregistry.internal.Ids;
+import org.sessionregistry.testing.MutableClock;
+
+/**
+ * Several nodes purge at once while users revoke their sessions: no deadlock or error surfaces, every expired session
+ * is removed exactly once, in bounded batches, and no live session is touched.
+ */
+class JdbcPurgeTest {
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void nodesPurgingAtOnceRemoveEachExpiredSessionOnce(TestDatabase database) throws Exception {
+    MutableClock clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    JdbcSessionStore store = JdbcSessionStore.builder().dataSource(database.dataSource()).build();
+    // Start from a table without expired rows of other tests.
+    clock.advance(Duration.ofDays(400));
+    while (store.purgeExpired(clock.instant(), 10_000).size() > 0) {
+      continue;
+    }
+    ConcurrentLinkedQueue<Session> expiredEvents = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<Session> revokedEvents = new ConcurrentLinkedQueue<>();
+    SessionListener listener = new SessionListener() {
+      @Override
+      public void sessionRevoked(Session session, RevocationReason reason) {
+        (reason == RevocationReason.EXPIRED ? expiredEvents : revokedEvents).add(session);
+      }
+    };
+    List<SessionRegistry> nodes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      nodes.add(SessionRegistry.builder().store(store).clock(clock).idleTimeout(Duration.ofHours(1))
+          .listener(listener).build());
+    }
+    SessionRegistry node = nodes.get(0);
+    List<String> users = new ArrayList<>();
+    Set<String> expiring = new HashSet<>();
+    for (int u = 0; u < 30; u++) {
+      String user = Ids.newId();
+      users.add(user);
+      for (int i = 0; i < 10; i++) {
+        expiring.add(node.create(user).session().id());
+      }
+    }
+    clock.advance(Duration.ofMinutes(61));
+    List<IssuedSession> live = new ArrayList<>();
+    for (String user : users) {
+      live.add(node.create(user));
+    }
+
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      CyclicBarrier start = new CyclicBarrier(4);
+      List<Future<?>> tasks = new ArrayList<>();
+      for (SessionRegistry n : nodes) {
+        tasks.add(pool.submit(() -> {
+          start.await();
+          int batch;
+          do {
+            batch = n.purgeExpired(7);
+            assertThat(batch).isLessThanOrEqualTo(7);
+          } while (batch > 0);
+          return null;
+        }));
+      }
+      tasks.add(pool.submit(() -> {
+        start.await();
+        for (String user : users.subList(0, 10)) {
+          node.revokeAll(user);
+        }
+        return null;
+      }));
+      for (Future<?> t : tasks) {
+        t.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    List<String> removed = new ArrayList<>();
+    expiredEvents.forEach(s -> removed.add(s.id()));
+    revokedEvents.stream().filter(s -> expiring.contains(s.id())).forEach(s -> removed.add(s.id()));
+    assertThat(removed).as("each expired session removed exactly once").hasSize(expiring.size())
+        .containsExactlyInAnyOrderElementsOf(expiring);
+    assertThat(revokedEvents).extracting(Session::id)
+        .as("an expired session that a revoke-all removes is reported as expired")
+        .doesNotContainAnyElementsOf(expiring);
+    for (int i = 0; i < live.size(); i++) {
+      assertThat(node.authenticate(live.get(i).token()).isPresent()).isEqualTo(i >= 10);
+    }
+  }
+}

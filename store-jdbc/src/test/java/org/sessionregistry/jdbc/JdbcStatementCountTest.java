@@ -1,0 +1,63 @@
+package org.sessionregistry.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.sessionregistry.IssuedSession;
+import org.sessionregistry.SessionRegistry;
+import org.sessionregistry.internal.Ids;
+import org.sessionregistry.testing.MutableClock;
+
+/** Round trips are exact: each operation sends one statement, whatever the number of sessions it touches. */
+class JdbcStatementCountTest {
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void eachOperationIsOneStatement(TestDatabase database) {
+    CountingDataSource counting = new CountingDataSource(database.dataSource());
+    MutableClock clock = new MutableClock(java.time.Instant.parse("2026-05-01T00:00:00Z"));
+    SessionRegistry registry = SessionRegistry.builder()
+        .store(JdbcSessionStore.builder().dataSource(counting).dialect(database.dialect).build())
+        .clock(clock)
+        .idleTimeout(Duration.ofHours(8))
+        .build();
+    String user = Ids.newId();
+    List<IssuedSession> sessions = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      sessions.add(registry.create(user));
+    }
+    assertThat(counting.takeExecuted()).as("create").hasSize(100);
+
+    assertThat(registry.authenticate(sessions.get(7).token())).isPresent();
+    assertThat(counting.takeExecuted()).as("authenticate").hasSize(1);
+
+    assertThat(registry.list(user)).hasSize(100);
+    assertThat(counting.takeExecuted()).as("list of 100").hasSize(1);
+
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(registry.touch(sessions.get(7).session())).isPresent();
+    assertThat(counting.takeExecuted()).as("touch when due").hasSize(1);
+    assertThat(registry.touch(registry.touch(sessions.get(8).session()).orElseThrow())).isPresent();
+    assertThat(counting.takeExecuted()).as("touch, then touch again within the interval").hasSize(1);
+
+    assertThat(registry.revoke(user, sessions.get(0).session().id())).isTrue();
+    assertThat(counting.takeExecuted()).as("revoke one").hasSize(1);
+
+    assertThat(registry.revokeAllExcept(user, sessions.get(1).session().id())).isEqualTo(98);
+    assertThat(counting.takeExecuted()).as("revoke all but one of 99").hasSize(1);
+
+    for (int i = 0; i < 99; i++) {
+      registry.create(user);
+    }
+    counting.takeExecuted();
+    List<String> revokeAll = new ArrayList<>();
+    assertThat(registry.revokeAll(user)).isEqualTo(100);
+    revokeAll.addAll(counting.takeExecuted());
+    assertThat(revokeAll).as("revoke all of 100").hasSize(1);
+    assertThat(revokeAll.get(0)).contains("DELETE FROM sr_sessions WHERE user_id = ?");
+  }
+}
