@@ -37,4 +37,11 @@ public record NewSession(String userId, String deviceId, String roles, boolean o
   public NewSession withProps(Map<String, String> props) {
     return new NewSession(userId, deviceId, roles, oauth, props);
   }
+
+  /** Shows prop keys only: a prop value may be a secret (csrf). */
+  @Override
+  public String toString() {
+    return "NewSession[userId=" + userId + ", deviceId=" + deviceId + ", roles=" + roles + ", oauth=" + oauth
+        + ", props=" + (props == null ? null : props.keySet()) + "]";
+  }
 }

@@ -92,6 +92,10 @@ public final class SessionRegistry implements AutoCloseable {
   /**
    * Issues a session. The token is returned here once and never again; the store keeps its hash.
    *
+   * <p>A create that races a revoke-all of the same user may return a session that the revoke-all already ended (and
+   * counted): the two calls overlapped, and the session was created first. Listeners then hear of its revocation
+   * before its creation.
+   *
    * @throws IllegalArgumentException if a detail is invalid (the message names it); nothing is stored
    */
   public IssuedSession create(NewSession request) {
@@ -234,6 +238,10 @@ public final class SessionRegistry implements AutoCloseable {
   /**
    * Mattermost's rule for acting on a user's sessions: the caller is that user, or holds {@code manage_system}, or
    * holds {@code edit_other_users} and the target is not a system admin (according to {@link UserRoles}).
+   *
+   * <p>The caller's roles are its current ones from {@link UserRoles} when that knows the caller, so a demoted admin
+   * loses its power at once; otherwise the roles its session was issued with. Pass a session that
+   * {@link #authenticate} returned: the check trusts the session it is given.
    */
   public boolean hasPermissionToUser(Session caller, String userId) {
     requireNonNull(caller, "caller");
@@ -241,7 +249,8 @@ public final class SessionRegistry implements AutoCloseable {
     if (caller.userId().equals(userId)) {
       return true;
     }
-    Set<Permission> held = permissionsOf(caller.roles());
+    String currentRoles = userRoles.rolesOf(caller.userId());
+    Set<Permission> held = permissionsOf(currentRoles != null ? currentRoles : caller.roles());
     if (held.contains(Permission.MANAGE_SYSTEM)) {
       return true;
     }
@@ -407,6 +416,7 @@ public final class SessionRegistry implements AutoCloseable {
    * settings.
    */
   public static final class Builder {
+    private static final Duration MAX_DURATION = Duration.ofDays(36_500);
     private @Nullable SessionStore store;
     private Clock clock = Clock.systemUTC();
     private Duration sessionLifetime = Duration.ofDays(30);
@@ -426,22 +436,25 @@ public final class SessionRegistry implements AutoCloseable {
       return this;
     }
 
-    /** The clock for creation, activity and expiry. Default: the system clock, UTC. */
+    /**
+     * The clock for creation, activity and expiry, read in whole milliseconds. Default: the system clock, UTC. A store
+     * with a clock of its own (the in-memory store) must be given the same one.
+     */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "clock");
       return this;
     }
 
-    /** How long a session lives at most, active or not (the absolute timeout). Default 30 days. */
+    /** How long a session lives at most, active or not (the absolute timeout). Default 30 days; at most 100 years. */
     public Builder sessionLifetime(Duration sessionLifetime) {
-      requirePositive(sessionLifetime, "sessionLifetime");
+      requireStoredDuration(sessionLifetime, "sessionLifetime");
       this.sessionLifetime = sessionLifetime;
       return this;
     }
 
     /** How long a session lives without activity (see {@link SessionRegistry#touch}). Default: no idle timeout. */
     public Builder idleTimeout(Duration idleTimeout) {
-      requirePositive(idleTimeout, "idleTimeout");
+      requireStoredDuration(idleTimeout, "idleTimeout");
       this.idleTimeout = idleTimeout;
       return this;
     }
@@ -501,9 +514,12 @@ public final class SessionRegistry implements AutoCloseable {
       return new SessionRegistry(this);
     }
 
-    private static void requirePositive(@Nullable Duration value, String name) {
+    /** Positive, whole milliseconds (what stores keep), and at most 100 years (what instants can add). */
+    private static void requireStoredDuration(@Nullable Duration value, String name) {
       requireNonNull(value, name);
       require(!value.isNegative() && !value.isZero(), name + " must be positive, was " + value);
+      require(value.compareTo(MAX_DURATION) <= 0, name + " must be at most 100 years, was " + value);
+      require(value.getNano() % 1_000_000 == 0, name + " must be whole milliseconds, was " + value);
     }
   }
 }

@@ -4,13 +4,17 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy.VarExpiration;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
@@ -23,8 +27,12 @@ import org.sessionregistry.spi.TokenHash;
  *
  * <p>Sessions are held in a bounded Caffeine cache keyed by token hash, each expiring at its retain-until instant, and
  * indexed by user, so that listing and revoking a user's sessions cost O(sessions of that user) whatever the total.
- * When the cache is full, the least useful sessions are evicted (their users are logged out). About 420 bytes per
- * session without props (measured over 100,000 sessions; see the README).
+ * When the cache is full, the least useful sessions are evicted (their users are logged out, and no listener hears of
+ * it). Sessions that expire are handed to listeners as {@code EXPIRED}, within about a second, by the registry's
+ * {@link org.sessionregistry.SessionRegistry#purgeExpired}. About 450 bytes per session without props (measured over
+ * 100,000 sessions; see the README).
+ *
+ * <p>Give it the registry's clock: the two must agree on when a session ends.
  *
  * <pre>{@code
  * SessionStore store = InMemorySessionStore.builder().maximumSize(100_000).build();
@@ -38,11 +46,15 @@ public final class InMemorySessionStore implements SessionStore {
   private final @Nullable VarExpiration<TokenHash, Entry> expiration;
   private final ConcurrentHashMap<String, UserSessions> byUser = new ConcurrentHashMap<>();
   private final Clock clock;
+  /** Sessions Caffeine dropped at expiry, until {@link #purgeExpired} hands them to the registry's listeners. */
+  private final ConcurrentLinkedQueue<Session> expired = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger unreported = new AtomicInteger();
+  static final int MAX_UNREPORTED = 10_000;
 
   private InMemorySessionStore(Builder builder) {
     this.clock = builder.clock;
     Clock clock = builder.clock;
-    Ticker ticker = () -> nanos(clock.instant());
+    Ticker ticker = () -> now(clock);
     this.byToken = Caffeine.newBuilder()
         .maximumSize(builder.maximumSize)
         .expireAfter(new RetainUntil())
@@ -50,10 +62,14 @@ public final class InMemorySessionStore implements SessionStore {
         // Maintenance on the caller's thread: no background work outlives a call.
         .executor(Runnable::run)
         // Synchronous with the eviction, so the user index never lists an evicted session for long.
-        .evictionListener((TokenHash key, @Nullable Entry entry, com.github.benmanes.caffeine.cache.RemovalCause cause)
-            -> {
+        .evictionListener((TokenHash key, @Nullable Entry entry, RemovalCause cause) -> {
           if (entry != null) {
+            // Revoked sessions were reported by their revocation; only a live one can expire.
+            boolean wasLive = entry.isLive();
             unlink(entry);
+            if (cause == RemovalCause.EXPIRED && wasLive) {
+              reportExpired(entry.session);
+            }
           }
         })
         .build();
@@ -148,7 +164,9 @@ public final class InMemorySessionStore implements SessionStore {
         }
         if (entry.session.lastActivityAt().isBefore(lastActivityAt)) {
           entry.session = entry.session.withLastActivityAt(lastActivityAt);
-          entry.retainUntilNanos = Math.max(entry.retainUntilNanos, nanos(retainUntil));
+        }
+        if (entry.retainUntilNanos < nanos(retainUntil)) {
+          entry.retainUntilNanos = nanos(retainUntil);
           updated = true;
         }
       }
@@ -156,7 +174,7 @@ public final class InMemorySessionStore implements SessionStore {
     }
     if (updated && expiration != null) {
       // Read the entry's current deadline, so concurrent touches converge on the latest one.
-      expiration.setExpiresAfter(entry.tokenHash, remaining(entry, nanos(clock.instant())), TimeUnit.NANOSECONDS);
+      expiration.setExpiresAfter(entry.tokenHash, remaining(entry, now(clock)), TimeUnit.NANOSECONDS);
     }
     return true;
   }
@@ -223,11 +241,31 @@ public final class InMemorySessionStore implements SessionStore {
     return sessions;
   }
 
-  /** Caffeine expires sessions at their retain-until instant on its own; this only runs its pending maintenance. */
+  /**
+   * Caffeine drops sessions after their retain-until instant on its own; this runs its pending maintenance and hands
+   * over up to {@code limit} of the sessions it dropped as expired since the last call (at most
+   * {@value #MAX_UNREPORTED} are kept waiting; older ones are forgotten).
+   */
   @Override
   public List<Session> purgeExpired(Instant now, int limit) {
     byToken.cleanUp();
-    return List.of();
+    List<Session> purged = new ArrayList<>(Math.min(limit, 64));
+    Session s;
+    while (purged.size() < limit && (s = expired.poll()) != null) {
+      unreported.decrementAndGet();
+      purged.add(s);
+    }
+    return purged;
+  }
+
+  private void reportExpired(Session session) {
+    if (unreported.incrementAndGet() > MAX_UNREPORTED) {
+      // Nobody purges: keep the newest, so memory stays bounded.
+      if (expired.poll() != null) {
+        unreported.decrementAndGet();
+      }
+    }
+    expired.add(session);
   }
 
   @Override
@@ -252,6 +290,11 @@ public final class InMemorySessionStore implements SessionStore {
         return;
       }
     }
+  }
+
+  /** The clock in whole milliseconds, as the registry reads it: both must agree on when a session ends. */
+  private static long now(Clock clock) {
+    return nanos(clock.instant().truncatedTo(ChronoUnit.MILLIS));
   }
 
   private static long nanos(Instant instant) {
