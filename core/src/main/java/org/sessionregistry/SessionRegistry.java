@@ -106,7 +106,7 @@ public final class SessionRegistry implements AutoCloseable {
     Instant now = now();
     Session session = new Session(Ids.newId(), request.userId(), now, now.plus(sessionLifetime), now,
         request.deviceId(), request.roles(), request.oauth(), false, request.props());
-    String token = Ids.newId();
+    String token = Ids.newToken(store.tokenPrefix(session.userId()));
     store.insert(session, TokenHash.of(token), retainUntil(session));
     notifyCreated(session);
     return new IssuedSession(session, token);

@@ -29,6 +29,30 @@ public final class Ids {
     return encode(bytes);
   }
 
+  /**
+   * A new token: {@code prefix} followed by random characters, 26 in all. With an empty prefix, 128 random bits; each
+   * prefix character takes 5 of them.
+   */
+  public static String newToken(String prefix) {
+    if (prefix.isEmpty()) {
+      return newId();
+    }
+    if (prefix.length() > 4 || !isInAlphabet(prefix)) {
+      throw new IllegalStateException("a store's token prefix must be up to 4 characters of the token alphabet");
+    }
+    return prefix + newId().substring(prefix.length());
+  }
+
+  private static boolean isInAlphabet(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 128 || !IN_ALPHABET[c]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static String encode(byte[] bytes) {
     char[] out = new char[(bytes.length * 8 + 4) / 5];
     int buffer = 0;
@@ -64,15 +88,6 @@ public final class Ids {
 
   /** Whether the value could be a token this library issued: 26 characters of the alphabet. */
   public static boolean isTokenShaped(String value) {
-    if (value.length() != LENGTH) {
-      return false;
-    }
-    for (int i = 0; i < LENGTH; i++) {
-      char c = value.charAt(i);
-      if (c >= 128 || !IN_ALPHABET[c]) {
-        return false;
-      }
-    }
-    return true;
+    return value.length() == LENGTH && isInAlphabet(value);
   }
 }

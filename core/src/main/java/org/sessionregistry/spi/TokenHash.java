@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * The SHA-256 of a bearer token: what stores keep instead of the token, so that a dump of a store holds no usable
  * credential. Tokens are 128 random bits, so a plain (unsalted) hash cannot be reversed by search.
  *
- * <p>Immutable and compact (four {@code long}s), with value equality; usable as a map key.
+ * <p>Immutable and compact (four {@code long}s), with value equality on the hash; usable as a map key.
  */
 public final class TokenHash {
   /** Length of the hash in bytes. */
@@ -31,15 +31,18 @@ public final class TokenHash {
   private final long w1;
   private final long w2;
   private final long w3;
+  /** The token's first two characters, packed; 0 when unknown (a hash read back from a store). */
+  private final int routing;
 
-  private TokenHash(long w0, long w1, long w2, long w3) {
+  private TokenHash(long w0, long w1, long w2, long w3, int routing) {
     this.w0 = w0;
     this.w1 = w1;
     this.w2 = w2;
     this.w3 = w3;
+    this.routing = routing;
   }
 
-  /** The hash of a token. The token is not kept. */
+  /** The hash of a token. Only the token's first two characters are kept, as {@link #routingPrefix()}. */
   public static TokenHash of(String token) {
     MessageDigest digest;
     try {
@@ -47,7 +50,18 @@ public final class TokenHash {
     } catch (CloneNotSupportedException e) {
       throw new IllegalStateException("SHA-256 provider cannot be cloned", e);
     }
-    return fromBytes(digest.digest(token.getBytes(StandardCharsets.US_ASCII)));
+    TokenHash h = fromBytes(digest.digest(token.getBytes(StandardCharsets.US_ASCII)));
+    int routing = token.length() >= 2 ? (token.charAt(0) << 16) | token.charAt(1) : 0;
+    return new TokenHash(h.w0, h.w1, h.w2, h.w3, routing);
+  }
+
+  /**
+   * The token's first two characters, where a store that asked for a {@link SessionStore#tokenPrefix} finds it (not a
+   * secret worth hiding: 10 of the token's bits, and with such a store the same for all of a user's tokens). Empty for
+   * a hash read back from a store.
+   */
+  public String routingPrefix() {
+    return routing == 0 ? "" : new String(new char[] {(char) (routing >>> 16), (char) (routing & 0xffff)});
   }
 
   /** A hash as read back from a store, from its 32 bytes. */
@@ -57,7 +71,7 @@ public final class TokenHash {
           + (bytes == null ? "null" : bytes.length + " bytes"));
     }
     ByteBuffer b = ByteBuffer.wrap(bytes);
-    return new TokenHash(b.getLong(), b.getLong(), b.getLong(), b.getLong());
+    return new TokenHash(b.getLong(), b.getLong(), b.getLong(), b.getLong(), 0);
   }
 
   /** A hash as read back from a store, from its 64 lowercase or uppercase hex digits. */

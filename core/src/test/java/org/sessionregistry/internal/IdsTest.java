@@ -39,6 +39,16 @@ class IdsTest {
     assertThat(Ids.isTokenShaped("YBNDRFG8EJKMCPQXOT1UWISZA3")).isFalse();
   }
 
+  @Test
+  void tokensStartWithTheStoresPrefix() {
+    assertThat(Ids.newToken("")).hasSize(26);
+    String token = Ids.newToken("ab");
+    assertThat(token).hasSize(26).startsWith("ab");
+    assertThat(Ids.isTokenShaped(token)).isTrue();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Ids.newToken("l0"))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
   private static byte[] hex(String s) {
     return HexFormat.of().parseHex(s);
   }

@@ -19,6 +19,12 @@ class TokenHashTest {
   }
 
   @Test
+  void keepsTheTokensFirstTwoCharactersForRouting() {
+    assertThat(TokenHash.of(TOKEN).routingPrefix()).isEqualTo("yb");
+    assertThat(TokenHash.fromHex(SHA_256).routingPrefix()).isEmpty();
+  }
+
+  @Test
   void showsOnlyAPrefix() {
     assertThat(TokenHash.of(TOKEN)).hasToString("TokenHash[11a88aaa...]");
   }

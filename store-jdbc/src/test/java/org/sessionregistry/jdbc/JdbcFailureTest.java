@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
@@ -28,6 +27,7 @@ import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionStoreUnavailableException;
 import org.sessionregistry.internal.Ids;
+import org.sessionregistry.testing.Eventually;
 
 /** The database failing under the store: typed errors, nothing half-written, recovery without a restart. */
 class JdbcFailureTest {
@@ -68,7 +68,7 @@ class JdbcFailureTest {
       server = h2Server(port, dir);
 
       // The pool replaces its broken connections on its own: no restart of the store.
-      Optional<Session> back = eventually(() -> registry.authenticate(sessions.get(0).token()));
+      Optional<Session> back = Eventually.answer(() -> registry.authenticate(sessions.get(0).token()));
       assertThat(back).isPresent();
       assertThat(registry.list(user)).as("nothing written or lost while it was down")
           .extracting(Session::id).containsExactlyInAnyOrderElementsOf(
@@ -129,7 +129,7 @@ class JdbcFailureTest {
       } catch (SessionStoreException e) {
         assertThat(e).isInstanceOf(SessionStoreUnavailableException.class);
       }
-      assertThat(eventually(() -> registry.authenticate(issued.token()))).isPresent();
+      assertThat(Eventually.answer(() -> registry.authenticate(issued.token()))).isPresent();
       assertThat(registry.revokeAll(user)).isEqualTo(1);
     }
   }
@@ -188,18 +188,4 @@ class JdbcFailureTest {
     }
   }
 
-  /** The first answer that is not a store error, within ten seconds. */
-  private static <T> T eventually(Supplier<T> call) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    for (;;) {
-      try {
-        return call.get();
-      } catch (SessionStoreException e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(100);
-      }
-    }
-  }
 }

@@ -1,0 +1,192 @@
+package org.sessionregistry.redis;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Redis servers a test starts itself from the installed {@code redis-server}, on free loopback ports, and stops.
+ * Nothing is persisted.
+ */
+final class OwnedRedis implements AutoCloseable {
+  private static final String BINARY = System.getenv().getOrDefault("SR_REDIS_SERVER", "redis-server");
+
+  private final List<Process> processes = new ArrayList<>();
+  private final List<Integer> ports = new ArrayList<>();
+  private final Path dir;
+
+  private OwnedRedis(Path dir) {
+    this.dir = dir;
+  }
+
+  /** One standalone server. */
+  static OwnedRedis standalone() throws Exception {
+    OwnedRedis r = new OwnedRedis(Files.createTempDirectory("sr-redis"));
+    r.add(freePort(), List.of());
+    return r;
+  }
+
+  /** A cluster of {@code masters} masters, no replicas, all slots assigned and the cluster state ok. */
+  static OwnedRedis cluster(int masters) throws Exception {
+    OwnedRedis r = new OwnedRedis(Files.createTempDirectory("sr-redis-cluster"));
+    try {
+      List<String> addresses = new ArrayList<>();
+      for (int i = 0; i < masters; i++) {
+        int port = freeClusterPort();
+        r.add(port, List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
+            "--cluster-node-timeout", "2000"));
+        addresses.add("127.0.0.1:" + port);
+      }
+      List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+      create.addAll(addresses);
+      create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+      Process p = new ProcessBuilder(create).redirectErrorStream(true)
+          .redirectOutput(r.dir.resolve("cluster-create.log").toFile()).start();
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException("redis-cli --cluster create failed: "
+            + Files.readString(r.dir.resolve("cluster-create.log")));
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      for (int port : r.ports) {
+        while (!clusterOk(port)) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("the test's Redis Cluster did not reach state ok within 30s");
+          }
+          Thread.sleep(100);
+        }
+      }
+      return r;
+    } catch (Exception e) {
+      r.close();
+      throw e;
+    }
+  }
+
+  List<HostAndPort> nodes() {
+    return ports.stream().map(p -> new HostAndPort("127.0.0.1", p)).toList();
+  }
+
+  int port() {
+    return ports.get(0);
+  }
+
+  /** Stops the (first) server, as a crash would: its data is gone. */
+  void stop() throws InterruptedException {
+    Process p = processes.get(0);
+    p.destroy();
+    p.waitFor();
+  }
+
+  /** Starts the (first) server again on the same port, empty. */
+  void restart() throws Exception {
+    processes.set(0, start(ports.get(0), List.of()));
+  }
+
+  /** Every command's call count, from INFO commandstats. */
+  Map<String, Long> commandCalls(int port) {
+    try (Jedis j = new Jedis("127.0.0.1", port)) {
+      Map<String, Long> calls = new java.util.TreeMap<>();
+      for (String line : j.info("commandstats").split("\r?\n")) {
+        if (line.startsWith("cmdstat_")) {
+          String name = line.substring(8, line.indexOf(':'));
+          String count = line.substring(line.indexOf("calls=") + 6, line.indexOf(',', line.indexOf("calls=")));
+          calls.put(name, Long.parseLong(count));
+        }
+      }
+      return calls;
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (Process p : processes) {
+      p.destroy();
+    }
+    for (Process p : processes) {
+      p.waitFor();
+    }
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
+
+  private void add(int port, List<String> extra) throws Exception {
+    processes.add(start(port, extra));
+    ports.add(port);
+  }
+
+  private Process start(int port, List<String> extra) throws Exception {
+    List<String> command = new ArrayList<>(List.of(BINARY, "--port", String.valueOf(port), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"));
+    command.addAll(extra);
+    Process p;
+    try {
+      p = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis-" + port + ".log").toFile())).start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start " + BINARY + " (install redis-server, or set SR_REDIS_SERVER to"
+          + " its path): " + e.getMessage(), e);
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (true) {
+      try (Jedis j = new Jedis("127.0.0.1", port)) {
+        if ("PONG".equals(j.ping())) {
+          return p;
+        }
+      } catch (RuntimeException notYet) {
+        if (!p.isAlive() || System.nanoTime() > deadline) {
+          throw new IllegalStateException("the test's redis-server on 127.0.0.1:" + port + " did not start: "
+              + Files.readString(dir.resolve("redis-" + port + ".log")));
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  private static boolean clusterOk(int port) {
+    try (Jedis j = new Jedis("127.0.0.1", port)) {
+      return j.clusterInfo().contains("cluster_state:ok");
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A free port whose cluster bus port (+10000) is free too. */
+  private static int freeClusterPort() {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = ThreadLocalRandom.current().nextInt(20_000, 50_000);
+      if (isFree(port) && isFree(port + 10_000)) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("no free loopback port pair for a cluster node");
+  }
+
+  private static boolean isFree(int port) {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      return false;
+    } catch (IOException refused) {
+      try (ServerSocket ss = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return true;
+      } catch (IOException taken) {
+        return false;
+      }
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package org.sessionregistry.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.sessionregistry.IssuedSession;
+import org.sessionregistry.SessionRegistry;
+import org.sessionregistry.internal.Ids;
+import org.sessionregistry.testing.MutableClock;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * What each operation costs on the server, read from INFO commandstats of a Redis this test owns: one round trip, and
+ * work inside Redis that does not grow in commands with the number of sessions. Commands that a script runs are
+ * counted by Redis too, so they show here.
+ */
+class RedisCommandCountTest {
+  private static OwnedRedis server;
+  private static RedisClient client;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = OwnedRedis.standalone();
+    client = RedisClient.create("127.0.0.1", server.port());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    client.close();
+    server.close();
+  }
+
+  @Test
+  void eachOperationIsOneRoundTripWhateverTheNumberOfSessions() {
+    MutableClock clock = new MutableClock(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    SessionRegistry registry = SessionRegistry.builder()
+        .store(RedisSessionStore.builder().client(client, "test").clock(clock).build())
+        .clock(clock).idleTimeout(Duration.ofHours(8)).build();
+    // The first use of each script on a server costs one more round trip (NOSCRIPT, then EVAL, which caches it).
+    String warmUp = Ids.newId();
+    registry.create(warmUp);
+    registry.list(warmUp);
+    clock.advance(Duration.ofMinutes(5));
+    registry.touch(registry.list(warmUp).get(0));
+    registry.revoke(warmUp, registry.list(warmUp).get(0).id());
+    registry.revokeAll(warmUp);
+
+    String user = Ids.newId();
+    List<IssuedSession> sessions = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      sessions.add(registry.create(user));
+    }
+
+    assertThat(cost(() -> registry.authenticate(sessions.get(3).token()))).as("authenticate")
+        .isEqualTo(Map.of("get", 1L));
+    assertThat(cost(() -> registry.list(user))).as("list of 100")
+        .isEqualTo(Map.of("evalsha", 1L, "hgetall", 1L, "mget", 1L));
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(cost(() -> registry.touch(sessions.get(3).session()))).as("touch when due")
+        .isEqualTo(Map.of("evalsha", 1L, "hget", 1L, "get", 1L, "set", 1L, "pexpire", 2L, "pttl", 1L));
+    assertThat(cost(() -> registry.create(user))).as("create beside 100 (it outlives them: the index TTL grows)")
+        .isEqualTo(Map.of("evalsha", 1L, "exists", 1L, "hexists", 1L, "hgetall", 1L, "mget", 1L, "set", 1L,
+            "hset", 1L, "pttl", 1L, "pexpire", 1L));
+    assertThat(cost(() -> registry.revoke(user, sessions.get(0).session().id()))).as("revoke one")
+        .isEqualTo(Map.of("evalsha", 1L, "hget", 1L, "hdel", 1L, "getdel", 1L));
+    assertThat(cost(() -> registry.revokeAll(user))).as("revoke all of 100")
+        .isEqualTo(Map.of("evalsha", 1L, "hgetall", 1L, "mget", 1L, "unlink", 2L));
+    assertThat(cost(() -> registry.list(user))).as("list after").isEqualTo(Map.of("evalsha", 1L, "hgetall", 1L));
+  }
+
+  /** The commands the call ran on the server, by name, with their counts (INFO's own calls left out). */
+  private static Map<String, Long> cost(Supplier<?> call) {
+    Map<String, Long> before = server.commandCalls(server.port());
+    call.get();
+    Map<String, Long> after = server.commandCalls(server.port());
+    Map<String, Long> delta = new TreeMap<>();
+    after.forEach((name, count) -> {
+      long d = count - before.getOrDefault(name, 0L);
+      if (d != 0 && !name.equals("info")) {
+        delta.put(name, d);
+      }
+    });
+    return delta;
+  }
+}
