@@ -7,17 +7,24 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
+import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.ConnectionException;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Handles;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
@@ -34,8 +41,8 @@ import org.sessionregistry.spi.TokenHash;
  * <p>Every operation is one SQL statement: authenticate is one lookup by the token hash's unique index, list one query
  * by the user id index, revoke-all one {@code DELETE ... WHERE user_id = ?} returning the removed rows whatever their
  * number, touch one conditional {@code UPDATE} that only raises last activity and cannot re-create a deleted row.
- * The exception is {@link #purgeExpired} on MariaDB: one transaction of a {@code SELECT ... FOR UPDATE SKIP LOCKED}
- * and a {@code DELETE}, so that several nodes purging at once skip each other's rows instead of deadlocking.
+ * {@link #purgeExpired} deletes a bounded batch in one statement; on PostgreSQL it takes rows with
+ * {@code FOR UPDATE SKIP LOCKED}, so purging nodes skip each other's rows; on MariaDB and H2 they wait for each other.
  *
  * <pre>{@code
  * // With the application's pool (the store does not close it):
@@ -49,9 +56,10 @@ import org.sessionregistry.spi.TokenHash;
  * }</pre>
  *
  * <p>Thread-safe. Failures surface as {@link SessionStoreException}, connection failures and an exhausted pool as
- * {@link SessionStoreUnavailableException}; messages carry no token, no password and no bound values. Statements
- * that lose a deadlock are retried (they were rolled back whole). The store recovers on its own when the database
- * comes back.
+ * {@link SessionStoreUnavailableException}, and so does a statement past its timeout; messages and causes carry no token,
+ * no password and no bound values. Statements that lose a deadlock are retried after a short random pause (they were
+ * rolled back whole). Each call uses a connection of its own in auto-commit, or commits itself when the pool hands out
+ * connections with auto-commit off. The store recovers on its own when the database comes back.
  */
 public final class JdbcSessionStore implements SessionStore {
   private static final int DEADLOCK_ATTEMPTS = 3;
@@ -63,6 +71,7 @@ public final class JdbcSessionStore implements SessionStore {
   private final Dialect dialect;
   private final String description;
   private final @Nullable HikariDataSource ownedPool;
+  private final int statementTimeoutSeconds;
   private final String insert;
   private final String findByToken;
   private final String findByUser;
@@ -72,8 +81,10 @@ public final class JdbcSessionStore implements SessionStore {
   private final String deleteAllExcept;
   private final String purge;
 
-  private JdbcSessionStore(Jdbi jdbi, Dialect dialect, String description, @Nullable HikariDataSource ownedPool) {
+  private JdbcSessionStore(Jdbi jdbi, Dialect dialect, String description, @Nullable HikariDataSource ownedPool,
+      int statementTimeoutSeconds) {
     this.jdbi = jdbi;
+    this.statementTimeoutSeconds = statementTimeoutSeconds;
     this.dialect = dialect;
     this.description = description;
     this.ownedPool = ownedPool;
@@ -93,8 +104,10 @@ public final class JdbcSessionStore implements SessionStore {
           + " ORDER BY retain_until LIMIT :limit FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS;
       case H2 -> "SELECT " + COLUMNS + " FROM OLD TABLE (DELETE FROM sr_sessions WHERE retain_until < :now"
           + " FETCH FIRST :limit ROWS ONLY)";
-      case MARIADB -> "SELECT id FROM sr_sessions WHERE retain_until < :now ORDER BY retain_until LIMIT :limit"
-          + " FOR UPDATE SKIP LOCKED";
+      // MariaDB cannot DELETE ... RETURNING from a locking subquery: purgers take rows in index order and wait for
+      // each other instead of skipping.
+      case MARIADB -> "DELETE FROM sr_sessions WHERE retain_until < :now ORDER BY retain_until LIMIT :limit"
+          + " RETURNING " + COLUMNS;
     };
   }
 
@@ -181,24 +194,11 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public List<Session> purgeExpired(Instant now, int limit) {
-    if (dialect != Dialect.MARIADB) {
-      return call("purge expired sessions", h -> h.createQuery(purge)
-          .bind("now", now.toEpochMilli())
-          .bind("limit", limit)
-          .map(SESSION)
-          .list());
-    }
-    return call("purge expired sessions", h -> h.inTransaction(tx -> {
-      List<String> ids = tx.createQuery(purge)
-          .bind("now", now.toEpochMilli())
-          .bind("limit", limit)
-          .mapTo(String.class)
-          .list();
-      if (ids.isEmpty()) {
-        return List.of();
-      }
-      return tx.createQuery(deleteReturning("id IN (<ids>)")).bindList("ids", ids).map(SESSION).list();
-    }));
+    return call("purge expired sessions", h -> h.createQuery(purge)
+        .bind("now", now.toEpochMilli())
+        .bind("limit", limit)
+        .map(SESSION)
+        .list());
   }
 
   /** Closes the pool if the store built it from a JDBC URL; a pool the application gave is left open. */
@@ -220,44 +220,101 @@ public final class JdbcSessionStore implements SessionStore {
         : "DELETE FROM sr_sessions WHERE " + where + " RETURNING " + COLUMNS;
   }
 
+  /**
+   * Runs one operation on a handle of its own: never inside a transaction the application has open on the same thread,
+   * and committed here when the pool hands out connections with auto-commit off (Jdbi would not, and the pool would
+   * roll the write back when the connection returns).
+   */
   private <T> T call(String operation, HandleCallback<T, RuntimeException> work) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return jdbi.withHandle(work);
-      } catch (JdbiException e) {
+        return once(work);
+      } catch (JdbiException | SQLException e) {
         SQLException sql = sqlCause(e);
         if (attempt < DEADLOCK_ATTEMPTS && sql != null && isDeadlock(sql)) {
-          continue; // the losing statement was rolled back whole; running it again is safe
+          backOff(attempt); // the losing statement was rolled back whole; running it again is safe
+          continue;
         }
         throw translate(operation, e, sql);
+      } catch (SessionStoreException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        // A row the store cannot read (corrupt props, a missing unique index): say so, typed.
+        throw new SessionStoreException(description + " failed to " + operation + ": " + e.getMessage(), e);
       }
     }
   }
 
-  private SessionStoreException translate(String operation, JdbiException e, @Nullable SQLException sql) {
+  private <T> T once(HandleCallback<T, RuntimeException> work) throws SQLException {
+    Handle h = jdbi.open();
+    boolean manualCommit = false;
+    try {
+      h.getConfig(Handles.class).setForceEndTransactions(false);
+      h.getConfig(SqlStatements.class).setQueryTimeout(statementTimeoutSeconds);
+      manualCommit = !h.getConnection().getAutoCommit();
+      T result = work.withHandle(h);
+      if (manualCommit) {
+        h.commit();
+      }
+      return result;
+    } catch (RuntimeException | SQLException e) {
+      if (manualCommit) {
+        try {
+          h.rollback();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    } finally {
+      h.close();
+    }
+  }
+
+  private static void backOff(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20) * attempt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * A typed exception whose cause is the driver's SQLException, not Jdbi's: Jdbi's message lists the statement's bound
+   * values, props (csrf) among them.
+   */
+  private SessionStoreException translate(String operation, Exception e, @Nullable SQLException sql) {
     String reason = sql != null ? sql.getMessage() : e.getClass().getSimpleName();
     if (e instanceof ConnectionException || (sql != null && isConnectionFailure(sql))) {
       return new SessionStoreUnavailableException(description + " is unavailable, could not " + operation + ": "
-          + reason + ". The outcome is unknown; the store reconnects when the database is back.", e);
+          + reason + ". The outcome is unknown; the store reconnects when the database is back.", sql);
     }
     String state = sql != null && sql.getSQLState() != null ? " (SQLState " + sql.getSQLState() + ")" : "";
-    return new SessionStoreException(description + " failed to " + operation + state + ": " + reason, e);
+    return new SessionStoreException(description + " failed to " + operation + state + ": " + reason, sql);
   }
 
+  /** Unreachable, shutting down, out of connections, or not answering in time (statement or lock timeout). */
   private static boolean isConnectionFailure(SQLException e) {
     String state = e.getSQLState();
     return e instanceof SQLTransientConnectionException
         || e instanceof SQLNonTransientConnectionException
         || e instanceof SQLRecoverableException
-        || (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P03")));
+        || e instanceof SQLTimeoutException
+        || e.getErrorCode() == 1205 // MariaDB: lock wait timeout
+        || (state != null && (state.startsWith("08") || UNAVAILABLE_STATES.contains(state)));
   }
+
+  private static final Set<String> UNAVAILABLE_STATES = Set.of(
+      "57P01", "57P02", "57P03", "53300", // PostgreSQL: shutting down, cannot connect now, too many connections
+      "57014", "55P03", // PostgreSQL: statement timeout, lock not available
+      "HYT00"); // H2: lock timeout
 
   private static boolean isDeadlock(SQLException e) {
     String state = e.getSQLState();
     return "40001".equals(state) || "40P01".equals(state) || e.getErrorCode() == 1213;
   }
 
-  private static @Nullable SQLException sqlCause(Throwable e) {
+  private static @Nullable SQLException sqlCause(@Nullable Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql) {
         return sql;
@@ -311,6 +368,7 @@ public final class JdbcSessionStore implements SessionStore {
     private String password = "";
     private int maximumPoolSize = 10;
     private Duration connectionTimeout = Duration.ofSeconds(5);
+    private Duration statementTimeout = Duration.ofSeconds(5);
     private @Nullable Dialect dialect;
     private boolean createSchemaIfMissing;
 
@@ -363,6 +421,21 @@ public final class JdbcSessionStore implements SessionStore {
       return this;
     }
 
+    /**
+     * How long one statement may run, waiting for locks included, before it is cancelled and the call fails with
+     * {@link SessionStoreUnavailableException}. Whole seconds (JDBC's unit), at least 1. Default 5 seconds.
+     */
+    public Builder statementTimeout(Duration statementTimeout) {
+      require(statementTimeout, "statementTimeout");
+      if (statementTimeout.toSeconds() < 1 || statementTimeout.toSeconds() > Integer.MAX_VALUE
+          || statementTimeout.toNanos() % 1_000_000_000L != 0) {
+        throw new IllegalArgumentException("statementTimeout must be whole seconds, at least 1, was "
+            + statementTimeout);
+      }
+      this.statementTimeout = statementTimeout;
+      return this;
+    }
+
     /** The database, when it should not be detected (detection asks the database once, at build). */
     public Builder dialect(Dialect dialect) {
       this.dialect = require(dialect, "dialect");
@@ -410,7 +483,7 @@ public final class JdbcSessionStore implements SessionStore {
                 + (sqlCause(e) != null ? sqlCause(e).getMessage() : e.toString()), e);
           }
         }
-        return new JdbcSessionStore(db, d, description, pool);
+        return new JdbcSessionStore(db, d, description, pool, (int) statementTimeout.toSeconds());
       } catch (RuntimeException e) {
         if (pool != null) {
           pool.close();
@@ -421,7 +494,9 @@ public final class JdbcSessionStore implements SessionStore {
 
     private HikariDataSource pool(String url) {
       HikariConfig config = new HikariConfig();
-      config.setJdbcUrl(url);
+      config.setJdbcUrl(durable(url));
+      // Fewer gap locks on MariaDB (its default is REPEATABLE READ); the others default to it already.
+      config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
       config.setUsername(username);
       config.setPassword(password);
       config.setMaximumPoolSize(maximumPoolSize);
@@ -431,6 +506,18 @@ public final class JdbcSessionStore implements SessionStore {
       // Start even when the database is down; calls fail typed until it is back.
       config.setInitializationFailTimeout(-1);
       return new HikariDataSource(config);
+    }
+
+    /**
+     * An H2 file database writes commits to disk after a delay (500 ms by default): a crash in that window would
+     * bring revoked sessions back. Unless the URL says otherwise, write each commit at once.
+     */
+    static String durable(String url) {
+      String lower = url.toLowerCase(Locale.ROOT);
+      if (!lower.startsWith("jdbc:h2:") || lower.startsWith("jdbc:h2:mem:") || lower.contains("write_delay")) {
+        return url;
+      }
+      return url + ";WRITE_DELAY=0";
     }
 
     /** The product name and URL, from one connection. */
