@@ -284,7 +284,7 @@ public final class JdbcSessionStore implements SessionStore {
    * values, props (csrf) among them.
    */
   private SessionStoreException translate(String operation, Exception e, @Nullable SQLException sql) {
-    String reason = sql != null ? sql.getMessage() : e.getClass().getSimpleName();
+    String reason = sql != null ? reason(sql) : e.getClass().getSimpleName();
     if (e instanceof ConnectionException || (sql != null && isConnectionFailure(sql))) {
       return new SessionStoreUnavailableException(description + " is unavailable, could not " + operation + ": "
           + reason + ". The outcome is unknown; the store reconnects when the database is back.", sql);
@@ -312,6 +312,20 @@ public final class JdbcSessionStore implements SessionStore {
   private static boolean isDeadlock(SQLException e) {
     String state = e.getSQLState();
     return "40001".equals(state) || "40P01".equals(state) || e.getErrorCode() == 1213;
+  }
+
+  /**
+   * The driver's message, and its root cause's when the pool wraps it ("Connection is not available ..." hides
+   * "Database may be already in use").
+   */
+  static String reason(SQLException e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = String.valueOf(e.getMessage());
+    return root == e || root.getMessage() == null || message.contains(root.getMessage())
+        ? message : message + " (cause: " + root.getMessage() + ")";
   }
 
   private static @Nullable SQLException sqlCause(@Nullable Throwable e) {
@@ -479,8 +493,9 @@ public final class JdbcSessionStore implements SessionStore {
           try {
             JdbcSchema.run(db, JdbcSchema.createScript(d));
           } catch (JdbiException e) {
+            SQLException sql = sqlCause(e);
             throw new SessionStoreUnavailableException(description + " could not create its schema: "
-                + (sqlCause(e) != null ? sqlCause(e).getMessage() : e.toString()), e);
+                + (sql != null ? reason(sql) : e.getClass().getSimpleName()), sql);
           }
         }
         return new JdbcSessionStore(db, d, description, pool, (int) statementTimeout.toSeconds());
@@ -530,7 +545,7 @@ public final class JdbcSessionStore implements SessionStore {
       } catch (JdbiException | SQLException e) {
         SQLException sql = sqlCause(e);
         throw new SessionStoreUnavailableException("JDBC session store: could not reach the database to detect its"
-            + " dialect (give .dialect(...) to skip this): " + (sql != null ? sql.getMessage() : e.toString()), e);
+            + " dialect (give .dialect(...) to skip this): " + (sql != null ? reason(sql) : e.toString()), sql);
       }
     }
 

@@ -212,10 +212,16 @@ public final class RedisSessionStore implements SessionStore {
       return command.get();
     } catch (JedisConnectionException | JedisClusterOperationException e) {
       throw new SessionStoreUnavailableException(description + " is unavailable, could not " + operation + ": "
-          + e.getMessage() + ". The outcome is unknown; the client reconnects when Redis is back.", e);
+          + sentence(e.getMessage()) + " The outcome is unknown; the client reconnects when Redis is back.", e);
     } catch (JedisException e) {
       throw new SessionStoreException(description + " failed to " + operation + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A message as a sentence: one final period. */
+  private static String sentence(@Nullable String message) {
+    String m = message == null ? "no detail" : message.strip();
+    return m.endsWith(".") ? m : m + ".";
   }
 
   // The record: a version character, then fixed-width fields (last activity first, so that touch.lua can rewrite it

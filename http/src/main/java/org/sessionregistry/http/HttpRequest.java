@@ -1,0 +1,37 @@
+package org.sessionregistry.http;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An HTTP request, independent of any server framework: build one from your framework's request and hand it to
+ * {@link MattermostSessionApi#handle}.
+ *
+ * @param method the method, e.g. {@code GET}
+ * @param path the decoded path, without the query string, e.g. {@code /api/v4/users/me/sessions}
+ * @param headers header names (any case) to their values
+ * @param body the body, at most the API's body limit plus one byte (so it can tell an oversized body), or empty
+ */
+public record HttpRequest(String method, String path, Map<String, List<String>> headers, byte[] body) {
+
+  public HttpRequest {
+    TreeMap<String, List<String>> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    headers.forEach((name, values) -> caseInsensitive.merge(name, List.copyOf(values),
+        (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList()));
+    headers = caseInsensitive;
+  }
+
+  /** The first value of a header, any case of its name. */
+  public @Nullable String header(String name) {
+    List<String> values = headers.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  /** Never shows headers or body: they carry tokens and passwords. */
+  @Override
+  public String toString() {
+    return "HttpRequest[" + method + " " + path + "]";
+  }
+}

@@ -1,0 +1,96 @@
+package org.sessionregistry.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Serves a {@link MattermostSessionApi} on the JDK's built-in {@code com.sun.net.httpserver.HttpServer}:
+ * {@code server.createContext("/api/v4/", new JdkHttpHandler(api))}. Reads at most the API's body limit plus one byte,
+ * so an oversized body is refused without being read whole.
+ */
+public final class JdkHttpHandler implements HttpHandler {
+  private final MattermostSessionApi api;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean draining;
+
+  public JdkHttpHandler(MattermostSessionApi api) {
+    if (api == null) {
+      throw new IllegalArgumentException("api must not be null");
+    }
+    this.api = api;
+  }
+
+  /**
+   * For a graceful stop: refuses new requests (503, connection closed) and waits until those in flight are answered,
+   * at most {@code timeout}. Then stop the server with {@code server.stop(0)}.
+   *
+   * @return whether every request in flight was answered in time
+   */
+  public boolean drain(Duration timeout) throws InterruptedException {
+    draining = true;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (inFlight.get() > 0) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(10);
+    }
+    return true;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    inFlight.incrementAndGet();
+    try {
+      if (draining) {
+        refuse(exchange);
+      } else {
+        serve(exchange);
+      }
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private static void refuse(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      byte[] body = ("{\"id\":\"api.context.server_stopping.app_error\",\"message\":\"The server is stopping.\","
+          + "\"detailed_error\":\"\",\"request_id\":\"\",\"status_code\":503}").getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.getResponseHeaders().add("Connection", "close");
+      exchange.sendResponseHeaders(503, body.length);
+      try (OutputStream os = exchange.getResponseBody()) {
+        os.write(body);
+      }
+    }
+  }
+
+  private void serve(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      byte[] body;
+      try (InputStream in = exchange.getRequestBody()) {
+        body = in.readNBytes(api.maxBodyBytes() + 1);
+      }
+      HttpRequest request = new HttpRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+          exchange.getRequestHeaders(), body);
+      HttpResponse response = api.handle(request);
+      for (Map.Entry<String, String> h : response.headers()) {
+        exchange.getResponseHeaders().add(h.getKey(), h.getValue());
+      }
+      byte[] out = response.body();
+      exchange.sendResponseHeaders(response.status(), out.length == 0 ? -1 : out.length);
+      if (out.length > 0) {
+        try (OutputStream os = exchange.getResponseBody()) {
+          os.write(out);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package org.sessionregistry.http;
+
+/**
+ * A user whose credentials checked out, as login returns it (Mattermost's user object, the fields this API knows).
+ *
+ * @param id the user id, 26 letters or digits
+ * @param username the login name
+ * @param email the email address, possibly empty
+ * @param roles space-separated roles, e.g. {@code "system_user"}; the new session gets them
+ */
+public record LoginUser(String id, String username, String email, String roles) {}

@@ -1,0 +1,17 @@
+package org.sessionregistry.http;
+
+import java.util.Optional;
+
+/**
+ * Checks a login's credentials: implemented by the embedding application over its user directory. The runnable server
+ * ships one backed by a users file ({@code org.sessionregistry.http.server.UsersFile}).
+ *
+ * <p>Must be thread-safe, should take the same time for unknown users as for wrong passwords, and must never log the
+ * password.
+ */
+@FunctionalInterface
+public interface LoginVerifier {
+
+  /** The user if {@code loginId} (a username or email) and {@code password} match, else empty. */
+  Optional<LoginUser> verify(String loginId, String password);
+}

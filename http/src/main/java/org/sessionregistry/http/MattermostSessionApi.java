@@ -1,0 +1,443 @@
+package org.sessionregistry.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.sessionregistry.IssuedSession;
+import org.sessionregistry.NewSession;
+import org.sessionregistry.PermissionDeniedException;
+import org.sessionregistry.Session;
+import org.sessionregistry.SessionRegistry;
+import org.sessionregistry.SessionStoreUnavailableException;
+import org.sessionregistry.internal.Ids;
+
+/**
+ * Mattermost API v4's session endpoints, framework-neutral: give it an {@link HttpRequest}, send back the
+ * {@link HttpResponse}.
+ *
+ * <ul>
+ *   <li>{@code GET /api/v4/users/{user_id}/sessions}: the user's sessions, sanitized, newest activity first;
+ *   <li>{@code POST /api/v4/users/{user_id}/sessions/revoke/all}: revokes them all, in one store operation;
+ *   <li>{@code POST /api/v4/users/{user_id}/sessions/revoke} with {@code {"session_id"}}: revokes one;
+ *   <li>{@code POST /api/v4/users/login} with {@code {"login_id","password","device_id"}}: a new session, its token in
+ *       the {@code Token} header and the {@code MMAUTHTOKEN} cookie, the user as the body;
+ *   <li>{@code POST /api/v4/users/logout}: ends the caller's session.
+ * </ul>
+ *
+ * <p>As Mattermost: the token comes from {@code Authorization: Bearer <t>} (or {@code Token <t>}, any case), else the
+ * {@code MMAUTHTOKEN} cookie (then a write also needs {@code X-CSRF-Token} or {@code X-Requested-With: XMLHttpRequest});
+ * {@code user_id} may be {@code me}; checks run 401, then 400, then 403; errors are {@code AppError} bodies with
+ * {@code status_code}; every response has {@code X-Request-Id} and JSON is sent as exactly
+ * {@code application/json} (the official JavaScript client parses nothing else). Bodies over the limit get 413, unknown
+ * routes 404, wrong methods 405; no stack trace is ever sent.
+ *
+ * <pre>{@code
+ * MattermostSessionApi api = MattermostSessionApi.builder(registry, loginVerifier).build();
+ * HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 8065), 0);
+ * server.createContext("/api/v4/", new JdkHttpHandler(api));
+ * server.start();
+ * }</pre>
+ *
+ * <p>Thread-safe.
+ */
+public final class MattermostSessionApi {
+  private static final System.Logger LOG = System.getLogger(MattermostSessionApi.class.getName());
+  private static final String JSON = "application/json";
+  private static final Pattern USER_ROUTE =
+      Pattern.compile("/api/v4/users/([^/]+)/sessions(/revoke(?:/all)?)?/?");
+  private static final Pattern ROUTE_PARAM = Pattern.compile("[A-Za-z0-9]+");
+  private static final Pattern AUTH_HEADER = Pattern.compile("(?i)(?:bearer|token)\\s+(\\S+)\\s*");
+  private static final Map<String, String> OK = Map.of("status", "OK");
+
+  private final SessionRegistry registry;
+  private final LoginVerifier logins;
+  private final int maxBodyBytes;
+  private final boolean secureCookies;
+  private final ObjectMapper json = new ObjectMapper();
+
+  private MattermostSessionApi(Builder b) {
+    this.registry = b.registry;
+    this.logins = b.logins;
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.secureCookies = b.secureCookies;
+  }
+
+  public static Builder builder(SessionRegistry registry, LoginVerifier logins) {
+    if (registry == null || logins == null) {
+      throw new IllegalArgumentException((registry == null ? "registry" : "logins") + " must not be null");
+    }
+    return new Builder(registry, logins);
+  }
+
+  /** The most body bytes a request may carry; adapters read at most one more. */
+  public int maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  /** Answers a request. Never throws: every failure is an {@code AppError} response. */
+  public HttpResponse handle(HttpRequest request) {
+    String requestId = Ids.newId();
+    Reply reply = new Reply(requestId);
+    try {
+      route(request, reply);
+    } catch (Failure f) {
+      reply.error(f.status, f.id, f.message);
+    } catch (SessionStoreUnavailableException e) {
+      LOG.log(Level.WARNING, "request " + requestId + ": " + e.getMessage());
+      reply.error(503, "api.context.session_store_unavailable.app_error",
+          "The session store is unavailable. Please try again later.");
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "request " + requestId + " failed", e);
+      reply.error(500, "api.context.internal_error.app_error", "An internal error occurred.");
+    }
+    return reply.toResponse();
+  }
+
+  private void route(HttpRequest request, Reply reply) {
+    String path = request.path();
+    String method = request.method().toUpperCase(Locale.ROOT);
+    if (path.equals("/api/v4/users/login") || path.equals("/api/v4/users/login/")) {
+      requireMethod(method, "POST");
+      login(request, reply);
+      return;
+    }
+    if (path.equals("/api/v4/users/logout") || path.equals("/api/v4/users/logout/")) {
+      requireMethod(method, "POST");
+      logout(request, reply);
+      return;
+    }
+    Matcher m = USER_ROUTE.matcher(path);
+    if (!m.matches() || !ROUTE_PARAM.matcher(m.group(1)).matches()) {
+      throw new Failure(404, "api.context.404.app_error", "Sorry, we could not find the page.");
+    }
+    String action = m.group(2);
+    requireMethod(method, action == null ? "GET" : "POST");
+    checkBodySize(request);
+
+    Session caller = authenticate(request);
+    String userId = userIdParam(m.group(1), caller);
+    if (!registry.hasPermissionToUser(caller, userId)) {
+      throw new Failure(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.");
+    }
+    try {
+      if (action == null) {
+        reply.json(200, registry.list(caller, userId).stream().map(MattermostSessionApi::sessionJson).toList());
+      } else if (action.equals("/revoke/all")) {
+        registry.revokeAll(caller, userId);
+        reply.json(200, OK);
+      } else {
+        String sessionId = stringField(request, "session_id");
+        if (sessionId == null || !Ids.isValidId(sessionId)) {
+          throw invalidBody("session_id");
+        }
+        if (!registry.revoke(caller, userId, sessionId)) {
+          throw new Failure(400, "api.context.invalid_url_param.app_error",
+              "Invalid or missing user_id parameter in request URL.");
+        }
+        reply.json(200, OK);
+      }
+    } catch (PermissionDeniedException e) {
+      throw new Failure(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.");
+    }
+  }
+
+  private void login(HttpRequest request, Reply reply) {
+    checkBodySize(request);
+    JsonNode body = jsonBody(request);
+    String loginId = text(body, "login_id");
+    String password = text(body, "password");
+    if (loginId == null || loginId.isEmpty()) {
+      throw invalidBody("login_id");
+    }
+    if (password == null || password.isEmpty()) {
+      throw invalidBody("password");
+    }
+    String deviceId = Optional.ofNullable(text(body, "device_id")).orElse(
+        Optional.ofNullable(text(body, "deviceId")).orElse(""));
+    if (deviceId.length() > Session.MAX_DEVICE_ID_LENGTH) {
+      throw invalidBody("device_id");
+    }
+    LoginUser user = logins.verify(loginId, password).orElseThrow(() -> new Failure(401,
+        "api.user.login.invalid_credentials_email_username",
+        "Enter a valid email or username and/or password, or sign in using another method."));
+    String csrf = Ids.newId();
+    IssuedSession issued = registry.create(NewSession.forUser(user.id()).withDeviceId(deviceId)
+        .withRoles(user.roles()).withProps(Map.of("csrf", csrf)));
+    reply.header("Token", issued.token());
+    reply.cookie("MMAUTHTOKEN", issued.token(), true);
+    reply.cookie("MMUSERID", user.id(), false);
+    reply.cookie("MMCSRF", csrf, false);
+    Map<String, Object> u = new LinkedHashMap<>();
+    u.put("id", user.id());
+    u.put("create_at", 0);
+    u.put("update_at", 0);
+    u.put("delete_at", 0);
+    u.put("username", user.username());
+    u.put("auth_data", "");
+    u.put("auth_service", "");
+    u.put("email", user.email());
+    u.put("nickname", "");
+    u.put("first_name", "");
+    u.put("last_name", "");
+    u.put("position", "");
+    u.put("roles", user.roles());
+    u.put("locale", "en");
+    reply.json(200, u);
+  }
+
+  /** Ends the caller's session if it has one; 200 either way, as Mattermost. */
+  private void logout(HttpRequest request, Reply reply) {
+    checkBodySize(request);
+    Credential credential = credential(request);
+    if (credential != null && csrfAllows(request, credential)) {
+      registry.authenticate(credential.token).ifPresent(registry::logout);
+    }
+    reply.expireCookie("MMAUTHTOKEN", true);
+    reply.expireCookie("MMUSERID", false);
+    reply.expireCookie("MMCSRF", false);
+    reply.json(200, OK);
+  }
+
+  private Session authenticate(HttpRequest request) {
+    Credential credential = credential(request);
+    if (credential == null || !csrfAllows(request, credential)) {
+      throw sessionExpired();
+    }
+    return registry.authenticate(credential.token).flatMap(registry::touch).orElseThrow(this::sessionExpired);
+  }
+
+  /**
+   * A cookie travels with cross-site requests, so a write authenticated by cookie must also prove it came from the
+   * application: Mattermost's {@code X-CSRF-Token} (the session's csrf prop), or its older
+   * {@code X-Requested-With: XMLHttpRequest}.
+   */
+  private boolean csrfAllows(HttpRequest request, Credential credential) {
+    if (!credential.fromCookie || request.method().equalsIgnoreCase("GET")) {
+      return true;
+    }
+    if ("XMLHttpRequest".equals(request.header("X-Requested-With"))) {
+      return true;
+    }
+    String header = request.header("X-CSRF-Token");
+    if (header == null) {
+      return false;
+    }
+    return registry.authenticate(credential.token).map(s -> header.equals(s.props().get("csrf"))).orElse(false);
+  }
+
+  private record Credential(String token, boolean fromCookie) {}
+
+  private static @Nullable Credential credential(HttpRequest request) {
+    String authorization = request.header("Authorization");
+    if (authorization != null) {
+      Matcher m = AUTH_HEADER.matcher(authorization);
+      return m.matches() ? new Credential(m.group(1), false) : null;
+    }
+    List<String> cookies = request.headers().get("Cookie");
+    if (cookies != null) {
+      for (String header : cookies) {
+        for (String pair : header.split(";")) {
+          int eq = pair.indexOf('=');
+          if (eq > 0 && pair.substring(0, eq).trim().equals("MMAUTHTOKEN")) {
+            return new Credential(pair.substring(eq + 1).trim(), true);
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String userIdParam(String param, Session caller) {
+    if (param.equals("me")) {
+      return caller.userId();
+    }
+    if (!Ids.isValidId(param)) {
+      throw new Failure(400, "api.context.invalid_url_param.app_error",
+          "Invalid or missing user_id parameter in request URL.");
+    }
+    return param;
+  }
+
+  private static void requireMethod(String method, String allowed) {
+    if (!method.equals(allowed)) {
+      throw new Failure(405, "api.context.405.app_error", "Method not allowed: use " + allowed + ".");
+    }
+  }
+
+  private void checkBodySize(HttpRequest request) {
+    if (request.body().length > maxBodyBytes) {
+      throw new Failure(413, "api.context.request_body_too_large.app_error",
+          "The request body is larger than " + maxBodyBytes + " bytes.");
+    }
+  }
+
+  private JsonNode jsonBody(HttpRequest request) {
+    try {
+      JsonNode node = json.readTree(request.body());
+      if (node == null || !node.isObject()) {
+        throw invalidBody("body");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw new Failure(400, "api.context.invalid_body_param.app_error", "The request body is not valid JSON.");
+    } catch (java.io.IOException e) {
+      throw new Failure(400, "api.context.invalid_body_param.app_error", "The request body could not be read.");
+    }
+  }
+
+  private @Nullable String stringField(HttpRequest request, String name) {
+    return text(jsonBody(request), name);
+  }
+
+  /** A string field; a field of another type is a bad request. */
+  private static @Nullable String text(JsonNode body, String name) {
+    JsonNode value = body.get(name);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw invalidBody(name);
+    }
+    return value.asText();
+  }
+
+  private static Failure invalidBody(String name) {
+    return new Failure(400, "api.context.invalid_body_param.app_error",
+        "Invalid or missing " + name + " in request body.");
+  }
+
+  private Failure sessionExpired() {
+    return new Failure(401, "api.context.session_expired.app_error",
+        "Invalid or expired session, please login again.");
+  }
+
+  /** Mattermost's session object, sanitized: all 13 keys, in order, the token empty. */
+  static Map<String, Object> sessionJson(Session s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", s.id());
+    m.put("token", "");
+    m.put("create_at", s.createdAt().toEpochMilli());
+    m.put("expires_at", s.expiresAt().toEpochMilli());
+    m.put("last_activity_at", s.lastActivityAt().toEpochMilli());
+    m.put("user_id", s.userId());
+    m.put("device_id", s.deviceId());
+    m.put("roles", s.roles());
+    m.put("is_oauth", s.oauth());
+    m.put("expired_notify", s.expiredNotify());
+    m.put("props", s.props());
+    m.put("team_members", List.of());
+    m.put("local", false);
+    return m;
+  }
+
+  /** An error answer on its way out. */
+  private static final class Failure extends RuntimeException {
+    final int status;
+    final String id;
+    final String message;
+
+    Failure(int status, String id, String message) {
+      super(id, null, false, false);
+      this.status = status;
+      this.id = id;
+      this.message = message;
+    }
+  }
+
+  /** The response being built. */
+  private final class Reply {
+    final String requestId;
+    final List<Map.Entry<String, String>> headers = new ArrayList<>();
+    int status = 200;
+    byte[] body = new byte[0];
+
+    Reply(String requestId) {
+      this.requestId = requestId;
+    }
+
+    void header(String name, String value) {
+      headers.add(Map.entry(name, value));
+    }
+
+    void cookie(String name, String value, boolean httpOnly) {
+      header("Set-Cookie", name + "=" + value + "; Path=/; Max-Age=" + 30L * 24 * 3600 + "; SameSite=Lax"
+          + (httpOnly ? "; HttpOnly" : "") + (secureCookies ? "; Secure" : ""));
+    }
+
+    void expireCookie(String name, boolean httpOnly) {
+      header("Set-Cookie", name + "=; Path=/; Max-Age=0; SameSite=Lax" + (httpOnly ? "; HttpOnly" : "")
+          + (secureCookies ? "; Secure" : ""));
+    }
+
+    void json(int status, Object value) {
+      this.status = status;
+      try {
+        this.body = json.writeValueAsBytes(value);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("cannot write JSON", e);
+      }
+    }
+
+    void error(int status, String id, String message) {
+      headers.removeIf(h -> !h.getKey().equals("Allow"));
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("id", id);
+      e.put("message", message);
+      e.put("detailed_error", "");
+      e.put("request_id", requestId);
+      e.put("status_code", status);
+      json(status, e);
+    }
+
+    HttpResponse toResponse() {
+      List<Map.Entry<String, String>> all = new ArrayList<>();
+      all.add(Map.entry("Content-Type", JSON));
+      all.add(Map.entry("X-Request-Id", requestId));
+      all.add(Map.entry("Cache-Control", "no-store"));
+      all.addAll(headers);
+      return new HttpResponse(status, List.copyOf(all), body);
+    }
+  }
+
+  /** Settings of a {@link MattermostSessionApi}. */
+  public static final class Builder {
+    private final SessionRegistry registry;
+    private final LoginVerifier logins;
+    private int maxBodyBytes = 64 * 1024;
+    private boolean secureCookies;
+
+    private Builder(SessionRegistry registry, LoginVerifier logins) {
+      this.registry = registry;
+      this.logins = logins;
+    }
+
+    /** The largest request body accepted; larger ones get 413. Default 64 KiB. */
+    public Builder maxBodyBytes(int maxBodyBytes) {
+      if (maxBodyBytes < 1024 || maxBodyBytes > 16 * 1024 * 1024) {
+        throw new IllegalArgumentException("maxBodyBytes must be 1 KiB to 16 MiB, was " + maxBodyBytes);
+      }
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /** Marks cookies {@code Secure} (send them over HTTPS only). Default false: the server listens on plain HTTP. */
+    public Builder secureCookies(boolean secureCookies) {
+      this.secureCookies = secureCookies;
+      return this;
+    }
+
+    public MattermostSessionApi build() {
+      return new MattermostSessionApi(this);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package org.sessionregistry.http.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The server's settings, from flags ({@code --port 8065}) or environment variables ({@code SR_PORT=8065}); a flag wins.
+ * Every value is checked at once; a bad one fails with a message that names it.
+ */
+final class ServerConfig {
+
+  /** The stores the server can use. */
+  enum StoreKind {
+    H2, MEMORY, POSTGRESQL, MARIADB, REDIS, REDIS_CLUSTER;
+
+    static StoreKind parse(String value) {
+      try {
+        return valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--store must be one of h2, memory, postgresql, mariadb, redis,"
+            + " redis-cluster; was \"" + value + "\"");
+      }
+    }
+  }
+
+  /** Flag name, environment variable, default, meaning: the help text and the parser share this table. */
+  static final List<String[]> OPTIONS = List.of(
+      new String[] {"--host", "SR_HOST", "127.0.0.1", "address to listen on"},
+      new String[] {"--port", "SR_PORT", "8065", "port to listen on"},
+      new String[] {"--data", "SR_DATA_DIR", "./data", "directory for the H2 database and the users file"},
+      new String[] {"--users", "SR_USERS_FILE", "<data>/users.json", "the users file (created with demo users if"
+          + " missing)"},
+      new String[] {"--store", "SR_STORE", "h2", "h2 | memory | postgresql | mariadb | redis | redis-cluster"},
+      new String[] {"--jdbc-url", "SR_JDBC_URL", "jdbc:h2:<data>/sessions", "database URL (postgresql, mariadb;"
+          + " h2 to override the file)"},
+      new String[] {"--jdbc-user", "SR_JDBC_USER", "sa for h2", "database user; the password comes only from"
+          + " SR_JDBC_PASSWORD"},
+      new String[] {"--redis", "SR_REDIS", "127.0.0.1:6379", "Redis host:port; for redis-cluster, a comma-separated"
+          + " list of nodes"},
+      new String[] {"--redis-namespace", "SR_REDIS_NAMESPACE", "sr", "prefix of every Redis key"},
+      new String[] {"--session-lifetime", "SR_SESSION_LIFETIME", "30d", "absolute timeout (e.g. 30d, 12h, 90m)"},
+      new String[] {"--idle-timeout", "SR_IDLE_TIMEOUT", "none", "idle timeout (e.g. 8h), or none"},
+      new String[] {"--purge-interval", "SR_PURGE_INTERVAL", "1m", "how often expired sessions are deleted from a SQL"
+          + " store"});
+
+  final String host;
+  final int port;
+  final Path dataDir;
+  final Path usersFile;
+  final StoreKind store;
+  final @Nullable String jdbcUrl;
+  final String jdbcUser;
+  final String jdbcPassword;
+  final String redis;
+  final String redisNamespace;
+  final Duration sessionLifetime;
+  final @Nullable Duration idleTimeout;
+  final Duration purgeInterval;
+
+  private ServerConfig(Map<String, String> v, Map<String, String> env) {
+    this.host = v.get("--host");
+    this.port = parsePort(v.get("--port"));
+    this.dataDir = Path.of(v.get("--data"));
+    this.usersFile = v.containsKey("--users") ? Path.of(v.get("--users")) : dataDir.resolve("users.json");
+    this.store = StoreKind.parse(v.get("--store"));
+    this.jdbcUrl = v.get("--jdbc-url");
+    this.jdbcUser = v.getOrDefault("--jdbc-user", store == StoreKind.H2 ? "sa" : "");
+    this.jdbcPassword = env.getOrDefault("SR_JDBC_PASSWORD", "");
+    this.redis = v.get("--redis");
+    this.redisNamespace = v.get("--redis-namespace");
+    this.sessionLifetime = parseDuration("--session-lifetime", v.get("--session-lifetime"));
+    String idle = v.get("--idle-timeout");
+    this.idleTimeout = idle.equalsIgnoreCase("none") ? null : parseDuration("--idle-timeout", idle);
+    this.purgeInterval = parseDuration("--purge-interval", v.get("--purge-interval"));
+    if ((store == StoreKind.POSTGRESQL || store == StoreKind.MARIADB) && jdbcUrl == null) {
+      throw new IllegalArgumentException("--store " + store.name().toLowerCase(Locale.ROOT) + " needs --jdbc-url"
+          + " (or SR_JDBC_URL), e.g. " + (store == StoreKind.POSTGRESQL
+          ? "jdbc:postgresql://127.0.0.1:5432/postgres" : "jdbc:mariadb://127.0.0.1:3306/sessions"));
+    }
+  }
+
+  /** The settings from these arguments and environment. */
+  static ServerConfig parse(List<String> args, Map<String, String> env) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String[] o : OPTIONS) {
+      String fromEnv = env.get(o[1]);
+      if (fromEnv != null && !fromEnv.isEmpty()) {
+        values.put(o[0], fromEnv);
+      }
+    }
+    List<String> rest = new ArrayList<>(args);
+    while (!rest.isEmpty()) {
+      String flag = rest.remove(0);
+      String value = null;
+      int eq = flag.indexOf('=');
+      if (flag.startsWith("--") && eq > 0) {
+        value = flag.substring(eq + 1);
+        flag = flag.substring(0, eq);
+      }
+      String name = flag;
+      if (OPTIONS.stream().noneMatch(o -> o[0].equals(name))) {
+        throw new IllegalArgumentException("unknown flag " + flag + "; see --help");
+      }
+      if (value == null) {
+        if (rest.isEmpty()) {
+          throw new IllegalArgumentException(flag + " needs a value; see --help");
+        }
+        value = rest.remove(0);
+      }
+      values.put(flag, value);
+    }
+    for (String[] o : OPTIONS) {
+      if (!o[2].contains("<") && !o[2].contains(" ")) {
+        values.putIfAbsent(o[0], o[2]);
+      }
+    }
+    return new ServerConfig(values, env);
+  }
+
+  static String help() {
+    StringBuilder b = new StringBuilder();
+    b.append("Usage: java -jar session-registry-server.jar [flags]\n")
+        .append("       java -jar session-registry-server.jar user set <username> [--roles R] [--email E] [--users F]"
+            + " [--data D]  (password from standard input)\n")
+        .append("       java -jar session-registry-server.jar user list [--users F] [--data D]\n\n")
+        .append("Flags (or environment variables; a flag wins):\n");
+    for (String[] o : OPTIONS) {
+      b.append(String.format("  %-20s %-22s %s (default %s)%n", o[0], o[1], o[3], o[2]));
+    }
+    return b.toString();
+  }
+
+  private static int parsePort(String value) {
+    try {
+      int port = Integer.parseInt(value);
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new IllegalArgumentException("--port must be 0 to 65535, was \"" + value + "\"");
+  }
+
+  /** {@code 30d}, {@code 12h}, {@code 90m}, {@code 45s}, or ISO-8601 ({@code PT8H}). */
+  static Duration parseDuration(String name, String value) {
+    Map<Character, Function<Long, Duration>> units = Map.of(
+        'd', Duration::ofDays, 'h', Duration::ofHours, 'm', Duration::ofMinutes, 's', Duration::ofSeconds);
+    try {
+      Duration d;
+      char unit = value.isEmpty() ? ' ' : Character.toLowerCase(value.charAt(value.length() - 1));
+      if (units.containsKey(unit) && !value.toUpperCase(Locale.ROOT).startsWith("P")) {
+        d = units.get(unit).apply(Long.parseLong(value.substring(0, value.length() - 1)));
+      } else {
+        d = Duration.parse(value);
+      }
+      if (!d.isNegative() && !d.isZero()) {
+        return d;
+      }
+    } catch (RuntimeException e) {
+      // fall through
+    }
+    throw new IllegalArgumentException(name + " must be a positive duration such as 30d, 8h, 90m or PT8H, was \""
+        + value + "\"");
+  }
+}

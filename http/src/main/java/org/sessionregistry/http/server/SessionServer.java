@@ -1,0 +1,233 @@
+package org.sessionregistry.http.server;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.sessionregistry.SessionRegistry;
+import org.sessionregistry.SessionStoreException;
+import org.sessionregistry.http.JdkHttpHandler;
+import org.sessionregistry.http.MattermostSessionApi;
+import org.sessionregistry.internal.Ids;
+import org.sessionregistry.jdbc.JdbcSessionStore;
+import org.sessionregistry.memory.InMemorySessionStore;
+import org.sessionregistry.redis.RedisSessionStore;
+import org.sessionregistry.spi.SessionStore;
+import redis.clients.jedis.HostAndPort;
+
+/**
+ * The runnable server: the Mattermost session endpoints on the JDK's HttpServer, over the configured store. Start it
+ * with {@link #start}; {@link #close} stops it gracefully (requests in flight finish, then the store closes).
+ */
+final class SessionServer implements AutoCloseable {
+  private static final Duration DRAIN = Duration.ofSeconds(5);
+
+  private final HttpServer http;
+  private final JdkHttpHandler handler;
+  private final ExecutorService workers;
+  private final @Nullable ScheduledExecutorService purger;
+  private final SessionStore store;
+  private final String storeDescription;
+
+  private SessionServer(HttpServer http, JdkHttpHandler handler, ExecutorService workers,
+      @Nullable ScheduledExecutorService purger, SessionStore store, String storeDescription) {
+    this.http = http;
+    this.handler = handler;
+    this.workers = workers;
+    this.purger = purger;
+    this.store = store;
+    this.storeDescription = storeDescription;
+  }
+
+  /**
+   * Opens the store, the users file (creating it with demo users on first run, passwords printed once to {@code out}),
+   * and the listening socket.
+   *
+   * @throws StartupException with a message for the operator: busy port, unreachable store, bad users file
+   */
+  static SessionServer start(ServerConfig config, PrintStream out) throws StartupException {
+    UsersFile users = openUsers(config, out);
+    SessionStore store = openStore(config);
+    String storeDescription = describe(config);
+    try {
+      SessionRegistry.Builder rb = SessionRegistry.builder()
+          .store(store)
+          .sessionLifetime(config.sessionLifetime)
+          .userRoles(users);
+      if (config.idleTimeout != null) {
+        rb.idleTimeout(config.idleTimeout);
+        if (config.idleTimeout.compareTo(Duration.ofMinutes(10)) <= 0) {
+          rb.touchInterval(config.idleTimeout.dividedBy(2));
+        }
+      }
+      SessionRegistry registry = rb.build();
+      try {
+        registry.list(Ids.newId()); // one read, so that an unreachable store stops the start, not the first login
+      } catch (SessionStoreException e) {
+        throw new StartupException("the session store (" + storeDescription + ") is unreachable: " + e.getMessage());
+      }
+      MattermostSessionApi api = MattermostSessionApi.builder(registry, users).build();
+      HttpServer http;
+      try {
+        http = HttpServer.create(new InetSocketAddress(config.host, config.port), 64);
+      } catch (BindException e) {
+        throw new StartupException("port " + config.port + " on " + config.host + " is in use (" + e.getMessage()
+            + "): stop what listens there, or choose another with --port");
+      } catch (IOException e) {
+        throw new StartupException("cannot listen on " + config.host + ":" + config.port + ": " + e.getMessage());
+      }
+      ExecutorService workers = Executors.newFixedThreadPool(Math.max(8, 4 * Runtime.getRuntime()
+          .availableProcessors()), daemonThreads("http"));
+      http.setExecutor(workers);
+      JdkHttpHandler handler = new JdkHttpHandler(api);
+      http.createContext("/", handler);
+      ScheduledExecutorService purger = null;
+      if (store instanceof JdbcSessionStore) {
+        purger = Executors.newSingleThreadScheduledExecutor(daemonThreads("purge"));
+        long every = config.purgeInterval.toMillis();
+        purger.scheduleWithFixedDelay(() -> purge(registry), every, every, TimeUnit.MILLISECONDS);
+      }
+      http.start();
+      return new SessionServer(http, handler, workers, purger, store, storeDescription);
+    } catch (StartupException | RuntimeException e) {
+      closeQuietly(store);
+      throw e;
+    }
+  }
+
+  /** The port it listens on (useful with {@code --port 0}). */
+  int port() {
+    return http.getAddress().getPort();
+  }
+
+  String storeDescription() {
+    return storeDescription;
+  }
+
+  /** Stops taking requests, lets those in flight finish (up to 5 s), then closes the store. */
+  @Override
+  public void close() {
+    try {
+      handler.drain(DRAIN);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // JDK 17's stop(n) waits n seconds even when idle; the drain above already waited for requests in flight.
+    http.stop(0);
+    workers.shutdown();
+    if (purger != null) {
+      purger.shutdownNow();
+    }
+    try {
+      workers.awaitTermination(DRAIN.toSeconds(), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closeQuietly(store);
+  }
+
+  private static void purge(SessionRegistry registry) {
+    try {
+      while (registry.purgeExpired(1000) == 1000) {
+        continue;
+      }
+    } catch (RuntimeException e) {
+      System.getLogger(SessionServer.class.getName()).log(System.Logger.Level.WARNING,
+          "purging expired sessions failed: " + e.getMessage());
+    }
+  }
+
+  private static UsersFile openUsers(ServerConfig config, PrintStream out) throws StartupException {
+    try {
+      if (!Files.exists(config.usersFile)) {
+        Map<String, String> demo = new LinkedHashMap<>();
+        demo.put("admin", "system_admin system_user");
+        demo.put("user1", "system_user");
+        demo.put("user2", "system_user");
+        Map<String, String> passwords = UsersFile.createWithDemoUsers(config.usersFile, demo);
+        out.println("Created " + config.usersFile + " with demo users. Their passwords are shown this once:");
+        passwords.forEach((user, password) -> out.printf("  %-6s %s  (%s)%n", user, password, demo.get(user)));
+        out.println("Change one with: java -jar session-registry-server.jar user set <username> < password-file");
+      }
+      return UsersFile.open(config.usersFile);
+    } catch (RuntimeException e) {
+      throw new StartupException(e.getMessage());
+    }
+  }
+
+  private static SessionStore openStore(ServerConfig config) throws StartupException {
+    try {
+      return switch (config.store) {
+        case MEMORY -> InMemorySessionStore.create();
+        case H2 -> JdbcSessionStore.builder()
+            .jdbcUrl(config.jdbcUrl != null ? config.jdbcUrl
+                : "jdbc:h2:" + config.dataDir.toAbsolutePath().resolve("sessions"), config.jdbcUser,
+                config.jdbcPassword)
+            .createSchemaIfMissing(true)
+            .build();
+        case POSTGRESQL, MARIADB -> JdbcSessionStore.builder()
+            .jdbcUrl(config.jdbcUrl, config.jdbcUser, config.jdbcPassword)
+            .createSchemaIfMissing(true)
+            .build();
+        case REDIS -> {
+          HostAndPort hp = HostAndPort.from(config.redis);
+          yield RedisSessionStore.builder().standalone(hp.getHost(), hp.getPort())
+              .namespace(config.redisNamespace).build();
+        }
+        case REDIS_CLUSTER -> RedisSessionStore.builder()
+            .cluster(Arrays.stream(config.redis.split(",")).map(String::trim).map(HostAndPort::from)
+                .collect(Collectors.toUnmodifiableSet()))
+            .namespace(config.redisNamespace).build();
+      };
+    } catch (SessionStoreException e) {
+      throw new StartupException("the session store (" + describe(config) + ") is unreachable: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(e.getMessage());
+    }
+  }
+
+  static String describe(ServerConfig config) {
+    return switch (config.store) {
+      case MEMORY -> "in memory";
+      case H2 -> "H2 file " + (config.jdbcUrl != null ? config.jdbcUrl : config.dataDir.resolve("sessions"));
+      case POSTGRESQL, MARIADB -> config.store.name().toLowerCase() + " at " + config.jdbcUrl.replaceAll("\\?.*", "");
+      case REDIS -> "Redis at " + config.redis;
+      case REDIS_CLUSTER -> "Redis Cluster at " + config.redis;
+    };
+  }
+
+  private static void closeQuietly(SessionStore store) {
+    try {
+      store.close();
+    } catch (Exception e) {
+      // Shutting down anyway.
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+    return r -> {
+      Thread t = new Thread(r, "session-registry-" + name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** A reason the server cannot start, for the operator. */
+  static final class StartupException extends Exception {
+    StartupException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,265 @@
+package org.sessionregistry.http.server;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.security.spec.KeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import org.jspecify.annotations.Nullable;
+import org.sessionregistry.UserRoles;
+import org.sessionregistry.http.LoginUser;
+import org.sessionregistry.http.LoginVerifier;
+import org.sessionregistry.internal.Ids;
+
+/**
+ * The server's users, in a JSON file, with salted, slow password hashes:
+ *
+ * <pre>{@code
+ * {
+ *   "version": 1,
+ *   "users": [
+ *     {"id": "<26 characters>", "username": "admin", "email": "admin@example.com",
+ *      "roles": "system_admin system_user",
+ *      "password": "pbkdf2-sha256$210000$<salt, base64>$<hash, base64>"}
+ *   ]
+ * }
+ * }</pre>
+ *
+ * PBKDF2 with HMAC-SHA256, 210,000 iterations (OWASP's 2023 figure), a 16-byte random salt, a 32-byte hash. Logins
+ * match the username or the email, case-insensitively. The file is rewritten atomically (a temporary file moved in
+ * place), and re-read when it changes, so {@code user set} takes effect on a running server.
+ *
+ * <p>Thread-safe.
+ */
+public final class UsersFile implements LoginVerifier, UserRoles {
+  static final int ITERATIONS = 210_000;
+  private static final String SCHEME = "pbkdf2-sha256";
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Path path;
+  private volatile Snapshot snapshot;
+  /** Hashed for unknown logins, so that they take as long as a wrong password. */
+  private final String decoy = hash("decoy password".toCharArray());
+
+  private UsersFile(Path path, Snapshot snapshot) {
+    this.path = path;
+    this.snapshot = snapshot;
+  }
+
+  /**
+   * Opens an existing users file.
+   *
+   * @throws IllegalArgumentException if it is missing or not a users file (the message says which)
+   */
+  public static UsersFile open(Path path) {
+    if (!Files.isRegularFile(path)) {
+      throw new IllegalArgumentException("users file " + path + " does not exist");
+    }
+    return new UsersFile(path, read(path));
+  }
+
+  /** A new users file with the given demo users; each gets a random password, returned once. */
+  public static Map<String, String> createWithDemoUsers(Path path, Map<String, String> rolesByUsername) {
+    Map<String, String> passwords = new java.util.LinkedHashMap<>();
+    List<Entry> users = new ArrayList<>();
+    rolesByUsername.forEach((username, roles) -> {
+      String password = Ids.newId().substring(0, 16);
+      passwords.put(username, password);
+      users.add(new Entry(Ids.newId(), username, username + "@example.com", roles, hash(password.toCharArray())));
+    });
+    write(path, users);
+    return passwords;
+  }
+
+  /**
+   * Adds a user or changes one (by username): its roles, email and password. The id of an existing user is kept.
+   *
+   * @return the user's id
+   */
+  public String setUser(String username, @Nullable String email, @Nullable String roles, char[] password) {
+    if (username == null || !username.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new IllegalArgumentException("username must be 1 to 64 letters, digits, '.', '_' or '-', was "
+          + (username == null ? "null" : '"' + username + '"'));
+    }
+    if (password.length < 8) {
+      throw new IllegalArgumentException("password must be at least 8 characters");
+    }
+    if (roles != null && (roles.isBlank() || roles.length() > 256)) {
+      throw new IllegalArgumentException("roles must be 1 to 256 characters, was \"" + roles + "\"");
+    }
+    synchronized (UsersFile.class) {
+      List<Entry> users = new ArrayList<>(read(path).users);
+      Entry existing = users.stream().filter(u -> u.username.equalsIgnoreCase(username)).findFirst().orElse(null);
+      users.remove(existing);
+      Entry updated = new Entry(
+          existing != null ? existing.id : Ids.newId(),
+          username,
+          email != null ? email : existing != null ? existing.email : "",
+          roles != null ? roles : existing != null ? existing.roles : "system_user",
+          hash(password));
+      users.add(updated);
+      write(path, users);
+      snapshot = read(path);
+      return updated.id;
+    }
+  }
+
+  /** The users, without their password hashes. */
+  public List<LoginUser> users() {
+    return current().users.stream().map(Entry::toLoginUser).toList();
+  }
+
+  @Override
+  public Optional<LoginUser> verify(String loginId, String password) {
+    Entry user = current().byLogin.get(loginId.toLowerCase(Locale.ROOT));
+    boolean matches = matches(password.toCharArray(), user != null ? user.password : decoy);
+    return user != null && matches ? Optional.of(user.toLoginUser()) : Optional.empty();
+  }
+
+  @Override
+  public @Nullable String rolesOf(String userId) {
+    Entry user = current().byId.get(userId);
+    return user == null ? null : user.roles;
+  }
+
+  private Snapshot current() {
+    Snapshot s = snapshot;
+    try {
+      if (!Files.getLastModifiedTime(path).equals(s.modified)) {
+        snapshot = s = read(path);
+      }
+    } catch (IOException | RuntimeException e) {
+      // Keep serving the last good users if the file is being replaced or was damaged.
+    }
+    return s;
+  }
+
+  static String hash(char[] password) {
+    byte[] salt = new byte[16];
+    RANDOM.nextBytes(salt);
+    byte[] hash = pbkdf2(password, salt, ITERATIONS);
+    Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+    return SCHEME + "$" + ITERATIONS + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
+  }
+
+  static boolean matches(char[] password, String stored) {
+    String[] parts = stored.split("\\$");
+    if (parts.length != 4 || !parts[0].equals(SCHEME)) {
+      return false;
+    }
+    Base64.Decoder b64 = Base64.getDecoder();
+    byte[] expected = b64.decode(parts[3]);
+    byte[] actual = pbkdf2(password, b64.decode(parts[2]), Integer.parseInt(parts[1]));
+    return MessageDigest.isEqual(expected, actual);
+  }
+
+  private static byte[] pbkdf2(char[] password, byte[] salt, int iterations) {
+    try {
+      KeySpec spec = new PBEKeySpec(password, salt, iterations, 256);
+      return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("PBKDF2WithHmacSHA256 is not available", e);
+    }
+  }
+
+  private static Snapshot read(Path path) {
+    try {
+      FileTime modified = Files.getLastModifiedTime(path);
+      Document doc = JSON.readValue(Files.readAllBytes(path), Document.class);
+      if (doc.version != 1 || doc.users == null) {
+        throw new IllegalArgumentException("users file " + path + " is not a version 1 users file");
+      }
+      return new Snapshot(List.copyOf(doc.users), modified);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("users file " + path + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static void write(Path path, List<Entry> users) {
+    try {
+      Path dir = path.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, ".users", ".tmp");
+      Document doc = new Document();
+      doc.version = 1;
+      doc.users = users;
+      Files.write(tmp, JSON.writeValueAsString(doc).getBytes(StandardCharsets.UTF_8));
+      try {
+        tmp.toFile().setReadable(false, false);
+        tmp.toFile().setReadable(true, true);
+        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write users file " + path, e);
+    }
+  }
+
+  /** The file's contents, as read. */
+  private static final class Snapshot {
+    final List<Entry> users;
+    final Map<String, Entry> byLogin = new HashMap<>();
+    final Map<String, Entry> byId = new HashMap<>();
+    final FileTime modified;
+
+    Snapshot(List<Entry> users, FileTime modified) {
+      this.users = users;
+      this.modified = modified;
+      for (Entry u : users) {
+        byId.put(u.id, u);
+        byLogin.put(u.username.toLowerCase(Locale.ROOT), u);
+        if (u.email != null && !u.email.isEmpty()) {
+          byLogin.putIfAbsent(u.email.toLowerCase(Locale.ROOT), u);
+        }
+      }
+    }
+  }
+
+  /** The JSON document. */
+  static final class Document {
+    @JsonProperty("version")
+    public int version;
+    @JsonProperty("users")
+    public List<Entry> users;
+  }
+
+  /** One user in the file. */
+  record Entry(
+      @JsonProperty("id") String id,
+      @JsonProperty("username") String username,
+      @JsonProperty("email") String email,
+      @JsonProperty("roles") String roles,
+      @JsonProperty("password") String password) {
+
+    LoginUser toLoginUser() {
+      return new LoginUser(id, username, email == null ? "" : email, roles);
+    }
+
+    /** Never shows the password hash. */
+    @Override
+    public String toString() {
+      return "User[" + username + ", " + id + ", " + roles + "]";
+    }
+  }
+}
