@@ -30,8 +30,8 @@ public final class Ids {
   }
 
   /**
-   * A new token: {@code prefix} followed by random characters, 26 in all. With an empty prefix, 128 random bits; each
-   * prefix character takes 5 of them.
+   * A new token: {@code prefix} followed by random characters, 26 in all. With an empty prefix, 128 random bits; with
+   * a prefix, 5 random bits in each other character (120 with two).
    */
   public static String newToken(String prefix) {
     if (prefix.isEmpty()) {
@@ -40,7 +40,11 @@ public final class Ids {
     if (prefix.length() > 4 || !isInAlphabet(prefix)) {
       throw new IllegalStateException("a store's token prefix must be up to 4 characters of the token alphabet");
     }
-    return prefix + newId().substring(prefix.length());
+    // Every remaining character carries 5 random bits (26 - 2 characters: 120 bits).
+    int chars = LENGTH - prefix.length();
+    byte[] bytes = new byte[(chars * 5 + 7) / 8];
+    RANDOM.nextBytes(bytes);
+    return prefix + encode(bytes).substring(0, chars);
   }
 
   private static boolean isInAlphabet(String s) {

@@ -23,6 +23,7 @@ import org.sessionregistry.SessionStoreUnavailableException;
 import org.sessionregistry.internal.PropsJson;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
@@ -68,14 +69,15 @@ public final class RedisSessionStore implements SessionStore {
   private static final String ALPHABET = "ybndrfg8ejkmcpqxot1uwisza345h769";
   private static final char RECORD_VERSION = '1';
   private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
+  private static final System.Logger LOG = System.getLogger(RedisSessionStore.class.getName());
 
   private final UnifiedJedis redis;
   private final boolean ownsClient;
   private final String namespace;
   private final Clock clock;
   private final String description;
-  private final Script insert = new Script("index.lua", "insert.lua");
-  private final Script list = new Script("index.lua", "list.lua");
+  private final Script insert = new Script("insert.lua");
+  private final Script list = new Script("list.lua");
   private final Script touch = new Script("touch.lua");
   private final Script delete = new Script("delete.lua");
   private final Script deleteAll = new Script("delete_all.lua");
@@ -108,7 +110,8 @@ public final class RedisSessionStore implements SessionStore {
     String hash = encode(tokenHash);
     Object result = call("create a session", () -> insert.run(
         List.of(indexKey(tag, session.userId()), tokenKeyPrefix(tag) + hash),
-        List.of(session.id(), hash, write(session), String.valueOf(ttlMillis(retainUntil)), tokenKeyPrefix(tag))));
+        List.of(session.id(), hash + millis13(retainUntil.toEpochMilli()), write(session),
+            String.valueOf(ttlMillis(retainUntil)), now())));
     if (!Long.valueOf(1).equals(result)) {
       throw new SessionStoreException(description + ": a session with id " + session.id()
           + " or with the same token hash exists already; nothing was written");
@@ -129,7 +132,7 @@ public final class RedisSessionStore implements SessionStore {
   public List<Session> findByUser(String userId) {
     String tag = tag(userId);
     return readAll(call("list sessions",
-        () -> list.run(List.of(indexKey(tag, userId)), List.of(tokenKeyPrefix(tag)))));
+        () -> list.run(List.of(indexKey(tag, userId)), List.of(tokenKeyPrefix(tag), now()))), false);
   }
 
   @Override
@@ -137,7 +140,7 @@ public final class RedisSessionStore implements SessionStore {
     String tag = tag(userId);
     Object result = call("record activity", () -> touch.run(List.of(indexKey(tag, userId)),
         List.of(tokenKeyPrefix(tag), sessionId, millis13(lastActivityAt.toEpochMilli()),
-            String.valueOf(ttlMillis(retainUntil)))));
+            String.valueOf(ttlMillis(retainUntil)), millis13(retainUntil.toEpochMilli()), now())));
     return Long.valueOf(1).equals(result);
   }
 
@@ -145,15 +148,15 @@ public final class RedisSessionStore implements SessionStore {
   public Optional<Session> delete(String userId, String sessionId) {
     String tag = tag(userId);
     Object record = call("revoke a session",
-        () -> delete.run(List.of(indexKey(tag, userId)), List.of(tokenKeyPrefix(tag), sessionId)));
-    return record instanceof String s ? Optional.of(read(s)) : Optional.empty();
+        () -> delete.run(List.of(indexKey(tag, userId)), List.of(tokenKeyPrefix(tag), sessionId, now())));
+    return record instanceof String r ? readAll(List.of(r), true).stream().findFirst() : Optional.empty();
   }
 
   @Override
   public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
     String tag = tag(userId);
     return readAll(call("revoke all sessions of a user", () -> deleteAll.run(List.of(indexKey(tag, userId)),
-        List.of(tokenKeyPrefix(tag), keepSessionId == null ? "" : keepSessionId))));
+        List.of(tokenKeyPrefix(tag), keepSessionId == null ? "" : keepSessionId, now()))), true);
   }
 
   /** Redis expires sessions by their TTL; there is nothing to purge or report. */
@@ -186,19 +189,41 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   /**
-   * Two characters of the token alphabet from the user id (FNV-1a, fixed forever: keys and tokens depend on it).
-   * 1,024 tags spread users over as many Cluster slots.
+   * Two characters of the token alphabet from the user id: the first 10 bits of its SHA-256, so that any ids, even
+   * sequential ones, spread evenly over the 1,024 tags (fixed forever: keys and tokens depend on it).
    */
   static String tag(String userId) {
-    int h = 0x811c9dc5;
-    for (int i = 0; i < userId.length(); i++) {
-      h = (h ^ userId.charAt(i)) * 0x01000193;
-    }
-    return new String(new char[] {ALPHABET.charAt((h >>> 27) & 31), ALPHABET.charAt((h >>> 22) & 31)});
+    byte[] h = sha256(userId);
+    int bits = ((h[0] & 0xff) << 2) | ((h[1] & 0xff) >>> 6);
+    return new String(new char[] {ALPHABET.charAt(bits >>> 5), ALPHABET.charAt(bits & 31)});
   }
 
-  private static String encode(TokenHash hash) {
-    return BASE64.encodeToString(hash.toBytes());
+  private static byte[] sha256(String s) {
+    return digest("SHA-256", s);
+  }
+
+  private static byte[] sha1(String s) {
+    return digest("SHA-1", s);
+  }
+
+  private static byte[] digest(String algorithm, String s) {
+    try {
+      return MessageDigest.getInstance(algorithm).digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(algorithm + " is not available", e);
+    }
+  }
+
+  /**
+   * The first 128 bits of the token hash, 22 characters of base64url: enough to find a token among any number of
+   * sessions (a collision needs about 2^64 of them) and 21 bytes smaller per key name and per index entry.
+   */
+  static String encode(TokenHash hash) {
+    return BASE64.encodeToString(java.util.Arrays.copyOf(hash.toBytes(), 16));
+  }
+
+  private String now() {
+    return String.valueOf(clock.millis());
   }
 
   private long ttlMillis(Instant retainUntil) {
@@ -210,13 +235,37 @@ public final class RedisSessionStore implements SessionStore {
   private <T> T call(String operation, Supplier<T> command) {
     try {
       return command.get();
-    } catch (JedisConnectionException | JedisClusterOperationException e) {
-      throw new SessionStoreUnavailableException(description + " is unavailable, could not " + operation + ": "
-          + sentence(e.getMessage()) + " The outcome is unknown; the client reconnects when Redis is back.", e);
     } catch (JedisException e) {
+      if (isUnavailable(e)) {
+        throw new SessionStoreUnavailableException(description + " is unavailable, could not " + operation + ": "
+            + sentence(e.getMessage()) + " The outcome is unknown; the client reconnects when Redis is back.", e);
+      }
       throw new SessionStoreException(description + " failed to " + operation + ": " + e.getMessage(), e);
     }
   }
+
+  /**
+   * Down, timing out, out of pooled connections, or answering that it cannot serve now (a Cluster resharding or
+   * failing over, a replica, a server loading its data or busy with a script).
+   */
+  private static boolean isUnavailable(JedisException e) {
+    if (e instanceof JedisConnectionException || e instanceof JedisClusterOperationException
+        || e.getCause() instanceof java.util.NoSuchElementException) {
+      return true;
+    }
+    String m = String.valueOf(e.getMessage());
+    for (String state : UNAVAILABLE_REPLIES) {
+      if (m.startsWith(state) || m.contains(" " + state + " ")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final List<String> UNAVAILABLE_REPLIES =
+      List.of("TRYAGAIN", "CLUSTERDOWN", "LOADING", "BUSY", "READONLY", "MASTERDOWN", "MOVED", "ASK");
+
+
 
   /** A message as a sentence: one final period. */
   private static String sentence(@Nullable String message) {
@@ -265,11 +314,22 @@ public final class RedisSessionStore implements SessionStore {
     }
   }
 
-  private List<Session> readAll(Object records) {
+  /**
+   * The sessions of these records. After a deletion ({@code deleted}), a record this store cannot read (a newer
+   * version, damage) is skipped with a warning: the deletion happened, and the caller must hear of the others.
+   */
+  private List<Session> readAll(Object records, boolean deleted) {
     List<?> list = (List<?>) records;
     List<Session> sessions = new ArrayList<>(list.size());
     for (Object r : list) {
-      sessions.add(read((String) r));
+      try {
+        sessions.add(read((String) r));
+      } catch (SessionStoreException e) {
+        if (!deleted) {
+          throw e;
+        }
+        LOG.log(System.Logger.Level.WARNING, e.getMessage());
+      }
     }
     return sessions;
   }
@@ -287,26 +347,21 @@ public final class RedisSessionStore implements SessionStore {
     final String source;
     final String sha1;
 
-    /** The script made of these resources, in order (a shared prelude first). */
-    Script(String... resources) {
+    /** The script of this resource, after the shared prelude index.lua. */
+    Script(String resource) {
       StringBuilder text = new StringBuilder();
-      for (String resource : resources) {
-        try (InputStream in = RedisSessionStore.class.getResourceAsStream(resource)) {
+      for (String part : List.of("index.lua", resource)) {
+        try (InputStream in = RedisSessionStore.class.getResourceAsStream(part)) {
           if (in == null) {
-            throw new IllegalStateException("the jar lacks " + resource);
+            throw new IllegalStateException("the jar lacks " + part);
           }
           text.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
         } catch (IOException e) {
-          throw new UncheckedIOException("cannot read " + resource, e);
+          throw new UncheckedIOException("cannot read " + part, e);
         }
       }
       source = text.toString();
-      try {
-        sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-            .digest(source.getBytes(StandardCharsets.UTF_8)));
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
+      sha1 = HexFormat.of().formatHex(sha1(source));
     }
 
     Object run(List<String> keys, List<String> args) {
@@ -326,6 +381,7 @@ public final class RedisSessionStore implements SessionStore {
     private String namespace = "sr";
     private Clock clock = Clock.systemUTC();
     private Duration timeout = Duration.ofSeconds(2);
+    private int maxConnections = 16;
     private @Nullable String user;
     private @Nullable String password;
 
@@ -348,7 +404,8 @@ public final class RedisSessionStore implements SessionStore {
       requirePort(port);
       this.where = "redis://" + host + ":" + port;
       this.client = null;
-      this.pending = () -> RedisClient.builder().hostAndPort(host, port).clientConfig(config()).build();
+      this.pending = () -> RedisClient.builder().hostAndPort(host, port).clientConfig(config())
+          .poolConfig(poolConfig()).build();
       return this;
     }
 
@@ -360,7 +417,9 @@ public final class RedisSessionStore implements SessionStore {
       }
       this.where = "Redis Cluster at " + nodes;
       this.client = null;
-      this.pending = () -> RedisClusterClient.builder().nodes(Set.copyOf(nodes)).clientConfig(config()).build();
+      // Retries (redirections, a failover) within the timeout, not five times it.
+      this.pending = () -> RedisClusterClient.builder().nodes(Set.copyOf(nodes)).clientConfig(config())
+          .poolConfig(poolConfig()).maxTotalRetriesDuration(timeout).build();
       return this;
     }
 
@@ -372,8 +431,9 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     /**
-     * For {@link #standalone} and {@link #cluster}: how long to wait to connect, and for an answer, before failing
-     * with {@link SessionStoreUnavailableException}. Default 2 seconds.
+     * For {@link #standalone} and {@link #cluster}: how long to wait to connect, for a pooled connection, and for an
+     * answer (with a Cluster's redirections and retries), before failing with {@link SessionStoreUnavailableException}.
+     * Default 2 seconds.
      */
     public Builder timeout(Duration timeout) {
       require(timeout, "timeout");
@@ -415,6 +475,26 @@ public final class RedisSessionStore implements SessionStore {
         throw new SessionStoreUnavailableException("Redis session store (" + where + ") could not start its client: "
             + e.getMessage(), e);
       }
+    }
+
+    /**
+     * For {@link #standalone} and {@link #cluster}: connections kept per Redis node. A call waits for a free one at
+     * most the timeout. Default 16.
+     */
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections < 1 || maxConnections > 10_000) {
+        throw new IllegalArgumentException("maxConnections must be 1 to 10,000, was " + maxConnections);
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    private ConnectionPoolConfig poolConfig() {
+      ConnectionPoolConfig pool = new ConnectionPoolConfig();
+      pool.setMaxTotal(maxConnections);
+      pool.setMaxIdle(maxConnections);
+      pool.setMaxWait(timeout);
+      return pool;
     }
 
     private JedisClientConfig config() {

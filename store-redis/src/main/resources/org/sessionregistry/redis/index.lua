@@ -1,29 +1,65 @@
--- Shared by the scripts that read a user's index (prepended to them when loaded).
--- Returns the records of the index's live sessions, and drops entries whose session has expired: the index cleans
--- itself, with no help from keyspace notifications. One HGETALL and one MGET per 1,000 sessions.
-local function live_records(index_key, token_key_prefix)
-  local index = redis.call('HGETALL', index_key)
-  local records = {}
-  if #index == 0 then
-    return records
-  end
-  local keys = {}
-  for i = 2, #index, 2 do
-    keys[#keys + 1] = token_key_prefix .. index[i]
-  end
-  local gone = {}
-  for first = 1, #keys, 1000 do
-    local values = redis.call('MGET', unpack(keys, first, math.min(first + 999, #keys)))
-    for j = 1, #values do
-      if values[j] then
-        records[#records + 1] = values[j]
-      else
-        gone[#gone + 1] = index[2 * (first + j - 1) - 1]
-      end
+-- Shared by the scripts (prepended to them when loaded).
+--
+-- A user's index is a hash: session id -> entry, where an entry is the session's token hash (22 characters) followed
+-- by its retain-until instant (13 digits, epoch ms). The index cleans itself by that instant, never by a missing
+-- record: during a Cluster resharding a record may be out of reach while its session is alive.
+
+local HASH_LENGTH = 22
+
+local function token_of(entry)
+  return string.sub(entry, 1, HASH_LENGTH)
+end
+
+local function retain_of(entry)
+  return tonumber(string.sub(entry, HASH_LENGTH + 1))
+end
+
+-- Unpack is limited to a few thousand values: every multi-key command goes in chunks of 1,000.
+local function chunked(command, key, values)
+  for first = 1, #values, 1000 do
+    if key then
+      redis.call(command, key, unpack(values, first, math.min(first + 999, #values)))
+    else
+      redis.call(command, unpack(values, first, math.min(first + 999, #values)))
     end
   end
-  if #gone > 0 then
-    redis.call('HDEL', index_key, unpack(gone))
+end
+
+local function mget(keys)
+  local values = {}
+  for first = 1, #keys, 1000 do
+    local part = redis.call('MGET', unpack(keys, first, math.min(first + 999, #keys)))
+    for j = 1, #part do
+      values[first + j - 1] = part[j]
+    end
   end
-  return records
+  return values
+end
+
+-- The index's entries whose session is not past its retain-until (by the caller's clock, now), as two lists:
+-- session ids and entries. Entries past it are removed.
+local function live_entries(index_key, now)
+  local index = redis.call('HGETALL', index_key)
+  local ids, entries, gone = {}, {}, {}
+  for i = 1, #index, 2 do
+    if retain_of(index[i + 1]) < now then
+      gone[#gone + 1] = index[i]
+    else
+      ids[#ids + 1] = index[i]
+      entries[#entries + 1] = index[i + 1]
+    end
+  end
+  chunked('HDEL', index_key, gone)
+  return ids, entries
+end
+
+-- A live session whose record is out of reach: fail before writing anything, so the caller retries.
+local function unreachable()
+  return error({err = 'TRYAGAIN a session record is out of reach on this node (Cluster slot migrating?)'})
+end
+
+local function keep_index_until(index_key, ttl)
+  if redis.call('PTTL', index_key) < tonumber(ttl) then
+    redis.call('PEXPIRE', index_key, ttl)
+  end
 end
