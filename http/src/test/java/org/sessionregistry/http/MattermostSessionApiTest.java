@@ -1,0 +1,269 @@
+package org.sessionregistry.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.sessionregistry.IssuedSession;
+import org.sessionregistry.NewSession;
+import org.sessionregistry.Session;
+import org.sessionregistry.SessionRegistry;
+import org.sessionregistry.SessionStoreUnavailableException;
+import org.sessionregistry.internal.Ids;
+import org.sessionregistry.memory.InMemorySessionStore;
+import org.sessionregistry.spi.SessionStore;
+import org.sessionregistry.spi.TokenHash;
+
+/** The handlers, request by request, on the in-memory store. */
+class MattermostSessionApiTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final String adminId = Ids.newId();
+  private final String userId = Ids.newId();
+  private final Map<String, LoginUser> directory = Map.of(
+      "admin", new LoginUser(adminId, "admin", "admin@example.com", "system_admin system_user"),
+      "user", new LoginUser(userId, "user", "", "system_user"));
+  private final SessionRegistry registry = SessionRegistry.builder().store(InMemorySessionStore.create())
+      .userRoles(id -> directory.values().stream().filter(u -> u.id().equals(id)).map(LoginUser::roles)
+          .findFirst().orElse(null))
+      .build();
+  private final MattermostSessionApi api = MattermostSessionApi.builder(registry,
+      (login, password) -> password.equals("right password") ? Optional.ofNullable(directory.get(login))
+          : Optional.empty()).build();
+
+  @Test
+  void listsSanitizedSessionsWithMattermostsThirteenKeys() throws Exception {
+    IssuedSession first = registry.create(NewSession.forUser(userId).withDeviceId("android_rn:x")
+        .withProps(Map.of("csrf", "secretcsrf", "platform", "Linux")));
+    IssuedSession second = registry.create(userId);
+    HttpResponse r = api.handle(get("/api/v4/users/me/sessions", bearer(second)));
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.header("Content-Type")).isEqualTo("application/json");
+    JsonNode body = JSON.readTree(r.body());
+    assertThat(body).hasSize(2);
+    List<String> keys = new ArrayList<>();
+    body.get(0).fieldNames().forEachRemaining(keys::add);
+    assertThat(keys).containsExactly("id", "token", "create_at", "expires_at", "last_activity_at", "user_id",
+        "device_id", "roles", "is_oauth", "expired_notify", "props", "team_members", "local");
+    JsonNode s = body.get(0).get("id").asText().equals(first.session().id()) ? body.get(0) : body.get(1);
+    assertThat(s.get("id").asText()).isEqualTo(first.session().id());
+    assertThat(s.get("token").asText()).isEmpty();
+    assertThat(s.get("create_at").asLong()).isEqualTo(first.session().createdAt().toEpochMilli());
+    assertThat(s.get("device_id").asText()).isEqualTo("android_rn:x");
+    assertThat(s.get("props").has("csrf")).isFalse();
+    assertThat(s.get("props").get("platform").asText()).isEqualTo("Linux");
+    assertThat(s.get("team_members").isArray()).isTrue();
+    assertThat(r.bodyText()).doesNotContain(first.token()).doesNotContain(second.token()).doesNotContain("secretcsrf");
+  }
+
+  @Test
+  void checksRunUnauthorizedThenBadRequestThenForbidden() throws Exception {
+    IssuedSession user = registry.create(NewSession.forUser(userId));
+    String junk = "junk" + userId;
+
+    assertError(api.handle(get("/api/v4/users/" + junk + "/sessions", Map.of())), 401,
+        "api.context.session_expired.app_error");
+    assertError(api.handle(get("/api/v4/users/" + junk + "/sessions", bearer(user))), 400,
+        "api.context.invalid_url_param.app_error");
+    assertError(api.handle(get("/api/v4/users/" + adminId + "/sessions", bearer(user))), 403,
+        "api.context.permissions.app_error");
+    assertError(api.handle(get("/api/v4/users/bad-id!/sessions", bearer(user))), 404, "api.context.404.app_error");
+  }
+
+  @Test
+  void errorsAreAppErrorsWithTheRequestIdOfTheirHeader() throws Exception {
+    HttpResponse r = api.handle(get("/api/v4/users/me/sessions", Map.of("Authorization", List.of("Bearer nope"))));
+    JsonNode e = JSON.readTree(r.body());
+
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(e.get("status_code").asInt()).isEqualTo(401);
+    assertThat(e.get("message").asText()).isEqualTo("Invalid or expired session, please login again.");
+    assertThat(e.get("detailed_error").asText()).isEmpty();
+    assertThat(e.get("request_id").asText()).hasSize(26).isEqualTo(r.header("X-Request-Id"));
+    assertThat(r.header("Content-Type")).isEqualTo("application/json");
+  }
+
+  @Test
+  void acceptsTheBearerPrefixInAnyCaseAndTheLegacyTokenPrefix() {
+    IssuedSession user = registry.create(userId);
+    for (String prefix : List.of("Bearer ", "BEARER ", "bearer ", "Token ", "TOKEN ")) {
+      HttpResponse r = api.handle(get("/api/v4/users/me/sessions",
+          Map.of("Authorization", List.of(prefix + user.token()))));
+      assertThat(r.status()).as(prefix).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aCookieAuthenticatesReadsButWritesAlsoNeedTheCsrfHeader() {
+    IssuedSession user = registry.create(NewSession.forUser(userId).withProps(Map.of("csrf", "thecsrftoken")));
+    Map<String, List<String>> cookie = Map.of("Cookie", List.of("MMUSERID=" + userId + "; MMAUTHTOKEN=" + user.token()));
+
+    assertThat(api.handle(get("/api/v4/users/me/sessions", cookie)).status()).isEqualTo(200);
+    assertError(api.handle(post("/api/v4/users/me/sessions/revoke/all", cookie, "")), 401,
+        "api.context.session_expired.app_error");
+    Map<String, List<String>> wrongCsrf = with(cookie, "X-CSRF-Token", "not-it");
+    assertThat(api.handle(post("/api/v4/users/me/sessions/revoke/all", wrongCsrf, "")).status()).isEqualTo(401);
+    assertThat(registry.authenticate(user.token())).as("a refused write changes nothing").isPresent();
+
+    Map<String, List<String>> rightCsrf = with(cookie, "X-CSRF-Token", "thecsrftoken");
+    assertThat(api.handle(post("/api/v4/users/me/sessions/revoke/all", rightCsrf, "")).bodyText())
+        .isEqualTo("{\"status\":\"OK\"}");
+    assertThat(registry.authenticate(user.token())).isEmpty();
+  }
+
+  @Test
+  void loginReturnsTheUserAndTheTokenInTheTokenHeaderAndCookie() throws Exception {
+    HttpResponse r = api.handle(post("/api/v4/users/login", Map.of(),
+        "{\"login_id\":\"user\",\"password\":\"right password\",\"device_id\":\"ios:abc\"}"));
+
+    assertThat(r.status()).isEqualTo(200);
+    String token = r.header("Token");
+    assertThat(token).hasSize(26);
+    assertThat(r.headers()).anySatisfy(h -> assertThat(h.getValue()).startsWith("MMAUTHTOKEN=" + token + ";")
+        .contains("HttpOnly"));
+    JsonNode user = JSON.readTree(r.body());
+    assertThat(user.get("id").asText()).isEqualTo(userId);
+    assertThat(user.get("roles").asText()).isEqualTo("system_user");
+    Session session = registry.authenticate(token).orElseThrow();
+    assertThat(session.deviceId()).isEqualTo("ios:abc");
+    assertThat(session.props()).containsKey("csrf");
+
+    assertError(api.handle(post("/api/v4/users/login", Map.of(),
+        "{\"login_id\":\"user\",\"password\":\"wrong\"}")), 401, "api.user.login.invalid_credentials_email_username");
+    assertError(api.handle(post("/api/v4/users/login", Map.of(),
+        "{\"login_id\":\"nobody\",\"password\":\"right password\"}")), 401,
+        "api.user.login.invalid_credentials_email_username");
+  }
+
+  @Test
+  void logoutEndsTheCallersSessionAndAlwaysAnswersOk() {
+    IssuedSession user = registry.create(userId);
+    HttpResponse r = api.handle(post("/api/v4/users/logout", bearer(user), ""));
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.bodyText()).isEqualTo("{\"status\":\"OK\"}");
+    assertThat(registry.authenticate(user.token())).isEmpty();
+    assertThat(api.handle(post("/api/v4/users/logout", Map.of(), "")).status()).isEqualTo(200);
+  }
+
+  @Test
+  void revokesOneSessionOfTheUserNamedInThePath() {
+    IssuedSession mine = registry.create(userId);
+    IssuedSession other = registry.create(userId);
+    String path = "/api/v4/users/" + userId + "/sessions/revoke";
+
+    assertThat(api.handle(post(path, bearer(mine), "{\"session_id\":\"" + other.session().id() + "\"}")).status())
+        .isEqualTo(200);
+    assertThat(registry.authenticate(other.token())).isEmpty();
+    assertThat(registry.authenticate(mine.token())).isPresent();
+    assertError(api.handle(post(path, bearer(mine), "{\"session_id\":\"" + other.session().id() + "\"}")), 400,
+        "api.context.invalid_url_param.app_error");
+    assertError(api.handle(post(path, bearer(mine), "{}")), 400, "api.context.invalid_body_param.app_error");
+    assertError(api.handle(post(path, bearer(mine), "{\"session_id\":42}")), 400,
+        "api.context.invalid_body_param.app_error");
+  }
+
+  @Test
+  void badRequestsGetAppErrorsNeverAStackTrace() {
+    IssuedSession user = registry.create(userId);
+    assertError(api.handle(post("/api/v4/users/login", Map.of(), "{not json")), 400,
+        "api.context.invalid_body_param.app_error");
+    assertError(api.handle(post("/api/v4/users/login", Map.of(), "[1,2]")), 400,
+        "api.context.invalid_body_param.app_error");
+    assertError(api.handle(post("/api/v4/users/login", Map.of(), "{\"login_id\":1,\"password\":\"x\"}")), 400,
+        "api.context.invalid_body_param.app_error");
+    assertError(api.handle(post("/api/v4/users/login", Map.of(), "x".repeat(64 * 1024 + 1))), 413,
+        "api.context.request_body_too_large.app_error");
+    assertError(api.handle(get("/api/v4/users/login", Map.of())), 405, "api.context.405.app_error");
+    assertError(api.handle(post("/api/v4/users/me/sessions", bearer(user), "")), 405, "api.context.405.app_error");
+    assertError(api.handle(get("/api/v4/users/me/sessions/revoke/all", bearer(user))), 405,
+        "api.context.405.app_error");
+    assertError(api.handle(get("/api/v4/teams", bearer(user))), 404, "api.context.404.app_error");
+    assertError(api.handle(get("/", Map.of())), 404, "api.context.404.app_error");
+  }
+
+  @Test
+  void aStoreThatIsDownIs503AndNeverValid() {
+    SessionRegistry broken = SessionRegistry.builder().store(new FailingStore()).build();
+    MattermostSessionApi failing = MattermostSessionApi.builder(broken, (l, p) -> Optional.empty()).build();
+    HttpResponse r = failing.handle(get("/api/v4/users/me/sessions",
+        Map.of("Authorization", List.of("Bearer " + Ids.newId()))));
+
+    assertError(r, 503, "api.context.session_store_unavailable.app_error");
+    assertThat(r.bodyText()).doesNotContain("Exception").doesNotContain("at org.");
+  }
+
+  private static void assertError(HttpResponse r, int status, String id) {
+    assertThat(r.status()).as(r.bodyText()).isEqualTo(status);
+    assertThat(r.header("Content-Type")).isEqualTo("application/json");
+    assertThat(r.bodyText()).contains("\"id\":\"" + id + "\"").contains("\"status_code\":" + status)
+        .doesNotContain("Exception");
+  }
+
+  private static Map<String, List<String>> bearer(IssuedSession s) {
+    return Map.of("Authorization", List.of("BEARER " + s.token()), "X-Requested-With", List.of("XMLHttpRequest"));
+  }
+
+  private static Map<String, List<String>> with(Map<String, List<String>> headers, String name, String value) {
+    Map<String, List<String>> copy = new java.util.HashMap<>(headers);
+    copy.put(name, List.of(value));
+    return copy;
+  }
+
+  private static HttpRequest get(String path, Map<String, List<String>> headers) {
+    return new HttpRequest("GET", path, headers, new byte[0]);
+  }
+
+  private static HttpRequest post(String path, Map<String, List<String>> headers, String body) {
+    return new HttpRequest("POST", path, headers, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A store that cannot be reached. */
+  private static final class FailingStore implements SessionStore {
+    private static SessionStoreUnavailableException down() {
+      return new SessionStoreUnavailableException("test store is down", new RuntimeException("down"));
+    }
+
+    @Override
+    public void insert(Session session, TokenHash tokenHash, Instant retainUntil) {
+      throw down();
+    }
+
+    @Override
+    public Optional<Session> findByToken(TokenHash tokenHash) {
+      throw down();
+    }
+
+    @Override
+    public List<Session> findByUser(String userId) {
+      throw down();
+    }
+
+    @Override
+    public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
+      throw down();
+    }
+
+    @Override
+    public Optional<Session> delete(String userId, String sessionId) {
+      throw down();
+    }
+
+    @Override
+    public List<Session> deleteAllOfUser(String userId, String keepSessionId) {
+      throw down();
+    }
+
+    @Override
+    public List<Session> purgeExpired(Instant now, int limit) {
+      throw down();
+    }
+  }
+}
