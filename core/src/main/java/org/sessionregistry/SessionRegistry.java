@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.sessionregistry.cache.FrontCache;
+import org.sessionregistry.internal.CachingSessionStore;
 import org.sessionregistry.internal.Ids;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
@@ -69,7 +71,7 @@ public final class SessionRegistry implements AutoCloseable {
   private final Set<String> secretProps;
 
   private SessionRegistry(Builder b) {
-    this.store = b.store;
+    this.store = b.frontCache == null ? b.store : new CachingSessionStore(b.store, b.frontCache, b.clock);
     this.clock = b.clock;
     this.sessionLifetime = b.sessionLifetime;
     this.idleTimeout = b.idleTimeout;
@@ -129,8 +131,13 @@ public final class SessionRegistry implements AutoCloseable {
       return found;
     }
     Session session = found.get();
-    if (isExpired(session, now())) {
-      removeExpired(session);
+    Instant now = now();
+    if (isExpired(session, now)) {
+      // Past its absolute expiry it is gone for good: remove it. Idle is left to the store's retain-until, because
+      // another node may have recorded activity this copy (a front cache's) does not show yet.
+      if (now.isAfter(session.expiresAt())) {
+        removeExpired(session);
+      }
       return Optional.empty();
     }
     return found;
@@ -427,8 +434,18 @@ public final class SessionRegistry implements AutoCloseable {
         Map.of("system_admin", EnumSet.of(Permission.MANAGE_SYSTEM, Permission.EDIT_OTHER_USERS)));
     private UserRoles userRoles = UserRoles.unknown();
     private final Set<String> secretProps = new LinkedHashSet<>(Set.of("csrf"));
+    private @Nullable FrontCache frontCache;
 
     private Builder() {}
+
+    /**
+     * Puts a front cache over the store: authenticating a cached token costs no store round trip, and revocations
+     * reach every node's cache through its channel (see {@link FrontCache}). Default: none.
+     */
+    public Builder frontCache(FrontCache frontCache) {
+      this.frontCache = requireNonNull(frontCache, "frontCache");
+      return this;
+    }
 
     /** Where sessions live. Required. */
     public Builder store(SessionStore store) {

@@ -19,3 +19,12 @@ CREATE TABLE IF NOT EXISTS sr_sessions (
 );
 CREATE INDEX IF NOT EXISTS sr_sessions_user_id ON sr_sessions (user_id);
 CREATE INDEX IF NOT EXISTS sr_sessions_retain_until ON sr_sessions (retain_until);
+
+-- Revocations for front caches on other nodes (JdbcInvalidationChannel): a small log, polled, trimmed by age.
+CREATE TABLE IF NOT EXISTS sr_revocations (
+    seq        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    scope      CHAR(1)     NOT NULL,
+    target     VARCHAR(26) NOT NULL,
+    created_at BIGINT      NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sr_revocations_created_at ON sr_revocations (created_at);

@@ -20,3 +20,12 @@ CREATE TABLE IF NOT EXISTS sr_sessions (
     KEY sr_sessions_user_id (user_id),
     KEY sr_sessions_retain_until (retain_until)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- Revocations for front caches on other nodes (JdbcInvalidationChannel): a small log, polled, trimmed by age.
+CREATE TABLE IF NOT EXISTS sr_revocations (
+    seq        BIGINT AUTO_INCREMENT PRIMARY KEY,
+    scope      CHAR(1) CHARACTER SET ascii NOT NULL,
+    target     VARCHAR(26) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    created_at BIGINT NOT NULL,
+    KEY sr_revocations_created_at (created_at)
+) ENGINE=InnoDB;

@@ -1,0 +1,97 @@
+package org.sessionregistry.cache;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Settings of the front cache a registry can put over its store ({@code SessionRegistry.builder().frontCache(...)}):
+ * authenticating a cached token costs no store round trip.
+ *
+ * <pre>{@code
+ * FrontCache cache = FrontCache.builder()
+ *     .maximumSize(100_000)
+ *     .maximumStaleness(Duration.ofSeconds(30))
+ *     .channel(RedisInvalidationChannel.builder().standalone("127.0.0.1", 6379).build())
+ *     .build();
+ * }</pre>
+ *
+ * <p>What it guarantees: a revocation made through this registry takes effect in its cache before the call returns,
+ * including against loads in flight (a load that started before a revocation is never cached as valid); one made on
+ * another node takes effect here when the channel delivers it (milliseconds on Redis, the poll interval on JDBC), and
+ * never later than the maximum staleness, even if the message is lost. While the channel is disconnected the cache is
+ * emptied and bypassed. Without a channel, a cache only suits a single node.
+ *
+ * <p>A cached session's last activity may lag the store's by up to the maximum staleness (another node recorded it):
+ * near its idle timeout, a session may then be refused here that long before it really ends.
+ */
+public final class FrontCache {
+  private final long maximumSize;
+  private final Duration maximumStaleness;
+  private final @Nullable InvalidationChannel channel;
+
+  private FrontCache(Builder b) {
+    this.maximumSize = b.maximumSize;
+    this.maximumStaleness = b.maximumStaleness;
+    this.channel = b.channel;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public long maximumSize() {
+    return maximumSize;
+  }
+
+  public Duration maximumStaleness() {
+    return maximumStaleness;
+  }
+
+  public @Nullable InvalidationChannel channel() {
+    return channel;
+  }
+
+  /** Settings of a {@link FrontCache}, each checked when set. */
+  public static final class Builder {
+    private long maximumSize = 100_000;
+    private Duration maximumStaleness = Duration.ofSeconds(30);
+    private @Nullable InvalidationChannel channel;
+
+    private Builder() {}
+
+    /** The most sessions cached. Default 100,000. */
+    public Builder maximumSize(long maximumSize) {
+      if (maximumSize < 1) {
+        throw new IllegalArgumentException("maximumSize must be at least 1, was " + maximumSize);
+      }
+      this.maximumSize = maximumSize;
+      return this;
+    }
+
+    /**
+     * How long a cached session is trusted at most, whatever the channel does: the bound on how late a revocation on
+     * another node can take effect here. Default 30 seconds; 1 ms to 1 day.
+     */
+    public Builder maximumStaleness(Duration maximumStaleness) {
+      if (maximumStaleness == null || maximumStaleness.toMillis() < 1
+          || maximumStaleness.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException("maximumStaleness must be 1 ms to 1 day, was " + maximumStaleness);
+      }
+      this.maximumStaleness = maximumStaleness;
+      return this;
+    }
+
+    /** Where this node hears of other nodes' revocations, and tells its own. Default: none (a single node). */
+    public Builder channel(InvalidationChannel channel) {
+      if (channel == null) {
+        throw new IllegalArgumentException("channel must not be null");
+      }
+      this.channel = channel;
+      return this;
+    }
+
+    public FrontCache build() {
+      return new FrontCache(this);
+    }
+  }
+}

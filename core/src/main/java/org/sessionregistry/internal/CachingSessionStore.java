@@ -1,0 +1,245 @@
+package org.sessionregistry.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.sessionregistry.Session;
+import org.sessionregistry.cache.FrontCache;
+import org.sessionregistry.cache.Invalidation;
+import org.sessionregistry.cache.InvalidationChannel;
+import org.sessionregistry.spi.SessionStore;
+import org.sessionregistry.spi.TokenHash;
+
+/**
+ * A Caffeine cache of sessions by token hash over any store (see {@link FrontCache} for what it guarantees).
+ *
+ * <p>How stale fills are ruled out: a global epoch counts invalidations. A load reads the epoch before it reads the
+ * store, and its entry carries that value. An invalidation (local or from the channel) takes a new epoch value and
+ * writes it as a tombstone for the user or session. An entry is trusted only if it was loaded at or after every
+ * tombstone that covers it and after the floor (raised when the channel disconnects, or a tombstone is evicted early),
+ * so a load that raced a revocation is never served, whenever its entry lands in the cache. Tombstones live as long as
+ * the maximum staleness, as long as any entry they could cover.
+ */
+public final class CachingSessionStore implements SessionStore, InvalidationChannel.Listener {
+  private static final System.Logger LOG = System.getLogger(CachingSessionStore.class.getName());
+
+  private final SessionStore delegate;
+  private final Clock clock;
+  private final long stalenessNanos;
+  private final @Nullable InvalidationChannel channel;
+  private final InvalidationChannel.@Nullable Subscription subscription;
+  private final Cache<TokenHash, Entry> sessions;
+  private final ConcurrentHashMap<String, TokenHash> bySessionId = new ConcurrentHashMap<>();
+  private final Cache<String, Long> tombstones;
+  private final AtomicLong epoch = new AtomicLong();
+  private volatile long floor;
+  /** While the channel is disconnected: neither read nor fill the cache. */
+  private volatile boolean bypass;
+
+  public CachingSessionStore(SessionStore delegate, FrontCache settings, Clock clock) {
+    this.delegate = delegate;
+    this.clock = clock;
+    this.stalenessNanos = settings.maximumStaleness().toNanos();
+    this.channel = settings.channel();
+    this.sessions = Caffeine.newBuilder()
+        .maximumSize(settings.maximumSize())
+        .ticker(this::nanos)
+        .executor(Runnable::run)
+        .expireAfter(Expiry.creating((TokenHash k, Entry e) -> lifetime(e)))
+        .removalListener((TokenHash k, @Nullable Entry e, RemovalCause cause) -> {
+          if (e != null) {
+            bySessionId.remove(e.session.id(), k);
+          }
+        })
+        .build();
+    this.tombstones = Caffeine.newBuilder()
+        .maximumSize(Math.max(10_000, settings.maximumSize()))
+        .ticker(this::nanos)
+        .executor(Runnable::run)
+        .expireAfterWrite(settings.maximumStaleness())
+        .removalListener((String k, @Nullable Long at, RemovalCause cause) -> {
+          if (at != null && cause == RemovalCause.SIZE) {
+            raiseFloor(at); // forgotten early: distrust everything loaded before it
+          }
+        })
+        .build();
+    this.bypass = channel != null;
+    this.subscription = channel != null ? channel.subscribe(this) : null;
+  }
+
+  @Override
+  public Optional<Session> findByToken(TokenHash tokenHash) {
+    if (!bypass) {
+      Entry e = sessions.getIfPresent(tokenHash);
+      if (e != null && trusted(e)) {
+        return Optional.of(e.session);
+      }
+    }
+    long loadedAt = epoch.get();
+    boolean bypassed = bypass;
+    Optional<Session> found = delegate.findByToken(tokenHash);
+    if (found.isPresent() && !bypassed) {
+      remember(tokenHash, new Entry(found.get(), loadedAt));
+    }
+    return found;
+  }
+
+  @Override
+  public void insert(Session session, TokenHash tokenHash, Instant retainUntil) {
+    long loadedAt = epoch.get();
+    boolean bypassed = bypass;
+    delegate.insert(session, tokenHash, retainUntil);
+    if (!bypassed) {
+      remember(tokenHash, new Entry(session, loadedAt));
+    }
+  }
+
+  @Override
+  public List<Session> findByUser(String userId) {
+    return delegate.findByUser(userId);
+  }
+
+  @Override
+  public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
+    boolean exists = delegate.touch(userId, sessionId, lastActivityAt, retainUntil);
+    TokenHash hash = bySessionId.get(sessionId);
+    if (hash != null) {
+      if (exists) {
+        // Keep the cached copy's activity current, or the registry would write it again on every request.
+        sessions.asMap().computeIfPresent(hash, (k, e) -> e.session.lastActivityAt().isBefore(lastActivityAt)
+            ? new Entry(e.session.withLastActivityAt(lastActivityAt), e.loadedAt) : e);
+      } else {
+        sessions.invalidate(hash);
+      }
+    }
+    return exists;
+  }
+
+  @Override
+  public Optional<Session> delete(String userId, String sessionId) {
+    try {
+      return delegate.delete(userId, sessionId);
+    } finally {
+      // Even when the store failed: the outcome is unknown, so trust nothing cached about it.
+      revoked(Invalidation.session(sessionId));
+    }
+  }
+
+  @Override
+  public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
+    try {
+      return delegate.deleteAllOfUser(userId, keepSessionId);
+    } finally {
+      revoked(Invalidation.user(userId));
+    }
+  }
+
+  @Override
+  public List<Session> purgeExpired(Instant now, int limit) {
+    return delegate.purgeExpired(now, limit);
+  }
+
+  @Override
+  public String tokenPrefix(String userId) {
+    return delegate.tokenPrefix(userId);
+  }
+
+  @Override
+  public void close() {
+    if (subscription != null) {
+      subscription.close();
+    }
+    sessions.invalidateAll();
+    delegate.close();
+  }
+
+  // InvalidationChannel.Listener
+
+  @Override
+  public void invalidate(Invalidation invalidation) {
+    long at = epoch.incrementAndGet();
+    tombstones.asMap().merge(key(invalidation), at, Math::max);
+  }
+
+  @Override
+  public void connected() {
+    // Loads that began while disconnected may have read state whose invalidation was lost: distrust them too.
+    raiseFloor(epoch.incrementAndGet());
+    bypass = false;
+  }
+
+  @Override
+  public void disconnected() {
+    bypass = true;
+    raiseFloor(epoch.incrementAndGet());
+    sessions.invalidateAll();
+  }
+
+  /** Whether the cache is being bypassed because the channel is disconnected. For tests and metrics. */
+  public boolean isBypassed() {
+    return bypass;
+  }
+
+  /** Local first, so it holds before the revoking call returns; then the other nodes. */
+  private void revoked(Invalidation invalidation) {
+    invalidate(invalidation);
+    if (channel != null) {
+      try {
+        channel.publish(invalidation);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "could not publish " + invalidation.toText() + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private void remember(TokenHash hash, Entry entry) {
+    if (trusted(entry)) {
+      sessions.put(hash, entry);
+      bySessionId.put(entry.session.id(), hash);
+    }
+  }
+
+  private boolean trusted(Entry e) {
+    if (e.loadedAt < floor) {
+      return false;
+    }
+    Long user = tombstones.getIfPresent("u:" + e.session.userId());
+    if (user != null && e.loadedAt < user) {
+      return false;
+    }
+    Long session = tombstones.getIfPresent("s:" + e.session.id());
+    return session == null || e.loadedAt >= session;
+  }
+
+  private synchronized void raiseFloor(long at) {
+    if (at > floor) {
+      floor = at;
+    }
+  }
+
+  private static String key(Invalidation i) {
+    return i.toText();
+  }
+
+  /** Until its absolute expiry, and never longer than the maximum staleness. */
+  private Duration lifetime(Entry e) {
+    long untilExpiry = e.session.expiresAt().toEpochMilli() * 1_000_000L - nanos() + 1;
+    return Duration.ofNanos(Math.max(0, Math.min(stalenessNanos, untilExpiry)));
+  }
+
+  private long nanos() {
+    Instant now = clock.instant();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  private record Entry(Session session, long loadedAt) {}
+}

@@ -1,0 +1,205 @@
+package org.sessionregistry.jdbc;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
+import org.sessionregistry.cache.Invalidation;
+import org.sessionregistry.cache.InvalidationChannel;
+
+/**
+ * Front-cache invalidations through the database, on any supported one: a node that revokes inserts a row into
+ * {@code sr_revocations} (created by the shipped schema scripts); every node polls the rows newer than its last poll
+ * at a configurable interval, which bounds how late a revocation reaches it. A failed poll tells listeners
+ * {@code disconnected()} (caches are flushed and bypassed) until a poll succeeds again. Rows older than the retention
+ * are deleted by the pollers.
+ *
+ * <p>Polls read a trailing window ({@code overlap}, default 30 s, longer than any insert takes to commit and than the
+ * clock differences between nodes), remembering what they delivered, so a row committed late is still seen once.
+ *
+ * <pre>{@code
+ * InvalidationChannel channel = JdbcInvalidationChannel.builder().dataSource(dataSource)
+ *     .pollInterval(Duration.ofMillis(500)).build();
+ * }</pre>
+ */
+public final class JdbcInvalidationChannel implements InvalidationChannel {
+  private static final System.Logger LOG = System.getLogger(JdbcInvalidationChannel.class.getName());
+
+  private final Jdbi jdbi;
+  private final Clock clock;
+  private final Duration overlap;
+  private final Duration retention;
+  private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService poller;
+  /** Rows delivered within the overlap window: sequence number to creation time. Touched by the poller only. */
+  private final Map<Long, Long> delivered = new HashMap<>();
+  private long since;
+  private int polls;
+  private volatile boolean connected;
+
+  private JdbcInvalidationChannel(Builder b) {
+    this.jdbi = Jdbi.create(b.dataSource);
+    this.clock = b.clock;
+    this.overlap = b.overlap;
+    this.retention = b.retention;
+    this.since = clock.millis();
+    this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "session-registry-revocation-poll");
+      t.setDaemon(true);
+      return t;
+    });
+    long every = b.pollInterval.toMillis();
+    poller.scheduleWithFixedDelay(this::poll, 0, every, TimeUnit.MILLISECONDS);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public void publish(Invalidation invalidation) {
+    try {
+      jdbi.useHandle(h -> h.createUpdate(
+              "INSERT INTO sr_revocations (scope, target, created_at) VALUES (:scope, :target, :createdAt)")
+          .bind("scope", invalidation.scope() == Invalidation.Scope.USER ? "u" : "s")
+          .bind("target", invalidation.id())
+          .bind("createdAt", clock.millis())
+          .execute());
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not publish " + invalidation.toText()
+          + "; other nodes' caches drop it within their maximum staleness: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public Subscription subscribe(Listener listener) {
+    listeners.add(listener);
+    if (connected) {
+      listener.connected();
+    }
+    return () -> listeners.remove(listener);
+  }
+
+  /** Whether the last poll succeeded. */
+  public boolean isConnected() {
+    return connected;
+  }
+
+  @Override
+  public void close() {
+    poller.shutdownNow();
+  }
+
+  private void poll() {
+    long now = clock.millis();
+    try {
+      List<Map<String, Object>> rows = jdbi.withHandle(h -> h.createQuery(
+              "SELECT seq, scope, target, created_at FROM sr_revocations WHERE created_at >= :from ORDER BY seq")
+          .bind("from", since - overlap.toMillis())
+          .mapToMap()
+          .list());
+      if (++polls % 100 == 1) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM sr_revocations WHERE created_at < :before")
+            .bind("before", now - retention.toMillis()).execute());
+      }
+      if (!connected) {
+        // Deliveries can be trusted from here on; what was missed is covered by the caches' flush.
+        connected = true;
+        listeners.forEach(Listener::connected);
+      }
+      for (Map<String, Object> row : rows) {
+        long seq = ((Number) row.get("seq")).longValue();
+        if (delivered.putIfAbsent(seq, ((Number) row.get("created_at")).longValue()) == null) {
+          String scope = String.valueOf(row.get("scope")).trim();
+          Invalidation i = new Invalidation(scope.equals("u") ? Invalidation.Scope.USER : Invalidation.Scope.SESSION,
+              String.valueOf(row.get("target")));
+          listeners.forEach(l -> l.invalidate(i));
+        }
+      }
+      since = now;
+      delivered.values().removeIf(createdAt -> createdAt < now - 2 * overlap.toMillis());
+    } catch (RuntimeException e) {
+      if (connected) {
+        connected = false;
+        listeners.forEach(Listener::disconnected);
+        LOG.log(System.Logger.Level.WARNING, "polling sr_revocations failed; front caches are bypassed until it"
+            + " works again: " + e.getMessage());
+      }
+    }
+  }
+
+  /** Settings of a {@link JdbcInvalidationChannel}. */
+  public static final class Builder {
+    private @Nullable DataSource dataSource;
+    private Duration pollInterval = Duration.ofSeconds(1);
+    private Duration overlap = Duration.ofSeconds(30);
+    private Duration retention = Duration.ofMinutes(10);
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** The database holding {@code sr_revocations}: the store's. */
+    public Builder dataSource(DataSource dataSource) {
+      if (dataSource == null) {
+        throw new IllegalArgumentException("dataSource must not be null");
+      }
+      this.dataSource = dataSource;
+      return this;
+    }
+
+    /** How often each node polls: how late, at most, a revocation on another node reaches it. Default 1 s. */
+    public Builder pollInterval(Duration pollInterval) {
+      if (pollInterval == null || pollInterval.toMillis() < 10 || pollInterval.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("pollInterval must be 10 ms to 1 hour, was " + pollInterval);
+      }
+      this.pollInterval = pollInterval;
+      return this;
+    }
+
+    /** How far back each poll looks again, for rows committed late or stamped by a clock behind. Default 30 s. */
+    public Builder overlap(Duration overlap) {
+      if (overlap == null || overlap.isNegative()) {
+        throw new IllegalArgumentException("overlap must not be negative, was " + overlap);
+      }
+      this.overlap = overlap;
+      return this;
+    }
+
+    /** How long rows are kept. Default 10 minutes; longer than the overlap. */
+    public Builder retention(Duration retention) {
+      if (retention == null || retention.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("retention must be at least 1 s, was " + retention);
+      }
+      this.retention = retention;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      if (clock == null) {
+        throw new IllegalArgumentException("clock must not be null");
+      }
+      this.clock = clock;
+      return this;
+    }
+
+    /** @throws IllegalStateException if no data source was given, or the retention is not longer than the overlap */
+    public JdbcInvalidationChannel build() {
+      if (dataSource == null) {
+        throw new IllegalStateException("give dataSource(...)");
+      }
+      if (retention.compareTo(overlap.multipliedBy(2)) <= 0) {
+        throw new IllegalStateException("retention (" + retention + ") must be longer than twice the overlap ("
+            + overlap + ")");
+      }
+      return new JdbcInvalidationChannel(this);
+    }
+  }
+}

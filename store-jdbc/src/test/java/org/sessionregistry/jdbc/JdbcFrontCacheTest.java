@@ -1,0 +1,100 @@
+package org.sessionregistry.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.sessionregistry.IssuedSession;
+import org.sessionregistry.SessionRegistry;
+import org.sessionregistry.cache.FrontCache;
+import org.sessionregistry.internal.Ids;
+
+/** Two nodes with their own front caches over one database, told of each other's revocations by polling. */
+class JdbcFrontCacheTest {
+  private static final Duration POLL = Duration.ofMillis(100);
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aRevokeAllOnOneNodeIsRefusedOnTheOtherWithinThePollInterval(TestDatabase database) throws Exception {
+    try (JdbcInvalidationChannel channelA = channel(database); JdbcInvalidationChannel channelB = channel(database)) {
+      SessionRegistry a = node(database, channelA);
+      SessionRegistry b = node(database, channelB);
+      awaitConnected(channelA, channelB);
+      String user = Ids.newId();
+      List<IssuedSession> sessions = List.of(a.create(user), a.create(user));
+      for (IssuedSession s : sessions) {
+        assertThat(b.authenticate(s.token())).as("cached on B").isPresent();
+        assertThat(b.authenticate(s.token())).isPresent();
+      }
+
+      a.revokeAll(user);
+      long revokedAt = System.nanoTime();
+      assertThat(a.authenticate(sessions.get(0).token())).as("at once on A").isEmpty();
+      while (b.authenticate(sessions.get(0).token()).isPresent()) {
+        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("the bound: a few poll intervals")
+            .isLessThan(POLL.multipliedBy(20));
+        Thread.sleep(5);
+      }
+      assertThat(b.authenticate(sessions.get(1).token())).isEmpty();
+    }
+  }
+
+  /** A node whose database connection breaks stops trusting its cache until polls work again. */
+  @ParameterizedTest
+  @EnumSource(value = TestDatabase.class, names = "H2")
+  void aNodeThatCannotPollBypassesItsCache(TestDatabase database) throws Exception {
+    database.dataSource(); // the schema, and the database under its user
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(database.url);
+    config.setUsername(database.user);
+    config.setPassword(database.password);
+    config.setMaximumPoolSize(2);
+    HikariDataSource breakable = new HikariDataSource(config);
+    try (JdbcInvalidationChannel channelB = JdbcInvalidationChannel.builder().dataSource(breakable)
+        .pollInterval(POLL).build()) {
+      SessionRegistry a = node(database, null);
+      SessionRegistry b = SessionRegistry.builder()
+          .store(JdbcSessionStore.builder().dataSource(database.dataSource()).build())
+          .frontCache(FrontCache.builder().channel(channelB).build()).build();
+      awaitConnected(channelB);
+      String user = Ids.newId();
+      IssuedSession issued = a.create(user);
+      assertThat(b.authenticate(issued.token())).isPresent();
+
+      breakable.close(); // B's channel can no longer poll
+      while (channelB.isConnected()) {
+        Thread.sleep(10);
+      }
+      a.revokeAll(user); // no node will tell B
+      assertThat(b.authenticate(issued.token())).as("B's cache was flushed and is bypassed").isEmpty();
+    }
+  }
+
+  private static JdbcInvalidationChannel channel(TestDatabase database) {
+    return JdbcInvalidationChannel.builder().dataSource(database.dataSource()).pollInterval(POLL).build();
+  }
+
+  private static SessionRegistry node(TestDatabase database, JdbcInvalidationChannel channel) {
+    FrontCache.Builder cache = FrontCache.builder();
+    if (channel != null) {
+      cache.channel(channel);
+    }
+    return SessionRegistry.builder()
+        .store(JdbcSessionStore.builder().dataSource(database.dataSource()).build())
+        .frontCache(cache.build()).build();
+  }
+
+  private static void awaitConnected(JdbcInvalidationChannel... channels) throws InterruptedException {
+    for (JdbcInvalidationChannel c : channels) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!c.isConnected()) {
+        assertThat(System.nanoTime()).as("channel connected within 10 s").isLessThan(deadline);
+        Thread.sleep(10);
+      }
+    }
+  }
+}

@@ -1,0 +1,269 @@
+package org.sessionregistry.redis;
+
+import java.time.Duration;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.sessionregistry.cache.Invalidation;
+import org.sessionregistry.cache.InvalidationChannel;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Front-cache invalidations over Redis pub/sub, usable with any store. Delivery takes milliseconds. One connection
+ * subscribes (to any node of a Cluster: pub/sub messages reach every node); it pings every second, so a connection that
+ * died silently is noticed within a few seconds. Listeners are told {@code disconnected()} whenever the subscription
+ * is down, and {@code connected()} once it is back, so caches are flushed and bypassed meanwhile.
+ *
+ * <pre>{@code
+ * InvalidationChannel channel = RedisInvalidationChannel.builder().redis("127.0.0.1", 6379).build();
+ * }</pre>
+ */
+public final class RedisInvalidationChannel implements InvalidationChannel {
+  private static final System.Logger LOG = System.getLogger(RedisInvalidationChannel.class.getName());
+
+  private final HostAndPort subscribeTo;
+  private final JedisClientConfig config;
+  private final UnifiedJedis publisher;
+  private final boolean ownsPublisher;
+  private final String channelName;
+  private final Duration pingInterval;
+  private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final Thread subscriber;
+  private final ScheduledExecutorService pinger;
+  private volatile @Nullable Subscriber current;
+  private volatile boolean connected;
+  private volatile boolean closed;
+
+  private RedisInvalidationChannel(Builder b) {
+    this.subscribeTo = b.hostAndPort;
+    this.config = b.config();
+    this.publisher = b.publisher != null ? b.publisher
+        : RedisClient.builder().hostAndPort(subscribeTo).clientConfig(config).build();
+    this.ownsPublisher = b.publisher == null;
+    this.channelName = b.namespace + ":invalidations";
+    this.pingInterval = b.pingInterval;
+    this.subscriber = new Thread(this::subscribeLoop, "session-registry-invalidations");
+    this.subscriber.setDaemon(true);
+    this.pinger = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "session-registry-invalidations-ping");
+      t.setDaemon(true);
+      return t;
+    });
+    subscriber.start();
+    long every = pingInterval.toMillis();
+    pinger.scheduleWithFixedDelay(this::ping, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public void publish(Invalidation invalidation) {
+    try {
+      publisher.publish(channelName, invalidation.toText());
+    } catch (JedisException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not publish " + invalidation.toText() + " on " + channelName
+          + ": " + e.getMessage() + "; other nodes' caches drop it within their maximum staleness");
+    }
+  }
+
+  @Override
+  public Subscription subscribe(Listener listener) {
+    listeners.add(listener);
+    if (connected) {
+      listener.connected();
+    }
+    return () -> listeners.remove(listener);
+  }
+
+  /** Whether the subscription is up. */
+  public boolean isConnected() {
+    return connected;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    pinger.shutdownNow();
+    Subscriber s = current;
+    if (s != null) {
+      s.drop();
+    }
+    subscriber.interrupt();
+    if (ownsPublisher) {
+      publisher.close();
+    }
+  }
+
+  private void subscribeLoop() {
+    long backoff = 50;
+    while (!closed) {
+      try (Jedis jedis = new Jedis(subscribeTo, config)) {
+        Subscriber s = new Subscriber(jedis);
+        current = s;
+        jedis.subscribe(s, channelName);
+      } catch (JedisException e) {
+        if (!closed) {
+          LOG.log(System.Logger.Level.DEBUG, "invalidation subscription to " + subscribeTo + " lost: "
+              + e.getMessage());
+        }
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "invalidation subscription failed", e);
+      }
+      if (connected) {
+        connected = false;
+        listeners.forEach(Listener::disconnected);
+        backoff = 50;
+      }
+      try {
+        Thread.sleep(backoff);
+      } catch (InterruptedException e) {
+        return;
+      }
+      backoff = Math.min(backoff * 2, 1000);
+    }
+  }
+
+  private void ping() {
+    Subscriber s = current;
+    if (s == null || !connected) {
+      return;
+    }
+    if (System.nanoTime() - s.lastAnswer > 3 * pingInterval.toNanos()) {
+      s.drop(); // silent for three pings: take it for dead, so that caches stop trusting it
+      return;
+    }
+    try {
+      s.ping();
+    } catch (RuntimeException e) {
+      s.drop();
+    }
+  }
+
+  private final class Subscriber extends JedisPubSub {
+    private final Jedis jedis;
+    volatile long lastAnswer = System.nanoTime();
+
+    Subscriber(Jedis jedis) {
+      this.jedis = jedis;
+    }
+
+    void drop() {
+      try {
+        jedis.disconnect();
+      } catch (RuntimeException ignored) {
+        // It is being dropped.
+      }
+    }
+
+    @Override
+    public void onSubscribe(String channel, int subscribedChannels) {
+      lastAnswer = System.nanoTime();
+      connected = true;
+      listeners.forEach(Listener::connected);
+    }
+
+    @Override
+    public void onMessage(String channel, String message) {
+      lastAnswer = System.nanoTime();
+      try {
+        Invalidation invalidation = Invalidation.fromText(message);
+        listeners.forEach(l -> l.invalidate(invalidation));
+      } catch (IllegalArgumentException e) {
+        LOG.log(System.Logger.Level.WARNING, "ignored a malformed message on " + channel);
+      }
+    }
+
+    @Override
+    public void onPong(String pattern) {
+      lastAnswer = System.nanoTime();
+    }
+  }
+
+  /** Settings of a {@link RedisInvalidationChannel}. */
+  public static final class Builder {
+    private @Nullable HostAndPort hostAndPort;
+    private @Nullable UnifiedJedis publisher;
+    private String namespace = "sr";
+    private Duration timeout = Duration.ofSeconds(2);
+    private Duration pingInterval = Duration.ofSeconds(1);
+    private @Nullable String user;
+    private @Nullable String password;
+
+    private Builder() {}
+
+    /** The Redis (or any node of the Cluster) to subscribe to, and to publish on unless {@link #publisher} says. */
+    public Builder redis(String host, int port) {
+      if (host == null || port < 1 || port > 65535) {
+        throw new IllegalArgumentException("redis needs a host and a port 1 to 65535, was " + host + ":" + port);
+      }
+      this.hostAndPort = new HostAndPort(host, port);
+      return this;
+    }
+
+    /** Publishes with the application's client (a {@code RedisClusterClient}, say); never closed by the channel. */
+    public Builder publisher(UnifiedJedis publisher) {
+      if (publisher == null) {
+        throw new IllegalArgumentException("publisher must not be null");
+      }
+      this.publisher = publisher;
+      return this;
+    }
+
+    /** The channel is {@code <namespace>:invalidations}. Default {@code sr}. */
+    public Builder namespace(String namespace) {
+      if (namespace == null || namespace.isEmpty() || namespace.length() > 64) {
+        throw new IllegalArgumentException("namespace must be 1 to 64 characters, was " + namespace);
+      }
+      this.namespace = namespace;
+      return this;
+    }
+
+    /** How often the subscription is checked; it is taken for dead after three silent intervals. Default 1 s. */
+    public Builder pingInterval(Duration pingInterval) {
+      if (pingInterval == null || pingInterval.toMillis() < 10) {
+        throw new IllegalArgumentException("pingInterval must be at least 10 ms, was " + pingInterval);
+      }
+      this.pingInterval = pingInterval;
+      return this;
+    }
+
+    public Builder credentials(String user, String password) {
+      if (user == null || password == null) {
+        throw new IllegalArgumentException("user and password must not be null");
+      }
+      this.user = user;
+      this.password = password;
+      return this;
+    }
+
+    /** @throws IllegalStateException if no Redis was given */
+    public RedisInvalidationChannel build() {
+      if (hostAndPort == null) {
+        throw new IllegalStateException("give redis(host, port)");
+      }
+      return new RedisInvalidationChannel(this);
+    }
+
+    private JedisClientConfig config() {
+      DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
+          .connectionTimeoutMillis((int) timeout.toMillis())
+          .socketTimeoutMillis((int) timeout.toMillis())
+          .clientName("session-registry-invalidations");
+      if (user != null) {
+        b.user(user).password(password);
+      }
+      return b.build();
+    }
+  }
+}

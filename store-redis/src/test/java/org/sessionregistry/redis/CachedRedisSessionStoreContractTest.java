@@ -1,0 +1,32 @@
+package org.sessionregistry.redis;
+
+import java.time.Clock;
+import org.sessionregistry.cache.FrontCache;
+import org.sessionregistry.internal.CachingSessionStore;
+import org.sessionregistry.spi.SessionStore;
+import org.sessionregistry.testing.SessionStoreContract;
+
+/** The contract, unchanged, with the front cache and the Redis pub/sub channel in front of the Redis store. */
+class CachedRedisSessionStoreContractTest extends SessionStoreContract {
+  private final String namespace = SharedRedis.freshNamespace();
+  private RedisInvalidationChannel channel;
+
+  @Override
+  protected SessionStore createStore(Clock clock) {
+    channel = RedisInvalidationChannel.builder().redis(SharedRedis.HOST, SharedRedis.PORT).namespace(namespace)
+        .build();
+    return new CachingSessionStore(RedisSessionStore.builder().client(SharedRedis.client(), "the tests' Redis")
+        .namespace(namespace).clock(clock).build(), FrontCache.builder().channel(channel).build(), clock);
+  }
+
+  @Override
+  protected boolean reportsEveryExpiredSession() {
+    return false;
+  }
+
+  @Override
+  protected void cleanUp(SessionStore store) {
+    channel.close();
+    SharedRedis.deleteNamespace(SharedRedis.client(), namespace);
+  }
+}

@@ -1,0 +1,101 @@
+package org.sessionregistry.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.sessionregistry.IssuedSession;
+import org.sessionregistry.SessionRegistry;
+import org.sessionregistry.cache.FrontCache;
+import org.sessionregistry.internal.Ids;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClient;
+
+/** Two nodes with their own front caches over one Redis store, told of each other's revocations by pub/sub. */
+class RedisFrontCacheTest {
+
+  @Test
+  void aRevokeAllOnOneNodeIsRefusedOnTheOtherWithinMilliseconds() throws Exception {
+    try (OwnedRedis server = OwnedRedis.standalone();
+        RedisClient client = RedisClient.create("127.0.0.1", server.port());
+        RedisInvalidationChannel channelA = channel(server);
+        RedisInvalidationChannel channelB = channel(server)) {
+      SessionRegistry a = node(client, channelA);
+      SessionRegistry b = node(client, channelB);
+      awaitConnected(channelA, channelB);
+      String user = Ids.newId();
+      List<IssuedSession> sessions = List.of(a.create(user), a.create(user));
+      sessions.forEach(s -> assertThat(b.authenticate(s.token())).isPresent());
+
+      a.revokeAll(user);
+      long revokedAt = System.nanoTime();
+      while (b.authenticate(sessions.get(0).token()).isPresent()) {
+        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("pub/sub delivery").isLessThan(
+            Duration.ofSeconds(1));
+        Thread.sleep(1);
+      }
+      assertThat(b.authenticate(sessions.get(1).token())).isEmpty();
+    }
+  }
+
+  /**
+   * The subscription is killed while sessions are cached, and a revocation is published while it is down: B never
+   * accepts a revoked session, because it stopped trusting its cache when the subscription died.
+   */
+  @Test
+  void killingThePubSubConnectionLeavesNoStaleSessionAccepted() throws Exception {
+    try (OwnedRedis server = OwnedRedis.standalone();
+        RedisClient client = RedisClient.create("127.0.0.1", server.port());
+        RedisInvalidationChannel channelA = channel(server);
+        RedisInvalidationChannel channelB = channel(server);
+        Jedis admin = new Jedis("127.0.0.1", server.port())) {
+      SessionRegistry a = node(client, channelA);
+      SessionRegistry b = node(client, channelB);
+      for (int round = 0; round < 20; round++) {
+        awaitConnected(channelA, channelB);
+        String user = Ids.newId();
+        IssuedSession issued = a.create(user);
+        assertThat(b.authenticate(issued.token())).isPresent();
+
+        admin.clientKill(new redis.clients.jedis.params.ClientKillParams()
+            .type(redis.clients.jedis.args.ClientType.PUBSUB));
+        a.revokeAll(user);
+        // Whatever B heard: once its subscription noticed the kill (or the message arrived), the token is dead.
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (b.authenticate(issued.token()).isPresent()) {
+          assertThat(System.nanoTime()).as("round %d: refused on B within 2 s", round).isLessThan(deadline);
+          Thread.sleep(1);
+        }
+        for (int i = 0; i < 20; i++) {
+          assertThat(b.authenticate(issued.token())).as("round %d: stays refused", round).isEmpty();
+        }
+      }
+      awaitConnected(channelB);
+      String user = Ids.newId();
+      IssuedSession after = a.create(user);
+      assertThat(b.authenticate(after.token())).as("reconnected and caching again").isPresent();
+    }
+  }
+
+  private static RedisInvalidationChannel channel(OwnedRedis server) {
+    return RedisInvalidationChannel.builder().redis("127.0.0.1", server.port())
+        .pingInterval(Duration.ofMillis(100)).build();
+  }
+
+  private static SessionRegistry node(RedisClient client, RedisInvalidationChannel channel) {
+    return SessionRegistry.builder()
+        .store(RedisSessionStore.builder().client(client, "test").build())
+        .frontCache(FrontCache.builder().channel(channel).build()).build();
+  }
+
+  private static void awaitConnected(RedisInvalidationChannel... channels) throws InterruptedException {
+    for (RedisInvalidationChannel c : channels) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!c.isConnected()) {
+        assertThat(System.nanoTime()).as("subscribed within 10 s").isLessThan(deadline);
+        Thread.sleep(5);
+      }
+    }
+  }
+}

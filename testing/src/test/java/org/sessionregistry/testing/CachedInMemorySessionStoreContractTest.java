@@ -1,0 +1,18 @@
+package org.sessionregistry.testing;
+
+import java.time.Clock;
+import org.sessionregistry.cache.FrontCache;
+import org.sessionregistry.cache.InProcessInvalidationChannel;
+import org.sessionregistry.internal.CachingSessionStore;
+import org.sessionregistry.memory.InMemorySessionStore;
+import org.sessionregistry.spi.SessionStore;
+
+/** The contract, unchanged, with the front cache in front of the in-memory store. */
+class CachedInMemorySessionStoreContractTest extends SessionStoreContract {
+
+  @Override
+  protected SessionStore createStore(Clock clock) {
+    return new CachingSessionStore(InMemorySessionStore.builder().clock(clock).build(),
+        FrontCache.builder().channel(InProcessInvalidationChannel.create()).build(), clock);
+  }
+}

@@ -1,0 +1,280 @@
+package org.sessionregistry.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.sessionregistry.IssuedSession;
+import org.sessionregistry.Session;
+import org.sessionregistry.SessionRegistry;
+import org.sessionregistry.cache.FrontCache;
+import org.sessionregistry.cache.InProcessInvalidationChannel;
+import org.sessionregistry.cache.Invalidation;
+import org.sessionregistry.cache.InvalidationChannel;
+import org.sessionregistry.internal.Ids;
+import org.sessionregistry.memory.InMemorySessionStore;
+import org.sessionregistry.spi.SessionStore;
+import org.sessionregistry.spi.TokenHash;
+
+/** Several nodes, each with its own front cache, over one shared store. */
+class FrontCacheTest {
+  private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+  private final InMemorySessionStore shared = InMemorySessionStore.builder().clock(clock).build();
+  private final CountingStore counting = new CountingStore(shared);
+  private final InProcessInvalidationChannel channel = InProcessInvalidationChannel.create();
+
+  private SessionRegistry node(SessionStore store, InvalidationChannel channel) {
+    return SessionRegistry.builder().store(store).clock(clock)
+        .frontCache(FrontCache.builder().maximumStaleness(Duration.ofSeconds(30)).channel(channel).build()).build();
+  }
+
+  @Test
+  void aCacheHitCostsNoStoreRoundTrip() {
+    SessionRegistry a = node(counting, channel);
+    IssuedSession issued = a.create(Ids.newId());
+    counting.finds.set(0);
+
+    for (int i = 0; i < 10; i++) {
+      assertThat(a.authenticate(issued.token())).isPresent();
+    }
+    assertThat(counting.finds).as("the creation filled the cache").hasValue(0);
+  }
+
+  @Test
+  void aRevokeAllOnOneNodeIsRefusedOnTheOthersWhenItReturns() {
+    SessionRegistry a = node(shared, channel);
+    SessionRegistry b = node(shared, channel);
+    String user = Ids.newId();
+    List<IssuedSession> sessions = List.of(a.create(user), a.create(user));
+    for (IssuedSession s : sessions) {
+      assertThat(b.authenticate(s.token())).as("cached on B").isPresent();
+    }
+
+    a.revokeAll(user);
+    for (IssuedSession s : sessions) {
+      assertThat(b.authenticate(s.token())).isEmpty();
+      assertThat(a.authenticate(s.token())).isEmpty();
+    }
+  }
+
+  /** The race Mattermost loses: B read the session before A's revoke, and fills its cache after it. */
+  @Test
+  void aLoadInFlightDuringARevokeIsNeverServedAfterIt() throws Exception {
+    PausingStore pausing = new PausingStore(shared);
+    SessionRegistry a = node(shared, channel);
+    SessionRegistry b = node(pausing, channel);
+    String user = Ids.newId();
+    IssuedSession issued = a.create(user);
+
+    pausing.pauseNextRead();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<Optional<Session>> inFlight = pool.submit(() -> b.authenticate(issued.token()));
+      pausing.readDone.await(10, TimeUnit.SECONDS); // B has read the live session from the store
+      a.revokeAll(user);
+      pausing.resume.countDown(); // ... and now fills its cache with it
+      assertThat(inFlight.get(10, TimeUnit.SECONDS)).as("the request in flight itself began before").isPresent();
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(b.authenticate(issued.token())).as("never again after the revoke").isEmpty();
+    assertThat(b.list(user)).isEmpty();
+  }
+
+  /** Many rounds of loads in flight on B while A revokes: once A's revoke-all returns, B accepts none. */
+  @Test
+  void racingLoadsAndRevokesLeaveNoSurvivor() throws Exception {
+    SessionRegistry a = node(shared, channel);
+    SessionRegistry b = node(shared, channel);
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      for (int round = 0; round < 300; round++) {
+        String user = Ids.newId();
+        List<IssuedSession> sessions = List.of(a.create(user), a.create(user), a.create(user));
+        AtomicBoolean revoked = new AtomicBoolean();
+        AtomicInteger survivors = new AtomicInteger();
+        CyclicBarrier go = new CyclicBarrier(3);
+        List<Future<?>> tasks = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+          tasks.add(pool.submit(() -> {
+            go.await();
+            for (int i = 0; i < 50; i++) {
+              boolean after = revoked.get();
+              for (IssuedSession s : sessions) {
+                if (b.authenticate(s.token()).isPresent() && after) {
+                  survivors.incrementAndGet();
+                }
+              }
+            }
+            return null;
+          }));
+        }
+        tasks.add(pool.submit(() -> {
+          go.await();
+          a.revokeAll(user);
+          revoked.set(true);
+          return null;
+        }));
+        for (Future<?> f : tasks) {
+          f.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(survivors).as("round %d: accepted on B after A's revoke-all returned", round).hasValue(0);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** A lost message costs at most the maximum staleness. */
+  @Test
+  void withoutAnyMessageACachedSessionIsTrustedNoLongerThanTheMaximumStaleness() {
+    InvalidationChannel deaf = new ControlledChannel(true);
+    SessionRegistry a = node(shared, channel);
+    SessionRegistry b = node(shared, deaf);
+    String user = Ids.newId();
+    IssuedSession issued = a.create(user);
+    assertThat(b.authenticate(issued.token())).isPresent();
+
+    a.revokeAll(user);
+    clock.advance(Duration.ofSeconds(30).minusMillis(1));
+    assertThat(b.authenticate(issued.token())).as("still cached, within the bound").isPresent();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(b.authenticate(issued.token())).isEmpty();
+  }
+
+  @Test
+  void whileTheChannelIsDownTheCacheIsFlushedAndBypassed() {
+    ControlledChannel flaky = new ControlledChannel(true);
+    SessionRegistry b = node(counting, flaky);
+    IssuedSession issued = b.create(Ids.newId());
+    counting.finds.set(0);
+    assertThat(b.authenticate(issued.token())).isPresent();
+    assertThat(counting.finds).hasValue(0);
+
+    flaky.listener.get().disconnected();
+    shared.deleteAllOfUser(issued.session().userId(), null); // a revoke whose message is lost
+    assertThat(b.authenticate(issued.token())).as("nothing cached is trusted").isEmpty();
+    IssuedSession fresh = b.create(Ids.newId());
+    counting.finds.set(0);
+    b.authenticate(fresh.token());
+    b.authenticate(fresh.token());
+    assertThat(counting.finds).as("bypassed: every call reads the store").hasValue(2);
+
+    flaky.listener.get().connected();
+    counting.finds.set(0);
+    b.authenticate(fresh.token());
+    b.authenticate(fresh.token());
+    assertThat(counting.finds).as("cached again once connected").hasValue(1);
+  }
+
+  /** A store that pauses one read after it has read, until released. */
+  private static final class PausingStore extends CountingStore {
+    final CountDownLatch readDone = new CountDownLatch(1);
+    final CountDownLatch resume = new CountDownLatch(1);
+    private final AtomicBoolean pause = new AtomicBoolean();
+
+    PausingStore(SessionStore delegate) {
+      super(delegate);
+    }
+
+    void pauseNextRead() {
+      pause.set(true);
+    }
+
+    @Override
+    public Optional<Session> findByToken(TokenHash tokenHash) {
+      Optional<Session> found = super.findByToken(tokenHash);
+      if (pause.compareAndSet(true, false)) {
+        readDone.countDown();
+        try {
+          resume.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return found;
+    }
+  }
+
+  /** A channel the test connects and disconnects; it delivers nothing. */
+  private static final class ControlledChannel implements InvalidationChannel {
+    final AtomicReference<Listener> listener = new AtomicReference<>();
+    private final boolean connectAtOnce;
+
+    ControlledChannel(boolean connectAtOnce) {
+      this.connectAtOnce = connectAtOnce;
+    }
+
+    @Override
+    public void publish(Invalidation invalidation) {}
+
+    @Override
+    public Subscription subscribe(Listener l) {
+      listener.set(l);
+      if (connectAtOnce) {
+        l.connected();
+      }
+      return () -> {};
+    }
+  }
+
+  /** Counts the reads by token that reach the store. */
+  private static class CountingStore implements SessionStore {
+    final AtomicInteger finds = new AtomicInteger();
+    private final SessionStore delegate;
+
+    CountingStore(SessionStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void insert(Session session, TokenHash tokenHash, Instant retainUntil) {
+      delegate.insert(session, tokenHash, retainUntil);
+    }
+
+    @Override
+    public Optional<Session> findByToken(TokenHash tokenHash) {
+      finds.incrementAndGet();
+      return delegate.findByToken(tokenHash);
+    }
+
+    @Override
+    public List<Session> findByUser(String userId) {
+      return delegate.findByUser(userId);
+    }
+
+    @Override
+    public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
+      return delegate.touch(userId, sessionId, lastActivityAt, retainUntil);
+    }
+
+    @Override
+    public Optional<Session> delete(String userId, String sessionId) {
+      return delegate.delete(userId, sessionId);
+    }
+
+    @Override
+    public List<Session> deleteAllOfUser(String userId, String keepSessionId) {
+      return delegate.deleteAllOfUser(userId, keepSessionId);
+    }
+
+    @Override
+    public List<Session> purgeExpired(Instant now, int limit) {
+      return delegate.purgeExpired(now, limit);
+    }
+  }
+}
