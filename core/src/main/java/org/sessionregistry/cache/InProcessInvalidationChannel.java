@@ -1,31 +1,27 @@
 package org.sessionregistry.cache;
 
-import java.util.concurrent.CopyOnWriteArrayList;
-
 /**
  * A channel within one JVM: for several registries over one store in one process, and for tests. Always connected;
  * delivers synchronously, on the publishing thread.
  */
 public final class InProcessInvalidationChannel implements InvalidationChannel {
-  private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final ChannelListeners listeners = new ChannelListeners();
 
   public static InProcessInvalidationChannel create() {
     return new InProcessInvalidationChannel();
   }
 
-  private InProcessInvalidationChannel() {}
+  private InProcessInvalidationChannel() {
+    listeners.connected();
+  }
 
   @Override
   public void publish(Invalidation invalidation) {
-    for (Listener l : listeners) {
-      l.invalidate(invalidation);
-    }
+    listeners.deliver(invalidation);
   }
 
   @Override
   public Subscription subscribe(Listener listener) {
-    listeners.add(listener);
-    listener.connected();
-    return () -> listeners.remove(listener);
+    return listeners.add(listener);
   }
 }

@@ -5,13 +5,13 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
+import org.sessionregistry.cache.ChannelListeners;
 import org.sessionregistry.cache.Invalidation;
 import org.sessionregistry.cache.InvalidationChannel;
 
@@ -37,13 +37,12 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
   private final Clock clock;
   private final Duration overlap;
   private final Duration retention;
-  private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final ChannelListeners listeners = new ChannelListeners();
   private final ScheduledExecutorService poller;
   /** Rows delivered within the overlap window: sequence number to creation time. Touched by the poller only. */
   private final Map<Long, Long> delivered = new HashMap<>();
   private long since;
   private int polls;
-  private volatile boolean connected;
 
   private JdbcInvalidationChannel(Builder b) {
     this.jdbi = Jdbi.create(b.dataSource);
@@ -81,16 +80,12 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
 
   @Override
   public Subscription subscribe(Listener listener) {
-    listeners.add(listener);
-    if (connected) {
-      listener.connected();
-    }
-    return () -> listeners.remove(listener);
+    return listeners.add(listener);
   }
 
   /** Whether the last poll succeeded. */
   public boolean isConnected() {
-    return connected;
+    return listeners.isConnected();
   }
 
   @Override
@@ -110,26 +105,22 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM sr_revocations WHERE created_at < :before")
             .bind("before", now - retention.toMillis()).execute());
       }
-      if (!connected) {
-        // Deliveries can be trusted from here on; what was missed is covered by the caches' flush.
-        connected = true;
-        listeners.forEach(Listener::connected);
-      }
+      // Deliveries can be trusted from here on; what was missed is covered by the caches' flush.
+      listeners.connected();
       for (Map<String, Object> row : rows) {
         long seq = ((Number) row.get("seq")).longValue();
         if (delivered.putIfAbsent(seq, ((Number) row.get("created_at")).longValue()) == null) {
           String scope = String.valueOf(row.get("scope")).trim();
           Invalidation i = new Invalidation(scope.equals("u") ? Invalidation.Scope.USER : Invalidation.Scope.SESSION,
               String.valueOf(row.get("target")));
-          listeners.forEach(l -> l.invalidate(i));
+          listeners.deliver(i);
         }
       }
       since = now;
       delivered.values().removeIf(createdAt -> createdAt < now - 2 * overlap.toMillis());
     } catch (RuntimeException e) {
-      if (connected) {
-        connected = false;
-        listeners.forEach(Listener::disconnected);
+      if (listeners.isConnected()) {
+        listeners.disconnected();
         LOG.log(System.Logger.Level.WARNING, "polling sr_revocations failed; front caches are bypassed until it"
             + " works again: " + e.getMessage());
       }

@@ -214,6 +214,30 @@ public final class JdbcSessionStore implements SessionStore {
     return "JdbcSessionStore[" + description + "]";
   }
 
+  /**
+   * A HikariCP pool set up as the store's own is (the one {@link Builder#jdbcUrl} builds): READ COMMITTED, broken
+   * connections evicted on any connection-class error, an H2 file written at each commit, and a start that does not
+   * fail while the database is down. For sharing one pool between the store and a {@link JdbcInvalidationChannel};
+   * the caller closes it.
+   */
+  public static HikariDataSource newPool(String jdbcUrl, String username, String password, int maximumPoolSize,
+      Duration connectionTimeout) {
+    Dialect.ofJdbcUrl(jdbcUrl);
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(Builder.durable(jdbcUrl));
+    // Fewer gap locks on MariaDB (its default is REPEATABLE READ); the others default to it already.
+    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    config.setUsername(username);
+    config.setPassword(password);
+    config.setMaximumPoolSize(maximumPoolSize);
+    config.setConnectionTimeout(connectionTimeout.toMillis());
+    config.setPoolName("session-registry");
+    config.setExceptionOverrideClassName(EvictBrokenConnections.class.getName());
+    // Start even when the database is down; calls fail typed until it is back.
+    config.setInitializationFailTimeout(-1);
+    return new HikariDataSource(config);
+  }
+
   private String deleteReturning(String where) {
     return dialect == Dialect.H2
         ? "SELECT " + COLUMNS + " FROM OLD TABLE (DELETE FROM sr_sessions WHERE " + where + ")"
@@ -508,19 +532,7 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     private HikariDataSource pool(String url) {
-      HikariConfig config = new HikariConfig();
-      config.setJdbcUrl(durable(url));
-      // Fewer gap locks on MariaDB (its default is REPEATABLE READ); the others default to it already.
-      config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-      config.setUsername(username);
-      config.setPassword(password);
-      config.setMaximumPoolSize(maximumPoolSize);
-      config.setConnectionTimeout(connectionTimeout.toMillis());
-      config.setPoolName("session-registry");
-      config.setExceptionOverrideClassName(EvictBrokenConnections.class.getName());
-      // Start even when the database is down; calls fail typed until it is back.
-      config.setInitializationFailTimeout(-1);
-      return new HikariDataSource(config);
+      return newPool(url, username, password, maximumPoolSize, connectionTimeout);
     }
 
     /**

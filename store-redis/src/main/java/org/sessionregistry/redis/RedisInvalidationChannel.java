@@ -1,11 +1,11 @@
 package org.sessionregistry.redis;
 
 import java.time.Duration;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import org.sessionregistry.cache.ChannelListeners;
 import org.sessionregistry.cache.Invalidation;
 import org.sessionregistry.cache.InvalidationChannel;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -36,11 +36,10 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
   private final boolean ownsPublisher;
   private final String channelName;
   private final Duration pingInterval;
-  private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final ChannelListeners listeners = new ChannelListeners();
   private final Thread subscriber;
   private final ScheduledExecutorService pinger;
   private volatile @Nullable Subscriber current;
-  private volatile boolean connected;
   private volatile boolean closed;
 
   private RedisInvalidationChannel(Builder b) {
@@ -79,16 +78,12 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
 
   @Override
   public Subscription subscribe(Listener listener) {
-    listeners.add(listener);
-    if (connected) {
-      listener.connected();
-    }
-    return () -> listeners.remove(listener);
+    return listeners.add(listener);
   }
 
   /** Whether the subscription is up. */
   public boolean isConnected() {
-    return connected;
+    return listeners.isConnected();
   }
 
   @Override
@@ -120,9 +115,8 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "invalidation subscription failed", e);
       }
-      if (connected) {
-        connected = false;
-        listeners.forEach(Listener::disconnected);
+      if (listeners.isConnected()) {
+        listeners.disconnected();
         backoff = 50;
       }
       try {
@@ -136,7 +130,7 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
 
   private void ping() {
     Subscriber s = current;
-    if (s == null || !connected) {
+    if (s == null || !listeners.isConnected()) {
       return;
     }
     if (System.nanoTime() - s.lastAnswer > 3 * pingInterval.toNanos()) {
@@ -169,8 +163,7 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
     @Override
     public void onSubscribe(String channel, int subscribedChannels) {
       lastAnswer = System.nanoTime();
-      connected = true;
-      listeners.forEach(Listener::connected);
+      listeners.connected();
     }
 
     @Override
@@ -178,7 +171,7 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
       lastAnswer = System.nanoTime();
       try {
         Invalidation invalidation = Invalidation.fromText(message);
-        listeners.forEach(l -> l.invalidate(invalidation));
+        listeners.deliver(invalidation);
       } catch (IllegalArgumentException e) {
         LOG.log(System.Logger.Level.WARNING, "ignored a malformed message on " + channel);
       }

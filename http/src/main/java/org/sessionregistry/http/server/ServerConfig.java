@@ -48,7 +48,25 @@ final class ServerConfig {
       new String[] {"--session-lifetime", "SR_SESSION_LIFETIME", "30d", "absolute timeout (e.g. 30d, 12h, 90m)"},
       new String[] {"--idle-timeout", "SR_IDLE_TIMEOUT", "none", "idle timeout (e.g. 8h), or none"},
       new String[] {"--purge-interval", "SR_PURGE_INTERVAL", "1m", "how often expired sessions are deleted from a SQL"
-          + " store"});
+          + " store"},
+      new String[] {"--cache", "SR_CACHE", "none", "front cache: none | local (one node) | redis (pub/sub on --redis)"
+          + " | jdbc (polls the SQL store)"},
+      new String[] {"--cache-staleness", "SR_CACHE_STALENESS", "30s", "longest a cached session is trusted"},
+      new String[] {"--cache-size", "SR_CACHE_SIZE", "100000", "most sessions cached"},
+      new String[] {"--cache-poll", "SR_CACHE_POLL", "1s", "poll interval of the jdbc cache channel"});
+
+  /** The front cache's channel, or none. */
+  enum CacheKind {
+    NONE, LOCAL, REDIS, JDBC;
+
+    static CacheKind parse(String value) {
+      try {
+        return valueOf(value.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--cache must be one of none, local, redis, jdbc; was \"" + value + "\"");
+      }
+    }
+  }
 
   final String host;
   final int port;
@@ -63,6 +81,10 @@ final class ServerConfig {
   final Duration sessionLifetime;
   final @Nullable Duration idleTimeout;
   final Duration purgeInterval;
+  final CacheKind cache;
+  final Duration cacheStaleness;
+  final long cacheSize;
+  final Duration cachePoll;
 
   private ServerConfig(Map<String, String> v, Map<String, String> env) {
     this.host = v.get("--host");
@@ -79,6 +101,23 @@ final class ServerConfig {
     String idle = v.get("--idle-timeout");
     this.idleTimeout = idle.equalsIgnoreCase("none") ? null : parseDuration("--idle-timeout", idle);
     this.purgeInterval = parseDuration("--purge-interval", v.get("--purge-interval"));
+    this.cache = CacheKind.parse(v.get("--cache"));
+    this.cacheStaleness = parseDuration("--cache-staleness", v.get("--cache-staleness"));
+    this.cachePoll = parseDuration("--cache-poll", v.get("--cache-poll"));
+    try {
+      this.cacheSize = Long.parseLong(v.get("--cache-size"));
+      if (cacheSize < 1) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--cache-size must be a positive number, was \"" + v.get("--cache-size")
+          + "\"");
+    }
+    boolean sql = store == StoreKind.H2 || store == StoreKind.POSTGRESQL || store == StoreKind.MARIADB;
+    if (cache == CacheKind.JDBC && !sql) {
+      throw new IllegalArgumentException("--cache jdbc needs a SQL store (h2, postgresql, mariadb), not --store "
+          + store.name().toLowerCase(Locale.ROOT) + "; use --cache redis or local");
+    }
     if ((store == StoreKind.POSTGRESQL || store == StoreKind.MARIADB) && jdbcUrl == null) {
       throw new IllegalArgumentException("--store " + store.name().toLowerCase(Locale.ROOT) + " needs --jdbc-url"
           + " (or SR_JDBC_URL), e.g. " + (store == StoreKind.POSTGRESQL
@@ -149,14 +188,16 @@ final class ServerConfig {
     throw new IllegalArgumentException("--port must be 0 to 65535, was \"" + value + "\"");
   }
 
-  /** {@code 30d}, {@code 12h}, {@code 90m}, {@code 45s}, or ISO-8601 ({@code PT8H}). */
+  /** {@code 30d}, {@code 12h}, {@code 90m}, {@code 45s}, {@code 500ms}, or ISO-8601 ({@code PT8H}). */
   static Duration parseDuration(String name, String value) {
     Map<Character, Function<Long, Duration>> units = Map.of(
         'd', Duration::ofDays, 'h', Duration::ofHours, 'm', Duration::ofMinutes, 's', Duration::ofSeconds);
     try {
       Duration d;
       char unit = value.isEmpty() ? ' ' : Character.toLowerCase(value.charAt(value.length() - 1));
-      if (units.containsKey(unit) && !value.toUpperCase(Locale.ROOT).startsWith("P")) {
+      if (value.toLowerCase(Locale.ROOT).endsWith("ms")) {
+        d = Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+      } else if (units.containsKey(unit) && !value.toUpperCase(Locale.ROOT).startsWith("P")) {
         d = units.get(unit).apply(Long.parseLong(value.substring(0, value.length() - 1)));
       } else {
         d = Duration.parse(value);
@@ -167,7 +208,7 @@ final class ServerConfig {
     } catch (RuntimeException e) {
       // fall through
     }
-    throw new IllegalArgumentException(name + " must be a positive duration such as 30d, 8h, 90m or PT8H, was \""
+    throw new IllegalArgumentException(name + " must be a positive duration such as 30d, 8h, 90m, 500ms or PT8H, was \""
         + value + "\"");
   }
 }

@@ -7,7 +7,10 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -21,7 +24,14 @@ import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.http.JdkHttpHandler;
 import org.sessionregistry.http.MattermostSessionApi;
 import org.sessionregistry.internal.Ids;
+import org.sessionregistry.cache.FrontCache;
+import org.sessionregistry.cache.InvalidationChannel;
+import org.sessionregistry.http.server.ServerConfig.CacheKind;
+import org.sessionregistry.http.server.ServerConfig.StoreKind;
+import org.sessionregistry.jdbc.Dialect;
+import org.sessionregistry.jdbc.JdbcInvalidationChannel;
 import org.sessionregistry.jdbc.JdbcSessionStore;
+import org.sessionregistry.redis.RedisInvalidationChannel;
 import org.sessionregistry.memory.InMemorySessionStore;
 import org.sessionregistry.redis.RedisSessionStore;
 import org.sessionregistry.spi.SessionStore;
@@ -38,16 +48,19 @@ final class SessionServer implements AutoCloseable {
   private final JdkHttpHandler handler;
   private final ExecutorService workers;
   private final @Nullable ScheduledExecutorService purger;
-  private final SessionStore store;
+  private final SessionRegistry registry;
   private final String storeDescription;
+  private final List<AutoCloseable> resources;
 
   private SessionServer(HttpServer http, JdkHttpHandler handler, ExecutorService workers,
-      @Nullable ScheduledExecutorService purger, SessionStore store, String storeDescription) {
+      @Nullable ScheduledExecutorService purger, SessionRegistry store, String storeDescription,
+      List<AutoCloseable> resources) {
+    this.resources = resources;
     this.http = http;
     this.handler = handler;
     this.workers = workers;
     this.purger = purger;
-    this.store = store;
+    this.registry = store;
     this.storeDescription = storeDescription;
   }
 
@@ -59,13 +72,48 @@ final class SessionServer implements AutoCloseable {
    */
   static SessionServer start(ServerConfig config, PrintStream out) throws StartupException {
     UsersFile users = openUsers(config, out);
-    SessionStore store = openStore(config);
+    List<AutoCloseable> resources = new ArrayList<>();
+    boolean sql = config.store == StoreKind.H2 || config.store == StoreKind.POSTGRESQL
+        || config.store == StoreKind.MARIADB;
+    HikariDataSource pool = null;
+    if (sql) {
+      pool = JdbcSessionStore.newPool(jdbcUrl(config), config.jdbcUser, config.jdbcPassword, 10,
+          Duration.ofSeconds(5));
+      resources.add(pool);
+    }
+    SessionStore store;
+    try {
+      store = openStore(config, pool);
+    } catch (StartupException e) {
+      closeAll(resources);
+      throw e;
+    }
     String storeDescription = describe(config);
     try {
       SessionRegistry.Builder rb = SessionRegistry.builder()
           .store(store)
           .sessionLifetime(config.sessionLifetime)
           .userRoles(users);
+      if (config.cache != CacheKind.NONE) {
+        FrontCache.Builder cache = FrontCache.builder().maximumSize(config.cacheSize)
+            .maximumStaleness(config.cacheStaleness);
+        InvalidationChannel channel = switch (config.cache) {
+          case REDIS -> {
+            HostAndPort hp = HostAndPort.from(config.redis.split(",")[0].trim());
+            yield RedisInvalidationChannel.builder().redis(hp.getHost(), hp.getPort())
+                .namespace(config.redisNamespace).build();
+          }
+          case JDBC -> JdbcInvalidationChannel.builder().dataSource(pool).pollInterval(config.cachePoll).build();
+          default -> null;
+        };
+        if (channel != null) {
+          resources.add(0, channel);
+          cache.channel(channel);
+        }
+        rb.frontCache(cache.build());
+        storeDescription += ", front cache " + config.cache.name().toLowerCase(java.util.Locale.ROOT)
+            + " (staleness " + config.cacheStaleness + ")";
+      }
       if (config.idleTimeout != null) {
         rb.idleTimeout(config.idleTimeout);
         if (config.idleTimeout.compareTo(Duration.ofMinutes(10)) <= 0) {
@@ -94,16 +142,32 @@ final class SessionServer implements AutoCloseable {
       JdkHttpHandler handler = new JdkHttpHandler(api);
       http.createContext("/", handler);
       ScheduledExecutorService purger = null;
-      if (store instanceof JdbcSessionStore) {
+      if (sql) {
         purger = Executors.newSingleThreadScheduledExecutor(daemonThreads("purge"));
         long every = config.purgeInterval.toMillis();
         purger.scheduleWithFixedDelay(() -> purge(registry), every, every, TimeUnit.MILLISECONDS);
       }
       http.start();
-      return new SessionServer(http, handler, workers, purger, store, storeDescription);
+      return new SessionServer(http, handler, workers, purger, registry, storeDescription, resources);
     } catch (StartupException | RuntimeException e) {
       closeQuietly(store);
+      closeAll(resources);
       throw e;
+    }
+  }
+
+  private static String jdbcUrl(ServerConfig config) {
+    return config.jdbcUrl != null ? config.jdbcUrl
+        : "jdbc:h2:" + config.dataDir.toAbsolutePath().resolve("sessions");
+  }
+
+  private static void closeAll(List<AutoCloseable> resources) {
+    for (AutoCloseable r : resources) {
+      try {
+        r.close();
+      } catch (Exception e) {
+        // Shutting down anyway.
+      }
     }
   }
 
@@ -135,7 +199,8 @@ final class SessionServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    closeQuietly(store);
+    registry.close();
+    closeAll(resources);
   }
 
   private static void purge(SessionRegistry registry) {
@@ -167,18 +232,14 @@ final class SessionServer implements AutoCloseable {
     }
   }
 
-  private static SessionStore openStore(ServerConfig config) throws StartupException {
+  private static SessionStore openStore(ServerConfig config, @Nullable HikariDataSource pool)
+      throws StartupException {
     try {
       return switch (config.store) {
         case MEMORY -> InMemorySessionStore.create();
-        case H2 -> JdbcSessionStore.builder()
-            .jdbcUrl(config.jdbcUrl != null ? config.jdbcUrl
-                : "jdbc:h2:" + config.dataDir.toAbsolutePath().resolve("sessions"), config.jdbcUser,
-                config.jdbcPassword)
-            .createSchemaIfMissing(true)
-            .build();
-        case POSTGRESQL, MARIADB -> JdbcSessionStore.builder()
-            .jdbcUrl(config.jdbcUrl, config.jdbcUser, config.jdbcPassword)
+        case H2, POSTGRESQL, MARIADB -> JdbcSessionStore.builder()
+            .dataSource(pool)
+            .dialect(Dialect.ofJdbcUrl(jdbcUrl(config)))
             .createSchemaIfMissing(true)
             .build();
         case REDIS -> {

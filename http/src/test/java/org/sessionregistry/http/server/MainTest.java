@@ -66,6 +66,10 @@ class MainTest {
     assertThat(run("short\n", Map.of(), "user", "set", "bob", "--users", dir.resolve("u.json").toString()))
         .isEqualTo(2);
     assertThat(err.toString()).contains("password must be at least 8 characters");
+    assertThat(run("", Map.of(), "--store", "memory", "--cache", "jdbc")).isEqualTo(2);
+    assertThat(err.toString()).contains("--cache jdbc needs a SQL store (h2, postgresql, mariadb), not --store memory");
+    assertThat(run("", Map.of(), "--cache", "maybe")).isEqualTo(2);
+    assertThat(err.toString()).contains("--cache must be one of none, local, redis, jdbc; was \"maybe\"");
     assertThat(run("", Map.of(), "--help")).isZero();
     assertThat(out.toString()).contains("--store").contains("SR_STORE");
   }

@@ -21,14 +21,17 @@ import redis.clients.jedis.resps.ScanResult;
 /**
  * The server, started as the README starts it, driven by Mattermost's official JavaScript client ({@code
  * @mattermost/client}, installed by the build from package-lock.json) on Node 20 through Mattermost's own acceptance
- * cases (G1-G7, R1-R8), revokeSession and logout: once on the H2 file store, once on the machine's Redis.
+ * cases (G1-G7, R1-R8), revokeSession and logout: on the H2 file store and on the machine's Redis, each also with
+ * its front cache (JDBC polling, Redis pub/sub).
  */
 class OfficialClientAcceptanceTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"h2", "redis"})
-  void mattermostsClientPassesMattermostsAcceptanceCases(String store, @TempDir Path data) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--port", "0", "--data", data.toString(), "--store", store));
+  @ValueSource(strings = {"h2", "redis", "h2 --cache jdbc --cache-poll 100ms", "redis --cache redis"})
+  void mattermostsClientPassesMattermostsAcceptanceCases(String setup, @TempDir Path data) throws Exception {
+    String store = setup.split(" ")[0];
+    List<String> args = new ArrayList<>(List.of("--port", "0", "--data", data.toString(), "--store"));
+    args.addAll(List.of(setup.split(" ")));
     String namespace = "sr-e2e-" + UUID.randomUUID();
     String redisHost = env("SR_REDIS_HOST", "127.0.0.1");
     int redisPort = Integer.parseInt(env("SR_REDIS_PORT", "6379"));
@@ -54,7 +57,7 @@ class OfficialClientAcceptanceTest {
       if (!finished) {
         p.destroyForcibly();
       }
-      System.out.println("[" + store + "] official client:\n" + output);
+      System.out.println("[" + setup + "] official client:\n" + output);
       assertThat(finished).as("node finished within 120s").isTrue();
       assertThat(output).contains("ok - R8").doesNotContain("not ok").contains(" passed, 0 failed");
       assertThat(p.exitValue()).isZero();
