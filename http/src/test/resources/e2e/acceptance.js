@@ -118,9 +118,14 @@ test('R3: a user revokes all its sessions; its own token is dead afterwards', as
 
 test('R4: a logged-out client gets 401', async () => {
     const c = (await loggedIn(user)).c;
+    const token = c.getToken();
     const response = await c.logout();
     assert.equal(response.status, 200);
     await rejects(c.revokeAllSessionsForUser(state.user.me.id), 401);
+    // The client forgets its token on logout; the server must have ended the session too.
+    const again = client();
+    again.setToken(token);
+    await rejects(again.revokeAllSessionsForUser(state.user.me.id), 401);
 });
 
 test('R5: the user logs in again and sees a session', async () => {

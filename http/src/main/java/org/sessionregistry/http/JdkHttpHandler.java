@@ -14,6 +14,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Serves a {@link MattermostSessionApi} on the JDK's built-in {@code com.sun.net.httpserver.HttpServer}:
  * {@code server.createContext("/api/v4/", new JdkHttpHandler(api))}. Reads at most the API's body limit plus one byte,
  * so an oversized body is refused without being read whole.
+ *
+ * <p>Give the server an executor ({@code server.setExecutor(...)}): without one, every request runs on its single
+ * dispatcher thread. And bound how long a client may take to send a request: the JDK waits forever by default, so a few
+ * slow clients can hold every worker; set {@code sun.net.httpserver.maxReqTime} (seconds) before creating the server,
+ * as the runnable server does.
  */
 public final class JdkHttpHandler implements HttpHandler {
   private final MattermostSessionApi api;
@@ -61,9 +66,12 @@ public final class JdkHttpHandler implements HttpHandler {
 
   private static void refuse(HttpExchange exchange) throws IOException {
     try (exchange) {
+      String requestId = org.sessionregistry.internal.Ids.newId();
       byte[] body = ("{\"id\":\"api.context.server_stopping.app_error\",\"message\":\"The server is stopping.\","
-          + "\"detailed_error\":\"\",\"request_id\":\"\",\"status_code\":503}").getBytes(StandardCharsets.UTF_8);
+          + "\"detailed_error\":\"\",\"request_id\":\"" + requestId + "\",\"status_code\":503}")
+          .getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.getResponseHeaders().add("X-Request-Id", requestId);
       exchange.getResponseHeaders().add("Connection", "close");
       exchange.sendResponseHeaders(503, body.length);
       try (OutputStream os = exchange.getResponseBody()) {

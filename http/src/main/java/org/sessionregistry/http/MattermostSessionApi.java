@@ -3,7 +3,11 @@ package org.sessionregistry.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,18 +62,24 @@ public final class MattermostSessionApi {
   private static final Pattern ROUTE_PARAM = Pattern.compile("[A-Za-z0-9]+");
   private static final Pattern AUTH_HEADER = Pattern.compile("(?i)(?:bearer|token)\\s+(\\S+)\\s*");
   private static final Map<String, String> OK = Map.of("status", "OK");
+  /** Mattermost's default MaximumLoginAttempts: then the login is locked (here for 15 minutes). */
+  static final int MAX_LOGIN_ATTEMPTS = 10;
 
   private final SessionRegistry registry;
   private final LoginVerifier logins;
   private final int maxBodyBytes;
   private final boolean secureCookies;
   private final ObjectMapper json = new ObjectMapper();
+  private final Cache<String, AtomicInteger> failedLogins = Caffeine.newBuilder()
+      .maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(15)).build();
+  private final long cookieMaxAgeSeconds;
 
   private MattermostSessionApi(Builder b) {
     this.registry = b.registry;
     this.logins = b.logins;
     this.maxBodyBytes = b.maxBodyBytes;
     this.secureCookies = b.secureCookies;
+    this.cookieMaxAgeSeconds = b.cookieMaxAge.toSeconds();
   }
 
   public static Builder builder(SessionRegistry registry, LoginVerifier logins) {
@@ -92,6 +102,9 @@ public final class MattermostSessionApi {
       route(request, reply);
     } catch (Failure f) {
       reply.error(f.status, f.id, f.message);
+      if (f.allow != null) {
+        reply.header("Allow", f.allow);
+      }
     } catch (SessionStoreUnavailableException e) {
       LOG.log(Level.WARNING, "request " + requestId + ": " + e.getMessage());
       reply.error(503, "api.context.session_store_unavailable.app_error",
@@ -137,12 +150,12 @@ public final class MattermostSessionApi {
         reply.json(200, OK);
       } else {
         String sessionId = stringField(request, "session_id");
-        if (sessionId == null || !Ids.isValidId(sessionId)) {
+        if (sessionId == null || sessionId.isEmpty()) {
           throw invalidBody("session_id");
         }
-        if (!registry.revoke(caller, userId, sessionId)) {
-          throw new Failure(400, "api.context.invalid_url_param.app_error",
-              "Invalid or missing user_id parameter in request URL.");
+        if (!Ids.isValidId(sessionId) || !registry.revoke(caller, userId, sessionId)) {
+          // Mattermost's answer for a session it cannot find (this user has none with that id).
+          throw new Failure(400, "app.session.get.app_error", "We encountered an error finding the session.");
         }
         reply.json(200, OK);
       }
@@ -154,22 +167,42 @@ public final class MattermostSessionApi {
   private void login(HttpRequest request, Reply reply) {
     checkBodySize(request);
     JsonNode body = jsonBody(request);
-    String loginId = text(body, "login_id");
     String password = text(body, "password");
-    if (loginId == null || loginId.isEmpty()) {
-      throw invalidBody("login_id");
-    }
     if (password == null || password.isEmpty()) {
-      throw invalidBody("password");
+      throw new Failure(400, "api.user.login.blank_pwd.app_error", "Password field must not be blank");
     }
+    String loginId = text(body, "login_id");
     String deviceId = Optional.ofNullable(text(body, "device_id")).orElse(
         Optional.ofNullable(text(body, "deviceId")).orElse(""));
     if (deviceId.length() > Session.MAX_DEVICE_ID_LENGTH) {
       throw invalidBody("device_id");
     }
-    LoginUser user = logins.verify(loginId, password).orElseThrow(() -> new Failure(401,
-        "api.user.login.invalid_credentials_email_username",
-        "Enter a valid email or username and/or password, or sign in using another method."));
+    Failure invalidCredentials = new Failure(401, "api.user.login.invalid_credentials_email_username",
+        "Enter a valid email or username and/or password, or sign in using another method.");
+    if (loginId == null || loginId.isEmpty() || loginId.length() > 256) {
+      throw invalidCredentials;
+    }
+    String attemptsKey = loginId.toLowerCase(Locale.ROOT);
+    AtomicInteger failed = failedLogins.get(attemptsKey, k -> new AtomicInteger());
+    if (failed.get() >= MAX_LOGIN_ATTEMPTS) {
+      throw new Failure(401, "api.user.check_user_login_attempts.too_many.app_error",
+          "Your account is locked because of too many failed password attempts. Please try again later.");
+    }
+    Optional<LoginUser> verified = logins.verify(loginId, password);
+    if (verified.isEmpty()) {
+      failed.incrementAndGet();
+      throw invalidCredentials;
+    }
+    failedLogins.invalidate(attemptsKey);
+    LoginUser user = verified.get();
+    if (!deviceId.isEmpty()) {
+      // As Mattermost: a device logging in again replaces its earlier sessions, so a reinstalled app leaves none live.
+      for (Session s : registry.list(user.id())) {
+        if (s.deviceId().equals(deviceId)) {
+          registry.revoke(user.id(), s.id());
+        }
+      }
+    }
     String csrf = Ids.newId();
     IssuedSession issued = registry.create(NewSession.forUser(user.id()).withDeviceId(deviceId)
         .withRoles(user.roles()).withProps(Map.of("csrf", csrf)));
@@ -195,11 +228,17 @@ public final class MattermostSessionApi {
     reply.json(200, u);
   }
 
-  /** Ends the caller's session if it has one; 200 either way, as Mattermost. */
+  /**
+   * Ends the caller's session if it has one; 200 either way, as Mattermost, except that a cookie without its CSRF proof
+   * gets 401: answering OK while the session lives on would mislead the client.
+   */
   private void logout(HttpRequest request, Reply reply) {
     checkBodySize(request);
     Credential credential = credential(request);
-    if (credential != null && csrfAllows(request, credential)) {
+    if (credential != null && !csrfAllows(request, credential)) {
+      throw sessionExpired();
+    }
+    if (credential != null) {
       registry.authenticate(credential.token).ifPresent(registry::logout);
     }
     reply.expireCookie("MMAUTHTOKEN", true);
@@ -241,7 +280,10 @@ public final class MattermostSessionApi {
     String authorization = request.header("Authorization");
     if (authorization != null) {
       Matcher m = AUTH_HEADER.matcher(authorization);
-      return m.matches() ? new Credential(m.group(1), false) : null;
+      if (m.matches()) {
+        return new Credential(m.group(1), false);
+      }
+      // Another scheme (Basic auth of a proxy, say): the session may still come in the cookie.
     }
     List<String> cookies = request.headers().get("Cookie");
     if (cookies != null) {
@@ -270,7 +312,9 @@ public final class MattermostSessionApi {
 
   private static void requireMethod(String method, String allowed) {
     if (!method.equals(allowed)) {
-      throw new Failure(405, "api.context.405.app_error", "Method not allowed: use " + allowed + ".");
+      Failure f = new Failure(405, "api.context.405.app_error", "Method not allowed: use " + allowed + ".");
+      f.allow = allowed;
+      throw f;
     }
   }
 
@@ -345,6 +389,7 @@ public final class MattermostSessionApi {
     final int status;
     final String id;
     final String message;
+    @Nullable String allow;
 
     Failure(int status, String id, String message) {
       super(id, null, false, false);
@@ -370,7 +415,7 @@ public final class MattermostSessionApi {
     }
 
     void cookie(String name, String value, boolean httpOnly) {
-      header("Set-Cookie", name + "=" + value + "; Path=/; Max-Age=" + 30L * 24 * 3600 + "; SameSite=Lax"
+      header("Set-Cookie", name + "=" + value + "; Path=/; Max-Age=" + cookieMaxAgeSeconds + "; SameSite=Lax"
           + (httpOnly ? "; HttpOnly" : "") + (secureCookies ? "; Secure" : ""));
     }
 
@@ -415,6 +460,7 @@ public final class MattermostSessionApi {
     private final LoginVerifier logins;
     private int maxBodyBytes = 64 * 1024;
     private boolean secureCookies;
+    private Duration cookieMaxAge = Duration.ofDays(30);
 
     private Builder(SessionRegistry registry, LoginVerifier logins) {
       this.registry = registry;
@@ -433,6 +479,15 @@ public final class MattermostSessionApi {
     /** Marks cookies {@code Secure} (send them over HTTPS only). Default false: the server listens on plain HTTP. */
     public Builder secureCookies(boolean secureCookies) {
       this.secureCookies = secureCookies;
+      return this;
+    }
+
+    /** How long login cookies live; give the registry's session lifetime. Default 30 days. */
+    public Builder cookieMaxAge(Duration cookieMaxAge) {
+      if (cookieMaxAge == null || cookieMaxAge.isNegative() || cookieMaxAge.isZero()) {
+        throw new IllegalArgumentException("cookieMaxAge must be positive, was " + cookieMaxAge);
+      }
+      this.cookieMaxAge = cookieMaxAge;
       return this;
     }
 

@@ -143,6 +143,62 @@ class MattermostSessionApiTest {
   }
 
   @Test
+  void aCookieLogoutWithoutItsCsrfProofIsRefusedNotFaked() {
+    IssuedSession user = registry.create(NewSession.forUser(userId).withProps(Map.of("csrf", "thecsrftoken")));
+    Map<String, List<String>> cookie = Map.of("Cookie", List.of("MMAUTHTOKEN=" + user.token()));
+
+    assertError(api.handle(post("/api/v4/users/logout", cookie, "")), 401, "api.context.session_expired.app_error");
+    assertThat(registry.authenticate(user.token())).isPresent();
+    assertThat(api.handle(post("/api/v4/users/logout", with(cookie, "X-CSRF-Token", "thecsrftoken"), "")).status())
+        .isEqualTo(200);
+    assertThat(registry.authenticate(user.token())).isEmpty();
+  }
+
+  @Test
+  void anotherAuthorizationSchemeFallsThroughToTheCookie() {
+    IssuedSession user = registry.create(userId);
+    Map<String, List<String>> headers = Map.of("Authorization", List.of("Basic dXNlcjpwYXNz"),
+        "Cookie", List.of("MMAUTHTOKEN=" + user.token()));
+    assertThat(api.handle(get("/api/v4/users/me/sessions", headers)).status()).isEqualTo(200);
+  }
+
+  @Test
+  void loginChecksAsMattermostAndLocksAfterTenFailures() {
+    assertError(api.handle(post("/api/v4/users/login", Map.of(), "{\"login_id\":\"user\"}")), 400,
+        "api.user.login.blank_pwd.app_error");
+    assertError(api.handle(post("/api/v4/users/login", Map.of(), "{\"password\":\"x\"}")), 401,
+        "api.user.login.invalid_credentials_email_username");
+    for (int i = 0; i < MattermostSessionApi.MAX_LOGIN_ATTEMPTS; i++) {
+      assertError(api.handle(post("/api/v4/users/login", Map.of(), "{\"login_id\":\"user\",\"password\":\"no\"}")),
+          401, "api.user.login.invalid_credentials_email_username");
+    }
+    assertError(api.handle(post("/api/v4/users/login", Map.of(),
+        "{\"login_id\":\"USER\",\"password\":\"right password\"}")), 401,
+        "api.user.check_user_login_attempts.too_many.app_error");
+    assertThat(api.handle(post("/api/v4/users/login", Map.of(),
+        "{\"login_id\":\"admin\",\"password\":\"right password\"}")).status()).as("other logins unaffected")
+        .isEqualTo(200);
+  }
+
+  @Test
+  void aDeviceLoggingInAgainReplacesItsEarlierSession() {
+    String body = "{\"login_id\":\"user\",\"password\":\"right password\",\"device_id\":\"ios:phone\"}";
+    String first = api.handle(post("/api/v4/users/login", Map.of(), body)).header("Token");
+    String other = api.handle(post("/api/v4/users/login", Map.of(),
+        "{\"login_id\":\"user\",\"password\":\"right password\"}")).header("Token");
+    String second = api.handle(post("/api/v4/users/login", Map.of(), body)).header("Token");
+
+    assertThat(registry.authenticate(first)).isEmpty();
+    assertThat(registry.authenticate(second)).isPresent();
+    assertThat(registry.authenticate(other)).as("other devices untouched").isPresent();
+  }
+
+  @Test
+  void wrongMethodsSayWhichIsAllowed() {
+    assertThat(api.handle(get("/api/v4/users/logout", Map.of())).header("Allow")).isEqualTo("POST");
+  }
+
+  @Test
   void logoutEndsTheCallersSessionAndAlwaysAnswersOk() {
     IssuedSession user = registry.create(userId);
     HttpResponse r = api.handle(post("/api/v4/users/logout", bearer(user), ""));
@@ -164,7 +220,8 @@ class MattermostSessionApiTest {
     assertThat(registry.authenticate(other.token())).isEmpty();
     assertThat(registry.authenticate(mine.token())).isPresent();
     assertError(api.handle(post(path, bearer(mine), "{\"session_id\":\"" + other.session().id() + "\"}")), 400,
-        "api.context.invalid_url_param.app_error");
+        "app.session.get.app_error");
+    assertError(api.handle(post(path, bearer(mine), "{\"session_id\":\"nope\"}")), 400, "app.session.get.app_error");
     assertError(api.handle(post(path, bearer(mine), "{}")), 400, "api.context.invalid_body_param.app_error");
     assertError(api.handle(post(path, bearer(mine), "{\"session_id\":42}")), 400,
         "api.context.invalid_body_param.app_error");

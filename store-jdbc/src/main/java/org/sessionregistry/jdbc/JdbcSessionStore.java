@@ -375,8 +375,11 @@ public final class JdbcSessionStore implements SessionStore {
         PropsJson.read(rs.getString("props")));
   }
 
-  /** A JDBC URL without what may hold a secret: user info and the parameters after {@code ?} or {@code ;}. */
-  static String withoutSecrets(String jdbcUrl) {
+  /**
+   * A JDBC URL fit for a message or a log: without what may hold a secret (user info, and the parameters after
+   * {@code ?} or {@code ;}).
+   */
+  public static String withoutSecrets(String jdbcUrl) {
     String url = jdbcUrl;
     int cut = url.length();
     for (char c : new char[] {'?', ';'}) {

@@ -54,6 +54,9 @@ public final class Main {
     } catch (IllegalArgumentException | SessionServer.StartupException e) {
       err.println("session-registry: " + e.getMessage());
       return 2;
+    } catch (RuntimeException e) {
+      err.println("session-registry: " + e);
+      return 2;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 1;

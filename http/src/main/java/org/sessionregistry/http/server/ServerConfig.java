@@ -53,7 +53,8 @@ final class ServerConfig {
           + " | jdbc (polls the SQL store)"},
       new String[] {"--cache-staleness", "SR_CACHE_STALENESS", "30s", "longest a cached session is trusted"},
       new String[] {"--cache-size", "SR_CACHE_SIZE", "100000", "most sessions cached"},
-      new String[] {"--cache-poll", "SR_CACHE_POLL", "1s", "poll interval of the jdbc cache channel"});
+      new String[] {"--cache-poll", "SR_CACHE_POLL", "1s", "poll interval of the jdbc cache channel"},
+      new String[] {"--secure-cookies", "SR_SECURE_COOKIES", "false", "mark cookies Secure (behind HTTPS)"});
 
   /** The front cache's channel, or none. */
   enum CacheKind {
@@ -85,6 +86,7 @@ final class ServerConfig {
   final Duration cacheStaleness;
   final long cacheSize;
   final Duration cachePoll;
+  final boolean secureCookies;
 
   private ServerConfig(Map<String, String> v, Map<String, String> env) {
     this.host = v.get("--host");
@@ -96,6 +98,17 @@ final class ServerConfig {
     this.jdbcUser = v.getOrDefault("--jdbc-user", store == StoreKind.H2 ? "sa" : "");
     this.jdbcPassword = env.getOrDefault("SR_JDBC_PASSWORD", "");
     this.redis = v.get("--redis");
+    for (String node : redis.split(",")) {
+      if (!node.trim().matches("[^:\\s]+:\\d{1,5}")) {
+        throw new IllegalArgumentException("--redis must be host:port (a comma-separated list of them for"
+            + " redis-cluster), was \"" + redis + "\"");
+      }
+    }
+    String secure = v.get("--secure-cookies");
+    if (!secure.equals("true") && !secure.equals("false")) {
+      throw new IllegalArgumentException("--secure-cookies must be true or false, was \"" + secure + "\"");
+    }
+    this.secureCookies = Boolean.parseBoolean(secure);
     this.redisNamespace = v.get("--redis-namespace");
     this.sessionLifetime = parseDuration("--session-lifetime", v.get("--session-lifetime"));
     String idle = v.get("--idle-timeout");

@@ -71,7 +71,24 @@ final class SessionServer implements AutoCloseable {
    * @throws StartupException with a message for the operator: busy port, unreachable store, bad users file
    */
   static SessionServer start(ServerConfig config, PrintStream out) throws StartupException {
+    boolean firstRun = !Files.exists(config.usersFile);
     UsersFile users = openUsers(config, out);
+    try {
+      return start(config, users);
+    } catch (StartupException | RuntimeException e) {
+      if (firstRun) {
+        // The demo passwords were shown for a server that did not start: make the next start create them again.
+        try {
+          Files.deleteIfExists(config.usersFile);
+        } catch (IOException ignored) {
+          // Nothing more to do.
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static SessionServer start(ServerConfig config, UsersFile users) throws StartupException {
     List<AutoCloseable> resources = new ArrayList<>();
     boolean sql = config.store == StoreKind.H2 || config.store == StoreKind.POSTGRESQL
         || config.store == StoreKind.MARIADB;
@@ -126,8 +143,16 @@ final class SessionServer implements AutoCloseable {
       } catch (SessionStoreException e) {
         throw new StartupException("the session store (" + storeDescription + ") is unreachable: " + e.getMessage());
       }
-      MattermostSessionApi api = MattermostSessionApi.builder(registry, users).build();
+      MattermostSessionApi api = MattermostSessionApi.builder(registry, users)
+          .secureCookies(config.secureCookies)
+          .cookieMaxAge(config.sessionLifetime)
+          .build();
       HttpServer http;
+      // The JDK waits forever for a slow client's request by default: a few of them would hold every worker.
+      System.setProperty("sun.net.httpserver.maxReqTime",
+          System.getProperty("sun.net.httpserver.maxReqTime", "30"));
+      System.setProperty("sun.net.httpserver.maxRspTime",
+          System.getProperty("sun.net.httpserver.maxRspTime", "30"));
       try {
         http = HttpServer.create(new InetSocketAddress(config.host, config.port), 64);
       } catch (BindException e) {
@@ -136,7 +161,8 @@ final class SessionServer implements AutoCloseable {
       } catch (IOException e) {
         throw new StartupException("cannot listen on " + config.host + ":" + config.port + ": " + e.getMessage());
       }
-      ExecutorService workers = Executors.newFixedThreadPool(Math.max(8, 4 * Runtime.getRuntime()
+      // Requests mostly wait on the store or hash a password: many more threads than cores.
+      ExecutorService workers = Executors.newFixedThreadPool(Math.max(64, 16 * Runtime.getRuntime()
           .availableProcessors()), daemonThreads("http"));
       http.setExecutor(workers);
       JdkHttpHandler handler = new JdkHttpHandler(api);
@@ -262,8 +288,10 @@ final class SessionServer implements AutoCloseable {
   static String describe(ServerConfig config) {
     return switch (config.store) {
       case MEMORY -> "in memory";
-      case H2 -> "H2 file " + (config.jdbcUrl != null ? config.jdbcUrl : config.dataDir.resolve("sessions"));
-      case POSTGRESQL, MARIADB -> config.store.name().toLowerCase() + " at " + config.jdbcUrl.replaceAll("\\?.*", "");
+      case H2 -> "H2 file " + (config.jdbcUrl != null ? JdbcSessionStore.withoutSecrets(config.jdbcUrl)
+          : config.dataDir.resolve("sessions"));
+      case POSTGRESQL, MARIADB -> config.store.name().toLowerCase() + " at "
+          + JdbcSessionStore.withoutSecrets(config.jdbcUrl);
       case REDIS -> "Redis at " + config.redis;
       case REDIS_CLUSTER -> "Redis Cluster at " + config.redis;
     };

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -149,7 +152,9 @@ public final class UsersFile implements LoginVerifier, UserRoles {
         snapshot = s = read(path);
       }
     } catch (IOException | RuntimeException e) {
-      // Keep serving the last good users if the file is being replaced or was damaged.
+      // Keep serving the last good users if the file is being replaced or was damaged, and say so.
+      System.getLogger(UsersFile.class.getName()).log(System.Logger.Level.WARNING,
+          "users file " + path + " could not be re-read; still using the users read before: " + e.getMessage());
     }
     return s;
   }
@@ -196,23 +201,40 @@ public final class UsersFile implements LoginVerifier, UserRoles {
   }
 
   private static void write(Path path, List<Entry> users) {
+    Path tmp = null;
     try {
       Path dir = path.toAbsolutePath().getParent();
       Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, ".users", ".tmp");
+      tmp = Files.createTempFile(dir, ".users", ".tmp");
       Document doc = new Document();
       doc.version = 1;
       doc.users = users;
-      Files.write(tmp, JSON.writeValueAsString(doc).getBytes(StandardCharsets.UTF_8));
+      // On disk before it replaces the old file: a crash must not leave an empty users file.
+      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        channel.write(ByteBuffer.wrap(JSON.writeValueAsString(doc).getBytes(StandardCharsets.UTF_8)));
+        channel.force(true);
+      }
       try {
-        tmp.toFile().setReadable(false, false);
-        tmp.toFile().setReadable(true, true);
         Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
       }
+      tmp = null;
+      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+        d.force(true);
+      } catch (IOException ignored) {
+        // Not every platform can sync a directory.
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write users file " + path, e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // Best effort.
+        }
+      }
     }
   }
 

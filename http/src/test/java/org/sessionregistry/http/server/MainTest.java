@@ -68,6 +68,9 @@ class MainTest {
     assertThat(err.toString()).contains("password must be at least 8 characters");
     assertThat(run("", Map.of(), "--store", "memory", "--cache", "jdbc")).isEqualTo(2);
     assertThat(err.toString()).contains("--cache jdbc needs a SQL store (h2, postgresql, mariadb), not --store memory");
+    assertThat(run("", Map.of(), "--store", "redis", "--redis", "localhost")).isEqualTo(2);
+    assertThat(err.toString()).contains("--redis must be host:port (a comma-separated list of them for redis-cluster),"
+        + " was \"localhost\"");
     assertThat(run("", Map.of(), "--cache", "maybe")).isEqualTo(2);
     assertThat(err.toString()).contains("--cache must be one of none, local, redis, jdbc; was \"maybe\"");
     assertThat(run("", Map.of(), "--help")).isZero();
@@ -75,13 +78,15 @@ class MainTest {
   }
 
   @Test
-  void aBusyPortIsAClearStartupError(@TempDir Path dir) throws Exception {
+  void aBusyPortIsAClearStartupErrorAndTheDemoPasswordsComeAgainNextTime(@TempDir Path dir) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int code = run("", Map.of(), "--port", String.valueOf(taken.getLocalPort()), "--store", "memory",
           "--data", dir.toString());
       assertThat(code).isEqualTo(2);
       assertThat(err.toString()).contains("port " + taken.getLocalPort() + " on 127.0.0.1 is in use")
           .contains("choose another with --port");
+      assertThat(dir.resolve("users.json")).as("shown for a server that never started: made again next time")
+          .doesNotExist();
     }
   }
 

@@ -1,0 +1,120 @@
+package org.sessionregistry.benchmarks;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.sessionregistry.SessionRegistry;
+import org.sessionregistry.cache.FrontCache;
+import org.sessionregistry.cache.InvalidationChannel;
+import org.sessionregistry.jdbc.Dialect;
+import org.sessionregistry.jdbc.JdbcInvalidationChannel;
+import org.sessionregistry.jdbc.JdbcSchema;
+import org.sessionregistry.jdbc.JdbcSessionStore;
+import org.sessionregistry.memory.InMemorySessionStore;
+import org.sessionregistry.redis.RedisInvalidationChannel;
+import org.sessionregistry.redis.RedisSessionStore;
+import org.sessionregistry.spi.SessionStore;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * The stores a benchmark runs against, each with and without the front cache (whose channel is the store's own kind:
+ * Redis pub/sub, JDBC polling, or in-process). Servers come from the same environment variables as the tests.
+ */
+public enum StoreKind {
+  IN_MEMORY, IN_MEMORY_CACHED, H2, H2_CACHED, POSTGRESQL, POSTGRESQL_CACHED, REDIS, REDIS_CACHED;
+
+  static final String POSTGRES_URL = env("SR_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+  static final String POSTGRES_USER = env("SR_POSTGRES_USER", "postgres");
+  static final String POSTGRES_PASSWORD = env("SR_POSTGRES_PASSWORD", "");
+  static final String REDIS_HOST = env("SR_REDIS_HOST", "127.0.0.1");
+  static final int REDIS_PORT = Integer.parseInt(env("SR_REDIS_PORT", "6379"));
+
+  boolean cached() {
+    return name().endsWith("_CACHED");
+  }
+
+  /** A registry over a fresh store of this kind; close the fixture to drop its data. */
+  Fixture open() {
+    List<AutoCloseable> resources = new ArrayList<>();
+    SessionStore store;
+    InvalidationChannel channel = null;
+    switch (this) {
+      case IN_MEMORY, IN_MEMORY_CACHED -> {
+        store = InMemorySessionStore.builder().maximumSize(5_000_000).build();
+        channel = cached() ? org.sessionregistry.cache.InProcessInvalidationChannel.create() : null;
+      }
+      case H2, H2_CACHED, POSTGRESQL, POSTGRESQL_CACHED -> {
+        boolean h2 = this == H2 || this == H2_CACHED;
+        HikariDataSource pool = h2
+            ? JdbcSessionStore.newPool("jdbc:h2:mem:bench-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "",
+                8, Duration.ofSeconds(5))
+            : JdbcSessionStore.newPool(POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD, 8, Duration.ofSeconds(5));
+        resources.add(pool);
+        Dialect dialect = h2 ? Dialect.H2 : Dialect.POSTGRESQL;
+        JdbcSchema.drop(pool, dialect);
+        JdbcSchema.create(pool, dialect);
+        store = JdbcSessionStore.builder().dataSource(pool).dialect(dialect).build();
+        if (cached()) {
+          channel = JdbcInvalidationChannel.builder().dataSource(pool).pollInterval(Duration.ofMillis(500)).build();
+        }
+      }
+      default -> {
+        String namespace = "sr-bench-" + UUID.randomUUID();
+        RedisClient client = RedisClient.create(REDIS_HOST, REDIS_PORT);
+        resources.add(() -> deleteNamespace(client, namespace));
+        resources.add(client);
+        store = RedisSessionStore.builder().client(client, "benchmark Redis").namespace(namespace).build();
+        if (cached()) {
+          channel = RedisInvalidationChannel.builder().redis(REDIS_HOST, REDIS_PORT).namespace(namespace).build();
+        }
+      }
+    }
+    if (channel != null) {
+      resources.add(0, channel);
+    }
+    SessionRegistry.Builder b = SessionRegistry.builder().store(store).idleTimeout(Duration.ofHours(8))
+        .touchInterval(Duration.ZERO);
+    if (cached()) {
+      b.frontCache(FrontCache.builder().maximumSize(1_000_000).maximumStaleness(Duration.ofMinutes(5))
+          .channel(channel).build());
+    }
+    return new Fixture(b.build(), resources);
+  }
+
+  private static void deleteNamespace(RedisClient client, String namespace) {
+    String cursor = ScanParams.SCAN_POINTER_START;
+    do {
+      ScanResult<String> page = client.scan(cursor, new ScanParams().match(namespace + ":*").count(1000));
+      page.getResult().forEach(client::unlink);
+      cursor = page.getCursor();
+    } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+  }
+
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isEmpty() ? fallback : value;
+  }
+
+  /** A registry and what to close after it. */
+  static final class Fixture implements AutoCloseable {
+    final SessionRegistry registry;
+    private final List<AutoCloseable> resources;
+
+    Fixture(SessionRegistry registry, List<AutoCloseable> resources) {
+      this.registry = registry;
+      this.resources = resources;
+    }
+
+    @Override
+    public void close() throws Exception {
+      registry.close();
+      for (AutoCloseable r : resources) {
+        r.close();
+      }
+    }
+  }
+}
