@@ -385,7 +385,9 @@ public final class SessionRegistry implements AutoCloseable {
   }
 
   private boolean isExpired(Session s, Instant now) {
-    return now.isAfter(s.expiresAt()) || (idleTimeout != null && now.isAfter(s.lastActivityAt().plus(idleTimeout)));
+    long nowMillis = now.toEpochMilli();
+    return nowMillis > s.expiresAt().toEpochMilli()
+        || (idleTimeout != null && nowMillis > s.lastActivityAt().toEpochMilli() + idleTimeout.toMillis());
   }
 
   /** When the store may drop the session: its absolute expiry, or sooner when idle. */

@@ -39,6 +39,11 @@ public enum StoreKind {
 
   /** A registry over a fresh store of this kind; close the fixture to drop its data. */
   Fixture open() {
+    return open(ds -> ds);
+  }
+
+  /** The same, with the SQL stores' data source wrapped (to count statements). */
+  Fixture open(java.util.function.UnaryOperator<javax.sql.DataSource> wrap) {
     List<AutoCloseable> resources = new ArrayList<>();
     SessionStore store;
     InvalidationChannel channel = null;
@@ -57,9 +62,10 @@ public enum StoreKind {
         Dialect dialect = h2 ? Dialect.H2 : Dialect.POSTGRESQL;
         JdbcSchema.drop(pool, dialect);
         JdbcSchema.create(pool, dialect);
-        store = JdbcSessionStore.builder().dataSource(pool).dialect(dialect).build();
+        store = JdbcSessionStore.builder().dataSource(wrap.apply(pool)).dialect(dialect).build();
         if (cached()) {
-          channel = JdbcInvalidationChannel.builder().dataSource(pool).pollInterval(Duration.ofMillis(500)).build();
+          channel = JdbcInvalidationChannel.builder().dataSource(wrap.apply(pool)).pollInterval(Duration.ofSeconds(60))
+              .build();
         }
       }
       default -> {

@@ -38,7 +38,9 @@ import org.sessionregistry.spi.TokenHash;
  * SessionStore store = InMemorySessionStore.builder().maximumSize(100_000).build();
  * }</pre>
  *
- * <p>Thread-safe. Revoking all of a user's sessions is a single volatile write, seen by every reader at once.
+ * <p>Thread-safe. Revoking all of a user's sessions is a single volatile write, seen by every reader at once; the
+ * revoked entries leave the cache with the next writes (each create unlinks one revoke-all's worth) or at
+ * {@link #purgeExpired}.
  */
 public final class InMemorySessionStore implements SessionStore {
 
@@ -48,6 +50,11 @@ public final class InMemorySessionStore implements SessionStore {
   private final Clock clock;
   /** Sessions Caffeine dropped at expiry, until {@link #purgeExpired} hands them to the registry's listeners. */
   private final ConcurrentLinkedQueue<Session> expired = new ConcurrentLinkedQueue<>();
+  /**
+   * Entries a revoke-all killed, still in the cache: the revocation itself is the single write that closed their
+   * user; unlinking them from Caffeine (about ten times a map remove each) is left to the next writes.
+   */
+  private final ConcurrentLinkedQueue<List<Entry>> unlinked = new ConcurrentLinkedQueue<>();
   private final AtomicInteger unreported = new AtomicInteger();
   static final int MAX_UNREPORTED = 10_000;
 
@@ -92,6 +99,7 @@ public final class InMemorySessionStore implements SessionStore {
 
   @Override
   public void insert(Session session, TokenHash tokenHash, Instant retainUntil) {
+    unlinkRevoked(1);
     Entry entry = new Entry(tokenHash, session, nanos(retainUntil));
     for (;;) {
       UserSessions user = byUser.computeIfAbsent(session.userId(), UserSessions::new);
@@ -235,10 +243,22 @@ public final class InMemorySessionStore implements SessionStore {
     }
     List<Session> sessions = new ArrayList<>(removed.size());
     for (Entry e : removed) {
-      byToken.asMap().remove(e.tokenHash, e);
       sessions.add(e.session);
     }
+    if (!removed.isEmpty()) {
+      unlinked.add(removed);
+    }
     return sessions;
+  }
+
+  /** Removes from the cache the entries of up to {@code lists} revoke-alls (all with a negative number). */
+  private void unlinkRevoked(int lists) {
+    List<Entry> batch;
+    for (int i = 0; i != lists && (batch = unlinked.poll()) != null; i++) {
+      for (Entry e : batch) {
+        byToken.asMap().remove(e.tokenHash, e);
+      }
+    }
   }
 
   /**
@@ -248,6 +268,7 @@ public final class InMemorySessionStore implements SessionStore {
    */
   @Override
   public List<Session> purgeExpired(Instant now, int limit) {
+    unlinkRevoked(-1);
     byToken.cleanUp();
     List<Session> purged = new ArrayList<>(Math.min(limit, 64));
     Session s;
@@ -270,6 +291,7 @@ public final class InMemorySessionStore implements SessionStore {
 
   @Override
   public void close() {
+    unlinked.clear();
     byToken.invalidateAll();
     byUser.clear();
   }

@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS sr_sessions (
     roles            VARCHAR(256) NOT NULL,
     is_oauth         BOOLEAN      NOT NULL,
     expired_notify   BOOLEAN      NOT NULL,
-    props            CHARACTER LARGE OBJECT NOT NULL,
+    props            CHARACTER VARYING(1000000) NOT NULL,
     CONSTRAINT sr_sessions_pk PRIMARY KEY (id),
     CONSTRAINT sr_sessions_token_hash UNIQUE (token_hash)
 );

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the benchmarks and writes results/<date>-<profile>.json (JMH) and .md (the table for BENCHMARKS.md).
+#   benchmarks/run.sh quick   about 10 minutes on 2 cores: the main rows, short iterations
+#   benchmarks/run.sh full    every store, N up to 1,000, 1,000,000 other sessions, longer iterations
+# Servers as for the tests (DEVELOPERS.md): PostgreSQL, Redis on loopback, SR_* variables to point elsewhere.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+profile="${1:-quick}"
+mvn -B -q package -DskipTests -pl benchmarks -am
+jar=benchmarks/target/benchmarks.jar
+out="benchmarks/results/$(date +%Y-%m-%d)-$profile"
+mkdir -p benchmarks/results
+case "$profile" in
+  quick)
+    common=(-f 1 -wi 1 -w 1s -i 2 -r 1s)
+    java -jar "$jar" "${common[@]}" -rf json -rff "$out-1.json" \
+      'FloorBenchmark' \
+      'RevokeBenchmark' -p store=IN_MEMORY,H2,POSTGRESQL,REDIS -p sessions=1,10,100 -p others=1000
+    java -jar "$jar" "${common[@]}" -rf json -rff "$out-2.json" \
+      'OperationsBenchmark' -p store=IN_MEMORY,POSTGRESQL,REDIS,POSTGRESQL_CACHED,REDIS_CACHED -p sessions=1,100
+    java -jar "$jar" "${common[@]}" -rf json -rff "$out-3.json" \
+      'MixedWorkloadBenchmark' -p store=IN_MEMORY,POSTGRESQL,REDIS,REDIS_CACHED
+    ;;
+  full)
+    java -jar "$jar" -rf json -rff "$out-1.json" 'FloorBenchmark' 'RevokeBenchmark' 'OperationsBenchmark' \
+      'MixedWorkloadBenchmark'
+    java -jar "$jar" -rf json -rff "$out-2.json" 'RevokeBenchmark.revokeAll$' -p store=IN_MEMORY,REDIS \
+      -p sessions=100 -p others=1000,1000000
+    ;;
+  *) echo "usage: benchmarks/run.sh quick|full" >&2; exit 2 ;;
+esac
+java -cp "$jar" org.sessionregistry.benchmarks.Report "$out"-*.json > "$out.md"
+echo "wrote $out-*.json and $out.md"

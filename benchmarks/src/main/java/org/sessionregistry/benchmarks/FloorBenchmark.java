@@ -1,0 +1,171 @@
+package org.sessionregistry.benchmarks;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.sessionregistry.internal.Ids;
+import org.sessionregistry.jdbc.JdbcSessionStore;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The physical floors the operations are held to, measured in the same run: a SHA-256 of a token, a
+ * {@code ConcurrentHashMap} get and remove, a Redis {@code PING} and a single {@code DEL}, and a single-row primary-key
+ * {@code DELETE} on H2 and PostgreSQL, each through the same clients the stores use.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(1)
+public class FloorBenchmark {
+  private static final int REMOVES = 10_000;
+
+  private final byte[] token = Ids.newId().getBytes(StandardCharsets.US_ASCII);
+  private MessageDigest sha256;
+  private final ConcurrentHashMap<String, String> map = new ConcurrentHashMap<>();
+  private final String[] keys = new String[REMOVES];
+  private RedisClient redis;
+  private HikariDataSource h2;
+  private HikariDataSource postgres;
+  private String rowId;
+  private String redisKey;
+  private final String namespace = "sr-floor-" + UUID.randomUUID();
+
+  @Setup(Level.Trial)
+  public void open() throws Exception {
+    sha256 = MessageDigest.getInstance("SHA-256");
+    for (int i = 0; i < REMOVES; i++) {
+      keys[i] = Ids.newId();
+      map.put(keys[i], keys[i]);
+    }
+    redis = RedisClient.create(StoreKind.REDIS_HOST, StoreKind.REDIS_PORT);
+    h2 = JdbcSessionStore.newPool("jdbc:h2:mem:floor;DB_CLOSE_DELAY=-1", "sa", "", 2, Duration.ofSeconds(5));
+    postgres = JdbcSessionStore.newPool(StoreKind.POSTGRES_URL, StoreKind.POSTGRES_USER, StoreKind.POSTGRES_PASSWORD,
+        2, Duration.ofSeconds(5));
+    for (HikariDataSource db : new HikariDataSource[] {h2, postgres}) {
+      execute(db, "DROP TABLE IF EXISTS sr_floor");
+      execute(db, "CREATE TABLE sr_floor (id VARCHAR(26) PRIMARY KEY, v VARCHAR(26))");
+    }
+  }
+
+  @Benchmark
+  public byte[] sha256OfToken() {
+    return sha256.digest(token);
+  }
+
+  @Benchmark
+  public String concurrentHashMapGet() {
+    return map.get(keys[(int) (System.nanoTime() & (REMOVES - 1))]);
+  }
+
+  @State(Scope.Thread)
+  public static class Refilled {
+    @Setup(Level.Invocation)
+    public void refill(FloorBenchmark b) {
+      for (String k : b.keys) {
+        b.map.put(k, k);
+      }
+    }
+  }
+
+  /** Per remove: each invocation removes 10,000 keys that the untimed setup put back. */
+  @Benchmark
+  @OperationsPerInvocation(REMOVES)
+  public int concurrentHashMapRemove(Refilled refilled) {
+    int removed = 0;
+    for (String k : keys) {
+      if (map.remove(k) != null) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  @Benchmark
+  public String redisPing() {
+    return redis.ping();
+  }
+
+  @State(Scope.Thread)
+  public static class RedisKey {
+    @Setup(Level.Invocation)
+    public void set(FloorBenchmark b) {
+      b.redisKey = b.namespace + ":" + Ids.newId();
+      b.redis.set(b.redisKey, "x");
+    }
+  }
+
+  @Benchmark
+  public long redisDel(RedisKey key) {
+    return redis.del(redisKey);
+  }
+
+  @State(Scope.Thread)
+  public static class Row {
+    @Setup(Level.Invocation)
+    public void insert(FloorBenchmark b) throws Exception {
+      b.rowId = Ids.newId();
+      for (HikariDataSource db : new HikariDataSource[] {b.h2, b.postgres}) {
+        try (Connection c = db.getConnection();
+            PreparedStatement s = c.prepareStatement("INSERT INTO sr_floor (id, v) VALUES (?, ?)")) {
+          s.setString(1, b.rowId);
+          s.setString(2, b.rowId);
+          s.executeUpdate();
+        }
+      }
+    }
+  }
+
+  @Benchmark
+  public int h2DeleteOneRow(Row row) throws Exception {
+    return delete(h2);
+  }
+
+  @Benchmark
+  public int postgresqlDeleteOneRow(Row row) throws Exception {
+    return delete(postgres);
+  }
+
+  private int delete(HikariDataSource db) throws Exception {
+    try (Connection c = db.getConnection();
+        PreparedStatement s = c.prepareStatement("DELETE FROM sr_floor WHERE id = ?")) {
+      s.setString(1, rowId);
+      return s.executeUpdate();
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void close() throws Exception {
+    for (HikariDataSource db : new HikariDataSource[] {h2, postgres}) {
+      execute(db, "DROP TABLE IF EXISTS sr_floor");
+      db.close();
+    }
+    redis.close();
+  }
+
+  private static void execute(HikariDataSource db, String sql) throws Exception {
+    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      s.execute();
+    }
+  }
+}
