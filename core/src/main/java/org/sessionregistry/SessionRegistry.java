@@ -355,8 +355,12 @@ public final class SessionRegistry implements AutoCloseable {
   }
 
   private int revokeAll(String userId, @Nullable String keepSessionId) {
-    List<Session> removed = store.deleteAllOfUser(userId, keepSessionId);
     Instant now = now();
+    if (listeners.isEmpty()) {
+      // Nobody needs the sessions back: the store may just count them.
+      return store.deleteAllOfUserCounting(userId, keepSessionId, now, s -> !isExpired(s, now));
+    }
+    List<Session> removed = store.deleteAllOfUser(userId, keepSessionId);
     int revoked = 0;
     for (Session s : removed) {
       if (isExpired(s, now)) {

@@ -29,7 +29,7 @@ public final class Report {
     Map<String, Double> score = new LinkedHashMap<>();
     Map<String, Double> error = new LinkedHashMap<>();
     for (JsonNode r : results) {
-      String name = r.get("benchmark").asText().replaceAll(".*\\.([A-Za-z]+\\.[A-Za-z]+)$", "$1");
+      String name = r.get("benchmark").asText().replaceAll(".*\\.([A-Za-z0-9]+\\.[A-Za-z0-9]+)$", "$1");
       Map<String, String> params = new TreeMap<>();
       r.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
       String key = name + params;

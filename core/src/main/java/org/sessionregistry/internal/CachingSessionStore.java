@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
 import org.sessionregistry.cache.FrontCache;
@@ -85,10 +86,11 @@ public final class CachingSessionStore implements SessionStore, InvalidationChan
       }
     }
     long loadedAt = epoch.get();
+    long readAt = nanos();
     boolean bypassed = bypass;
     Optional<Session> found = delegate.findByToken(tokenHash);
     if (found.isPresent() && !bypassed) {
-      remember(tokenHash, new Entry(found.get(), loadedAt));
+      remember(tokenHash, new Entry(found.get(), loadedAt, readAt));
     }
     return found;
   }
@@ -96,10 +98,11 @@ public final class CachingSessionStore implements SessionStore, InvalidationChan
   @Override
   public void insert(Session session, TokenHash tokenHash, Instant retainUntil) {
     long loadedAt = epoch.get();
+    long readAt = nanos();
     boolean bypassed = bypass;
     delegate.insert(session, tokenHash, retainUntil);
     if (!bypassed) {
-      remember(tokenHash, new Entry(session, loadedAt));
+      remember(tokenHash, new Entry(session, loadedAt, readAt));
     }
   }
 
@@ -116,7 +119,7 @@ public final class CachingSessionStore implements SessionStore, InvalidationChan
       if (exists) {
         // Keep the cached copy's activity current, or the registry would write it again on every request.
         sessions.asMap().computeIfPresent(hash, (k, e) -> e.session.lastActivityAt().isBefore(lastActivityAt)
-            ? new Entry(e.session.withLastActivityAt(lastActivityAt), e.loadedAt) : e);
+            ? new Entry(e.session.withLastActivityAt(lastActivityAt), e.loadedAt, e.readAt) : e);
       } else {
         sessions.invalidate(hash);
       }
@@ -138,6 +141,16 @@ public final class CachingSessionStore implements SessionStore, InvalidationChan
   public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
     try {
       return delegate.deleteAllOfUser(userId, keepSessionId);
+    } finally {
+      revoked(Invalidation.user(userId));
+    }
+  }
+
+  @Override
+  public int deleteAllOfUserCounting(String userId, @Nullable String keepSessionId, Instant now,
+      Predicate<Session> live) {
+    try {
+      return delegate.deleteAllOfUserCounting(userId, keepSessionId, now, live);
     } finally {
       revoked(Invalidation.user(userId));
     }
@@ -209,7 +222,8 @@ public final class CachingSessionStore implements SessionStore, InvalidationChan
   }
 
   private boolean trusted(Entry e) {
-    if (e.loadedAt < floor) {
+    // Older than the staleness bound: the tombstones that could cover it may be gone.
+    if (e.loadedAt < floor || nanos() - e.readAt >= stalenessNanos) {
       return false;
     }
     Long user = tombstones.getIfPresent("u:" + e.session.userId());
@@ -230,10 +244,15 @@ public final class CachingSessionStore implements SessionStore, InvalidationChan
     return i.toText();
   }
 
-  /** Until its absolute expiry, and never longer than the maximum staleness. */
+  /**
+   * Until its absolute expiry, and never longer than the maximum staleness counted from the start of the store read
+   * it came from: tombstones, written after that read, then outlive it, however long the read took to land.
+   */
   private Duration lifetime(Entry e) {
-    long untilExpiry = e.session.expiresAt().toEpochMilli() * 1_000_000L - nanos() + 1;
-    return Duration.ofNanos(Math.max(0, Math.min(stalenessNanos, untilExpiry)));
+    long now = nanos();
+    long untilExpiry = e.session.expiresAt().toEpochMilli() * 1_000_000L - now + 1;
+    long untilStale = e.readAt + stalenessNanos - now;
+    return Duration.ofNanos(Math.max(0, Math.min(untilStale, untilExpiry)));
   }
 
   private long nanos() {
@@ -241,5 +260,6 @@ public final class CachingSessionStore implements SessionStore, InvalidationChan
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
-  private record Entry(Session session, long loadedAt) {}
+  /** A cached session, the invalidation epoch and the clock time (ns) when the store read it came from began. */
+  private record Entry(Session session, long loadedAt, long readAt) {}
 }

@@ -3,6 +3,7 @@ package org.sessionregistry.spi;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionStoreException;
@@ -63,6 +64,25 @@ public interface SessionStore extends AutoCloseable {
    * @return the removed sessions, in any order
    */
   List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId);
+
+  /**
+   * Removes like {@link #deleteAllOfUser}, and only counts the removed sessions that were live: for when nobody needs
+   * the sessions themselves (no listener), so that a store can skip reading them back. A store that overrides it counts
+   * the sessions whose retain-until is not before {@code now} (the registry's own notion of live, which retain-until
+   * encodes); the default removes with {@link #deleteAllOfUser} and counts with {@code live}.
+   *
+   * @return how many live sessions were removed
+   */
+  default int deleteAllOfUserCounting(String userId, @Nullable String keepSessionId, Instant now,
+      Predicate<Session> live) {
+    int count = 0;
+    for (Session s : deleteAllOfUser(userId, keepSessionId)) {
+      if (live.test(s)) {
+        count++;
+      }
+    }
+    return count;
+  }
 
   /**
    * Removes up to {@code limit} sessions whose retain-until is before {@code now}. Safe to call from several nodes at

@@ -17,15 +17,14 @@ public final class TokenHash {
   /** Length of the hash in bytes. */
   public static final int BYTES = 32;
 
-  private static final MessageDigest SHA_256;
-
-  static {
+  /** One digest per thread: {@code digest()} resets it, and cloning one per call costs as much as the hashing. */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
     try {
-      SHA_256 = MessageDigest.getInstance("SHA-256");
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
-      throw new ExceptionInInitializerError(e);
+      throw new IllegalStateException("SHA-256 is not available", e);
     }
-  }
+  });
 
   private final long w0;
   private final long w1;
@@ -44,13 +43,7 @@ public final class TokenHash {
 
   /** The hash of a token. Only the token's first two characters are kept, as {@link #routingPrefix()}. */
   public static TokenHash of(String token) {
-    MessageDigest digest;
-    try {
-      digest = (MessageDigest) SHA_256.clone();
-    } catch (CloneNotSupportedException e) {
-      throw new IllegalStateException("SHA-256 provider cannot be cloned", e);
-    }
-    TokenHash h = fromBytes(digest.digest(token.getBytes(StandardCharsets.US_ASCII)));
+    TokenHash h = fromBytes(SHA_256.get().digest(token.getBytes(StandardCharsets.US_ASCII)));
     int routing = token.length() >= 2 ? (token.charAt(0) << 16) | token.charAt(1) : 0;
     return new TokenHash(h.w0, h.w1, h.w2, h.w3, routing);
   }

@@ -81,6 +81,7 @@ public final class RedisSessionStore implements SessionStore {
   private final Script touch = new Script("touch.lua");
   private final Script delete = new Script("delete.lua");
   private final Script deleteAll = new Script("delete_all.lua");
+  private final Script deleteAllCounting = new Script("delete_all_counting.lua");
 
   private RedisSessionStore(UnifiedJedis redis, boolean ownsClient, String namespace, Clock clock,
       String description) {
@@ -157,6 +158,19 @@ public final class RedisSessionStore implements SessionStore {
     String tag = tag(userId);
     return readAll(call("revoke all sessions of a user", () -> deleteAll.run(List.of(indexKey(tag, userId)),
         List.of(tokenKeyPrefix(tag), keepSessionId == null ? "" : keepSessionId, now()))), true);
+  }
+
+  /**
+   * Without reading the records back: the index's retain-until of each entry says whether it was live, and one
+   * {@code EXISTS} checks that every live record is within reach before anything is unlinked.
+   */
+  @Override
+  public int deleteAllOfUserCounting(String userId, @Nullable String keepSessionId, Instant now,
+      java.util.function.Predicate<Session> live) {
+    String tag = tag(userId);
+    Object count = call("revoke all sessions of a user", () -> deleteAllCounting.run(List.of(indexKey(tag, userId)),
+        List.of(tokenKeyPrefix(tag), keepSessionId == null ? "" : keepSessionId, String.valueOf(now.toEpochMilli()))));
+    return ((Long) count).intValue();
   }
 
   /** Redis expires sessions by their TTL; there is nothing to purge or report. */
