@@ -9,7 +9,6 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -385,7 +384,7 @@ public final class SessionRegistry implements AutoCloseable {
 
   /** Mattermost keeps milliseconds; so does every store. */
   private Instant now() {
-    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    return Instant.ofEpochMilli(clock.millis());
   }
 
   private boolean isExpired(Session s, Instant now) {

@@ -8,7 +8,6 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -314,9 +313,12 @@ public final class InMemorySessionStore implements SessionStore {
     }
   }
 
-  /** The clock in whole milliseconds, as the registry reads it: both must agree on when a session ends. */
+  /**
+   * The clock in whole milliseconds, as the registry reads it: both must agree on when a session ends. Read on every
+   * cache lookup, so without allocating.
+   */
   private static long now(Clock clock) {
-    return nanos(clock.instant().truncatedTo(ChronoUnit.MILLIS));
+    return clock.millis() * 1_000_000L;
   }
 
   private static long nanos(Instant instant) {

@@ -43,9 +43,9 @@ public final class TokenHash {
 
   /** The hash of a token. Only the token's first two characters are kept, as {@link #routingPrefix()}. */
   public static TokenHash of(String token) {
-    TokenHash h = fromBytes(SHA_256.get().digest(token.getBytes(StandardCharsets.US_ASCII)));
+    byte[] d = SHA_256.get().digest(token.getBytes(StandardCharsets.US_ASCII));
     int routing = token.length() >= 2 ? (token.charAt(0) << 16) | token.charAt(1) : 0;
-    return new TokenHash(h.w0, h.w1, h.w2, h.w3, routing);
+    return new TokenHash(word(d, 0), word(d, 8), word(d, 16), word(d, 24), routing);
   }
 
   /**
@@ -55,6 +55,14 @@ public final class TokenHash {
    */
   public String routingPrefix() {
     return routing == 0 ? "" : new String(new char[] {(char) (routing >>> 16), (char) (routing & 0xffff)});
+  }
+
+  private static long word(byte[] b, int at) {
+    long w = 0;
+    for (int i = at; i < at + 8; i++) {
+      w = (w << 8) | (b[i] & 0xff);
+    }
+    return w;
   }
 
   /** A hash as read back from a store, from its 32 bytes. */

@@ -3,17 +3,7 @@
 -- KEYS[1] the user's index. ARGV[1] token key prefix, ARGV[2] the session id to keep, or '', ARGV[3] now (epoch ms).
 local index = redis.call('HGETALL', KEYS[1])
 local now = tonumber(ARGV[3])
-local ids, keys, retains = {}, {}, {}
-local kept = false
-for i = 1, #index, 2 do
-  if index[i] == ARGV[2] then
-    kept = true
-  else
-    ids[#ids + 1] = index[i]
-    keys[#keys + 1] = ARGV[1] .. token_of(index[i + 1])
-    retains[#retains + 1] = retain_of(index[i + 1])
-  end
-end
+local ids, keys, retains, kept = split_index(index, ARGV[2], ARGV[1])
 local values = mget(keys)
 local out = {}
 for i = 1, #keys do

@@ -3,17 +3,11 @@
 -- KEYS[1] the user's index. ARGV[1] token key prefix, ARGV[2] the session id to keep, or '', ARGV[3] now (epoch ms).
 local index = redis.call('HGETALL', KEYS[1])
 local now = tonumber(ARGV[3])
-local ids, keys, live_keys = {}, {}, {}
-local kept = false
-for i = 1, #index, 2 do
-  if index[i] == ARGV[2] then
-    kept = true
-  else
-    ids[#ids + 1] = index[i]
-    keys[#keys + 1] = ARGV[1] .. token_of(index[i + 1])
-    if retain_of(index[i + 1]) >= now then
-      live_keys[#live_keys + 1] = keys[#keys]
-    end
+local ids, keys, retains, kept = split_index(index, ARGV[2], ARGV[1])
+local live_keys = {}
+for i = 1, #keys do
+  if retains[i] >= now then
+    live_keys[#live_keys + 1] = keys[i]
   end
 end
 -- A live session's record out of reach (a Cluster slot in migration) would survive the unlink: fail first.

@@ -53,6 +53,23 @@ local function live_entries(index_key, now)
   return ids, entries
 end
 
+-- Splits an index (HGETALL's answer) for a revoke-all that keeps the session keep_id (or none): the other sessions'
+-- ids, token keys and retain-until instants, and whether the kept one was there.
+local function split_index(index, keep_id, token_key_prefix)
+  local ids, keys, retains = {}, {}, {}
+  local kept = false
+  for i = 1, #index, 2 do
+    if index[i] == keep_id then
+      kept = true
+    else
+      ids[#ids + 1] = index[i]
+      keys[#keys + 1] = token_key_prefix .. token_of(index[i + 1])
+      retains[#retains + 1] = retain_of(index[i + 1])
+    end
+  end
+  return ids, keys, retains, kept
+end
+
 -- A live session whose record is out of reach: fail before writing anything, so the caller retries.
 local function unreachable()
   return error({err = 'TRYAGAIN a session record is out of reach on this node (Cluster slot migrating?)'})
