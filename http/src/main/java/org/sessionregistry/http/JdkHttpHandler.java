@@ -41,6 +41,8 @@ public final class JdkHttpHandler implements HttpHandler {
   public boolean drain(Duration timeout) throws InterruptedException {
     draining = true;
     long deadline = System.nanoTime() + timeout.toNanos();
+    // Requests the server has accepted but not yet handed to this handler get a moment to arrive (and a 503).
+    Thread.sleep(Math.min(50, timeout.toMillis()));
     while (inFlight.get() > 0) {
       if (System.nanoTime() > deadline) {
         return false;
