@@ -67,7 +67,8 @@ public final class CachingSessionStore implements SessionStore, InvalidationChan
         .ticker(this::nanos)
         .executor(Runnable::run)
         .expireAfterWrite(settings.maximumStaleness())
-        .removalListener((String k, @Nullable Long at, RemovalCause cause) -> {
+        // Synchronous with the eviction: the floor is up before the tombstone is seen missing.
+        .evictionListener((String k, @Nullable Long at, RemovalCause cause) -> {
           if (at != null && cause == RemovalCause.SIZE) {
             raiseFloor(at); // forgotten early: distrust everything loaded before it
           }
@@ -222,16 +223,15 @@ public final class CachingSessionStore implements SessionStore, InvalidationChan
   }
 
   private boolean trusted(Entry e) {
-    // Older than the staleness bound: the tombstones that could cover it may be gone.
+    Long user = tombstones.getIfPresent("u:" + e.session.userId());
+    Long session = tombstones.getIfPresent("s:" + e.session.id());
+    // The clock is read after the lookups, which read it too: a tombstone they found expired is then older than the
+    // staleness bound by this reading as well, and so is every entry it covered. Read before, a clock that moved in
+    // between let an entry pass the bound whose tombstone had just expired.
     if (e.loadedAt < floor || nanos() - e.readAt >= stalenessNanos) {
       return false;
     }
-    Long user = tombstones.getIfPresent("u:" + e.session.userId());
-    if (user != null && e.loadedAt < user) {
-      return false;
-    }
-    Long session = tombstones.getIfPresent("s:" + e.session.id());
-    return session == null || e.loadedAt >= session;
+    return (user == null || e.loadedAt >= user) && (session == null || e.loadedAt >= session);
   }
 
   private synchronized void raiseFloor(long at) {
