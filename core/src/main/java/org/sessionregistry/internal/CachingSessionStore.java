@@ -198,11 +198,6 @@ public final class CachingSessionStore implements SessionStore, InvalidationChan
     sessions.invalidateAll();
   }
 
-  /** Whether the cache is being bypassed because the channel is disconnected. For tests and metrics. */
-  public boolean isBypassed() {
-    return bypass;
-  }
-
   /** Local first, so it holds before the revoking call returns; then the other nodes. */
   private void revoked(Invalidation invalidation) {
     invalidate(invalidation);

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionStoreException;
@@ -134,52 +135,31 @@ public final class InMemorySessionStore implements SessionStore {
 
   @Override
   public List<Session> findByUser(String userId) {
-    for (;;) {
-      UserSessions user = byUser.get(userId);
-      if (user == null) {
-        return List.of();
+    return underUserLock(userId, List.of(), user -> {
+      List<Session> sessions = new ArrayList<>(user.entries.size());
+      for (Entry e : user.entries) {
+        sessions.add(e.session);
       }
-      synchronized (user) {
-        if (user.closed) {
-          continue;
-        }
-        List<Session> sessions = new ArrayList<>(user.entries.size());
-        for (Entry e : user.entries) {
-          sessions.add(e.session);
-        }
-        return sessions;
-      }
-    }
+      return sessions;
+    });
   }
 
   @Override
   public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
-    Entry entry;
-    boolean updated = false;
-    for (;;) {
-      UserSessions user = byUser.get(userId);
-      if (user == null) {
-        return false;
+    Entry entry = underUserLock(userId, null, user -> {
+      Entry e = user.find(sessionId);
+      if (e != null) {
+        if (e.session.lastActivityAt().isBefore(lastActivityAt)) {
+          e.session = e.session.withLastActivityAt(lastActivityAt);
+        }
+        e.retainUntilNanos = Math.max(e.retainUntilNanos, nanos(retainUntil));
       }
-      synchronized (user) {
-        if (user.closed) {
-          continue;
-        }
-        entry = user.find(sessionId);
-        if (entry == null) {
-          return false;
-        }
-        if (entry.session.lastActivityAt().isBefore(lastActivityAt)) {
-          entry.session = entry.session.withLastActivityAt(lastActivityAt);
-        }
-        if (entry.retainUntilNanos < nanos(retainUntil)) {
-          entry.retainUntilNanos = nanos(retainUntil);
-          updated = true;
-        }
-      }
-      break;
+      return e;
+    });
+    if (entry == null) {
+      return false;
     }
-    if (updated && expiration != null) {
+    if (expiration != null) {
       // Read the entry's current deadline, so concurrent touches converge on the latest one.
       expiration.setExpiresAfter(entry.tokenHash, remaining(entry, now(clock)), TimeUnit.NANOSECONDS);
     }
@@ -188,24 +168,16 @@ public final class InMemorySessionStore implements SessionStore {
 
   @Override
   public Optional<Session> delete(String userId, String sessionId) {
-    Entry entry;
-    for (;;) {
-      UserSessions user = byUser.get(userId);
-      if (user == null) {
-        return Optional.empty();
+    Entry entry = underUserLock(userId, null, user -> {
+      Entry e = user.find(sessionId);
+      if (e != null) {
+        e.removed = true;
+        user.remove(e);
       }
-      synchronized (user) {
-        if (user.closed) {
-          continue;
-        }
-        entry = user.find(sessionId);
-        if (entry == null) {
-          return Optional.empty();
-        }
-        entry.removed = true;
-        user.remove(entry);
-      }
-      break;
+      return e;
+    });
+    if (entry == null) {
+      return Optional.empty();
     }
     byToken.asMap().remove(entry.tokenHash, entry);
     return Optional.of(entry.session);
@@ -213,33 +185,23 @@ public final class InMemorySessionStore implements SessionStore {
 
   @Override
   public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
-    List<Entry> removed;
-    for (;;) {
-      UserSessions user = byUser.get(userId);
-      if (user == null) {
-        return List.of();
+    List<Entry> removed = underUserLock(userId, List.of(), user -> {
+      Entry keep = keepSessionId == null ? null : user.find(keepSessionId);
+      List<Entry> others = new ArrayList<>(user.entries);
+      if (keep == null) {
+        byUser.remove(userId, user);
+      } else {
+        others.remove(keep);
+        UserSessions next = new UserSessions(userId);
+        next.entries.add(keep);
+        // Move the kept session before closing: a reader that sees the old owner closed re-reads the owner.
+        keep.owner = next;
+        byUser.replace(userId, user, next);
       }
-      synchronized (user) {
-        if (user.closed) {
-          continue;
-        }
-        Entry keep = keepSessionId == null ? null : user.find(keepSessionId);
-        removed = new ArrayList<>(user.entries);
-        if (keep == null) {
-          byUser.remove(userId, user);
-        } else {
-          removed.remove(keep);
-          UserSessions next = new UserSessions(userId);
-          next.entries.add(keep);
-          // Move the kept session before closing: a reader that sees the old owner closed re-reads the owner.
-          keep.owner = next;
-          byUser.replace(userId, user, next);
-        }
-        // The linearization point: every other session of the user is dead from this write on.
-        user.closed = true;
-      }
-      break;
-    }
+      // The linearization point: every other session of the user is dead from this write on.
+      user.closed = true;
+      return others;
+    });
     List<Session> sessions = new ArrayList<>(removed.size());
     for (Entry e : removed) {
       sessions.add(e.session);
@@ -248,6 +210,25 @@ public final class InMemorySessionStore implements SessionStore {
       unlinked.add(removed);
     }
     return sessions;
+  }
+
+  /**
+   * Runs {@code action} on the user's open sessions, under their lock, and returns its result; {@code absent} when the
+   * user has none. A user found closed was revoked or retired meanwhile, and a fresh one is (or will be) in
+   * {@code byUser}: look again. The action must not call into the cache (Caffeine may call back into these locks).
+   */
+  private <T> T underUserLock(String userId, T absent, Function<UserSessions, T> action) {
+    for (;;) {
+      UserSessions user = byUser.get(userId);
+      if (user == null) {
+        return absent;
+      }
+      synchronized (user) {
+        if (!user.closed) {
+          return action.apply(user);
+        }
+      }
+    }
   }
 
   /** Removes from the cache the entries of up to {@code lists} revoke-alls (all with a negative number). */

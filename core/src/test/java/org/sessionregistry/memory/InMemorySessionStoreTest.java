@@ -37,6 +37,34 @@ class InMemorySessionStoreTest {
     assertThat(authenticated).isEqualTo(store.estimatedSize());
   }
 
+  /** Revoke-all only closes the user; the revoked entries leave the cache with the next create, or at purge. */
+  @Test
+  void revokedEntriesLeaveTheCacheWithTheNextWrite() {
+    InMemorySessionStore store = InMemorySessionStore.create();
+    SessionRegistry registry = SessionRegistry.builder().store(store).build();
+    String user = Ids.newId();
+    List<IssuedSession> sessions = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      sessions.add(registry.create(user));
+    }
+    store.purgeExpired(java.time.Instant.now(), 1);
+    assertThat(store.estimatedSize()).isEqualTo(100);
+
+    assertThat(registry.revokeAll(user)).isEqualTo(100);
+    assertThat(sessions).allSatisfy(s -> assertThat(registry.authenticate(s.token())).isEmpty());
+    registry.create(Ids.newId());
+    store.purgeExpired(java.time.Instant.now(), 1); // Caffeine's pending maintenance
+    assertThat(store.estimatedSize()).as("the next create unlinked the revoked entries").isEqualTo(1);
+
+    String other = Ids.newId();
+    for (int i = 0; i < 10; i++) {
+      registry.create(other);
+    }
+    registry.revokeAll(other);
+    store.purgeExpired(java.time.Instant.now(), 1);
+    assertThat(store.estimatedSize()).as("or purgeExpired did").isEqualTo(1);
+  }
+
   @Test
   void refusesBadSettingsByName() {
     assertThatThrownBy(() -> InMemorySessionStore.builder().maximumSize(0))

@@ -1070,10 +1070,5 @@ public abstract class SessionStoreContract {
         return List.copyOf(sessions);
       }
     }
-
-    /** Whether nothing was heard, for subclasses. */
-    public boolean isEmpty() {
-      return created.isEmpty() && revoked.isEmpty();
-    }
   }
 }
