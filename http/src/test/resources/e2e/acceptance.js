@@ -26,7 +26,9 @@ async function loggedIn(who) {
     const c = client();
     const me = await c.login(who.login, who.password);
     assert.equal(typeof c.getToken(), 'string');
-    assert.equal(c.getToken().length, 26, 'the Token header carries the session token');
+    // 26 random characters, after the store's routing prefix (the user id on the Redis store).
+    assert.match(c.getToken(), new RegExp('^(' + me.id + ')?[' + ALPHABET + ']{26}$'),
+        'the Token header carries the session token');
     return {c, me};
 }
 

@@ -105,10 +105,11 @@ public final class SessionRegistry implements AutoCloseable {
     requireMaxLength(request.deviceId(), "deviceId", Session.MAX_DEVICE_ID_LENGTH);
     requireMaxLength(request.roles(), "roles", Session.MAX_ROLES_LENGTH);
     Instant now = now();
-    Session session = new Session(Ids.newId(), request.userId(), now, now.plus(sessionLifetime), now,
+    String token = Ids.newToken(store.tokenPrefix(request.userId()));
+    TokenHash tokenHash = TokenHash.of(token);
+    Session session = new Session(tokenHash.sessionId(), request.userId(), now, now.plus(sessionLifetime), now,
         request.deviceId(), request.roles(), request.oauth(), false, request.props());
-    String token = Ids.newToken(store.tokenPrefix(session.userId()));
-    store.insert(session, TokenHash.of(token), retainUntil(session));
+    store.insert(session, tokenHash, retainUntil(session));
     notifyCreated(session);
     return new IssuedSession(session, token);
   }

@@ -29,26 +29,23 @@ public final class Ids {
     return encode(bytes);
   }
 
+  /** A store's token prefix is at most this long. */
+  public static final int MAX_TOKEN_PREFIX_LENGTH = 64;
+
   /**
-   * A new token: {@code prefix} followed by random characters, 26 in all. With an empty prefix, 128 random bits; with
-   * a prefix, 5 random bits in each other character (120 with two).
+   * A new token: {@code prefix} (a store's routing, see {@code SessionStore.tokenPrefix}) followed by a new random id:
+   * 128 random bits whatever the prefix.
    */
   public static String newToken(String prefix) {
-    if (prefix.isEmpty()) {
-      return newId();
+    if (prefix.length() > MAX_TOKEN_PREFIX_LENGTH || !isAlphanumeric(prefix, 0, prefix.length())) {
+      throw new IllegalStateException("a store's token prefix must be up to " + MAX_TOKEN_PREFIX_LENGTH
+          + " ASCII letters or digits, was " + prefix.length() + " characters");
     }
-    if (prefix.length() > 4 || !isInAlphabet(prefix)) {
-      throw new IllegalStateException("a store's token prefix must be up to 4 characters of the token alphabet");
-    }
-    // Every remaining character carries 5 random bits (26 - 2 characters: 120 bits).
-    int chars = LENGTH - prefix.length();
-    byte[] bytes = new byte[(chars * 5 + 7) / 8];
-    RANDOM.nextBytes(bytes);
-    return prefix + encode(bytes).substring(0, chars);
+    return prefix + newId();
   }
 
-  private static boolean isInAlphabet(String s) {
-    for (int i = 0; i < s.length(); i++) {
+  private static boolean isInAlphabet(String s, int from) {
+    for (int i = from; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c >= 128 || !IN_ALPHABET[c]) {
         return false;
@@ -57,7 +54,7 @@ public final class Ids {
     return true;
   }
 
-  static String encode(byte[] bytes) {
+  public static String encode(byte[] bytes) {
     char[] out = new char[(bytes.length * 8 + 4) / 5];
     int buffer = 0;
     int bits = 0;
@@ -78,20 +75,26 @@ public final class Ids {
 
   /** Mattermost's {@code IsValidId}: exactly 26 ASCII letters or digits. */
   public static boolean isValidId(String value) {
-    if (value.length() != LENGTH) {
-      return false;
-    }
-    for (int i = 0; i < LENGTH; i++) {
-      char c = value.charAt(i);
+    return value.length() == LENGTH && isAlphanumeric(value, 0, LENGTH);
+  }
+
+  /**
+   * Whether the value could be a token this library issued: a prefix of up to 64 ASCII letters or digits, then 26
+   * characters of the alphabet.
+   */
+  public static boolean isTokenShaped(String value) {
+    int prefix = value.length() - LENGTH;
+    return prefix >= 0 && prefix <= MAX_TOKEN_PREFIX_LENGTH && isAlphanumeric(value, 0, prefix)
+        && isInAlphabet(value, prefix);
+  }
+
+  private static boolean isAlphanumeric(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
       if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
         return false;
       }
     }
     return true;
-  }
-
-  /** Whether the value could be a token this library issued: 26 characters of the alphabet. */
-  public static boolean isTokenShaped(String value) {
-    return value.length() == LENGTH && isInAlphabet(value);
   }
 }

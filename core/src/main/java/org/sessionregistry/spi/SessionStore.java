@@ -28,7 +28,8 @@ import org.sessionregistry.SessionStoreException;
 public interface SessionStore extends AutoCloseable {
 
   /**
-   * Adds a new session, findable by id and by token hash.
+   * Adds a new session, findable by id and by token hash. The registry gives every session the id
+   * {@link TokenHash#sessionId()} of its token hash, so a store may find a session by token through its id alone.
    *
    * @throws SessionStoreException if a session with the same id or token hash exists (the existing one is unchanged)
    */
@@ -93,10 +94,10 @@ public interface SessionStore extends AutoCloseable {
   List<Session> purgeExpired(Instant now, int limit);
 
   /**
-   * Characters every token of this user must start with, so that the store can find the user's partition from a token
-   * alone (Redis Cluster keeps a user's keys in one hash slot this way): empty, or exactly two characters of the token
-   * alphabet, the same for every call with the same user. Each character costs the token 5 of its random bits.
-   * Default: empty, all 128 random bits.
+   * What every token of this user starts with, so that the store can find the user's sessions from a token alone (the
+   * Redis store keeps all of a user's sessions under one key named by the user id): empty, or up to 64 ASCII letters
+   * and digits, the same for every call with the same user. It is no secret, and costs no random bits: 26 random
+   * characters (128 bits) follow it, and {@link TokenHash#routingPrefix()} gives it back. Default: empty.
    */
   default String tokenPrefix(String userId) {
     return "";

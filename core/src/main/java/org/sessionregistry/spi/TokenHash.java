@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.jspecify.annotations.Nullable;
+import org.sessionregistry.internal.Ids;
 
 /**
  * The SHA-256 of a bearer token: what stores keep instead of the token, so that a dump of a store holds no usable
@@ -30,10 +31,10 @@ public final class TokenHash {
   private final long w1;
   private final long w2;
   private final long w3;
-  /** The token's first two characters, packed; 0 when unknown (a hash read back from a store). */
-  private final int routing;
+  /** What a store's {@link SessionStore#tokenPrefix} put before the token's random part; empty when unknown. */
+  private final String routing;
 
-  private TokenHash(long w0, long w1, long w2, long w3, int routing) {
+  private TokenHash(long w0, long w1, long w2, long w3, String routing) {
     this.w0 = w0;
     this.w1 = w1;
     this.w2 = w2;
@@ -41,20 +42,32 @@ public final class TokenHash {
     this.routing = routing;
   }
 
-  /** The hash of a token. Only the token's first two characters are kept, as {@link #routingPrefix()}. */
+  /**
+   * The hash of a token. Of the token itself only the characters before its random part (its last 26) are kept, as
+   * {@link #routingPrefix()}.
+   */
   public static TokenHash of(String token) {
     byte[] d = SHA_256.get().digest(token.getBytes(StandardCharsets.US_ASCII));
-    int routing = token.length() >= 2 ? (token.charAt(0) << 16) | token.charAt(1) : 0;
+    String routing = token.length() > Ids.LENGTH ? token.substring(0, token.length() - Ids.LENGTH) : "";
     return new TokenHash(word(d, 0), word(d, 8), word(d, 16), word(d, 24), routing);
   }
 
   /**
-   * The token's first two characters, where a store that asked for a {@link SessionStore#tokenPrefix} finds it (not a
-   * secret worth hiding: 10 of the token's bits, and with such a store the same for all of a user's tokens). Empty for
-   * a hash read back from a store.
+   * The characters before the token's random part: where a store that asked for a {@link SessionStore#tokenPrefix}
+   * finds its routing (no secret: the same for all of a user's tokens). Empty for a token without a prefix and for a
+   * hash read back from a store. Unchecked: a forged token may carry anything here.
    */
   public String routingPrefix() {
-    return routing == 0 ? "" : new String(new char[] {(char) (routing >>> 16), (char) (routing & 0xffff)});
+    return routing;
+  }
+
+  /**
+   * The id of the session this token was issued for: the registry derives every session id from its token's hash (the
+   * last 128 of its 256 bits, written like any id), so that a store may find a session by token through its id alone.
+   * A token forged to match a known session id would need a second preimage of those 128 bits.
+   */
+  public String sessionId() {
+    return Ids.encode(ByteBuffer.allocate(16).putLong(w2).putLong(w3).array());
   }
 
   private static long word(byte[] b, int at) {
@@ -72,7 +85,7 @@ public final class TokenHash {
           + (bytes == null ? "null" : bytes.length + " bytes"));
     }
     ByteBuffer b = ByteBuffer.wrap(bytes);
-    return new TokenHash(b.getLong(), b.getLong(), b.getLong(), b.getLong(), 0);
+    return new TokenHash(b.getLong(), b.getLong(), b.getLong(), b.getLong(), "");
   }
 
   /** A hash as read back from a store, from its 64 lowercase or uppercase hex digits. */

@@ -1,6 +1,7 @@
 package org.sessionregistry.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -40,13 +41,26 @@ class IdsTest {
   }
 
   @Test
-  void tokensStartWithTheStoresPrefix() {
+  void tokensAreTheStoresPrefixThenTwentySixRandomCharacters() {
     assertThat(Ids.newToken("")).hasSize(26);
-    String token = Ids.newToken("ab");
-    assertThat(token).hasSize(26).startsWith("ab");
+    String token = Ids.newToken("User0042");
+    assertThat(token).hasSize(34).startsWith("User0042");
     assertThat(Ids.isTokenShaped(token)).isTrue();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Ids.newToken("l0"))
-        .isInstanceOf(IllegalStateException.class);
+    assertThat(Ids.isTokenShaped(Ids.newToken("a".repeat(64)))).isTrue();
+    assertThatThrownBy(() -> Ids.newToken("a".repeat(65))).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("up to 64 ASCII letters or digits");
+    assertThatThrownBy(() -> Ids.newToken("a-b")).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void tokenShapeChecksThePrefixAndTheRandomPart() {
+    String random = Ids.newId();
+    assertThat(Ids.isTokenShaped("AZaz09" + random)).isTrue();
+    assertThat(Ids.isTokenShaped("a-b" + random)).as("prefix not alphanumeric").isFalse();
+    assertThat(Ids.isTokenShaped("ab" + random.substring(1) + "0")).as("0 ends the random part").isFalse();
+    assertThat(Ids.isTokenShaped("a".repeat(65) + random)).as("prefix too long").isFalse();
+    assertThat(Ids.isTokenShaped(random.substring(1))).isFalse();
+    assertThat(Ids.isTokenShaped("")).isFalse();
   }
 
   private static byte[] hex(String s) {

@@ -19,9 +19,19 @@ class TokenHashTest {
   }
 
   @Test
-  void keepsTheTokensFirstTwoCharactersForRouting() {
-    assertThat(TokenHash.of(TOKEN).routingPrefix()).isEqualTo("yb");
+  void keepsWhatPrecedesTheRandomPartForRouting() {
+    assertThat(TokenHash.of(TOKEN).routingPrefix()).isEmpty();
+    assertThat(TokenHash.of("User42" + TOKEN).routingPrefix()).isEqualTo("User42");
+    assertThat(TokenHash.of("User42" + TOKEN)).isNotEqualTo(TokenHash.of(TOKEN));
+    assertThat(TokenHash.of("short").routingPrefix()).isEmpty();
     assertThat(TokenHash.fromHex(SHA_256).routingPrefix()).isEmpty();
+  }
+
+  /** The last 16 bytes of the hash, 694374d1...d5405a5f, in Mattermost's base32: an id like any other. */
+  @Test
+  void derivesTheSessionIdFromTheSecondHalfOfTheHash() {
+    assertThat(TokenHash.of(TOKEN).sessionId()).isEqualTo("pfbzjweqm1cexh34qiw7kon4mh");
+    assertThat(TokenHash.fromHex(SHA_256).sessionId()).isEqualTo("pfbzjweqm1cexh34qiw7kon4mh");
   }
 
   @Test

@@ -10,16 +10,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionStoreUnavailableException;
+import org.sessionregistry.internal.Ids;
 import org.sessionregistry.internal.PropsJson;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
@@ -34,25 +35,33 @@ import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.resps.Tuple;
 
 /**
  * Sessions in Redis, standalone or Cluster, through Jedis ({@link RedisClient} or {@link RedisClusterClient}).
  *
- * <p>Layout, under a configurable namespace {@code ns}, where {@code tt} is a two-character tag derived from the user
- * id, and every token of that user starts with it:
+ * <p>Layout: one key per user, {@code ns:{<user id>}} under a configurable namespace {@code ns}: a sorted set whose
+ * scores are all 0, so that members sort by their bytes. A session is a header member (session id, part {@code 00},
+ * retain-until, last activity) and the rest of its record in parts {@code 01}, {@code 02}, ... (the user id is the
+ * key's); while the set is small the parts are at most 64 bytes, so Redis keeps the whole set as one compact listpack.
+ * Every token this store issues starts with its user id, and the registry derives each session id from its token's
+ * hash ({@link TokenHash#sessionId()}), so a token alone names its key and its members. Each operation is one round
+ * trip:
  * <ul>
- *   <li>{@code ns:{tt}:t:<token hash>}: a string holding the session record, expiring with the session (TTL);
- *   <li>{@code ns:{tt}:u:<user id>}: a hash, session id to token hash: the user's index, expiring with its last session.
+ *   <li>authenticate: one {@code ZRANGEBYLEX} over the session id's range;
+ *   <li>list: one {@code ZRANGE key 0 -1};
+ *   <li>revoke-all: one {@code ZPOPMIN key <all>}, which removes and returns every session and the key with them,
+ *       whatever their number (keeping one session is a script);
+ *   <li>create, touch, revoke one: one {@code EVALSHA} of an atomic Lua script (falling back to {@code EVAL} once on
+ *       {@code NOSCRIPT}).
  * </ul>
- * The hash tag puts all of a user's keys in one Cluster slot, so writes are atomic Lua scripts there too, and the token
- * alone names its key: authenticate is one {@code GET}. Every other operation is one {@code EVALSHA} round trip
- * (falling back to {@code EVAL} once on {@code NOSCRIPT}) whose work inside Redis does not grow in commands with the
- * number of sessions: revoke-all reads the index, fetches and unlinks the token keys with one {@code MGET} and one
- * {@code UNLINK}, and drops the index. The index cleans itself on every write and list: entries whose session expired
- * are removed, so nothing depends on keyspace notifications. No whole-database command is ever used.
+ * One key per user keeps every write atomic on a Cluster too (one hash slot, no cross-slot script), and revoke-all
+ * costs one command however many sessions there are.
  *
- * <p>The tag costs each token 10 of its random bits (120 remain). Sessions expire by Redis TTL, computed from this
- * store's clock; {@link #purgeExpired} has nothing to do.
+ * <p>Expiry: the key's TTL is raised to cover its longest-lived session, so a user's key goes when the last session
+ * does; sessions past their retain-until before that are skipped by readers (the registry checks expiry itself) and
+ * removed by the next create for the user, and by touch, without keyspace notifications. TTLs and retain-until come
+ * from this store's clock. {@link #purgeExpired} has nothing to do. No whole-database command is ever used.
  *
  * <pre>{@code
  * SessionStore store = RedisSessionStore.builder().standalone("127.0.0.1", 6379).build();
@@ -63,12 +72,16 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * }</pre>
  *
  * <p>Thread-safe. Failures surface as {@link SessionStoreUnavailableException} (Redis down or timing out) or
- * {@link SessionStoreException}; the client reconnects by itself when Redis is back.
+ * {@link SessionStoreException}; the client reconnects by itself when Redis is back. Needs Redis 6.2 or later.
  */
 public final class RedisSessionStore implements SessionStore {
-  private static final String ALPHABET = "ybndrfg8ejkmcpqxot1uwisza345h769";
   private static final char RECORD_VERSION = '1';
-  private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
+  /** A member is the session id, a part number, then data (see members.lua). */
+  private static final int ID_END = Ids.LENGTH;
+  private static final int DATA = ID_END + 2;
+  private static final String HEADER_PART = "00";
+  /** ZPOPMIN's count for "all of them". */
+  private static final int ALL = Integer.MAX_VALUE;
   private static final System.Logger LOG = System.getLogger(RedisSessionStore.class.getName());
 
   private final UnifiedJedis redis;
@@ -77,11 +90,9 @@ public final class RedisSessionStore implements SessionStore {
   private final Clock clock;
   private final String description;
   private final Script insert = new Script("insert.lua");
-  private final Script list = new Script("list.lua");
   private final Script touch = new Script("touch.lua");
   private final Script delete = new Script("delete.lua");
-  private final Script deleteAll = new Script("delete_all.lua");
-  private final Script deleteAllCounting = new Script("delete_all_counting.lua");
+  private final Script deleteAllBut = new Script("delete_all.lua");
 
   private RedisSessionStore(UnifiedJedis redis, boolean ownsClient, String namespace, Clock clock,
       String description) {
@@ -96,84 +107,92 @@ public final class RedisSessionStore implements SessionStore {
     return new Builder();
   }
 
+  /** The user id: it names the user's key. */
   @Override
   public String tokenPrefix(String userId) {
-    return tag(userId);
+    return userId;
   }
 
   @Override
   public void insert(Session session, TokenHash tokenHash, Instant retainUntil) {
-    String tag = tag(session.userId());
-    if (!tag.equals(tokenHash.routingPrefix())) {
-      throw new SessionStoreException(description + ": the token of session " + session.id()
-          + " does not start with its user's tag " + tag + "; nothing was written");
+    if (!session.userId().equals(tokenHash.routingPrefix()) || !session.id().equals(tokenHash.sessionId())) {
+      throw new SessionStoreException(description + ": session " + session.id() + " does not match its token (the "
+          + "token must start with the user id, and the session id must be the token hash's); nothing was written");
     }
-    String hash = encode(tokenHash);
-    Object result = call("create a session", () -> insert.run(
-        List.of(indexKey(tag, session.userId()), tokenKeyPrefix(tag) + hash),
-        List.of(session.id(), hash + millis13(retainUntil.toEpochMilli()), write(session),
+    Object result = call("create a session", () -> insert.run(List.of(key(session.userId())),
+        List.of(session.id(), header(retainUntil, session.lastActivityAt()), rest(session),
             String.valueOf(ttlMillis(retainUntil)), now())));
     if (!Long.valueOf(1).equals(result)) {
       throw new SessionStoreException(description + ": a session with id " + session.id()
-          + " or with the same token hash exists already; nothing was written");
+          + " exists already; nothing was written");
     }
   }
 
   @Override
   public Optional<Session> findByToken(TokenHash tokenHash) {
-    String tag = tokenHash.routingPrefix();
-    if (tag.length() != 2) {
+    String userId = tokenHash.routingPrefix();
+    if (!Ids.isValidId(userId)) {
       return Optional.empty();
     }
-    String record = call("authenticate a token", () -> redis.get(tokenKeyPrefix(tag) + encode(tokenHash)));
-    return record == null ? Optional.empty() : Optional.of(read(record));
+    String id = tokenHash.sessionId();
+    List<String> members = call("authenticate a token", () -> redis.zrangeByLex(key(userId), "[" + id, "(" + id + "~"));
+    return readAll(userId, members, false).stream().findFirst();
   }
 
   @Override
   public List<Session> findByUser(String userId) {
-    String tag = tag(userId);
-    return readAll(call("list sessions",
-        () -> list.run(List.of(indexKey(tag, userId)), List.of(tokenKeyPrefix(tag), now()))), false);
+    return readAll(userId, call("list sessions", () -> redis.zrange(key(userId), 0, -1)), false);
   }
 
   @Override
   public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
-    String tag = tag(userId);
-    Object result = call("record activity", () -> touch.run(List.of(indexKey(tag, userId)),
-        List.of(tokenKeyPrefix(tag), sessionId, millis13(lastActivityAt.toEpochMilli()),
-            String.valueOf(ttlMillis(retainUntil)), millis13(retainUntil.toEpochMilli()), now())));
+    Object result = call("record activity", () -> touch.run(List.of(key(userId)),
+        List.of(sessionId, millis13(lastActivityAt.toEpochMilli()), millis13(retainUntil.toEpochMilli()),
+            String.valueOf(ttlMillis(retainUntil)), now())));
     return Long.valueOf(1).equals(result);
   }
 
   @Override
   public Optional<Session> delete(String userId, String sessionId) {
-    String tag = tag(userId);
-    Object record = call("revoke a session",
-        () -> delete.run(List.of(indexKey(tag, userId)), List.of(tokenKeyPrefix(tag), sessionId, now())));
-    return record instanceof String r ? readAll(List.of(r), true).stream().findFirst() : Optional.empty();
+    Object members = call("revoke a session", () -> delete.run(List.of(key(userId)), List.of(sessionId)));
+    return readAll(userId, strings(members), true).stream().findFirst();
   }
 
   @Override
   public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
-    String tag = tag(userId);
-    return readAll(call("revoke all sessions of a user", () -> deleteAll.run(List.of(indexKey(tag, userId)),
-        List.of(tokenKeyPrefix(tag), keepSessionId == null ? "" : keepSessionId, now()))), true);
+    return readAll(userId, deleteAll(userId, keepSessionId), true);
   }
 
-  /**
-   * Without reading the records back: the index's retain-until of each entry says whether it was live, and one
-   * {@code EXISTS} checks that every live record is within reach before anything is unlinked.
-   */
+  /** Reads back no more than each member's retain-until. */
   @Override
   public int deleteAllOfUserCounting(String userId, @Nullable String keepSessionId, Instant now,
-      java.util.function.Predicate<Session> live) {
-    String tag = tag(userId);
-    Object count = call("revoke all sessions of a user", () -> deleteAllCounting.run(List.of(indexKey(tag, userId)),
-        List.of(tokenKeyPrefix(tag), keepSessionId == null ? "" : keepSessionId, String.valueOf(now.toEpochMilli()))));
-    return ((Long) count).intValue();
+      Predicate<Session> live) {
+    long nowMillis = now.toEpochMilli();
+    int count = 0;
+    for (String member : deleteAll(userId, keepSessionId)) {
+      if (isHeader(member) && retainUntilOf(member) >= nowMillis) {
+        count++;
+      }
+    }
+    return count;
   }
 
-  /** Redis expires sessions by their TTL; there is nothing to purge or report. */
+  private List<String> deleteAll(String userId, @Nullable String keepSessionId) {
+    String key = key(userId);
+    return call("revoke all sessions of a user", () -> {
+      if (keepSessionId == null) {
+        List<Tuple> popped = redis.zpopmin(key, ALL);
+        List<String> members = new ArrayList<>(popped.size());
+        for (Tuple t : popped) {
+          members.add(t.getElement());
+        }
+        return members;
+      }
+      return strings(deleteAllBut.run(List.of(key), List.of(keepSessionId)));
+    });
+  }
+
+  /** Redis expires sessions by their key's TTL and the scripts' pruning; there is nothing to purge or report. */
   @Override
   public List<Session> purgeExpired(Instant now, int limit) {
     return List.of();
@@ -192,48 +211,17 @@ public final class RedisSessionStore implements SessionStore {
     return description;
   }
 
-  /** The key of the user's index. */
-  String indexKey(String tag, String userId) {
-    return namespace + ":{" + tag + "}:u:" + userId;
-  }
-
-  /** What a token key starts with; the token hash follows. */
-  String tokenKeyPrefix(String tag) {
-    return namespace + ":{" + tag + "}:t:";
-  }
-
-  /**
-   * Two characters of the token alphabet from the user id: the first 10 bits of its SHA-256, so that any ids, even
-   * sequential ones, spread evenly over the 1,024 tags (fixed forever: keys and tokens depend on it).
-   */
-  static String tag(String userId) {
-    byte[] h = sha256(userId);
-    int bits = ((h[0] & 0xff) << 2) | ((h[1] & 0xff) >>> 6);
-    return new String(new char[] {ALPHABET.charAt(bits >>> 5), ALPHABET.charAt(bits & 31)});
-  }
-
-  private static byte[] sha256(String s) {
-    return digest("SHA-256", s);
+  /** The user's key: a hash tag of the user id alone, so that a Cluster keeps it in the user's slot. */
+  String key(String userId) {
+    return namespace + ":{" + userId + "}";
   }
 
   private static byte[] sha1(String s) {
-    return digest("SHA-1", s);
-  }
-
-  private static byte[] digest(String algorithm, String s) {
     try {
-      return MessageDigest.getInstance(algorithm).digest(s.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(algorithm + " is not available", e);
+      throw new IllegalStateException("SHA-1 is not available", e);
     }
-  }
-
-  /**
-   * The first 128 bits of the token hash, 22 characters of base64url: enough to find a token among any number of
-   * sessions (a collision needs about 2^64 of them) and 21 bytes smaller per key name and per index entry.
-   */
-  static String encode(TokenHash hash) {
-    return BASE64.encodeToString(java.util.Arrays.copyOf(hash.toBytes(), 16));
   }
 
   private String now() {
@@ -280,21 +268,24 @@ public final class RedisSessionStore implements SessionStore {
       List.of("TRYAGAIN", "CLUSTERDOWN", "LOADING", "BUSY", "READONLY", "MASTERDOWN", "MOVED", "ASK");
 
 
-
   /** A message as a sentence: one final period. */
   private static String sentence(@Nullable String message) {
     String m = message == null ? "no detail" : message.strip();
     return m.endsWith(".") ? m : m + ".";
   }
 
-  // The record: a version character, then fixed-width fields (last activity first, so that touch.lua can rewrite it
-  // without parsing), then length-prefixed device id and roles, then the props as JSON.
+  // A session is one or more members (see members.lua): its id, a part number, then data. The header (part 00) holds
+  // a version character, the retain-until and the last activity, fixed-width, so that the scripts read and rewrite
+  // them without parsing. The rest (parts 01 and on, cut by the scripts) holds the other instants, the flags,
+  // length-prefixed device id and roles, and the props as JSON. The user id is the key's.
 
-  private static String write(Session s) {
-    StringBuilder b = new StringBuilder(128);
-    b.append(RECORD_VERSION).append(millis13(s.lastActivityAt().toEpochMilli()))
-        .append(s.id()).append(s.userId())
-        .append(millis13(s.createdAt().toEpochMilli())).append(millis13(s.expiresAt().toEpochMilli()))
+  private static String header(Instant retainUntil, Instant lastActivityAt) {
+    return RECORD_VERSION + millis13(retainUntil.toEpochMilli()) + millis13(lastActivityAt.toEpochMilli());
+  }
+
+  private static String rest(Session s) {
+    StringBuilder b = new StringBuilder(64);
+    b.append(millis13(s.createdAt().toEpochMilli())).append(millis13(s.expiresAt().toEpochMilli()))
         .append(s.oauth() ? '1' : '0').append(s.expiredNotify() ? '1' : '0')
         .append(s.deviceId().length()).append(':').append(s.deviceId())
         .append(s.roles().length()).append(':').append(s.roles())
@@ -302,15 +293,57 @@ public final class RedisSessionStore implements SessionStore {
     return b.toString();
   }
 
-  private Session read(String r) {
-    try {
-      if (r.charAt(0) != RECORD_VERSION) {
-        throw new IllegalArgumentException("unknown record version " + r.charAt(0));
+  private static boolean isHeader(String member) {
+    return member.startsWith(HEADER_PART, ID_END);
+  }
+
+  private static long retainUntilOf(String header) {
+    return Long.parseLong(header, DATA + 1, DATA + 14, 10);
+  }
+
+  /**
+   * The sessions of these members, which come sorted (a session's parts together, header first). After a deletion
+   * ({@code deleted}), a session this store cannot read (a newer version, damage) is skipped with a warning: the
+   * deletion happened, and the caller must hear of the others.
+   */
+  private List<Session> readAll(String userId, List<String> members, boolean deleted) {
+    List<Session> sessions = new ArrayList<>(members.size());
+    for (int first = 0; first < members.size(); ) {
+      String id = members.get(first).substring(0, ID_END);
+      int end = first + 1;
+      while (end < members.size() && members.get(end).startsWith(id)) {
+        end++;
       }
-      int p = 1;
-      long lastActivity = Long.parseLong(r, p, p += 13, 10);
-      String id = r.substring(p, p += 26);
-      String userId = r.substring(p, p += 26);
+      try {
+        sessions.add(read(userId, members.subList(first, end)));
+      } catch (SessionStoreException e) {
+        if (!deleted) {
+          throw e;
+        }
+        LOG.log(System.Logger.Level.WARNING, e.getMessage());
+      }
+      first = end;
+    }
+    return sessions;
+  }
+
+  /** One session from its members, header first. */
+  private Session read(String userId, List<String> members) {
+    try {
+      String h = members.get(0);
+      if (!isHeader(h)) {
+        throw new IllegalArgumentException("session " + h.substring(0, ID_END) + " has no header");
+      }
+      if (h.charAt(DATA) != RECORD_VERSION) {
+        throw new IllegalArgumentException("unknown record version " + h.charAt(DATA));
+      }
+      long lastActivity = Long.parseLong(h, DATA + 14, DATA + 27, 10);
+      StringBuilder rest = new StringBuilder(64);
+      for (int i = 1; i < members.size(); i++) {
+        rest.append(members.get(i), DATA, members.get(i).length());
+      }
+      String r = rest.toString();
+      int p = 0;
       long created = Long.parseLong(r, p, p += 13, 10);
       long expires = Long.parseLong(r, p, p += 13, 10);
       boolean oauth = r.charAt(p++) == '1';
@@ -321,31 +354,16 @@ public final class RedisSessionStore implements SessionStore {
       colon = r.indexOf(':', p);
       length = Integer.parseInt(r, p, colon, 10);
       String roles = r.substring(colon + 1, p = colon + 1 + length);
-      return new Session(id, userId, Instant.ofEpochMilli(created), Instant.ofEpochMilli(expires),
+      return new Session(h.substring(0, ID_END), userId, Instant.ofEpochMilli(created), Instant.ofEpochMilli(expires),
           Instant.ofEpochMilli(lastActivity), deviceId, roles, oauth, expiredNotify, PropsJson.read(r.substring(p)));
     } catch (RuntimeException e) {
       throw new SessionStoreException(description + " holds a session record it cannot read: " + e.getMessage(), e);
     }
   }
 
-  /**
-   * The sessions of these records. After a deletion ({@code deleted}), a record this store cannot read (a newer
-   * version, damage) is skipped with a warning: the deletion happened, and the caller must hear of the others.
-   */
-  private List<Session> readAll(Object records, boolean deleted) {
-    List<?> list = (List<?>) records;
-    List<Session> sessions = new ArrayList<>(list.size());
-    for (Object r : list) {
-      try {
-        sessions.add(read((String) r));
-      } catch (SessionStoreException e) {
-        if (!deleted) {
-          throw e;
-        }
-        LOG.log(System.Logger.Level.WARNING, e.getMessage());
-      }
-    }
-    return sessions;
+  @SuppressWarnings("unchecked")
+  private static List<String> strings(Object reply) {
+    return (List<String>) reply;
   }
 
   private static String millis13(long millis) {
@@ -361,10 +379,10 @@ public final class RedisSessionStore implements SessionStore {
     final String source;
     final String sha1;
 
-    /** The script of this resource, after the shared prelude index.lua. */
+    /** The script of this resource, after the shared prelude members.lua. */
     Script(String resource) {
       StringBuilder text = new StringBuilder();
-      for (String part : List.of("index.lua", resource)) {
+      for (String part : List.of("members.lua", resource)) {
         try (InputStream in = RedisSessionStore.class.getResourceAsStream(part)) {
           if (in == null) {
             throw new IllegalStateException("the jar lacks " + part);

@@ -1,19 +1,25 @@
--- Creates a session: its token key (with its TTL) and its entry in the user's index, together.
--- KEYS[1] the user's index, KEYS[2] the token key.
--- ARGV[1] session id, ARGV[2] index entry, ARGV[3] the session record, ARGV[4] TTL in ms, ARGV[5] now (epoch ms).
-local existing = redis.call('GET', KEYS[2])
-if existing then
+-- Creates a session: adds its members, raising the key's TTL to cover it, after removing sessions past their time.
+-- KEYS[1] the user's key. ARGV[1] session id, ARGV[2] header data, ARGV[3] the rest of the record, ARGV[4] TTL in ms,
+-- ARGV[5] now (epoch ms).
+local id = ARGV[1]
+local existing = members_of(KEYS[1], id)
+if #existing > 0 then
   -- The same record again is a client's retry of this very insert: done already.
-  if existing == ARGV[3] and redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+  local record = ''
+  for i = 2, #existing do
+    record = record .. string.sub(existing[i], ID_LENGTH + 3)
+  end
+  if existing[1] == id .. '00' .. ARGV[2] and record == ARGV[3] then
     return 1
   end
-  return -1
+  return 0
 end
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
-  return -2
+prune(KEYS[1], tonumber(ARGV[5]))
+local members = {0, id .. '00' .. ARGV[2]}
+for n, data in ipairs(cut(KEYS[1], ARGV[3])) do
+  members[#members + 1] = 0
+  members[#members + 1] = id .. part_name(n) .. data
 end
-live_entries(KEYS[1], tonumber(ARGV[5]))
-redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-keep_index_until(KEYS[1], ARGV[4])
+redis.call('ZADD', KEYS[1], unpack(members))
+keep_until(KEYS[1], ARGV[4])
 return 1

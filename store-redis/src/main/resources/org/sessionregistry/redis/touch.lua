@@ -1,29 +1,28 @@
--- Records activity: raises last activity (the 13 digits after the version character), the TTL and the index's
--- retain-until, each only upward. Never creates: a session whose record is gone stays gone.
--- KEYS[1] the user's index. ARGV[1] token key prefix, ARGV[2] session id, ARGV[3] last activity (13 digits),
--- ARGV[4] TTL in ms, ARGV[5] retain-until (13 digits), ARGV[6] now (epoch ms).
-local entry = redis.call('HGET', KEYS[1], ARGV[2])
-if not entry then
+-- Records activity: raises the session's retain-until and last activity (its header), and the key's TTL, each only
+-- upward. Never creates, and never revives a session past its retain-until (it is removed instead).
+-- KEYS[1] the user's key. ARGV[1] session id, ARGV[2] last activity (13 digits), ARGV[3] retain-until (13 digits),
+-- ARGV[4] TTL in ms, ARGV[5] now (epoch ms).
+local header = header_of(KEYS[1], ARGV[1])
+if not header then
   return 0
 end
-local key = ARGV[1] .. token_of(entry)
-local record = redis.call('GET', key)
-if not record then
-  if retain_of(entry) < tonumber(ARGV[6]) then
-    redis.call('HDEL', KEYS[1], ARGV[2])
-    return 0
-  end
-  return unreachable()
+check_version(header)
+if retain_of(header) < tonumber(ARGV[5]) then
+  remove_session(KEYS[1], ARGV[1])
+  return 0
 end
-if string.sub(record, 1, 1) ~= '1' then
-  return error({err = 'ERR session record version ' .. string.sub(record, 1, 1) .. ' is newer than this store'})
+local retain = string.sub(header, 30, 42)
+local last = string.sub(header, 43, 55)
+if retain < ARGV[3] then
+  retain = ARGV[3]
 end
-if string.sub(record, 2, 14) < ARGV[3] then
-  redis.call('SET', key, string.sub(record, 1, 1) .. ARGV[3] .. string.sub(record, 15), 'KEEPTTL')
+if last < ARGV[2] then
+  last = ARGV[2]
 end
-redis.call('PEXPIRE', key, ARGV[4], 'GT')
-if retain_of(entry) < tonumber(ARGV[5]) then
-  redis.call('HSET', KEYS[1], ARGV[2], token_of(entry) .. ARGV[5])
+local touched = string.sub(header, 1, 29) .. retain .. last
+if touched ~= header then
+  redis.call('ZREM', KEYS[1], header)
+  redis.call('ZADD', KEYS[1], 0, touched)
+  keep_until(KEYS[1], ARGV[4])
 end
-keep_index_until(KEYS[1], ARGV[4])
 return 1

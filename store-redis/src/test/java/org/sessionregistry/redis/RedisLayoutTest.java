@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Test;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionRegistry;
-import org.sessionregistry.SessionStoreUnavailableException;
+import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.internal.Ids;
 import org.sessionregistry.spi.TokenHash;
 import org.sessionregistry.testing.MutableClock;
 import redis.clients.jedis.RedisClient;
 
-/** The Redis layout's own rules: the index cleans itself by time, never by a missing record, and fails closed. */
+/** The Redis layout's own rules: one key per user named by the token, a set that cleans itself by time. */
 class RedisLayoutTest {
   private static OwnedRedis server;
   private static RedisClient client;
@@ -44,63 +44,120 @@ class RedisLayoutTest {
   }
 
   @Test
-  void theIndexDropsEntriesPastTheirRetainUntil() {
+  void aUsersSessionsAreOneSortedSetNamedByTheTokenAlone() {
+    String user = Ids.newId();
+    IssuedSession issued = registry.create(user);
+    String key = "sr:{" + user + "}";
+
+    assertThat(issued.token()).startsWith(user).hasSize(52);
+    assertThat(TokenHash.of(issued.token()).routingPrefix()).isEqualTo(user);
+    assertThat(client.type(key)).isEqualTo("zset");
+    List<String> members = client.zrange(key, 0, -1);
+    String id = issued.session().id();
+    assertThat(members).as("a header and the rest of the record in parts that keep the set compact").hasSize(3)
+        .allSatisfy(m -> assertThat(m).startsWith(id).hasSizeLessThanOrEqualTo(64).doesNotContain(user));
+    assertThat(members.get(0)).startsWith(id + "001");
+    assertThat(members.get(1)).startsWith(id + "01");
+    assertThat(String.join("", members)).doesNotContain(issued.token());
+    assertThat(client.zscore(key, members.get(0))).isZero();
+    assertThat(client.objectEncoding(key)).isEqualTo("listpack");
+    long ttl = client.pttl(key);
+    assertThat(ttl).as("the TTL covers the session's retain-until, an hour of idle time")
+        .isBetween(Duration.ofHours(1).toMillis() - 5_000, Duration.ofHours(1).toMillis() + 1);
+  }
+
+  /** Props that do not fit one part are cut between characters, never inside one, and read back whole. */
+  @Test
+  void aLongRecordIsCutIntoPartsAndReadBackWhole() {
+    String user = Ids.newId();
+    Map<String, String> props = Map.of("browser", "Fírefox/120 ✓ ".repeat(40), "os", "€".repeat(100));
+    IssuedSession issued = registry.create(org.sessionregistry.NewSession.forUser(user).withProps(props)
+        .withDeviceId("device-é".repeat(20)));
+
+    assertThat(client.zcard(store.key(user))).isGreaterThan(30);
+    assertThat(client.zrange(store.key(user).getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, -1))
+        .allSatisfy(m -> assertThat(m.length).isLessThanOrEqualTo(64));
+    assertThat(registry.authenticate(issued.token())).contains(issued.session());
+    assertThat(registry.list(user)).containsExactly(issued.session());
+    assertThat(issued.session().props()).isEqualTo(props);
+    assertThat(store.deleteAllOfUser(user, null)).containsExactly(issued.session());
+  }
+
+  /** Past 128 members Redis keeps a set as a skip list, where every member costs the same: parts would only cost. */
+  @Test
+  void aLargeSetTakesRecordsWhole() {
+    String user = Ids.newId();
+    for (int i = 0; i < 60; i++) {
+      registry.create(user);
+    }
+    assertThat(client.objectEncoding(store.key(user))).isEqualTo("skiplist");
+    long before = client.zcard(store.key(user));
+    IssuedSession whole = registry.create(user);
+    assertThat(client.zcard(store.key(user)) - before).as("a header and one part").isEqualTo(2);
+    assertThat(registry.authenticate(whole.token())).contains(whole.session());
+    assertThat(registry.list(user)).hasSize(61);
+    assertThat(registry.revokeAllExcept(user, whole.session().id())).isEqualTo(60);
+    assertThat(registry.list(user)).containsExactly(whole.session());
+  }
+
+  @Test
+  void theKeysTtlOnlyGrows() {
+    String user = Ids.newId();
+    IssuedSession first = registry.create(user);
+    clock.advance(Duration.ofMinutes(30));
+    registry.touch(first.session());
+    long touched = client.pttl(store.key(user));
+    registry.create(user);
+    assertThat(client.pttl(store.key(user))).isGreaterThan(touched - 1_000);
+    registry.revoke(user, first.session().id());
+    assertThat(client.pttl(store.key(user))).isPositive();
+  }
+
+  @Test
+  void theSetDropsSessionsPastTheirRetainUntil() {
     String user = Ids.newId();
     IntStream.range(0, 3).forEach(i -> registry.create(user));
-    String index = store.indexKey(RedisSessionStore.tag(user), user);
-    assertThat(client.hlen(index)).isEqualTo(3);
+    assertThat(sessionsInRedis(user)).isEqualTo(3);
 
     clock.advance(Duration.ofHours(1).plusMillis(1));
-    registry.create(user);
-    assertThat(client.hlen(index)).as("three expired entries pruned by the create").isEqualTo(1);
+    assertThat(registry.list(user)).as("readers skip them").isEmpty();
+    IssuedSession fresh = registry.create(user);
+    assertThat(sessionsInRedis(user)).as("three expired sessions pruned by the create").isEqualTo(1);
+    assertThat(registry.list(user)).containsExactly(fresh.session());
+  }
+
+  @Test
+  void touchNeverRevivesASessionPastItsRetainUntil() {
+    String user = Ids.newId();
+    Session s = registry.create(user).session();
+    clock.advance(Duration.ofHours(1).plusMillis(1));
+
+    assertThat(store.touch(user, s.id(), clock.instant(), clock.instant().plus(Duration.ofHours(1)))).isFalse();
+    assertThat(client.exists(store.key(user))).as("removed, not revived").isFalse();
   }
 
   /** Lua's unpack takes a few thousand values at most; the scripts go in chunks. */
   @Test
-  void thousandsOfStaleEntriesDoNotBreakTheScripts() {
+  void thousandsOfStaleMembersDoNotBreakTheScripts() {
     String user = Ids.newId();
-    String index = store.indexKey(RedisSessionStore.tag(user), user);
-    Map<String, String> stale = new HashMap<>();
+    Map<String, Double> stale = new HashMap<>();
     String past = String.format("%013d", clock.millis() - 1);
     for (int i = 0; i < 8_100; i++) {
-      stale.put(Ids.newId(), "aaaaaaaaaaaaaaaaaaaaaa" + past);
+      String id = Ids.newId();
+      stale.put(id + "001" + past + past, 0.0);
+      stale.put(id + "01" + past + past + "000:0:{}", 0.0);
     }
-    client.hset(index, stale);
+    client.zadd(store.key(user), stale);
 
     IssuedSession issued = registry.create(user);
-    assertThat(client.hlen(index)).isEqualTo(1);
+    assertThat(sessionsInRedis(user)).isEqualTo(1);
     assertThat(registry.list(user)).extracting(Session::id).containsExactly(issued.session().id());
-    client.hset(index, stale);
-    assertThat(registry.list(user)).hasSize(1);
-    assertThat(client.hlen(index)).isEqualTo(1);
-    client.hset(index, stale);
+    client.zadd(store.key(user), stale);
+    assertThat(registry.revokeAllExcept(user, issued.session().id())).as("none of them live").isZero();
+    assertThat(registry.list(user)).extracting(Session::id).containsExactly(issued.session().id());
+    client.zadd(store.key(user), stale);
     assertThat(registry.revokeAll(user)).isEqualTo(1);
-  }
-
-  /**
-   * A live session whose record is out of reach (a Cluster slot migrating) is never taken for gone: writes fail typed,
-   * before changing anything, so the caller retries; the index keeps the session.
-   */
-  @Test
-  void aLiveSessionWhoseRecordIsOutOfReachFailsClosed() {
-    String user = Ids.newId();
-    IssuedSession issued = registry.create(user);
-    String tag = RedisSessionStore.tag(user);
-    String tokenKey = store.tokenKeyPrefix(tag) + RedisSessionStore.encode(TokenHash.of(issued.token()));
-    String record = client.get(tokenKey);
-    client.del(tokenKey);
-    clock.advance(Duration.ofMinutes(10));
-
-    assertThatThrownBy(() -> registry.touch(issued.session()))
-        .isInstanceOf(SessionStoreUnavailableException.class).hasMessageContaining("TRYAGAIN");
-    assertThatThrownBy(() -> registry.revoke(user, issued.session().id()))
-        .isInstanceOf(SessionStoreUnavailableException.class);
-    assertThatThrownBy(() -> registry.revokeAll(user)).isInstanceOf(SessionStoreUnavailableException.class);
-    assertThat(client.hlen(store.indexKey(tag, user))).as("nothing written").isEqualTo(1);
-
-    client.set(tokenKey, record); // the slot finished moving
-    assertThat(registry.revokeAll(user)).isEqualTo(1);
-    assertThat(client.exists(tokenKey)).isFalse();
+    assertThat(client.exists(store.key(user))).isFalse();
   }
 
   /** A client that retries an insert whose answer it lost (a timeout) finds it done, not a duplicate. */
@@ -115,13 +172,49 @@ class RedisLayoutTest {
   }
 
   @Test
-  void tagsSpreadEvenSequentialUserIds() {
-    Map<String, Integer> counts = new HashMap<>();
-    for (int i = 0; i < 102_400; i++) {
-      counts.merge(RedisSessionStore.tag(String.format("%026d", i)), 1, Integer::sum);
-    }
-    assertThat(counts).hasSize(1024);
-    assertThat(counts.values()).allSatisfy(n -> assertThat(n).isBetween(50, 150));
-    assertThat(List.of(Ids.newToken("ab"))).allSatisfy(t -> assertThat(t).startsWith("ab").hasSize(26));
+  void aSessionThatDoesNotMatchItsTokenIsRefusedAndNothingIsWritten() {
+    String user = Ids.newId();
+    Session s = registry.create(user).session();
+    Session other = new Session(Ids.newId(), user, s.createdAt(), s.expiresAt(), s.lastActivityAt(), "", "", false,
+        false, Map.of());
+    String token = Ids.newToken(user);
+
+    assertThatThrownBy(() -> store.insert(other, TokenHash.of(token), s.expiresAt()))
+        .isInstanceOf(SessionStoreException.class).hasMessageContaining("does not match its token")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(token));
+    assertThatThrownBy(() -> store.insert(s, TokenHash.of(Ids.newId()), s.expiresAt()))
+        .isInstanceOf(SessionStoreException.class);
+    assertThat(registry.list(user)).containsExactly(s);
+  }
+
+  @Test
+  void aTokenNamingAnotherUserOrNoUserFindsNothing() {
+    IssuedSession issued = registry.create(Ids.newId());
+    String random = issued.token().substring(26);
+
+    assertThat(registry.authenticate(Ids.newId() + random)).isEmpty();
+    assertThat(registry.authenticate(random)).isEmpty();
+    assertThat(registry.authenticate("ab" + random)).isEmpty();
+    assertThat(registry.authenticate(issued.token())).isPresent();
+  }
+
+  @Test
+  void aMemberOfAnUnknownVersionFailsReadsTypedAndIsStillRevoked() {
+    String user = Ids.newId();
+    Session s = registry.create(user).session();
+    String future = Ids.newId();
+    client.zadd(store.key(user), 0, future + "009" + "header of a future record");
+
+    assertThatThrownBy(() -> registry.list(user)).isInstanceOf(SessionStoreException.class)
+        .hasMessageContaining("unknown record version 9");
+    assertThatThrownBy(() -> store.touch(user, future, clock.instant(), clock.instant()))
+        .isInstanceOf(SessionStoreException.class).hasMessageContaining("version 9");
+    assertThat(store.deleteAllOfUser(user, null)).as("the readable one reported, both removed").containsExactly(s);
+    assertThat(client.exists(store.key(user))).isFalse();
+  }
+
+  /** Sessions, not members: headers (part 00). */
+  private long sessionsInRedis(String user) {
+    return client.zrange(store.key(user), 0, -1).stream().filter(m -> m.startsWith("00", 26)).count();
   }
 }

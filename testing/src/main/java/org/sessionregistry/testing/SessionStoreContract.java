@@ -134,7 +134,10 @@ public abstract class SessionStoreContract {
     Session s = issued.session();
     assertThat(s.userId()).isEqualTo(user);
     assertThat(s.id()).hasSize(26).matches("[a-z0-9]{26}");
-    assertThat(issued.token()).hasSize(26).matches("[ybndrfg8ejkmcpqxot1uwisza345h769]{26}").isNotEqualTo(s.id());
+    String prefix = store.tokenPrefix(user);
+    assertThat(issued.token()).startsWith(prefix).hasSize(prefix.length() + 26)
+        .matches("[A-Za-z0-9]*[ybndrfg8ejkmcpqxot1uwisza345h769]{26}").isNotEqualTo(s.id());
+    assertThat(s.id()).as("derived from the token's hash").isEqualTo(TokenHash.of(issued.token()).sessionId());
     assertThat(s.createdAt()).isEqualTo(now);
     assertThat(s.lastActivityAt()).isEqualTo(now);
     assertThat(s.expiresAt()).isEqualTo(now.plus(LIFETIME));
