@@ -15,15 +15,18 @@ case "$profile" in
     common=(-f 1 -wi 1 -w 1s -i 2 -r 1s)
     java -jar "$jar" "${common[@]}" -rf json -rff "$out-1.json" \
       'FloorBenchmark' \
-      'RevokeBenchmark' -p store=IN_MEMORY,H2,POSTGRESQL,REDIS -p sessions=1,10,100 -p others=1000
+      'RevokeBenchmark.revokeAll' -p store=IN_MEMORY,H2,POSTGRESQL,REDIS -p sessions=1,10,100 -p others=1000
+    java -jar "$jar" "${common[@]}" -rf json -rff "$out-1b.json" \
+      'RevokeBenchmark.pingAfterSetup' -p store=REDIS -p sessions=1,10,100 -p others=1000
     java -jar "$jar" "${common[@]}" -rf json -rff "$out-2.json" \
       'OperationsBenchmark' -p store=IN_MEMORY,POSTGRESQL,REDIS,POSTGRESQL_CACHED,REDIS_CACHED -p sessions=1,100
     java -jar "$jar" "${common[@]}" -rf json -rff "$out-3.json" \
       'MixedWorkloadBenchmark' -p store=IN_MEMORY,POSTGRESQL,REDIS,REDIS_CACHED
     ;;
   full)
-    java -jar "$jar" -rf json -rff "$out-1.json" 'FloorBenchmark' 'RevokeBenchmark' 'OperationsBenchmark' \
+    java -jar "$jar" -rf json -rff "$out-1.json" 'FloorBenchmark' 'RevokeBenchmark.revokeAll' 'OperationsBenchmark' \
       'MixedWorkloadBenchmark'
+    java -jar "$jar" -rf json -rff "$out-1b.json" 'RevokeBenchmark.pingAfterSetup' -p store=REDIS,REDIS_CACHED
     java -jar "$jar" -rf json -rff "$out-2.json" 'RevokeBenchmark.revokeAll$' -p store=IN_MEMORY,REDIS \
       -p sessions=100 -p others=1000,1000000
     ;;

@@ -206,25 +206,23 @@ public final class SessionRegistry implements AutoCloseable {
   }
 
   /**
-   * Revokes every session of the user in one atomic store operation.
-   *
-   * @return how many live sessions were revoked
+   * Revokes every session of the user in one atomic store operation. It returns nothing, so that a store need not read
+   * the sessions back (on Redis that would cost more than the revoke); listeners hear of each one, and {@link #list}
+   * before tells how many there are.
    */
-  public int revokeAll(String userId) {
+  public void revokeAll(String userId) {
     requireId(userId, "userId");
-    return revokeAll(userId, null);
+    revokeAll(userId, null);
   }
 
   /**
    * Revokes every session of the user but one, typically the caller's own, in one atomic store operation. The kept
    * session stays valid throughout. If it is not one of the user's sessions, all are revoked.
-   *
-   * @return how many live sessions were revoked
    */
-  public int revokeAllExcept(String userId, String keepSessionId) {
+  public void revokeAllExcept(String userId, String keepSessionId) {
     requireId(userId, "userId");
     requireId(keepSessionId, "keepSessionId");
-    return revokeAll(userId, keepSessionId);
+    revokeAll(userId, keepSessionId);
   }
 
   /**
@@ -297,9 +295,9 @@ public final class SessionRegistry implements AutoCloseable {
    *
    * @throws PermissionDeniedException if the caller may not; nothing changes
    */
-  public int revokeAll(Session caller, String userId) {
+  public void revokeAll(Session caller, String userId) {
     checkPermission(caller, userId);
-    return revokeAll(userId, null);
+    revokeAll(userId, null);
   }
 
   /**
@@ -307,10 +305,10 @@ public final class SessionRegistry implements AutoCloseable {
    *
    * @throws PermissionDeniedException if the caller may not; nothing changes
    */
-  public int revokeAllExcept(Session caller, String userId, String keepSessionId) {
+  public void revokeAllExcept(Session caller, String userId, String keepSessionId) {
     checkPermission(caller, userId);
     requireId(keepSessionId, "keepSessionId");
-    return revokeAll(userId, keepSessionId);
+    revokeAll(userId, keepSessionId);
   }
 
   /** Closes the store. */
@@ -354,23 +352,17 @@ public final class SessionRegistry implements AutoCloseable {
     return true;
   }
 
-  private int revokeAll(String userId, @Nullable String keepSessionId) {
-    Instant now = now();
+  private void revokeAll(String userId, @Nullable String keepSessionId) {
     if (listeners.isEmpty()) {
-      // Nobody needs the sessions back: the store may just count them.
-      return store.deleteAllOfUserCounting(userId, keepSessionId, now, s -> !isExpired(s, now));
+      // Nobody needs the sessions back: the store may skip reading them.
+      store.deleteAllOfUserWithoutReading(userId, keepSessionId);
+      return;
     }
     List<Session> removed = store.deleteAllOfUser(userId, keepSessionId);
-    int revoked = 0;
+    Instant now = now();
     for (Session s : removed) {
-      if (isExpired(s, now)) {
-        notifyRevoked(s, RevocationReason.EXPIRED);
-      } else {
-        revoked++;
-        notifyRevoked(s, RevocationReason.REVOKE_ALL);
-      }
+      notifyRevoked(s, isExpired(s, now) ? RevocationReason.EXPIRED : RevocationReason.REVOKE_ALL);
     }
-    return revoked;
   }
 
   private void removeExpired(Session session) {

@@ -53,8 +53,14 @@ final class RoundTrips {
         ops.put("list", () -> r.list(user));
         ops.put("touch", () -> r.touch(keep.session()));
         ops.put("create", () -> r.create(user));
-        ops.put("revokeAllExcept", () -> r.revokeAllExcept(user, keep.session().id()));
-        ops.put("revokeAll", () -> r.revokeAll(user));
+        ops.put("revokeAllExcept", () -> {
+          r.revokeAllExcept(user, keep.session().id());
+          return null;
+        });
+        ops.put("revokeAll", () -> {
+          r.revokeAll(user);
+          return null;
+        });
         for (Map.Entry<String, Supplier<Object>> op : ops.entrySet()) {
           int count;
           if (kind.name().startsWith("REDIS")) {

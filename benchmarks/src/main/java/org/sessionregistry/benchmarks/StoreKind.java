@@ -45,6 +45,7 @@ public enum StoreKind {
   /** The same, with the SQL stores' data source wrapped (to count statements). */
   Fixture open(java.util.function.UnaryOperator<javax.sql.DataSource> wrap) {
     List<AutoCloseable> resources = new ArrayList<>();
+    Runnable roundTrip = () -> {};
     SessionStore store;
     InvalidationChannel channel = null;
     switch (this) {
@@ -74,6 +75,7 @@ public enum StoreKind {
         resources.add(() -> deleteNamespace(client, namespace));
         resources.add(client);
         store = RedisSessionStore.builder().client(client, "benchmark Redis").namespace(namespace).build();
+        roundTrip = client::ping;
         if (cached()) {
           channel = RedisInvalidationChannel.builder().redis(REDIS_HOST, REDIS_PORT).namespace(namespace).build();
         }
@@ -88,7 +90,7 @@ public enum StoreKind {
       b.frontCache(FrontCache.builder().maximumSize(1_000_000).maximumStaleness(Duration.ofMinutes(5))
           .channel(channel).build());
     }
-    return new Fixture(b.build(), resources);
+    return new Fixture(b.build(), roundTrip, resources);
   }
 
   private static void deleteNamespace(RedisClient client, String namespace) {
@@ -105,13 +107,15 @@ public enum StoreKind {
     return value == null || value.isEmpty() ? fallback : value;
   }
 
-  /** A registry and what to close after it. */
+  /** A registry, the store's bare round trip (Redis: a {@code PING}; others: nothing), and what to close after. */
   static final class Fixture implements AutoCloseable {
     final SessionRegistry registry;
+    final Runnable roundTrip;
     private final List<AutoCloseable> resources;
 
-    Fixture(SessionRegistry registry, List<AutoCloseable> resources) {
+    Fixture(SessionRegistry registry, Runnable roundTrip, List<AutoCloseable> resources) {
       this.registry = registry;
+      this.roundTrip = roundTrip;
       this.resources = resources;
     }
 

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
 import org.sessionregistry.cache.FrontCache;
@@ -148,10 +147,9 @@ public final class CachingSessionStore implements SessionStore, InvalidationChan
   }
 
   @Override
-  public int deleteAllOfUserCounting(String userId, @Nullable String keepSessionId, Instant now,
-      Predicate<Session> live) {
+  public void deleteAllOfUserWithoutReading(String userId, @Nullable String keepSessionId) {
     try {
-      return delegate.deleteAllOfUserCounting(userId, keepSessionId, now, live);
+      delegate.deleteAllOfUserWithoutReading(userId, keepSessionId);
     } finally {
       revoked(Invalidation.user(userId));
     }

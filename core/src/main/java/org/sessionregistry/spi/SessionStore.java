@@ -3,7 +3,6 @@ package org.sessionregistry.spi;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionStoreException;
@@ -67,22 +66,12 @@ public interface SessionStore extends AutoCloseable {
   List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId);
 
   /**
-   * Removes like {@link #deleteAllOfUser}, and only counts the removed sessions that were live: for when nobody needs
-   * the sessions themselves (no listener), so that a store can skip reading them back. A store that overrides it counts
-   * the sessions whose retain-until is not before {@code now} (the registry's own notion of live, which retain-until
-   * encodes); the default removes with {@link #deleteAllOfUser} and counts with {@code live}.
-   *
-   * @return how many live sessions were removed
+   * Removes like {@link #deleteAllOfUser}, with the same atomicity, without reading the sessions back: for when nobody
+   * needs them (no listener), so that a store can skip the reading (Redis: one {@code UNLINK} of the user's key, where
+   * reading N sessions back would cost more than the removal). The default removes with {@link #deleteAllOfUser}.
    */
-  default int deleteAllOfUserCounting(String userId, @Nullable String keepSessionId, Instant now,
-      Predicate<Session> live) {
-    int count = 0;
-    for (Session s : deleteAllOfUser(userId, keepSessionId)) {
-      if (live.test(s)) {
-        count++;
-      }
-    }
-    return count;
+  default void deleteAllOfUserWithoutReading(String userId, @Nullable String keepSessionId) {
+    deleteAllOfUser(userId, keepSessionId);
   }
 
   /**

@@ -79,8 +79,8 @@ public final class JdbcSessionStore implements SessionStore {
   private final String deleteOne;
   private final String deleteAll;
   private final String deleteAllExcept;
-  private final String deleteAllCounting;
-  private final String deleteAllExceptCounting;
+  private final String deleteAllUnread;
+  private final String deleteAllExceptUnread;
   private final String purge;
 
   private JdbcSessionStore(Jdbi jdbi, Dialect dialect, String description, @Nullable HikariDataSource ownedPool,
@@ -101,8 +101,8 @@ public final class JdbcSessionStore implements SessionStore {
     this.deleteOne = deleteReturning("user_id = :userId AND id = :id");
     this.deleteAll = deleteReturning("user_id = :userId");
     this.deleteAllExcept = deleteReturning("user_id = :userId AND id <> :keep");
-    this.deleteAllCounting = deleteReturning("user_id = :userId", "retain_until");
-    this.deleteAllExceptCounting = deleteReturning("user_id = :userId AND id <> :keep", "retain_until");
+    this.deleteAllUnread = "DELETE FROM sr_sessions WHERE user_id = :userId";
+    this.deleteAllExceptUnread = "DELETE FROM sr_sessions WHERE user_id = :userId AND id <> :keep";
     this.purge = switch (dialect) {
       case POSTGRESQL -> "DELETE FROM sr_sessions WHERE id IN (SELECT id FROM sr_sessions WHERE retain_until < :now"
           + " ORDER BY retain_until LIMIT :limit FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS;
@@ -196,18 +196,14 @@ public final class JdbcSessionStore implements SessionStore {
         .list());
   }
 
-  /** The same one statement as {@link #deleteAllOfUser}, returning only each removed row's retain-until. */
+  /** The same one statement as {@link #deleteAllOfUser}, returning no rows. */
   @Override
-  public int deleteAllOfUserCounting(String userId, @Nullable String keepSessionId, Instant now,
-      java.util.function.Predicate<Session> live) {
-    List<Long> retained = call("revoke all sessions of a user", h -> (keepSessionId == null
-            ? h.createQuery(deleteAllCounting)
-            : h.createQuery(deleteAllExceptCounting).bind("keep", keepSessionId))
+  public void deleteAllOfUserWithoutReading(String userId, @Nullable String keepSessionId) {
+    call("revoke all sessions of a user", h -> (keepSessionId == null
+            ? h.createUpdate(deleteAllUnread)
+            : h.createUpdate(deleteAllExceptUnread).bind("keep", keepSessionId))
         .bind("userId", userId)
-        .mapTo(Long.class)
-        .list());
-    long nowMillis = now.toEpochMilli();
-    return (int) retained.stream().filter(r -> r >= nowMillis).count();
+        .execute());
   }
 
   @Override
@@ -257,13 +253,9 @@ public final class JdbcSessionStore implements SessionStore {
   }
 
   private String deleteReturning(String where) {
-    return deleteReturning(where, COLUMNS);
-  }
-
-  private String deleteReturning(String where, String columns) {
     return dialect == Dialect.H2
-        ? "SELECT " + columns + " FROM OLD TABLE (DELETE FROM sr_sessions WHERE " + where + ")"
-        : "DELETE FROM sr_sessions WHERE " + where + " RETURNING " + columns;
+        ? "SELECT " + COLUMNS + " FROM OLD TABLE (DELETE FROM sr_sessions WHERE " + where + ")"
+        : "DELETE FROM sr_sessions WHERE " + where + " RETURNING " + COLUMNS;
   }
 
   /**

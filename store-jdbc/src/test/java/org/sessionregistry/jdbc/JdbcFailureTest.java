@@ -74,7 +74,8 @@ class JdbcFailureTest {
       assertThat(registry.list(user)).as("nothing written or lost while it was down")
           .extracting(Session::id).containsExactlyInAnyOrderElementsOf(
               sessions.stream().map(i -> i.session().id()).toList());
-      assertThat(registry.revokeAll(user)).isEqualTo(3);
+      registry.revokeAll(user);
+      assertThat(registry.list(user)).isEmpty();
     } finally {
       server.destroyForcibly().waitFor();
     }
@@ -138,7 +139,8 @@ class JdbcFailureTest {
         assertThat(e).isInstanceOf(SessionStoreUnavailableException.class);
       }
       assertThat(Eventually.answer(() -> registry.authenticate(issued.token()))).isPresent();
-      assertThat(registry.revokeAll(user)).isEqualTo(1);
+      registry.revokeAll(user);
+      assertThat(registry.authenticate(issued.token())).isEmpty();
     }
   }
 
@@ -177,6 +179,10 @@ class JdbcFailureTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (System.nanoTime() < deadline) {
       try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        // One database opened and closed, so that the tests' short connection timeouts do not meet a cold server
+        // process (its first connection loads and compiles the engine: seconds on a loaded 2-core machine).
+        java.sql.DriverManager.getConnection("jdbc:h2:tcp://127.0.0.1:" + port + "/warm-up", "sa", "warm-up")
+            .close();
         return p;
       } catch (IOException notYet) {
         if (!p.isAlive()) {

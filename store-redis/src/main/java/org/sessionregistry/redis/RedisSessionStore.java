@@ -14,7 +14,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
@@ -35,7 +34,6 @@ import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
-import redis.clients.jedis.resps.Tuple;
 
 /**
  * Sessions in Redis, standalone or Cluster, through Jedis ({@link RedisClient} or {@link RedisClusterClient}).
@@ -50,8 +48,8 @@ import redis.clients.jedis.resps.Tuple;
  * <ul>
  *   <li>authenticate: one {@code ZRANGEBYLEX} over the session id's range;
  *   <li>list: one {@code ZRANGE key 0 -1};
- *   <li>revoke-all: one {@code ZPOPMIN key <all>}, which removes and returns every session and the key with them,
- *       whatever their number (keeping one session is a script);
+ *   <li>revoke-all: one {@code UNLINK} of the user's key, whatever the number of sessions (Redis frees a large one in
+ *       the background); with a listener, which needs the sessions back, or keeping one session, a script;
  *   <li>create, touch, revoke one: one {@code EVALSHA} of an atomic Lua script (falling back to {@code EVAL} once on
  *       {@code NOSCRIPT}).
  * </ul>
@@ -80,8 +78,6 @@ public final class RedisSessionStore implements SessionStore {
   private static final int ID_END = Ids.LENGTH;
   private static final int DATA = ID_END + 2;
   private static final String HEADER_PART = "00";
-  /** ZPOPMIN's count for "all of them". */
-  private static final int ALL = Integer.MAX_VALUE;
   private static final System.Logger LOG = System.getLogger(RedisSessionStore.class.getName());
 
   private final UnifiedJedis redis;
@@ -92,7 +88,7 @@ public final class RedisSessionStore implements SessionStore {
   private final Script insert = new Script("insert.lua");
   private final Script touch = new Script("touch.lua");
   private final Script delete = new Script("delete.lua");
-  private final Script deleteAllBut = new Script("delete_all.lua");
+  private final Script deleteAll = new Script("delete_all.lua");
 
   private RedisSessionStore(UnifiedJedis redis, boolean ownsClient, String namespace, Clock clock,
       String description) {
@@ -160,36 +156,17 @@ public final class RedisSessionStore implements SessionStore {
 
   @Override
   public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
-    return readAll(userId, deleteAll(userId, keepSessionId), true);
+    return readAll(userId, strings(call("revoke all sessions of a user", () -> deleteAll.run(List.of(key(userId)),
+        List.of(keepSessionId == null ? "" : keepSessionId, "1")))), true);
   }
 
-  /** Reads back no more than each member's retain-until. */
+  /** One {@code UNLINK} of the user's key (freed in the background by Redis); a script when one session stays. */
   @Override
-  public int deleteAllOfUserCounting(String userId, @Nullable String keepSessionId, Instant now,
-      Predicate<Session> live) {
-    long nowMillis = now.toEpochMilli();
-    int count = 0;
-    for (String member : deleteAll(userId, keepSessionId)) {
-      if (isHeader(member) && retainUntilOf(member) >= nowMillis) {
-        count++;
-      }
-    }
-    return count;
-  }
-
-  private List<String> deleteAll(String userId, @Nullable String keepSessionId) {
+  public void deleteAllOfUserWithoutReading(String userId, @Nullable String keepSessionId) {
     String key = key(userId);
-    return call("revoke all sessions of a user", () -> {
-      if (keepSessionId == null) {
-        List<Tuple> popped = redis.zpopmin(key, ALL);
-        List<String> members = new ArrayList<>(popped.size());
-        for (Tuple t : popped) {
-          members.add(t.getElement());
-        }
-        return members;
-      }
-      return strings(deleteAllBut.run(List.of(key), List.of(keepSessionId)));
-    });
+    call("revoke all sessions of a user", () -> keepSessionId == null
+        ? redis.unlink(key)
+        : deleteAll.run(List.of(key), List.of(keepSessionId, "0")));
   }
 
   /** Redis expires sessions by their key's TTL and the scripts' pruning; there is nothing to purge or report. */
@@ -295,10 +272,6 @@ public final class RedisSessionStore implements SessionStore {
 
   private static boolean isHeader(String member) {
     return member.startsWith(HEADER_PART, ID_END);
-  }
-
-  private static long retainUntilOf(String header) {
-    return Long.parseLong(header, DATA + 1, DATA + 14, 10);
   }
 
   /**

@@ -1,18 +1,20 @@
--- Revokes every session of a user but one, atomically, and returns the removed members. (Without a session to keep,
--- the store sends one ZPOPMIN instead.)
--- KEYS[1] the user's key. ARGV[1] the session id to keep.
+-- Revokes every session of a user but ARGV[1] (empty: none), atomically, and returns the removed members when ARGV[2]
+-- is '1', else none. (To remove all without reading them, the store sends one UNLINK instead.)
+-- KEYS[1] the user's key. ARGV[1] the session id to keep, or ''. ARGV[2] '1' to read, '0' not to.
 local keep = ARGV[1]
-if not header_of(KEYS[1], keep) then
-  local members = redis.call('ZRANGE', KEYS[1], 0, -1)
-  redis.call('UNLINK', KEYS[1])
-  return members
-end
+local kept = keep ~= '' and header_of(KEYS[1], keep)
 local removed = {}
-for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  if string.sub(member, 1, ID_LENGTH) ~= keep then
-    removed[#removed + 1] = member
+if ARGV[2] == '1' then
+  for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+    if not kept or string.sub(member, 1, ID_LENGTH) ~= keep then
+      removed[#removed + 1] = member
+    end
   end
 end
-redis.call('ZREMRANGEBYLEX', KEYS[1], '-', '(' .. keep)
-redis.call('ZREMRANGEBYLEX', KEYS[1], '[' .. keep .. '~', '+')
+if kept then
+  redis.call('ZREMRANGEBYLEX', KEYS[1], '-', '(' .. keep)
+  redis.call('ZREMRANGEBYLEX', KEYS[1], '[' .. keep .. '~', '+')
+else
+  redis.call('UNLINK', KEYS[1])
+end
 return removed

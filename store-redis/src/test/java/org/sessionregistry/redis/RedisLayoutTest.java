@@ -96,7 +96,7 @@ class RedisLayoutTest {
     assertThat(client.zcard(store.key(user)) - before).as("a header and one part").isEqualTo(2);
     assertThat(registry.authenticate(whole.token())).contains(whole.session());
     assertThat(registry.list(user)).hasSize(61);
-    assertThat(registry.revokeAllExcept(user, whole.session().id())).isEqualTo(60);
+    registry.revokeAllExcept(user, whole.session().id());
     assertThat(registry.list(user)).containsExactly(whole.session());
   }
 
@@ -153,10 +153,10 @@ class RedisLayoutTest {
     assertThat(sessionsInRedis(user)).isEqualTo(1);
     assertThat(registry.list(user)).extracting(Session::id).containsExactly(issued.session().id());
     client.zadd(store.key(user), stale);
-    assertThat(registry.revokeAllExcept(user, issued.session().id())).as("none of them live").isZero();
+    registry.revokeAllExcept(user, issued.session().id());
     assertThat(registry.list(user)).extracting(Session::id).containsExactly(issued.session().id());
     client.zadd(store.key(user), stale);
-    assertThat(registry.revokeAll(user)).isEqualTo(1);
+    registry.revokeAll(user);
     assertThat(client.exists(store.key(user))).isFalse();
   }
 
