@@ -82,11 +82,29 @@ public final class JdkHttpHandler implements HttpHandler {
     }
   }
 
+  /**
+   * How much of an oversized body is read and dropped before the 413 goes out: a socket closed with unread input is
+   * reset, and the client would lose the answer. Past this, the connection is closed as it is.
+   */
+  private static final long OVERSIZED_DRAIN_BYTES = 8L << 20;
+
+  private static void discard(InputStream in, long limit) throws IOException {
+    byte[] buffer = new byte[8192];
+    long left = limit;
+    int read;
+    while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+      left -= read;
+    }
+  }
+
   private void serve(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body;
       try (InputStream in = exchange.getRequestBody()) {
         body = in.readNBytes(api.maxBodyBytes() + 1);
+        if (body.length > api.maxBodyBytes()) {
+          discard(in, OVERSIZED_DRAIN_BYTES);
+        }
       }
       HttpRequest request = new HttpRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
           exchange.getRequestHeaders(), body);
