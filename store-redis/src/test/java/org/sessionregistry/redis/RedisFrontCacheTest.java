@@ -78,6 +78,42 @@ class RedisFrontCacheTest {
     }
   }
 
+  /**
+   * The channel's Redis stops answering without closing anything (CLIENT PAUSE): the subscription is open but silent,
+   * so no message and no disconnect can tell B of a revocation made meanwhile. B must stop trusting its cache after
+   * three unanswered pings, long before the cache's own staleness bound (a minute here) and before the pause ends.
+   */
+  @Test
+  void aSilentSubscriptionIsTakenForDeadAfterThreeUnansweredPings() throws Exception {
+    try (OwnedRedis storeServer = OwnedRedis.standalone();
+        OwnedRedis channelServer = OwnedRedis.standalone();
+        RedisClient client = RedisClient.create("127.0.0.1", storeServer.port());
+        RedisInvalidationChannel channelB = channel(channelServer);
+        Jedis admin = new Jedis("127.0.0.1", channelServer.port())) {
+      SessionRegistry b = SessionRegistry.builder()
+          .store(RedisSessionStore.builder().client(client, "test").build())
+          .frontCache(FrontCache.builder().channel(channelB).maximumStaleness(Duration.ofMinutes(1)).build()).build();
+      SessionRegistry direct = SessionRegistry.builder()
+          .store(RedisSessionStore.builder().client(client, "test").build()).build();
+      awaitConnected(channelB);
+      String user = Ids.newId();
+      IssuedSession issued = direct.create(user);
+      assertThat(b.authenticate(issued.token())).as("cached on B").isPresent();
+
+      admin.clientPause(3_000);
+      long pausedAt = System.nanoTime();
+      direct.revokeAll(user); // on the store only: nothing is published
+      while (b.authenticate(issued.token()).isPresent()) {
+        assertThat(Duration.ofNanos(System.nanoTime() - pausedAt)).as("refused on B while the pause lasts")
+            .isLessThan(Duration.ofMillis(2_000));
+        Thread.sleep(5);
+      }
+      assertThat(channelB.isConnected()).as("the silent subscription was dropped").isFalse();
+      awaitConnected(channelB);
+      assertThat(b.authenticate(issued.token())).isEmpty();
+    }
+  }
+
   private static RedisInvalidationChannel channel(OwnedRedis server) {
     return RedisInvalidationChannel.builder().redis("127.0.0.1", server.port())
         .pingInterval(Duration.ofMillis(100)).build();
