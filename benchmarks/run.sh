@@ -17,7 +17,7 @@ case "$profile" in
       'FloorBenchmark' \
       'RevokeBenchmark.revokeAll' -p store=IN_MEMORY,H2,POSTGRESQL,REDIS -p sessions=1,10,100 -p others=1000
     java -jar "$jar" "${common[@]}" -rf json -rff "$out-1b.json" \
-      'RevokeBenchmark.pingAfterSetup' -p store=REDIS -p sessions=1,10,100 -p others=1000
+      'RevokeBenchmark.floorAfterSetup' -p store=H2,POSTGRESQL,REDIS -p sessions=1,10,100 -p others=1000
     java -jar "$jar" "${common[@]}" -rf json -rff "$out-2.json" \
       'OperationsBenchmark' -p store=IN_MEMORY,POSTGRESQL,REDIS,POSTGRESQL_CACHED,REDIS_CACHED -p sessions=1,100
     java -jar "$jar" "${common[@]}" -rf json -rff "$out-3.json" \
@@ -26,7 +26,8 @@ case "$profile" in
   full)
     java -jar "$jar" -rf json -rff "$out-1.json" 'FloorBenchmark' 'RevokeBenchmark.revokeAll' 'OperationsBenchmark' \
       'MixedWorkloadBenchmark'
-    java -jar "$jar" -rf json -rff "$out-1b.json" 'RevokeBenchmark.pingAfterSetup' -p store=REDIS,REDIS_CACHED
+    java -jar "$jar" -rf json -rff "$out-1b.json" 'RevokeBenchmark.floorAfterSetup' \
+      -p store=H2,POSTGRESQL,REDIS,H2_CACHED,POSTGRESQL_CACHED,REDIS_CACHED
     java -jar "$jar" -rf json -rff "$out-2.json" 'RevokeBenchmark.revokeAll$' -p store=IN_MEMORY,REDIS \
       -p sessions=100 -p others=1000,1000000
     ;;

@@ -62,21 +62,21 @@ public final class Report {
         Map<String, String> p = params(key);
         StoreKind store = StoreKind.valueOf(p.get("store"));
         int n = Integer.parseInt(p.get("sessions"));
-        // Redis: the PING measured after the same set-up, where the run has it (see RevokeBenchmark.pingAfterSetup).
-        double pingAfterSetup = score.getOrDefault(key.replace("RevokeBenchmark." + op + "{",
-            "RevokeBenchmark.pingAfterSetup{"), Double.NaN);
-        boolean sameSetup = store.name().startsWith("REDIS") && !Double.isNaN(pingAfterSetup);
-        double floor = switch (store) {
+        // Remote stores: the floor measured after the same set-up, where the run has it (RevokeBenchmark.floorAfterSetup).
+        double afterSetup = score.getOrDefault(key.replace("RevokeBenchmark." + op + "{",
+            "RevokeBenchmark.floorAfterSetup{"), Double.NaN);
+        boolean sameSetup = !store.name().startsWith("IN_MEMORY") && !Double.isNaN(afterSetup);
+        double floor = sameSetup ? afterSetup : switch (store) {
           case IN_MEMORY, IN_MEMORY_CACHED -> n * chmRemove;
           case H2, H2_CACHED -> h2Delete;
           case POSTGRESQL, POSTGRESQL_CACHED -> pgDelete;
-          default -> sameSetup ? pingAfterSetup : ping;
+          default -> ping;
         };
         String floorName = switch (store) {
           case IN_MEMORY, IN_MEMORY_CACHED -> n + " × remove";
-          case REDIS, REDIS_CACHED -> sameSetup ? "PING after the same set-up" : "PING";
+          case REDIS, REDIS_CACHED -> "PING";
           default -> "1-row DELETE";
-        };
+        } + (sameSetup ? " after the same set-up" : "");
         double target = store.name().startsWith("IN_MEMORY") ? 3 : 2;
         out.append(row(op + (p.get("others").equals("1000") ? "" : " (" + p.get("others") + " others)"),
             store, String.valueOf(n), score.get(key), error.get(key), floor, floorName, target,

@@ -11,6 +11,7 @@ import org.sessionregistry.cache.InvalidationChannel;
 import org.sessionregistry.jdbc.Dialect;
 import org.sessionregistry.jdbc.JdbcInvalidationChannel;
 import org.sessionregistry.jdbc.JdbcSchema;
+import org.sessionregistry.internal.Ids;
 import org.sessionregistry.jdbc.JdbcSessionStore;
 import org.sessionregistry.memory.InMemorySessionStore;
 import org.sessionregistry.redis.RedisInvalidationChannel;
@@ -45,6 +46,7 @@ public enum StoreKind {
   /** The same, with the SQL stores' data source wrapped (to count statements). */
   Fixture open(java.util.function.UnaryOperator<javax.sql.DataSource> wrap) {
     List<AutoCloseable> resources = new ArrayList<>();
+    Runnable prepareRoundTrip = () -> {};
     Runnable roundTrip = () -> {};
     SessionStore store;
     InvalidationChannel channel = null;
@@ -64,6 +66,16 @@ public enum StoreKind {
         JdbcSchema.drop(pool, dialect);
         JdbcSchema.create(pool, dialect);
         store = JdbcSessionStore.builder().dataSource(wrap.apply(pool)).dialect(dialect).build();
+        // The floor: a one-row primary-key DELETE of a row inserted just before, on the store's own pool.
+        sql(pool, "DROP TABLE IF EXISTS sr_floor_fixture", null);
+        sql(pool, "CREATE TABLE sr_floor_fixture (id VARCHAR(26) PRIMARY KEY, v VARCHAR(26))", null);
+        resources.add(0, () -> sql(pool, "DROP TABLE IF EXISTS sr_floor_fixture", null));
+        String[] row = new String[1];
+        prepareRoundTrip = () -> {
+          row[0] = Ids.newId();
+          sql(pool, "INSERT INTO sr_floor_fixture (id, v) VALUES (?, ?)", row[0]);
+        };
+        roundTrip = () -> sql(pool, "DELETE FROM sr_floor_fixture WHERE id = ?", row[0]);
         if (cached()) {
           channel = JdbcInvalidationChannel.builder().dataSource(wrap.apply(pool)).pollInterval(Duration.ofSeconds(60))
               .build();
@@ -90,7 +102,7 @@ public enum StoreKind {
       b.frontCache(FrontCache.builder().maximumSize(1_000_000).maximumStaleness(Duration.ofMinutes(5))
           .channel(channel).build());
     }
-    return new Fixture(b.build(), roundTrip, resources);
+    return new Fixture(b.build(), prepareRoundTrip, roundTrip, resources);
   }
 
   private static void deleteNamespace(RedisClient client, String namespace) {
@@ -102,19 +114,38 @@ public enum StoreKind {
     } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
   }
 
+  private static void sql(javax.sql.DataSource pool, String statement, @org.jspecify.annotations.Nullable String id) {
+    try (java.sql.Connection c = pool.getConnection(); java.sql.PreparedStatement s = c.prepareStatement(statement)) {
+      if (id != null) {
+        s.setString(1, id);
+        if (statement.startsWith("INSERT")) {
+          s.setString(2, id);
+        }
+      }
+      s.execute();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("benchmark floor statement failed: " + statement, e);
+    }
+  }
+
   private static String env(String name, String fallback) {
     String value = System.getenv(name);
     return value == null || value.isEmpty() ? fallback : value;
   }
 
-  /** A registry, the store's bare round trip (Redis: a {@code PING}; others: nothing), and what to close after. */
+  /**
+   * A registry, the store's floor operation (Redis: a {@code PING}; SQL: a one-row primary-key {@code DELETE} of a row
+   * that {@code prepareRoundTrip} inserts; in-memory: nothing), and what to close after.
+   */
   static final class Fixture implements AutoCloseable {
     final SessionRegistry registry;
+    final Runnable prepareRoundTrip;
     final Runnable roundTrip;
     private final List<AutoCloseable> resources;
 
-    Fixture(SessionRegistry registry, Runnable roundTrip, List<AutoCloseable> resources) {
+    Fixture(SessionRegistry registry, Runnable prepareRoundTrip, Runnable roundTrip, List<AutoCloseable> resources) {
       this.registry = registry;
+      this.prepareRoundTrip = prepareRoundTrip;
       this.roundTrip = roundTrip;
       this.resources = resources;
     }

@@ -39,10 +39,13 @@ import org.sessionregistry.spi.TokenHash;
  * Sessions in a relational database: H2, PostgreSQL or MariaDB, through Jdbi.
  *
  * <p>Every operation is one SQL statement: authenticate is one lookup by the token hash's unique index, list one query
- * by the user id index, revoke-all one {@code DELETE ... WHERE user_id = ?} returning the removed rows whatever their
- * number, touch one conditional {@code UPDATE} that only raises last activity and cannot re-create a deleted row.
- * {@link #purgeExpired} deletes a bounded batch in one statement; on PostgreSQL it takes rows with
- * {@code FOR UPDATE SKIP LOCKED}, so purging nodes skip each other's rows; on MariaDB and H2 they wait for each other.
+ * by the user id index, touch one conditional {@code UPDATE} that only raises last activity and cannot re-create a
+ * deleted row. Revoke-all writes one row whatever the number of sessions: it raises the user's generation in
+ * {@code sr_users}, and every statement takes only sessions at or above their user's generation (read by primary key
+ * within the statement); with a listener, which needs the sessions, it is one {@code DELETE ... RETURNING}.
+ * {@link #purgeExpired} deletes a bounded batch of expired sessions in one statement (on PostgreSQL with
+ * {@code FOR UPDATE SKIP LOCKED}, so purging nodes skip each other's rows; on MariaDB and H2 they wait for each other),
+ * then the rows that revoke-alls ended by generation.
  *
  * <pre>{@code
  * // With the application's pool (the store does not close it):
@@ -66,6 +69,14 @@ public final class JdbcSessionStore implements SessionStore {
   private static final String COLUMNS =
       "id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props";
   private static final RowMapper<Session> SESSION = JdbcSessionStore::session;
+  /** The user's generation, 0 when the user has no row; sessions below it are revoked. */
+  private static final String USER_GENERATION =
+      "COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)";
+  /** The same, for the user of the row at hand (no user id bound). */
+  private static final String ROW_USER_GENERATION =
+      "COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = s.user_id), 0)";
+  /** Users whose revoked sessions purgeExpired deletes per call. */
+  private static final int PENDING_USERS_PER_PURGE = 100;
 
   private final Jdbi jdbi;
   private final Dialect dialect;
@@ -79,7 +90,7 @@ public final class JdbcSessionStore implements SessionStore {
   private final String deleteOne;
   private final String deleteAll;
   private final String deleteAllExcept;
-  private final String deleteAllUnread;
+  private final String bumpGeneration;
   private final String deleteAllExceptUnread;
   private final String purge;
 
@@ -91,26 +102,43 @@ public final class JdbcSessionStore implements SessionStore {
     this.description = description;
     this.ownedPool = ownedPool;
     this.insert = "INSERT INTO sr_sessions (id, token_hash, user_id, create_at, expires_at, last_activity_at,"
-        + " retain_until, device_id, roles, is_oauth, expired_notify, props) VALUES (:id, :tokenHash, :userId,"
-        + " :createAt, :expiresAt, :lastActivityAt, :retainUntil, :deviceId, :roles, :oauth, :expiredNotify, :props)";
-    this.findByToken = "SELECT " + COLUMNS + " FROM sr_sessions WHERE token_hash = :tokenHash";
-    this.findByUser = "SELECT " + COLUMNS + " FROM sr_sessions WHERE user_id = :userId";
+        + " retain_until, device_id, roles, is_oauth, expired_notify, props, generation) VALUES (:id, :tokenHash,"
+        + " :userId, :createAt, :expiresAt, :lastActivityAt, :retainUntil, :deviceId, :roles, :oauth, :expiredNotify,"
+        + " :props, " + USER_GENERATION + ")";
+    String live = " AND generation >= " + USER_GENERATION;
+    this.findByToken = "SELECT " + COLUMNS + " FROM sr_sessions s WHERE token_hash = :tokenHash"
+        + " AND generation >= " + ROW_USER_GENERATION;
+    this.findByUser = "SELECT " + COLUMNS + " FROM sr_sessions WHERE user_id = :userId" + live;
     // GREATEST: never backwards; matching on the row: never re-creates one.
     this.touch = "UPDATE sr_sessions SET last_activity_at = GREATEST(last_activity_at, :lastActivityAt),"
-        + " retain_until = GREATEST(retain_until, :retainUntil) WHERE user_id = :userId AND id = :id";
-    this.deleteOne = deleteReturning("user_id = :userId AND id = :id");
-    this.deleteAll = deleteReturning("user_id = :userId");
-    this.deleteAllExcept = deleteReturning("user_id = :userId AND id <> :keep");
-    this.deleteAllUnread = "DELETE FROM sr_sessions WHERE user_id = :userId";
+        + " retain_until = GREATEST(retain_until, :retainUntil) WHERE user_id = :userId AND id = :id" + live;
+    this.deleteOne = deleteReturning("user_id = :userId AND id = :id" + live);
+    this.deleteAll = deleteReturning("user_id = :userId" + live);
+    this.deleteAllExcept = deleteReturning("user_id = :userId AND id <> :keep" + live);
+    // One row whatever the number of sessions: the user's generation goes up, and every session below it is revoked.
+    this.bumpGeneration = switch (dialect) {
+      case POSTGRESQL -> "INSERT INTO sr_users (user_id, generation, purge_pending) VALUES (:userId, 1, TRUE)"
+          + " ON CONFLICT (user_id) DO UPDATE SET generation = sr_users.generation + 1, purge_pending = TRUE";
+      case MARIADB -> "INSERT INTO sr_users (user_id, generation, purge_pending) VALUES (:userId, 1, TRUE)"
+          + " ON DUPLICATE KEY UPDATE generation = generation + 1, purge_pending = TRUE";
+      case H2 -> "MERGE INTO sr_users u USING (VALUES (CAST(:userId AS VARCHAR(26)))) AS v(user_id)"
+          + " ON u.user_id = v.user_id WHEN MATCHED THEN UPDATE SET generation = u.generation + 1,"
+          + " purge_pending = TRUE WHEN NOT MATCHED THEN INSERT (user_id, generation, purge_pending)"
+          + " VALUES (v.user_id, 1, TRUE)";
+    };
     this.deleteAllExceptUnread = "DELETE FROM sr_sessions WHERE user_id = :userId AND id <> :keep";
+    // Expired and still live: revoked ones (below their user's generation) go silently, in purgeRevoked.
+    // (No table alias: MariaDB's single-table DELETE takes none.)
+    String expired = "retain_until < :now AND generation >= " + ROW_USER_GENERATION.replace("s.user_id",
+        "sr_sessions.user_id");
     this.purge = switch (dialect) {
-      case POSTGRESQL -> "DELETE FROM sr_sessions WHERE id IN (SELECT id FROM sr_sessions WHERE retain_until < :now"
+      case POSTGRESQL -> "DELETE FROM sr_sessions WHERE id IN (SELECT id FROM sr_sessions WHERE " + expired
           + " ORDER BY retain_until LIMIT :limit FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS;
-      case H2 -> "SELECT " + COLUMNS + " FROM OLD TABLE (DELETE FROM sr_sessions WHERE retain_until < :now"
+      case H2 -> "SELECT " + COLUMNS + " FROM OLD TABLE (DELETE FROM sr_sessions WHERE " + expired
           + " FETCH FIRST :limit ROWS ONLY)";
       // MariaDB cannot DELETE ... RETURNING from a locking subquery: purgers take rows in index order and wait for
       // each other instead of skipping.
-      case MARIADB -> "DELETE FROM sr_sessions WHERE retain_until < :now ORDER BY retain_until LIMIT :limit"
+      case MARIADB -> "DELETE FROM sr_sessions WHERE " + expired + " ORDER BY retain_until LIMIT :limit"
           + " RETURNING " + COLUMNS;
     };
   }
@@ -196,23 +224,72 @@ public final class JdbcSessionStore implements SessionStore {
         .list());
   }
 
-  /** The same one statement as {@link #deleteAllOfUser}, returning no rows. */
+  /**
+   * One statement that writes one row whatever the number of sessions: the user's generation goes up (an upsert into
+   * {@code sr_users}), and every session below it is revoked at once; {@link #purgeExpired} deletes their rows later.
+   * Keeping one session is one {@code DELETE} of the others.
+   */
   @Override
   public void deleteAllOfUserWithoutReading(String userId, @Nullable String keepSessionId) {
-    call("revoke all sessions of a user", h -> (keepSessionId == null
-            ? h.createUpdate(deleteAllUnread)
-            : h.createUpdate(deleteAllExceptUnread).bind("keep", keepSessionId))
-        .bind("userId", userId)
-        .execute());
+    if (keepSessionId != null) {
+      call("revoke all sessions of a user", h -> h.createUpdate(deleteAllExceptUnread)
+          .bind("userId", userId)
+          .bind("keep", keepSessionId)
+          .execute());
+      return;
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        call("revoke all sessions of a user", h -> h.createUpdate(bumpGeneration).bind("userId", userId).execute());
+        return;
+      } catch (SessionStoreException e) {
+        // Two first revoke-alls of a user at once may both insert its row (H2's MERGE): the loser finds it next time.
+        if (attempt == 2 || !isConstraintViolation(e)) {
+          throw e;
+        }
+      }
+    }
   }
 
+  /**
+   * Deletes up to {@code limit} live sessions past their retain-until, in one statement, and returns them; then, in a
+   * few more statements, the rows of sessions that revoke-alls ended by generation (not returned: they were revoked,
+   * not expired), for up to 100 users a call.
+   */
   @Override
   public List<Session> purgeExpired(Instant now, int limit) {
-    return call("purge expired sessions", h -> h.createQuery(purge)
+    List<Session> expired = call("purge expired sessions", h -> h.createQuery(purge)
         .bind("now", now.toEpochMilli())
         .bind("limit", limit)
         .map(SESSION)
         .list());
+    call("purge revoked sessions", h -> {
+      List<java.util.Map<String, Object>> pending = h.createQuery("SELECT user_id, generation FROM sr_users"
+              + " WHERE purge_pending = TRUE LIMIT " + PENDING_USERS_PER_PURGE)
+          .mapToMap().list();
+      for (java.util.Map<String, Object> user : pending) {
+        h.createUpdate("DELETE FROM sr_sessions WHERE user_id = :userId AND generation < :generation")
+            .bind("userId", (String) user.get("user_id"))
+            .bind("generation", ((Number) user.get("generation")).longValue())
+            .execute();
+        // Cleared only if no revoke-all came in between (that one leaves it pending).
+        h.createUpdate("UPDATE sr_users SET purge_pending = FALSE WHERE user_id = :userId AND generation = :generation")
+            .bind("userId", (String) user.get("user_id"))
+            .bind("generation", ((Number) user.get("generation")).longValue())
+            .execute();
+      }
+      return null;
+    });
+    return expired;
+  }
+
+  private static boolean isConstraintViolation(SessionStoreException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Closes the pool if the store built it from a JDBC URL; a pool the application gave is left open. */

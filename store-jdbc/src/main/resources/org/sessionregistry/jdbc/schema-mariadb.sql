@@ -1,4 +1,4 @@
--- Session Registry, JDBC store schema version 1, MariaDB 10.6+ (DELETE ... RETURNING, SKIP LOCKED).
+-- Session Registry, JDBC store schema version 2 (version 1, never released, lacked generations), MariaDB 10.6+ (DELETE ... RETURNING, SKIP LOCKED).
 -- Instants are epoch milliseconds, as in Mattermost's Sessions table. The token is never stored: token_hash is its
 -- SHA-256. retain_until is when the session may be deleted (absolute or idle expiry, whichever is first).
 -- Ids compare case-sensitively (ascii_bin), as on the other databases.
@@ -15,11 +15,26 @@ CREATE TABLE IF NOT EXISTS sr_sessions (
     is_oauth         BOOLEAN      NOT NULL,
     expired_notify   BOOLEAN      NOT NULL,
     props            MEDIUMTEXT   NOT NULL,
+    generation       BIGINT       NOT NULL DEFAULT 0,
     PRIMARY KEY (id),
     UNIQUE KEY sr_sessions_token_hash (token_hash),
     KEY sr_sessions_user_id (user_id),
     KEY sr_sessions_retain_until (retain_until)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- A table made by version 1 gets the column; otherwise nothing happens.
+ALTER TABLE sr_sessions ADD COLUMN IF NOT EXISTS generation BIGINT NOT NULL DEFAULT 0;
+
+-- Generations: a revoke-all without a listener is one row here, not one row per session. A session is live while its
+-- generation is not below its user's (0 when the user has no row); purge_pending marks users whose older sessions
+-- purgeExpired still has to delete.
+CREATE TABLE IF NOT EXISTS sr_users (
+    user_id       VARCHAR(26) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    generation    BIGINT  NOT NULL,
+    purge_pending BOOLEAN NOT NULL,
+    PRIMARY KEY (user_id),
+    KEY sr_users_purge_pending (purge_pending)
+) ENGINE=InnoDB;
 
 -- Revocations for front caches on other nodes (JdbcInvalidationChannel): a small log, polled, trimmed by age.
 CREATE TABLE IF NOT EXISTS sr_revocations (

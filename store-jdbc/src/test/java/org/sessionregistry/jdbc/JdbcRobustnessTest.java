@@ -147,6 +147,7 @@ class JdbcRobustnessTest {
         .statementTimeout(Duration.ofSeconds(1)).build();
     SessionRegistry registry = SessionRegistry.builder().store(store).build();
     String user = Ids.newId();
+    registry.revokeAll(user); // the user's generation row exists from here on
     IssuedSession issued = registry.create(user);
 
     try (Connection other = database.connect(new Properties())) {
@@ -155,6 +156,13 @@ class JdbcRobustnessTest {
         lock.setString(1, issued.session().id());
         lock.executeQuery().close();
       }
+      try (PreparedStatement lock = other.prepareStatement("SELECT user_id FROM sr_users WHERE user_id = ? FOR UPDATE")) {
+        lock.setString(1, user);
+        lock.executeQuery().close();
+      }
+      assertThatThrownBy(() -> registry.revoke(user, issued.session().id()))
+          .isInstanceOf(SessionStoreUnavailableException.class)
+          .hasMessageContaining("could not revoke a session");
       assertThatThrownBy(() -> registry.revokeAll(user))
           .isInstanceOf(SessionStoreUnavailableException.class)
           .hasMessageContaining("could not revoke all sessions of a user");
@@ -164,10 +172,13 @@ class JdbcRobustnessTest {
     assertThat(registry.list(user)).isEmpty();
   }
 
+  /** The user's live sessions (at or above the user's generation), read on a connection of its own. */
   private static int rowsOf(TestDatabase database, String user) throws Exception {
     try (Connection c = database.connect(new Properties());
-        PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM sr_sessions WHERE user_id = ?")) {
+        PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM sr_sessions WHERE user_id = ? AND generation"
+            + " >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = ?), 0)")) {
       s.setString(1, user);
+      s.setString(2, user);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         return rs.getInt(1);
