@@ -58,7 +58,8 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  *
  * <p>Expiry: the key's TTL is raised to cover its longest-lived session, so a user's key goes when the last session
  * does; sessions past their retain-until before that are skipped by readers (the registry checks expiry itself) and
- * removed by the next create for the user, and by touch, without keyspace notifications. TTLs and retain-until come
+ * removed by the user's creates (each looks at 128 members at most: all of a small set, a random window of a large
+ * one) and by touch, without keyspace notifications. TTLs and retain-until come
  * from this store's clock. {@link #purgeExpired} has nothing to do. No whole-database command is ever used.
  *
  * <pre>{@code

@@ -14,7 +14,7 @@ if #existing > 0 then
   end
   return 0
 end
-prune(KEYS[1], tonumber(ARGV[5]))
+prune(KEYS[1], tonumber(ARGV[5]), id)
 local members = {0, id .. '00' .. ARGV[2]}
 for n, data in ipairs(cut(KEYS[1], ARGV[3])) do
   members[#members + 1] = 0

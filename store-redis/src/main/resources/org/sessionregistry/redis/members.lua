@@ -45,10 +45,19 @@ local function check_version(header)
   end
 end
 
--- Removes the sessions past their retain-until by the caller's clock (now): the set cleans itself without keyspace
--- notifications.
-local function prune(key, now)
-  for _, member in ipairs(redis.call('ZRANGE', key, 0, -1)) do
+-- Removes the sessions past their retain-until by the caller's clock (now) among at most PRUNE_WINDOW members, from a
+-- place in the set that seed (a new session id: random) picks: a create costs the same however large the set, a small
+-- set is swept whole, a large one over successive creates, and all of it goes with the key's TTL. The set cleans
+-- itself without keyspace notifications.
+local PRUNE_WINDOW = 128
+local function prune(key, now, seed)
+  local size = redis.call('ZCARD', key)
+  local start = 0
+  if size > PRUNE_WINDOW then
+    local r = string.byte(seed, 1) * 65536 + string.byte(seed, 2) * 256 + string.byte(seed, 3)
+    start = r % (size - PRUNE_WINDOW + 1)
+  end
+  for _, member in ipairs(redis.call('ZRANGE', key, start, start + PRUNE_WINDOW - 1)) do
     if is_header(member) and retain_of(member) < now then
       remove_session(key, string.sub(member, 1, ID_LENGTH))
     end

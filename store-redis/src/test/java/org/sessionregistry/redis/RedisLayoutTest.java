@@ -136,7 +136,10 @@ class RedisLayoutTest {
     assertThat(client.exists(store.key(user))).as("removed, not revived").isFalse();
   }
 
-  /** Lua's unpack takes a few thousand values at most; the scripts go in chunks. */
+  /**
+   * Thousands of sessions past their time: a create looks at 128 members at most (so its cost does not grow with the
+   * set), readers skip them, and the revokes go through (Lua's unpack takes a few thousand values at most).
+   */
   @Test
   void thousandsOfStaleMembersDoNotBreakTheScripts() {
     String user = Ids.newId();
@@ -150,7 +153,8 @@ class RedisLayoutTest {
     client.zadd(store.key(user), stale);
 
     IssuedSession issued = registry.create(user);
-    assertThat(sessionsInRedis(user)).isEqualTo(1);
+    assertThat(sessionsInRedis(user)).as("at most 64 stale sessions (128 members) pruned by one create")
+        .isBetween(8_101L - 64, 8_101L);
     assertThat(registry.list(user)).extracting(Session::id).containsExactly(issued.session().id());
     client.zadd(store.key(user), stale);
     registry.revokeAllExcept(user, issued.session().id());
