@@ -93,9 +93,9 @@ public final class SessionRegistry implements AutoCloseable {
   /**
    * Issues a session. The token is returned here once and never again; the store keeps its hash.
    *
-   * <p>A create that races a revoke-all of the same user may return a session that the revoke-all already ended (and
-   * counted): the two calls overlapped, and the session was created first. Listeners then hear of its revocation
-   * before its creation.
+   * <p>A create that races a revoke-all of the same user may return a session that the revoke-all already ended: the
+   * two calls overlapped, and the session was created first. Listeners then hear of its revocation before its
+   * creation.
    *
    * @throws IllegalArgumentException if a detail is invalid (the message names it); nothing is stored
    */

@@ -75,8 +75,9 @@ public final class JdbcSessionStore implements SessionStore {
   /** The same, for the user of the row at hand (no user id bound). */
   private static final String ROW_USER_GENERATION =
       "COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = s.user_id), 0)";
-  /** Users whose revoked sessions purgeExpired deletes per call. */
-  private static final int PENDING_USERS_PER_PURGE = 100;
+  /** Users with revoked rows that purgeExpired reads at a time. */
+  private static final int PENDING_USERS_PAGE = 100;
+  private static final System.Logger LOG = System.getLogger(JdbcSessionStore.class.getName());
 
   private final Jdbi jdbi;
   private final Dialect dialect;
@@ -93,6 +94,7 @@ public final class JdbcSessionStore implements SessionStore {
   private final String bumpGeneration;
   private final String deleteAllExceptUnread;
   private final String purge;
+  private final String deleteRevoked;
 
   private JdbcSessionStore(Jdbi jdbi, Dialect dialect, String description, @Nullable HikariDataSource ownedPool,
       int statementTimeoutSeconds) {
@@ -140,6 +142,13 @@ public final class JdbcSessionStore implements SessionStore {
       // each other instead of skipping.
       case MARIADB -> "DELETE FROM sr_sessions WHERE " + expired + " ORDER BY retain_until LIMIT :limit"
           + " RETURNING " + COLUMNS;
+    };
+    String revoked = "user_id = :userId AND generation < :generation";
+    this.deleteRevoked = switch (dialect) {
+      case POSTGRESQL -> "DELETE FROM sr_sessions WHERE id IN (SELECT id FROM sr_sessions WHERE " + revoked
+          + " LIMIT :limit)";
+      case H2 -> "DELETE FROM sr_sessions WHERE " + revoked + " FETCH FIRST :limit ROWS ONLY";
+      case MARIADB -> "DELETE FROM sr_sessions WHERE " + revoked + " LIMIT :limit";
     };
   }
 
@@ -252,9 +261,10 @@ public final class JdbcSessionStore implements SessionStore {
   }
 
   /**
-   * Deletes up to {@code limit} live sessions past their retain-until, in one statement, and returns them; then, in a
-   * few more statements, the rows of sessions that revoke-alls ended by generation (not returned: they were revoked,
-   * not expired), for up to 100 users a call.
+   * Deletes up to {@code limit} live sessions past their retain-until, in one statement, and returns them; then up to
+   * {@code limit} rows of sessions that revoke-alls ended by generation (not returned: they were revoked, not
+   * expired), a few statements per user. A failure of that second part is logged and left to the next call: the
+   * expired sessions, already deleted, are returned all the same.
    */
   @Override
   public List<Session> purgeExpired(Instant now, int limit) {
@@ -263,24 +273,49 @@ public final class JdbcSessionStore implements SessionStore {
         .bind("limit", limit)
         .map(SESSION)
         .list());
-    call("purge revoked sessions", h -> {
-      List<java.util.Map<String, Object>> pending = h.createQuery("SELECT user_id, generation FROM sr_users"
-              + " WHERE purge_pending = TRUE LIMIT " + PENDING_USERS_PER_PURGE)
-          .mapToMap().list();
-      for (java.util.Map<String, Object> user : pending) {
-        h.createUpdate("DELETE FROM sr_sessions WHERE user_id = :userId AND generation < :generation")
-            .bind("userId", (String) user.get("user_id"))
-            .bind("generation", ((Number) user.get("generation")).longValue())
-            .execute();
-        // Cleared only if no revoke-all came in between (that one leaves it pending).
-        h.createUpdate("UPDATE sr_users SET purge_pending = FALSE WHERE user_id = :userId AND generation = :generation")
-            .bind("userId", (String) user.get("user_id"))
-            .bind("generation", ((Number) user.get("generation")).longValue())
-            .execute();
-      }
-      return null;
-    });
+    try {
+      call("purge revoked sessions", h -> {
+        purgeRevoked(h, limit);
+        return null;
+      });
+    } catch (SessionStoreException e) {
+      LOG.log(System.Logger.Level.WARNING, e.getMessage());
+    }
     return expired;
+  }
+
+  /** Deletes up to {@code budget} revoked rows, user by user, clearing a user's mark once none is left. */
+  private void purgeRevoked(Handle h, int budget) {
+    int left = budget;
+    String after = "";
+    while (left > 0) {
+      List<java.util.Map<String, Object>> page = h.createQuery("SELECT user_id, generation FROM sr_users"
+              + " WHERE purge_pending = TRUE AND user_id > :after ORDER BY user_id LIMIT " + PENDING_USERS_PAGE)
+          .bind("after", after)
+          .mapToMap().list();
+      for (java.util.Map<String, Object> user : page) {
+        String userId = (String) user.get("user_id");
+        long generation = ((Number) user.get("generation")).longValue();
+        int deleted = h.createUpdate(deleteRevoked)
+            .bind("userId", userId)
+            .bind("generation", generation)
+            .bind("limit", left)
+            .execute();
+        left -= deleted;
+        if (left <= 0) {
+          return; // maybe more of this user's rows: it stays marked
+        }
+        // All gone: clear the mark, unless a revoke-all came in between (that one leaves it marked).
+        h.createUpdate("UPDATE sr_users SET purge_pending = FALSE WHERE user_id = :userId AND generation = :generation")
+            .bind("userId", userId)
+            .bind("generation", generation)
+            .execute();
+        after = userId;
+      }
+      if (page.size() < PENDING_USERS_PAGE) {
+        return;
+      }
+    }
   }
 
   private static boolean isConstraintViolation(SessionStoreException e) {

@@ -301,16 +301,18 @@ public final class RedisSessionStore implements SessionStore {
     return sessions;
   }
 
-  /** One session from its members, header first. */
+  /** One session from its members, header first. Failures name the session, never the record's contents. */
   private Session read(String userId, List<String> members) {
+    String h = members.get(0);
+    String id = h.substring(0, Math.min(ID_END, h.length()));
+    if (!isHeader(h) || h.length() <= DATA) {
+      throw new SessionStoreException(description + " holds session " + id + " without a header");
+    }
+    if (h.charAt(DATA) != RECORD_VERSION) {
+      throw new SessionStoreException(description + " holds session " + id + " in record version " + h.charAt(DATA)
+          + ", which this store does not know");
+    }
     try {
-      String h = members.get(0);
-      if (!isHeader(h)) {
-        throw new IllegalArgumentException("session " + h.substring(0, ID_END) + " has no header");
-      }
-      if (h.charAt(DATA) != RECORD_VERSION) {
-        throw new IllegalArgumentException("unknown record version " + h.charAt(DATA));
-      }
       long lastActivity = Long.parseLong(h, DATA + 14, DATA + 27, 10);
       StringBuilder rest = new StringBuilder(64);
       for (int i = 1; i < members.size(); i++) {
@@ -328,10 +330,12 @@ public final class RedisSessionStore implements SessionStore {
       colon = r.indexOf(':', p);
       length = Integer.parseInt(r, p, colon, 10);
       String roles = r.substring(colon + 1, p = colon + 1 + length);
-      return new Session(h.substring(0, ID_END), userId, Instant.ofEpochMilli(created), Instant.ofEpochMilli(expires),
+      return new Session(id, userId, Instant.ofEpochMilli(created), Instant.ofEpochMilli(expires),
           Instant.ofEpochMilli(lastActivity), deviceId, roles, oauth, expiredNotify, PropsJson.read(r.substring(p)));
     } catch (RuntimeException e) {
-      throw new SessionStoreException(description + " holds a session record it cannot read: " + e.getMessage(), e);
+      // Neither the parser's message nor the exception as a cause: either may quote the record, props (csrf) included.
+      throw new SessionStoreException(description + " holds a record of session " + id + " that it cannot read ("
+          + e.getClass().getSimpleName() + ")");
     }
   }
 

@@ -58,7 +58,8 @@ local function prune(key, now, seed)
     start = r % (size - PRUNE_WINDOW + 1)
   end
   for _, member in ipairs(redis.call('ZRANGE', key, start, start + PRUNE_WINDOW - 1)) do
-    if is_header(member) and retain_of(member) < now then
+    -- Only headers this version can read: another version's (a rolling upgrade) is left to its own nodes.
+    if is_header(member) and string.sub(member, 29, 29) == '1' and (retain_of(member) or now) < now then
       remove_session(key, string.sub(member, 1, ID_LENGTH))
     end
   end

@@ -210,11 +210,27 @@ class RedisLayoutTest {
     client.zadd(store.key(user), 0, future + "009" + "header of a future record");
 
     assertThatThrownBy(() -> registry.list(user)).isInstanceOf(SessionStoreException.class)
-        .hasMessageContaining("unknown record version 9");
+        .hasMessageContaining("session " + future + " in record version 9");
     assertThatThrownBy(() -> store.touch(user, future, clock.instant(), clock.instant()))
         .isInstanceOf(SessionStoreException.class).hasMessageContaining("version 9");
-    assertThat(store.deleteAllOfUser(user, null)).as("the readable one reported, both removed").containsExactly(s);
+    IssuedSession later = registry.create(user);
+    assertThat(later.session().id()).as("creates still work beside it").isNotNull();
+    assertThat(store.deleteAllOfUser(user, null)).as("the readable ones reported, all removed")
+        .containsExactlyInAnyOrder(s, later.session());
     assertThat(client.exists(store.key(user))).isFalse();
+  }
+
+  @Test
+  void aDamagedRecordFailsTypedWithoutQuotingIt() {
+    String user = Ids.newId();
+    String id = Ids.newId();
+    String now = String.format("%013d", clock.millis());
+    client.zadd(store.key(user), 0, id + "001" + now + now);
+    client.zadd(store.key(user), 0, id + "01" + "x-secret-csrf-value:{\"csrf\":\"x-secret\"}");
+
+    assertThatThrownBy(() -> registry.list(user)).isInstanceOf(SessionStoreException.class)
+        .hasMessageContaining("session " + id).hasNoCause()
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret"));
   }
 
   /** Sessions, not members: headers (part 00). */

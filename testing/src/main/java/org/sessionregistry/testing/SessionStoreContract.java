@@ -800,14 +800,16 @@ public abstract class SessionStoreContract {
         List<IssuedSession> before = IntStream.range(0, preexisting).mapToObj(i -> registry.create(user)).toList();
         AtomicLong sequence = new AtomicLong();
         ConcurrentLinkedQueue<Created> created = new ConcurrentLinkedQueue<>();
+        AtomicLong lastRevokeReturned = new AtomicLong();
         CyclicBarrier go = new CyclicBarrier(creators + 3);
         List<Future<?>> tasks = new ArrayList<>();
         for (int c = 0; c < creators; c++) {
           tasks.add(pool.submit(() -> {
             go.await();
             for (int i = 0; i < perCreator; i++) {
+              long started = sequence.incrementAndGet();
               IssuedSession s = registry.create(user);
-              created.add(new Created(s, sequence.incrementAndGet()));
+              created.add(new Created(s, started, sequence.incrementAndGet()));
             }
             return null;
           }));
@@ -818,6 +820,7 @@ public abstract class SessionStoreContract {
             Thread.yield();
             long startedAt = sequence.incrementAndGet();
             revoker.revokeAll(user);
+            lastRevokeReturned.set(sequence.incrementAndGet());
             // After it returns: no session that existed before it started may authenticate.
             for (IssuedSession s : before) {
               assertThat(registry.authenticate(s.token())).isEmpty();
@@ -865,6 +868,9 @@ public abstract class SessionStoreContract {
               .as("round %d: listed iff it authenticates", round).isEqualTo(authenticates);
           if (authenticates) {
             live++;
+          } else {
+            assertThat(c.started).as("round %d: only a create that began before a revoke-all returned may be revoked",
+                round).isLessThan(lastRevokeReturned.get());
           }
         }
         assertThat(listed).hasSize(live);
@@ -1016,7 +1022,8 @@ public abstract class SessionStoreContract {
 
   // ---------------------------------------------------------------------------------------------------------------
 
-  private record Created(IssuedSession issued, long sequence) {}
+  /** A session, with the sequence numbers taken just before its create started and just after it returned. */
+  private record Created(IssuedSession issued, long started, long sequence) {}
 
   /**
    * Race tests run at least {@code minimum} rounds and at least two seconds (a fast store gets many more rounds to
