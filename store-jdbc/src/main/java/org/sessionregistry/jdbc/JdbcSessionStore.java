@@ -69,12 +69,6 @@ public final class JdbcSessionStore implements SessionStore {
   private static final String COLUMNS =
       "id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props";
   private static final RowMapper<Session> SESSION = JdbcSessionStore::session;
-  /** The user's generation, 0 when the user has no row; sessions below it are revoked. */
-  private static final String USER_GENERATION =
-      "COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)";
-  /** The same, for the user of the row at hand (no user id bound). */
-  private static final String ROW_USER_GENERATION =
-      "COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = s.user_id), 0)";
   /** Users with revoked rows that purgeExpired reads at a time. */
   private static final int PENDING_USERS_PAGE = 100;
   private static final System.Logger LOG = System.getLogger(JdbcSessionStore.class.getName());
@@ -106,10 +100,10 @@ public final class JdbcSessionStore implements SessionStore {
     this.insert = "INSERT INTO sr_sessions (id, token_hash, user_id, create_at, expires_at, last_activity_at,"
         + " retain_until, device_id, roles, is_oauth, expired_notify, props, generation) VALUES (:id, :tokenHash,"
         + " :userId, :createAt, :expiresAt, :lastActivityAt, :retainUntil, :deviceId, :roles, :oauth, :expiredNotify,"
-        + " :props, " + USER_GENERATION + ")";
-    String live = " AND generation >= " + USER_GENERATION;
+        + " :props, " + generationOf(":userId") + ")";
+    String live = " AND generation >= " + generationOf(":userId");
     this.findByToken = "SELECT " + COLUMNS + " FROM sr_sessions s WHERE token_hash = :tokenHash"
-        + " AND generation >= " + ROW_USER_GENERATION;
+        + " AND generation >= " + generationOf("s.user_id");
     this.findByUser = "SELECT " + COLUMNS + " FROM sr_sessions WHERE user_id = :userId" + live;
     // GREATEST: never backwards; matching on the row: never re-creates one.
     this.touch = "UPDATE sr_sessions SET last_activity_at = GREATEST(last_activity_at, :lastActivityAt),"
@@ -131,8 +125,7 @@ public final class JdbcSessionStore implements SessionStore {
     this.deleteAllExceptUnread = "DELETE FROM sr_sessions WHERE user_id = :userId AND id <> :keep";
     // Expired and still live: revoked ones (below their user's generation) go silently, in purgeRevoked.
     // (No table alias: MariaDB's single-table DELETE takes none.)
-    String expired = "retain_until < :now AND generation >= " + ROW_USER_GENERATION.replace("s.user_id",
-        "sr_sessions.user_id");
+    String expired = "retain_until < :now AND generation >= " + generationOf("sr_sessions.user_id");
     this.purge = switch (dialect) {
       case POSTGRESQL -> "DELETE FROM sr_sessions WHERE id IN (SELECT id FROM sr_sessions WHERE " + expired
           + " ORDER BY retain_until LIMIT :limit FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS;
@@ -362,6 +355,11 @@ public final class JdbcSessionStore implements SessionStore {
     // Start even when the database is down; calls fail typed until it is back.
     config.setInitializationFailTimeout(-1);
     return new HikariDataSource(config);
+  }
+
+  /** The generation of the user {@code userId} names, 0 when it has no row; its sessions below it are revoked. */
+  private static String generationOf(String userId) {
+    return "COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = " + userId + "), 0)";
   }
 
   private String deleteReturning(String where) {
