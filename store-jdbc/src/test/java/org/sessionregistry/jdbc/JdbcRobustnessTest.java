@@ -139,6 +139,48 @@ class JdbcRobustnessTest {
     assertThat(registry.purgeExpired(100)).isEqualTo(1);
   }
 
+  /**
+   * The revoked-row part of a purge is stuck behind a lock until it times out: the expired sessions that the first
+   * statement already deleted are still returned (and so reported), and the revoked rows wait for the next purge.
+   */
+  @Test
+  void aFailingRevokedRowSweepStillReturnsTheExpiredSessions() throws Exception {
+    MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    JdbcSessionStore store = JdbcSessionStore.builder().dataSource(TestDatabase.POSTGRESQL.dataSource())
+        .dialect(Dialect.POSTGRESQL).statementTimeout(Duration.ofSeconds(1)).build();
+    SessionRegistry registry = SessionRegistry.builder().store(store).clock(clock).build();
+    String expiring = Ids.newId();
+    Session expired = registry.create(expiring).session();
+    String revoked = Ids.newId();
+    Session revokedSession = registry.create(revoked).session();
+    registry.revokeAll(revoked); // by generation: its row stays for the purge
+    clock.advance(Duration.ofDays(400));
+
+    try (Connection other = TestDatabase.POSTGRESQL.connect(new Properties())) {
+      other.setAutoCommit(false);
+      try (PreparedStatement lock = other.prepareStatement("SELECT id FROM sr_sessions WHERE id = ? FOR UPDATE")) {
+        lock.setString(1, revokedSession.id());
+        lock.executeQuery().close();
+      }
+      assertThat(store.purgeExpired(clock.instant(), 100_000)).extracting(Session::id).contains(expired.id());
+      assertThat(rowsOfAnyGeneration(revoked)).as("left for the next purge").isEqualTo(1);
+      other.rollback();
+    }
+    store.purgeExpired(clock.instant(), 100_000);
+    assertThat(rowsOfAnyGeneration(revoked)).isZero();
+  }
+
+  private static int rowsOfAnyGeneration(String user) throws Exception {
+    try (Connection c = TestDatabase.POSTGRESQL.connect(new Properties());
+        PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM sr_sessions WHERE user_id = ?")) {
+      s.setString(1, user);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
   /** A statement stuck behind a lock fails typed after the statement timeout; it does not pin the thread. */
   @ParameterizedTest
   @EnumSource(value = TestDatabase.class, names = {"POSTGRESQL", "MARIADB"})
