@@ -19,9 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import org.sessionregistry.cache.FrontCache;
-import org.sessionregistry.internal.CachingSessionStore;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.internal.IdCodec;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
 
@@ -70,7 +68,7 @@ public final class SessionRegistry implements AutoCloseable {
   private final Set<String> secretProps;
 
   private SessionRegistry(Builder b) {
-    this.store = b.frontCache == null ? b.store : new CachingSessionStore(b.store, b.frontCache, b.clock);
+    this.store = b.store;
     this.clock = b.clock;
     this.sessionLifetime = b.sessionLifetime;
     this.idleTimeout = b.idleTimeout;
@@ -105,7 +103,7 @@ public final class SessionRegistry implements AutoCloseable {
     requireMaxLength(request.deviceId(), "deviceId", Session.MAX_DEVICE_ID_LENGTH);
     requireMaxLength(request.roles(), "roles", Session.MAX_ROLES_LENGTH);
     Instant now = now();
-    String token = Ids.newToken(store.tokenPrefix(request.userId()));
+    String token = IdCodec.newToken(store.tokenPrefix(request.userId()));
     TokenHash tokenHash = TokenHash.of(token);
     Session session = new Session(tokenHash.sessionId(), request.userId(), now, now.plus(sessionLifetime), now,
         request.deviceId(), request.roles(), request.oauth(), false, request.props());
@@ -123,7 +121,7 @@ public final class SessionRegistry implements AutoCloseable {
    */
   public Optional<Session> authenticate(String token) {
     requireNonNull(token, "token");
-    if (!Ids.isTokenShaped(token)) {
+    if (!IdCodec.isTokenShaped(token)) {
       return Optional.empty();
     }
     Optional<Session> found = store.findByToken(TokenHash.of(token));
@@ -432,20 +430,14 @@ public final class SessionRegistry implements AutoCloseable {
         Map.of("system_admin", EnumSet.of(Permission.MANAGE_SYSTEM, Permission.EDIT_OTHER_USERS)));
     private UserRoles userRoles = UserRoles.unknown();
     private final Set<String> secretProps = new LinkedHashSet<>(Set.of("csrf"));
-    private @Nullable FrontCache frontCache;
 
     private Builder() {}
 
     /**
-     * Puts a front cache over the store: authenticating a cached token costs no store round trip, and revocations
-     * reach every node's cache through its channel (see {@link FrontCache}). Default: none.
+     * Where sessions live. Required. To answer repeated authentications from memory in front of a remote store, give
+     * it wrapped in a front cache: {@code store(frontCache.over(store))} (see
+     * {@link org.sessionregistry.cache.FrontCache}).
      */
-    public Builder frontCache(FrontCache frontCache) {
-      this.frontCache = requireNonNull(frontCache, "frontCache");
-      return this;
-    }
-
-    /** Where sessions live. Required. */
     public Builder store(SessionStore store) {
       this.store = requireNonNull(store, "store");
       return this;

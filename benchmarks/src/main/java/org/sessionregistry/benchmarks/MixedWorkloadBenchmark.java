@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.Ids;
 
 /**
  * A server's traffic on four threads: 90% authenticate, 9% create, 1% revoke-all, over 2,000 users with 5 sessions

@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.Session;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.Ids;
 
 /**
  * The other operations, one thread: authenticate a known token (hit) and an unknown one (miss), list a user's N

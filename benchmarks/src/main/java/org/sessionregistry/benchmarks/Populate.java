@@ -1,7 +1,7 @@
 package org.sessionregistry.benchmarks;
 
 import org.sessionregistry.SessionRegistry;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.Ids;
 
 /** Fills a store with other users' sessions, ten to a user. */
 final class Populate {

@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.sessionregistry.IssuedSession;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.Ids;
 
 /**
  * The hot path: revoking all (or all but one) of a user's N sessions, with {@code others} sessions of other users in

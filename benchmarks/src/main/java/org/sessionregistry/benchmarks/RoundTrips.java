@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.SessionRegistry;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.Ids;
 import redis.clients.jedis.Jedis;
 
 /**

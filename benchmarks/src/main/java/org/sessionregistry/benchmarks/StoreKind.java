@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.UUID;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.cache.FrontCache;
-import org.sessionregistry.cache.InvalidationChannel;
+import org.sessionregistry.spi.InvalidationChannel;
 import org.sessionregistry.jdbc.Dialect;
 import org.sessionregistry.jdbc.JdbcInvalidationChannel;
 import org.sessionregistry.jdbc.JdbcSchema;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.Ids;
 import org.sessionregistry.jdbc.JdbcSessionStore;
 import org.sessionregistry.memory.InMemorySessionStore;
 import org.sessionregistry.redis.RedisInvalidationChannel;
@@ -96,13 +96,13 @@ public enum StoreKind {
     if (channel != null) {
       resources.add(0, channel);
     }
-    SessionRegistry.Builder b = SessionRegistry.builder().store(store).idleTimeout(Duration.ofHours(8))
-        .touchInterval(Duration.ZERO);
     if (cached()) {
-      b.frontCache(FrontCache.builder().maximumSize(1_000_000).maximumStaleness(Duration.ofMinutes(5))
-          .channel(channel).build());
+      store = FrontCache.builder().maximumSize(1_000_000).maximumStaleness(Duration.ofMinutes(5)).channel(channel)
+          .build().over(store);
     }
-    return new Fixture(b.build(), prepareRoundTrip, roundTrip, resources);
+    SessionRegistry registry = SessionRegistry.builder().store(store).idleTimeout(Duration.ofHours(8))
+        .touchInterval(Duration.ZERO).build();
+    return new Fixture(registry, prepareRoundTrip, roundTrip, resources);
   }
 
   private static void deleteNamespace(RedisClient client, String namespace) {

@@ -1,18 +1,22 @@
 package org.sessionregistry.cache;
 
+import java.time.Clock;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
+import org.sessionregistry.spi.InvalidationChannel;
+import org.sessionregistry.spi.SessionStore;
 
 /**
- * Settings of the front cache a registry can put over its store ({@code SessionRegistry.builder().frontCache(...)}):
- * authenticating a cached token costs no store round trip.
+ * A cache of authenticated sessions in front of a store: authenticating a cached token costs no store round trip.
+ * Build the settings once, then wrap the store with {@link #over} and give the registry the wrapped store:
  *
  * <pre>{@code
  * FrontCache cache = FrontCache.builder()
  *     .maximumSize(100_000)
  *     .maximumStaleness(Duration.ofSeconds(30))
- *     .channel(RedisInvalidationChannel.builder().standalone("127.0.0.1", 6379).build())
+ *     .channel(RedisInvalidationChannel.builder().redis("127.0.0.1", 6379).build())
  *     .build();
+ * SessionRegistry registry = SessionRegistry.builder().store(cache.over(store)).build();
  * }</pre>
  *
  * <p>What it guarantees: a revocation made through this registry takes effect in its cache before the call returns,
@@ -23,20 +27,36 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A cached session's last activity may lag the store's by up to the maximum staleness (another node recorded it):
  * near its idle timeout, a session may then be refused here that long before it really ends.
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class FrontCache {
   private final long maximumSize;
   private final Duration maximumStaleness;
   private final @Nullable InvalidationChannel channel;
+  private final Clock clock;
 
   private FrontCache(Builder b) {
     this.maximumSize = b.maximumSize;
     this.maximumStaleness = b.maximumStaleness;
     this.channel = b.channel;
+    this.clock = b.clock;
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The store with this cache in front of it: give it to {@code SessionRegistry.builder().store(...)}. Each call makes a
+   * new, empty cache subscribed to the channel; closing the returned store unsubscribes it and closes {@code store}
+   * (the channel stays open: close it yourself).
+   */
+  public SessionStore over(SessionStore store) {
+    if (store == null) {
+      throw new IllegalArgumentException("store must not be null");
+    }
+    return new CachingSessionStore(store, this);
   }
 
   public long maximumSize() {
@@ -51,11 +71,16 @@ public final class FrontCache {
     return channel;
   }
 
+  public Clock clock() {
+    return clock;
+  }
+
   /** Settings of a {@link FrontCache}, each checked when set. */
   public static final class Builder {
     private long maximumSize = 100_000;
     private Duration maximumStaleness = Duration.ofSeconds(30);
     private @Nullable InvalidationChannel channel;
+    private Clock clock = Clock.systemUTC();
 
     private Builder() {}
 
@@ -87,6 +112,18 @@ public final class FrontCache {
         throw new IllegalArgumentException("channel must not be null");
       }
       this.channel = channel;
+      return this;
+    }
+
+    /**
+     * The clock cached sessions are aged and expired by: give the registry's, when it has one of its own. Default: the
+     * system clock, UTC.
+     */
+    public Builder clock(Clock clock) {
+      if (clock == null) {
+        throw new IllegalArgumentException("clock must not be null");
+      }
+      this.clock = clock;
       return this;
     }
 

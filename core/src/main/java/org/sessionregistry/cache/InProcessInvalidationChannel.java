@@ -1,5 +1,9 @@
 package org.sessionregistry.cache;
 
+import org.sessionregistry.spi.ChannelListeners;
+import org.sessionregistry.spi.Invalidation;
+import org.sessionregistry.spi.InvalidationChannel;
+
 /**
  * A channel within one JVM: for several registries over one store in one process, and for tests. Always connected;
  * delivers synchronously, on the publishing thread.

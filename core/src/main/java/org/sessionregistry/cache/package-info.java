@@ -1,6 +1,7 @@
 /**
- * The front cache's configuration ({@link org.sessionregistry.cache.FrontCache}) and its cross-node invalidation
- * channel SPI ({@link org.sessionregistry.cache.InvalidationChannel}).
+ * The front cache: {@link org.sessionregistry.cache.FrontCache} puts a cache of authenticated sessions in front of any
+ * store, kept right across nodes by an {@link org.sessionregistry.spi.InvalidationChannel}; and
+ * {@link org.sessionregistry.cache.InProcessInvalidationChannel}, the channel for several registries in one JVM.
  */
 @NullMarked
 package org.sessionregistry.cache;

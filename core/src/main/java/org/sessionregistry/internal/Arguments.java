@@ -21,7 +21,7 @@ public final class Arguments {
   /** A Mattermost id: 26 ASCII letters or digits. */
   public static String requireId(@Nullable String value, String name) {
     requireNonNull(value, name);
-    if (!Ids.isValidId(value)) {
+    if (!IdCodec.isValidId(value)) {
       throw new IllegalArgumentException(
           name + " must be 26 ASCII letters or digits, was " + show(value));
     }

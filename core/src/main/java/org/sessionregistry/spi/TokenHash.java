@@ -6,7 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.jspecify.annotations.Nullable;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.internal.IdCodec;
 
 /**
  * The SHA-256 of a bearer token: what stores keep instead of the token, so that a dump of a store holds no usable
@@ -48,7 +48,7 @@ public final class TokenHash {
    */
   public static TokenHash of(String token) {
     byte[] d = SHA_256.get().digest(token.getBytes(StandardCharsets.US_ASCII));
-    String routing = token.length() > Ids.LENGTH ? token.substring(0, token.length() - Ids.LENGTH) : "";
+    String routing = token.length() > IdCodec.LENGTH ? token.substring(0, token.length() - IdCodec.LENGTH) : "";
     return new TokenHash(word(d, 0), word(d, 8), word(d, 16), word(d, 24), routing);
   }
 
@@ -67,7 +67,7 @@ public final class TokenHash {
    * A token forged to match a known session id would need a second preimage of those 128 bits.
    */
   public String sessionId() {
-    return Ids.encode(ByteBuffer.allocate(16).putLong(w2).putLong(w3).array());
+    return IdCodec.encode(ByteBuffer.allocate(16).putLong(w2).putLong(w3).array());
   }
 
   private static long word(byte[] b, int at) {

@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.SessionRegistry;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.Ids;
 
 /** What only the in-memory store has: its bound, and its footprint. Its behaviour is the contract suite's. */
 class InMemorySessionStoreTest {

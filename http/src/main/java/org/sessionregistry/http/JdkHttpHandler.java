@@ -68,7 +68,7 @@ public final class JdkHttpHandler implements HttpHandler {
 
   private static void refuse(HttpExchange exchange) throws IOException {
     try (exchange) {
-      String requestId = org.sessionregistry.internal.Ids.newId();
+      String requestId = org.sessionregistry.Ids.newId();
       byte[] body = ("{\"id\":\"api.context.server_stopping.app_error\",\"message\":\"The server is stopping.\","
           + "\"detailed_error\":\"\",\"request_id\":\"" + requestId + "\",\"status_code\":503}")
           .getBytes(StandardCharsets.UTF_8);

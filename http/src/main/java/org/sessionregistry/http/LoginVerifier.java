@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /**
  * Checks a login's credentials: implemented by the embedding application over its user directory. The runnable server
- * ships one backed by a users file ({@code org.sessionregistry.http.server.UsersFile}).
+ * ships one backed by a users file ({@code org.sessionregistry.server.UsersFile}).
  *
  * <p>Must be thread-safe, should take the same time for unknown users as for wrong passwords, and must never log the
  * password.

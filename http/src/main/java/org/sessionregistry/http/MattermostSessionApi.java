@@ -23,7 +23,7 @@ import org.sessionregistry.PermissionDeniedException;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreUnavailableException;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.Ids;
 
 /**
  * Mattermost API v4's session endpoints, framework-neutral: give it an {@link HttpRequest}, send back the

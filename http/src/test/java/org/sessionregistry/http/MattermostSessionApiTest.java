@@ -16,7 +16,7 @@ import org.sessionregistry.NewSession;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreUnavailableException;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.Ids;
 import org.sessionregistry.memory.InMemorySessionStore;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;

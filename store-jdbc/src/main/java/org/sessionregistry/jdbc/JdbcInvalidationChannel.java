@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
-import org.sessionregistry.cache.ChannelListeners;
-import org.sessionregistry.cache.Invalidation;
-import org.sessionregistry.cache.InvalidationChannel;
+import org.sessionregistry.spi.ChannelListeners;
+import org.sessionregistry.spi.Invalidation;
+import org.sessionregistry.spi.InvalidationChannel;
 
 /**
  * Front-cache invalidations through the database, on any supported one: a node that revokes inserts a row into

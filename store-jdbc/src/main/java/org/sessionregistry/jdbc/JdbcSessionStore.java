@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionStoreUnavailableException;
-import org.sessionregistry.internal.PropsJson;
+import org.sessionregistry.spi.PropsJson;
 import org.sessionregistry.jdbc.internal.EvictBrokenConnections;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;

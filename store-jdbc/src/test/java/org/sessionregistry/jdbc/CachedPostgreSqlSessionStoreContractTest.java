@@ -3,7 +3,6 @@ package org.sessionregistry.jdbc;
 import java.time.Clock;
 import java.time.Duration;
 import org.sessionregistry.cache.FrontCache;
-import org.sessionregistry.internal.CachingSessionStore;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.testing.SessionStoreContract;
 
@@ -15,8 +14,8 @@ class CachedPostgreSqlSessionStoreContractTest extends SessionStoreContract {
   protected SessionStore createStore(Clock clock) {
     channel = JdbcInvalidationChannel.builder().dataSource(TestDatabase.POSTGRESQL.dataSource())
         .pollInterval(Duration.ofMillis(100)).build();
-    return new CachingSessionStore(JdbcSessionStore.builder().dataSource(TestDatabase.POSTGRESQL.dataSource())
-        .build(), FrontCache.builder().channel(channel).build(), clock);
+    return FrontCache.builder().channel(channel).clock(clock).build()
+        .over(JdbcSessionStore.builder().dataSource(TestDatabase.POSTGRESQL.dataSource()).build());
   }
 
   @Override

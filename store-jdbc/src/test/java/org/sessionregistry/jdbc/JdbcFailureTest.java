@@ -27,7 +27,7 @@ import org.sessionregistry.Session;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionStoreUnavailableException;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.Ids;
 import org.sessionregistry.testing.Eventually;
 
 /** The database failing under the store: typed errors, nothing half-written, recovery without a restart. */

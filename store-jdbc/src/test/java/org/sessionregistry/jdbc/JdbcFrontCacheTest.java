@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.cache.FrontCache;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.Ids;
 
 /** Two nodes with their own front caches over one database, told of each other's revocations by polling. */
 class JdbcFrontCacheTest {
@@ -57,9 +57,8 @@ class JdbcFrontCacheTest {
     try (JdbcInvalidationChannel channelB = JdbcInvalidationChannel.builder().dataSource(breakable)
         .pollInterval(POLL).build()) {
       SessionRegistry a = node(database, null);
-      SessionRegistry b = SessionRegistry.builder()
-          .store(JdbcSessionStore.builder().dataSource(database.dataSource()).build())
-          .frontCache(FrontCache.builder().channel(channelB).build()).build();
+      SessionRegistry b = SessionRegistry.builder().store(FrontCache.builder().channel(channelB).build()
+          .over(JdbcSessionStore.builder().dataSource(database.dataSource()).build())).build();
       awaitConnected(channelB);
       String user = Ids.newId();
       IssuedSession issued = a.create(user);
@@ -84,8 +83,7 @@ class JdbcFrontCacheTest {
       cache.channel(channel);
     }
     return SessionRegistry.builder()
-        .store(JdbcSessionStore.builder().dataSource(database.dataSource()).build())
-        .frontCache(cache.build()).build();
+        .store(cache.build().over(JdbcSessionStore.builder().dataSource(database.dataSource()).build())).build();
   }
 
   private static void awaitConnected(JdbcInvalidationChannel... channels) throws InterruptedException {

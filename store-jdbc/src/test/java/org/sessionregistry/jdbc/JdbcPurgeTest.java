@@ -21,7 +21,7 @@ import org.sessionregistry.RevocationReason;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionListener;
 import org.sessionregistry.SessionRegistry;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.Ids;
 import org.sessionregistry.testing.MutableClock;
 
 /**

@@ -2,7 +2,6 @@ package org.sessionregistry.redis;
 
 import java.time.Clock;
 import org.sessionregistry.cache.FrontCache;
-import org.sessionregistry.internal.CachingSessionStore;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.testing.SessionStoreContract;
 
@@ -15,8 +14,8 @@ class CachedRedisSessionStoreContractTest extends SessionStoreContract {
   protected SessionStore createStore(Clock clock) {
     channel = RedisInvalidationChannel.builder().redis(SharedRedis.HOST, SharedRedis.PORT).namespace(namespace)
         .build();
-    return new CachingSessionStore(RedisSessionStore.builder().client(SharedRedis.client(), "the tests' Redis")
-        .namespace(namespace).clock(clock).build(), FrontCache.builder().channel(channel).build(), clock);
+    return FrontCache.builder().channel(channel).clock(clock).build().over(RedisSessionStore.builder()
+        .client(SharedRedis.client(), "the tests' Redis").namespace(namespace).clock(clock).build());
   }
 
   @Override

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.SessionRegistry;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.Ids;
 import org.sessionregistry.testing.MutableClock;
 import redis.clients.jedis.RedisClient;
 

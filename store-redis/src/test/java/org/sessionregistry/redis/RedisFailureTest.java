@@ -10,7 +10,7 @@ import org.sessionregistry.IssuedSession;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionStoreUnavailableException;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.Ids;
 import org.sessionregistry.testing.Eventually;
 import redis.clients.jedis.Jedis;
 

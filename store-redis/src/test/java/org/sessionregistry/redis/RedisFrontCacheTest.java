@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.cache.FrontCache;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.Ids;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 
@@ -91,8 +91,8 @@ class RedisFrontCacheTest {
         RedisInvalidationChannel channelB = channel(channelServer);
         Jedis admin = new Jedis("127.0.0.1", channelServer.port())) {
       SessionRegistry b = SessionRegistry.builder()
-          .store(RedisSessionStore.builder().client(client, "test").build())
-          .frontCache(FrontCache.builder().channel(channelB).maximumStaleness(Duration.ofMinutes(1)).build()).build();
+          .store(FrontCache.builder().channel(channelB).maximumStaleness(Duration.ofMinutes(1)).build()
+              .over(RedisSessionStore.builder().client(client, "test").build())).build();
       SessionRegistry direct = SessionRegistry.builder()
           .store(RedisSessionStore.builder().client(client, "test").build()).build();
       awaitConnected(channelB);
@@ -120,9 +120,8 @@ class RedisFrontCacheTest {
   }
 
   private static SessionRegistry node(RedisClient client, RedisInvalidationChannel channel) {
-    return SessionRegistry.builder()
-        .store(RedisSessionStore.builder().client(client, "test").build())
-        .frontCache(FrontCache.builder().channel(channel).build()).build();
+    return SessionRegistry.builder().store(FrontCache.builder().channel(channel).build()
+        .over(RedisSessionStore.builder().client(client, "test").build())).build();
   }
 
   private static void awaitConnected(RedisInvalidationChannel... channels) throws InterruptedException {

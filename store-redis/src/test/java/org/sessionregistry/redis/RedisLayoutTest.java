@@ -17,7 +17,7 @@ import org.sessionregistry.IssuedSession;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreException;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.Ids;
 import org.sessionregistry.spi.TokenHash;
 import org.sessionregistry.testing.MutableClock;
 import redis.clients.jedis.RedisClient;
@@ -181,7 +181,7 @@ class RedisLayoutTest {
     Session s = registry.create(user).session();
     Session other = new Session(Ids.newId(), user, s.createdAt(), s.expiresAt(), s.lastActivityAt(), "", "", false,
         false, Map.of());
-    String token = Ids.newToken(user);
+    String token = user + Ids.newId(); // shaped as this store's tokens are
 
     assertThatThrownBy(() -> store.insert(other, TokenHash.of(token), s.expiresAt()))
         .isInstanceOf(SessionStoreException.class).hasMessageContaining("does not match its token")

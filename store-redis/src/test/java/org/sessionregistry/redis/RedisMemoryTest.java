@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.sessionregistry.NewSession;
 import org.sessionregistry.SessionRegistry;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.Ids;
 import redis.clients.jedis.RedisClient;
 
 /**

@@ -3,7 +3,6 @@ package org.sessionregistry.testing;
 import java.time.Clock;
 import org.sessionregistry.cache.FrontCache;
 import org.sessionregistry.cache.InProcessInvalidationChannel;
-import org.sessionregistry.internal.CachingSessionStore;
 import org.sessionregistry.memory.InMemorySessionStore;
 import org.sessionregistry.spi.SessionStore;
 
@@ -12,7 +11,7 @@ class CachedInMemorySessionStoreContractTest extends SessionStoreContract {
 
   @Override
   protected SessionStore createStore(Clock clock) {
-    return new CachingSessionStore(InMemorySessionStore.builder().clock(clock).build(),
-        FrontCache.builder().channel(InProcessInvalidationChannel.create()).build(), clock);
+    return FrontCache.builder().channel(InProcessInvalidationChannel.create()).clock(clock).build()
+        .over(InMemorySessionStore.builder().clock(clock).build());
   }
 }

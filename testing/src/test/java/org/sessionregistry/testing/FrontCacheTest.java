@@ -23,9 +23,9 @@ import org.sessionregistry.Session;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.cache.FrontCache;
 import org.sessionregistry.cache.InProcessInvalidationChannel;
-import org.sessionregistry.cache.Invalidation;
-import org.sessionregistry.cache.InvalidationChannel;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.spi.Invalidation;
+import org.sessionregistry.spi.InvalidationChannel;
+import org.sessionregistry.Ids;
 import org.sessionregistry.memory.InMemorySessionStore;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
@@ -38,8 +38,8 @@ class FrontCacheTest {
   private final InProcessInvalidationChannel channel = InProcessInvalidationChannel.create();
 
   private SessionRegistry node(SessionStore store, InvalidationChannel channel) {
-    return SessionRegistry.builder().store(store).clock(clock)
-        .frontCache(FrontCache.builder().maximumStaleness(Duration.ofSeconds(30)).channel(channel).build()).build();
+    return SessionRegistry.builder().clock(clock).store(FrontCache.builder().maximumStaleness(Duration.ofSeconds(30))
+        .channel(channel).clock(clock).build().over(store)).build();
   }
 
   @Test

@@ -1,9 +1,9 @@
-package org.sessionregistry.cache;
+package org.sessionregistry.spi;
 
 /**
  * Carries invalidations between the nodes whose front caches sit over one shared store: when one node revokes, the
  * others drop what they cached. Implemented over Redis pub/sub ({@code RedisInvalidationChannel}), a polled table
- * ({@code JdbcInvalidationChannel}), or within one JVM ({@link InProcessInvalidationChannel}).
+ * ({@code JdbcInvalidationChannel}), or within one JVM ({@code org.sessionregistry.cache.InProcessInvalidationChannel}).
  *
  * <p>Delivery may be lost; what a channel must do is tell its listeners when it is not connected, so that they stop
  * trusting their caches until it is back. Thread-safe.

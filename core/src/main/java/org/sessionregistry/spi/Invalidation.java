@@ -1,6 +1,6 @@
-package org.sessionregistry.cache;
+package org.sessionregistry.spi;
 
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.internal.IdCodec;
 
 /**
  * What a node tells the others when it revokes: all sessions of a user, or one session. Its text form ({@code u:<id>},
@@ -20,7 +20,7 @@ public record Invalidation(Scope scope, String id) {
   }
 
   public Invalidation {
-    if (scope == null || id == null || !Ids.isValidId(id)) {
+    if (scope == null || id == null || !IdCodec.isValidId(id)) {
       throw new IllegalArgumentException("an invalidation needs a scope and a 26-character id, was " + scope + " "
           + id);
     }

@@ -1,4 +1,4 @@
-package org.sessionregistry.internal;
+package org.sessionregistry.spi;
 
 import java.util.Map;
 import java.util.TreeMap;

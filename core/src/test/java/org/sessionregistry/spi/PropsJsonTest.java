@@ -1,4 +1,4 @@
-package org.sessionregistry.internal;
+package org.sessionregistry.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

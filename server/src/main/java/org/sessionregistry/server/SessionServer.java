@@ -1,4 +1,4 @@
-package org.sessionregistry.http.server;
+package org.sessionregistry.server;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -23,11 +23,11 @@ import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.http.JdkHttpHandler;
 import org.sessionregistry.http.MattermostSessionApi;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.Ids;
 import org.sessionregistry.cache.FrontCache;
-import org.sessionregistry.cache.InvalidationChannel;
-import org.sessionregistry.http.server.ServerConfig.CacheKind;
-import org.sessionregistry.http.server.ServerConfig.StoreKind;
+import org.sessionregistry.spi.InvalidationChannel;
+import org.sessionregistry.server.ServerConfig.CacheKind;
+import org.sessionregistry.server.ServerConfig.StoreKind;
 import org.sessionregistry.jdbc.Dialect;
 import org.sessionregistry.jdbc.JdbcInvalidationChannel;
 import org.sessionregistry.jdbc.JdbcSessionStore;
@@ -107,10 +107,6 @@ final class SessionServer implements AutoCloseable {
     }
     String storeDescription = describe(config);
     try {
-      SessionRegistry.Builder rb = SessionRegistry.builder()
-          .store(store)
-          .sessionLifetime(config.sessionLifetime)
-          .userRoles(users);
       if (config.cache != CacheKind.NONE) {
         FrontCache.Builder cache = FrontCache.builder().maximumSize(config.cacheSize)
             .maximumStaleness(config.cacheStaleness);
@@ -127,10 +123,14 @@ final class SessionServer implements AutoCloseable {
           resources.add(0, channel);
           cache.channel(channel);
         }
-        rb.frontCache(cache.build());
+        store = cache.build().over(store);
         storeDescription += ", front cache " + config.cache.name().toLowerCase(java.util.Locale.ROOT)
             + " (staleness " + config.cacheStaleness + ")";
       }
+      SessionRegistry.Builder rb = SessionRegistry.builder()
+          .store(store)
+          .sessionLifetime(config.sessionLifetime)
+          .userRoles(users);
       if (config.idleTimeout != null) {
         rb.idleTimeout(config.idleTimeout);
         if (config.idleTimeout.compareTo(Duration.ofMinutes(10)) <= 0) {

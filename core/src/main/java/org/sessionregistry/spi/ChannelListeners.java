@@ -1,4 +1,4 @@
-package org.sessionregistry.cache;
+package org.sessionregistry.spi;
 
 import java.util.concurrent.CopyOnWriteArrayList;
 

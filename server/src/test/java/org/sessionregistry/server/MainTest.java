@@ -1,4 +1,4 @@
-package org.sessionregistry.http.server;
+package org.sessionregistry.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.sessionregistry.http.server;
+package org.sessionregistry.server;
 
 import java.io.BufferedReader;
 import java.io.IOException;

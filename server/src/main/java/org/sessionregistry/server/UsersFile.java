@@ -1,4 +1,4 @@
-package org.sessionregistry.http.server;
+package org.sessionregistry.server;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
 import org.sessionregistry.UserRoles;
 import org.sessionregistry.http.LoginUser;
 import org.sessionregistry.http.LoginVerifier;
-import org.sessionregistry.internal.Ids;
+import org.sessionregistry.Ids;
 
 /**
  * The server's users, in a JSON file, with salted, slow password hashes:

@@ -1,4 +1,4 @@
-package org.sessionregistry.http.server;
+package org.sessionregistry.server;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package org.sessionregistry.internal;
+package org.sessionregistry.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -13,9 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
-import org.sessionregistry.cache.FrontCache;
-import org.sessionregistry.cache.Invalidation;
-import org.sessionregistry.cache.InvalidationChannel;
+import org.sessionregistry.spi.Invalidation;
+import org.sessionregistry.spi.InvalidationChannel;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
 
@@ -29,7 +28,7 @@ import org.sessionregistry.spi.TokenHash;
  * so a load that raced a revocation is never served, whenever its entry lands in the cache. Tombstones live as long as
  * the maximum staleness, as long as any entry they could cover.
  */
-public final class CachingSessionStore implements SessionStore, InvalidationChannel.Listener {
+final class CachingSessionStore implements SessionStore, InvalidationChannel.Listener {
   private static final System.Logger LOG = System.getLogger(CachingSessionStore.class.getName());
 
   private final SessionStore delegate;
@@ -45,9 +44,9 @@ public final class CachingSessionStore implements SessionStore, InvalidationChan
   /** While the channel is disconnected: neither read nor fill the cache. */
   private volatile boolean bypass;
 
-  public CachingSessionStore(SessionStore delegate, FrontCache settings, Clock clock) {
+  CachingSessionStore(SessionStore delegate, FrontCache settings) {
     this.delegate = delegate;
-    this.clock = clock;
+    this.clock = settings.clock();
     this.stalenessNanos = settings.maximumStaleness().toNanos();
     this.channel = settings.channel();
     this.sessions = Caffeine.newBuilder()

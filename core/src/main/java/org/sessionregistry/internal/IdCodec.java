@@ -4,9 +4,10 @@ import java.security.SecureRandom;
 
 /**
  * Mattermost-compatible ids and tokens: 16 random bytes from {@link SecureRandom} (128 bits), written as 26 characters
- * of Mattermost's base32 alphabet without padding.
+ * of Mattermost's base32 alphabet without padding. The public face is {@code org.sessionregistry.Ids}; token shapes and
+ * prefixes stay here.
  */
-public final class Ids {
+public final class IdCodec {
   /** Mattermost's base32 alphabet ({@code model.NewId}). */
   static final String ALPHABET = "ybndrfg8ejkmcpqxot1uwisza345h769";
   public static final int LENGTH = 26;
@@ -20,7 +21,7 @@ public final class Ids {
     }
   }
 
-  private Ids() {}
+  private IdCodec() {}
 
   /** A new random id or token. */
   public static String newId() {

@@ -1,0 +1,11 @@
+/**
+ * The JMH benchmarks: compiled as a module so that they, too, use nothing but what the library's modules export. The
+ * shaded {@code benchmarks.jar} runs on the class path (JMH's own jar is not a module).
+ */
+module org.sessionregistry.benchmarks {
+  requires org.sessionregistry.jdbc;
+  requires org.sessionregistry.redis;
+  requires com.fasterxml.jackson.databind;
+  requires jmh.core;
+  requires com.h2database; // its version, for the report
+}

@@ -1,0 +1,69 @@
+package org.sessionregistry.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class IdCodecTest {
+
+  /** Vectors from Go's base32 with Mattermost's alphabet and no padding, as model.NewId encodes 16 bytes. */
+  @Test
+  void encodesSixteenBytesAsMattermostDoes() {
+    assertThat(IdCodec.encode(hex("00000000000000000000000000000000"))).isEqualTo("yyyyyyyyyyyyyyyyyyyyyyyyyy");
+    assertThat(IdCodec.encode(hex("000102030405060708090a0b0c0d0e0f"))).isEqualTo("yyyoryarywdyqnyjbefoadeqbh");
+    assertThat(IdCodec.encode(hex("ffffffffffffffffffffffffffffffff"))).isEqualTo("9999999999999999999999999h");
+  }
+
+  @Test
+  void newIdsAreValidTokenShapedAndDistinct() {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < 10_000; i++) {
+      String id = IdCodec.newId();
+      assertThat(IdCodec.isValidId(id)).isTrue();
+      assertThat(IdCodec.isTokenShaped(id)).isTrue();
+      assertThat(seen.add(id)).isTrue();
+    }
+  }
+
+  @Test
+  void validIdsAreTwentySixAsciiLettersOrDigits() {
+    assertThat(IdCodec.isValidId("ABCDEFGHIJKLMNOPQRSTUVWXY0")).isTrue();
+    assertThat(IdCodec.isValidId("abcdefghijklmnopqrstuvwxy")).isFalse();
+    assertThat(IdCodec.isValidId("abcdefghijklmnopqrstuvwxyz0")).isFalse();
+    assertThat(IdCodec.isValidId("abcdefghijklmnopqrstuvwxy-")).isFalse();
+    assertThat(IdCodec.isValidId("abcdefghijklmnopqrstuvwxyé")).isFalse();
+    assertThat(IdCodec.isTokenShaped("abcdefghijklmnopqrstuvwxy0")).as("0, l, v are not in the alphabet").isFalse();
+    assertThat(IdCodec.isTokenShaped("YBNDRFG8EJKMCPQXOT1UWISZA3")).isFalse();
+  }
+
+  @Test
+  void tokensAreTheStoresPrefixThenTwentySixRandomCharacters() {
+    assertThat(IdCodec.newToken("")).hasSize(26);
+    String token = IdCodec.newToken("User0042");
+    assertThat(token).hasSize(34).startsWith("User0042");
+    assertThat(IdCodec.isTokenShaped(token)).isTrue();
+    assertThat(IdCodec.isTokenShaped(IdCodec.newToken("a".repeat(64)))).isTrue();
+    assertThatThrownBy(() -> IdCodec.newToken("a".repeat(65))).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("up to 64 ASCII letters or digits");
+    assertThatThrownBy(() -> IdCodec.newToken("a-b")).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void tokenShapeChecksThePrefixAndTheRandomPart() {
+    String random = IdCodec.newId();
+    assertThat(IdCodec.isTokenShaped("AZaz09" + random)).isTrue();
+    assertThat(IdCodec.isTokenShaped("a-b" + random)).as("prefix not alphanumeric").isFalse();
+    assertThat(IdCodec.isTokenShaped("ab" + random.substring(1) + "0")).as("0 ends the random part").isFalse();
+    assertThat(IdCodec.isTokenShaped("a".repeat(65) + random)).as("prefix too long").isFalse();
+    assertThat(IdCodec.isTokenShaped(random.substring(1))).isFalse();
+    assertThat(IdCodec.isTokenShaped("")).isFalse();
+  }
+
+  private static byte[] hex(String s) {
+    return HexFormat.of().parseHex(s);
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * The JDBC store: {@code org.sessionregistry.jdbc.JdbcSessionStore} on Jdbi and HikariCP, for H2, PostgreSQL and
+ * MariaDB, with its schema scripts and the polled invalidation channel. The driver is the application's to add.
+ */
+module org.sessionregistry.jdbc {
+  requires transitive org.sessionregistry.core;
+  requires transitive java.sql;
+  requires transitive org.jdbi.v3.core;
+  requires transitive com.zaxxer.hikari;
+
+  exports org.sessionregistry.jdbc;
+}
