@@ -1,8 +1,9 @@
 package org.sessionregistry.jdbc;
 
 import java.util.Locale;
+import org.sessionregistry.jdbc.internal.PoolFactory;
 
-/** The databases the JDBC store supports, each with its shipped schema and drop scripts. */
+/** The databases the JDBC store supports, each with its shipped schema, statements and drop scripts. */
 public enum Dialect {
   /** H2 2.x, embedded (in memory or in a file) or as a server. */
   H2("h2", "H2"),
@@ -22,6 +23,15 @@ public enum Dialect {
   /** The classpath resource that creates the schema if missing, e.g. {@code org/sessionregistry/jdbc/schema-h2.sql}. */
   public String schemaResource() {
     return "org/sessionregistry/jdbc/schema-" + resourceName + ".sql";
+  }
+
+  /**
+   * The classpath resource with the statements that differ on this database, e.g.
+   * {@code org/sessionregistry/jdbc/statements-h2.sql}; those the same everywhere are in {@code statements.sql} beside
+   * it.
+   */
+  public String statementsResource() {
+    return "org/sessionregistry/jdbc/statements-" + resourceName + ".sql";
   }
 
   /** The classpath resource that drops the schema and every session in it. */
@@ -46,7 +56,7 @@ public enum Dialect {
       }
     }
     throw new IllegalArgumentException("jdbcUrl must start with jdbc:h2:, jdbc:postgresql: or jdbc:mariadb:, was "
-        + JdbcSessionStore.withoutSecrets(jdbcUrl));
+        + PoolFactory.withoutSecrets(jdbcUrl));
   }
 
   /** The dialect of a database product name, as {@link java.sql.DatabaseMetaData#getDatabaseProductName()} tells. */

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
+import org.sessionregistry.jdbc.internal.SqlStatements;
 import org.sessionregistry.spi.ChannelListeners;
 import org.sessionregistry.spi.Invalidation;
 import org.sessionregistry.spi.InvalidationChannel;
@@ -33,7 +34,11 @@ import org.sessionregistry.spi.InvalidationChannel;
 public final class JdbcInvalidationChannel implements InvalidationChannel {
   private static final System.Logger LOG = System.getLogger(JdbcInvalidationChannel.class.getName());
 
+  private static final String STATEMENTS = "org/sessionregistry/jdbc/revocations.sql";
+
   private final Jdbi jdbi;
+  private final SqlStatements<SqlStatements.Revocation> sql =
+      SqlStatements.of(SqlStatements.Revocation.class, STATEMENTS);
   private final Clock clock;
   private final Duration overlap;
   private final Duration retention;
@@ -66,8 +71,7 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
   @Override
   public void publish(Invalidation invalidation) {
     try {
-      jdbi.useHandle(h -> h.createUpdate(
-              "INSERT INTO sr_revocations (scope, target, created_at) VALUES (:scope, :target, :createdAt)")
+      jdbi.useHandle(h -> h.createUpdate(sql.get(SqlStatements.Revocation.PUBLISH))
           .bind("scope", invalidation.scope() == Invalidation.Scope.USER ? "u" : "s")
           .bind("target", invalidation.id())
           .bind("createdAt", clock.millis())
@@ -96,13 +100,12 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
   private void poll() {
     long now = clock.millis();
     try {
-      List<Map<String, Object>> rows = jdbi.withHandle(h -> h.createQuery(
-              "SELECT seq, scope, target, created_at FROM sr_revocations WHERE created_at >= :from ORDER BY seq")
+      List<Map<String, Object>> rows = jdbi.withHandle(h -> h.createQuery(sql.get(SqlStatements.Revocation.POLL))
           .bind("from", since - overlap.toMillis())
           .mapToMap()
           .list());
       if (++polls % 100 == 1) {
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM sr_revocations WHERE created_at < :before")
+        jdbi.useHandle(h -> h.createUpdate(sql.get(SqlStatements.Revocation.TRIM))
             .bind("before", now - retention.toMillis()).execute());
       }
       // Deliveries can be trusted from here on; what was missed is covered by the caches' flush.

@@ -1,44 +1,35 @@
 package org.sessionregistry.jdbc;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.DatabaseMetaData;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTimeoutException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
-import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Handles;
-import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.SqlStatements;
-import org.jdbi.v3.core.statement.StatementContext;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionStoreUnavailableException;
+import org.sessionregistry.jdbc.internal.PoolFactory;
+import org.sessionregistry.jdbc.internal.SessionRows;
+import org.sessionregistry.jdbc.internal.SqlErrors;
+import org.sessionregistry.jdbc.internal.SqlStatements;
+import org.sessionregistry.jdbc.internal.StatementRunner;
 import org.sessionregistry.spi.PropsJson;
-import org.sessionregistry.jdbc.internal.EvictBrokenConnections;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
 
 /**
  * Sessions in a relational database: H2, PostgreSQL or MariaDB, through Jdbi.
  *
- * <p>Every operation is one SQL statement: authenticate is one lookup by the token hash's unique index, list one query
+ * <p>Every operation is one SQL statement, read from the jar's resources ({@code org/sessionregistry/jdbc/statements.sql}
+ * and the dialect's {@link Dialect#statementsResource()}): authenticate is one lookup by the token hash's unique index, list one query
  * by the user id index, touch one conditional {@code UPDATE} that only raises last activity and cannot re-create a
  * deleted row. Revoke-all writes one row whatever the number of sessions: it raises the user's generation in
  * {@code sr_users}, and every statement takes only sessions at or above their user's generation (read by primary key
@@ -65,84 +56,23 @@ import org.sessionregistry.spi.TokenHash;
  * connections with auto-commit off. The store recovers on its own when the database comes back.
  */
 public final class JdbcSessionStore implements SessionStore {
-  private static final int DEADLOCK_ATTEMPTS = 3;
-  private static final String COLUMNS =
-      "id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props";
-  private static final RowMapper<Session> SESSION = JdbcSessionStore::session;
+  /** The statements that are the same on every database; each dialect's resource has the others. */
+  static final String PORTABLE_STATEMENTS = "org/sessionregistry/jdbc/statements.sql";
   /** Users with revoked rows that purgeExpired reads at a time. */
   private static final int PENDING_USERS_PAGE = 100;
   private static final System.Logger LOG = System.getLogger(JdbcSessionStore.class.getName());
 
-  private final Jdbi jdbi;
   private final Dialect dialect;
-  private final String description;
+  private final StatementRunner db;
+  private final SqlStatements<SqlStatements.Session> sql;
   private final @Nullable HikariDataSource ownedPool;
-  private final int statementTimeoutSeconds;
-  private final String insert;
-  private final String findByToken;
-  private final String findByUser;
-  private final String touch;
-  private final String deleteOne;
-  private final String deleteAll;
-  private final String deleteAllExcept;
-  private final String bumpGeneration;
-  private final String deleteAllExceptUnread;
-  private final String purge;
-  private final String deleteRevoked;
 
   private JdbcSessionStore(Jdbi jdbi, Dialect dialect, String description, @Nullable HikariDataSource ownedPool,
       int statementTimeoutSeconds) {
-    this.jdbi = jdbi;
-    this.statementTimeoutSeconds = statementTimeoutSeconds;
     this.dialect = dialect;
-    this.description = description;
+    this.db = new StatementRunner(jdbi, description, statementTimeoutSeconds);
+    this.sql = SqlStatements.of(SqlStatements.Session.class, PORTABLE_STATEMENTS, dialect.statementsResource());
     this.ownedPool = ownedPool;
-    this.insert = "INSERT INTO sr_sessions (id, token_hash, user_id, create_at, expires_at, last_activity_at,"
-        + " retain_until, device_id, roles, is_oauth, expired_notify, props, generation) VALUES (:id, :tokenHash,"
-        + " :userId, :createAt, :expiresAt, :lastActivityAt, :retainUntil, :deviceId, :roles, :oauth, :expiredNotify,"
-        + " :props, " + generationOf(":userId") + ")";
-    String live = " AND generation >= " + generationOf(":userId");
-    this.findByToken = "SELECT " + COLUMNS + " FROM sr_sessions s WHERE token_hash = :tokenHash"
-        + " AND generation >= " + generationOf("s.user_id");
-    this.findByUser = "SELECT " + COLUMNS + " FROM sr_sessions WHERE user_id = :userId" + live;
-    // GREATEST: never backwards; matching on the row: never re-creates one.
-    this.touch = "UPDATE sr_sessions SET last_activity_at = GREATEST(last_activity_at, :lastActivityAt),"
-        + " retain_until = GREATEST(retain_until, :retainUntil) WHERE user_id = :userId AND id = :id" + live;
-    this.deleteOne = deleteReturning("user_id = :userId AND id = :id" + live);
-    this.deleteAll = deleteReturning("user_id = :userId" + live);
-    this.deleteAllExcept = deleteReturning("user_id = :userId AND id <> :keep" + live);
-    // One row whatever the number of sessions: the user's generation goes up, and every session below it is revoked.
-    this.bumpGeneration = switch (dialect) {
-      case POSTGRESQL -> "INSERT INTO sr_users (user_id, generation, purge_pending) VALUES (:userId, 1, TRUE)"
-          + " ON CONFLICT (user_id) DO UPDATE SET generation = sr_users.generation + 1, purge_pending = TRUE";
-      case MARIADB -> "INSERT INTO sr_users (user_id, generation, purge_pending) VALUES (:userId, 1, TRUE)"
-          + " ON DUPLICATE KEY UPDATE generation = generation + 1, purge_pending = TRUE";
-      case H2 -> "MERGE INTO sr_users u USING (VALUES (CAST(:userId AS VARCHAR(26)))) AS v(user_id)"
-          + " ON u.user_id = v.user_id WHEN MATCHED THEN UPDATE SET generation = u.generation + 1,"
-          + " purge_pending = TRUE WHEN NOT MATCHED THEN INSERT (user_id, generation, purge_pending)"
-          + " VALUES (v.user_id, 1, TRUE)";
-    };
-    this.deleteAllExceptUnread = "DELETE FROM sr_sessions WHERE user_id = :userId AND id <> :keep";
-    // Expired and still live: revoked ones (below their user's generation) go silently, in purgeRevoked.
-    // (No table alias: MariaDB's single-table DELETE takes none.)
-    String expired = "retain_until < :now AND generation >= " + generationOf("sr_sessions.user_id");
-    this.purge = switch (dialect) {
-      case POSTGRESQL -> "DELETE FROM sr_sessions WHERE id IN (SELECT id FROM sr_sessions WHERE " + expired
-          + " ORDER BY retain_until LIMIT :limit FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS;
-      case H2 -> "SELECT " + COLUMNS + " FROM OLD TABLE (DELETE FROM sr_sessions WHERE " + expired
-          + " FETCH FIRST :limit ROWS ONLY)";
-      // MariaDB cannot DELETE ... RETURNING from a locking subquery: purgers take rows in index order and wait for
-      // each other instead of skipping.
-      case MARIADB -> "DELETE FROM sr_sessions WHERE " + expired + " ORDER BY retain_until LIMIT :limit"
-          + " RETURNING " + COLUMNS;
-    };
-    String revoked = "user_id = :userId AND generation < :generation";
-    this.deleteRevoked = switch (dialect) {
-      case POSTGRESQL -> "DELETE FROM sr_sessions WHERE id IN (SELECT id FROM sr_sessions WHERE " + revoked
-          + " LIMIT :limit)";
-      case H2 -> "DELETE FROM sr_sessions WHERE " + revoked + " FETCH FIRST :limit ROWS ONLY";
-      case MARIADB -> "DELETE FROM sr_sessions WHERE " + revoked + " LIMIT :limit";
-    };
   }
 
   public static Builder builder() {
@@ -156,9 +86,9 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public void insert(Session session, TokenHash tokenHash, Instant retainUntil) {
-    call("create a session", h -> {
+    db.call("create a session", h -> {
       try {
-        return h.createUpdate(insert)
+        return h.createUpdate(sql.get(SqlStatements.Session.INSERT))
             .bind("id", session.id())
             .bind("tokenHash", tokenHash.toBytes())
             .bind("userId", session.userId())
@@ -173,10 +103,9 @@ public final class JdbcSessionStore implements SessionStore {
             .bind("props", PropsJson.write(session.props()))
             .execute();
       } catch (JdbiException e) {
-        SQLException sql = sqlCause(e);
-        if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+        if (SqlErrors.isConstraintViolation(e)) {
           // The driver's text would show the duplicate key: say it without the value.
-          throw new SessionStoreException(description + ": a session with id " + session.id()
+          throw new SessionStoreException(db.description() + ": a session with id " + session.id()
               + " or with the same token hash exists already; nothing was written");
         }
         throw e;
@@ -186,20 +115,23 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public Optional<Session> findByToken(TokenHash tokenHash) {
-    return call("authenticate a token", h -> h.createQuery(findByToken)
+    return db.call("authenticate a token", h -> h.createQuery(sql.get(SqlStatements.Session.FIND_BY_TOKEN))
         .bind("tokenHash", tokenHash.toBytes())
-        .map(SESSION)
+        .map(SessionRows.MAPPER)
         .findOne());
   }
 
   @Override
   public List<Session> findByUser(String userId) {
-    return call("list sessions", h -> h.createQuery(findByUser).bind("userId", userId).map(SESSION).list());
+    return db.call("list sessions", h -> h.createQuery(sql.get(SqlStatements.Session.FIND_BY_USER))
+        .bind("userId", userId)
+        .map(SessionRows.MAPPER)
+        .list());
   }
 
   @Override
   public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
-    return call("record activity", h -> h.createUpdate(touch)
+    return db.call("record activity", h -> h.createUpdate(sql.get(SqlStatements.Session.TOUCH))
         .bind("lastActivityAt", lastActivityAt.toEpochMilli())
         .bind("retainUntil", retainUntil.toEpochMilli())
         .bind("userId", userId)
@@ -209,20 +141,20 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public Optional<Session> delete(String userId, String sessionId) {
-    return call("revoke a session", h -> h.createQuery(deleteOne)
+    return db.call("revoke a session", h -> h.createQuery(sql.get(SqlStatements.Session.DELETE_ONE))
         .bind("userId", userId)
         .bind("id", sessionId)
-        .map(SESSION)
+        .map(SessionRows.MAPPER)
         .findOne());
   }
 
   @Override
   public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
-    return call("revoke all sessions of a user", h -> (keepSessionId == null
-            ? h.createQuery(deleteAll)
-            : h.createQuery(deleteAllExcept).bind("keep", keepSessionId))
+    return db.call("revoke all sessions of a user", h -> (keepSessionId == null
+            ? h.createQuery(sql.get(SqlStatements.Session.DELETE_ALL))
+            : h.createQuery(sql.get(SqlStatements.Session.DELETE_ALL_EXCEPT)).bind("keep", keepSessionId))
         .bind("userId", userId)
-        .map(SESSION)
+        .map(SessionRows.MAPPER)
         .list());
   }
 
@@ -234,7 +166,7 @@ public final class JdbcSessionStore implements SessionStore {
   @Override
   public void deleteAllOfUserWithoutReading(String userId, @Nullable String keepSessionId) {
     if (keepSessionId != null) {
-      call("revoke all sessions of a user", h -> h.createUpdate(deleteAllExceptUnread)
+      db.call("revoke all sessions of a user", h -> h.createUpdate(sql.get(SqlStatements.Session.DELETE_ALL_EXCEPT_UNREAD))
           .bind("userId", userId)
           .bind("keep", keepSessionId)
           .execute());
@@ -242,11 +174,13 @@ public final class JdbcSessionStore implements SessionStore {
     }
     for (int attempt = 1; ; attempt++) {
       try {
-        call("revoke all sessions of a user", h -> h.createUpdate(bumpGeneration).bind("userId", userId).execute());
+        db.call("revoke all sessions of a user", h -> h.createUpdate(sql.get(SqlStatements.Session.RAISE_GENERATION))
+            .bind("userId", userId)
+            .execute());
         return;
       } catch (SessionStoreException e) {
         // Two first revoke-alls of a user at once may both insert its row (H2's MERGE): the loser finds it next time.
-        if (attempt == 2 || !isConstraintViolation(e)) {
+        if (attempt == 2 || !SqlErrors.isConstraintViolation(e)) {
           throw e;
         }
       }
@@ -261,13 +195,14 @@ public final class JdbcSessionStore implements SessionStore {
    */
   @Override
   public List<Session> purgeExpired(Instant now, int limit) {
-    List<Session> expired = call("purge expired sessions", h -> h.createQuery(purge)
+    List<Session> expired = db.call("purge expired sessions", h -> h.createQuery(
+            sql.get(SqlStatements.Session.PURGE_EXPIRED))
         .bind("now", now.toEpochMilli())
         .bind("limit", limit)
-        .map(SESSION)
+        .map(SessionRows.MAPPER)
         .list());
     try {
-      call("purge revoked sessions", h -> {
+      db.call("purge revoked sessions", h -> {
         purgeRevoked(h, limit);
         return null;
       });
@@ -282,14 +217,15 @@ public final class JdbcSessionStore implements SessionStore {
     int left = budget;
     String after = "";
     while (left > 0) {
-      List<java.util.Map<String, Object>> page = h.createQuery("SELECT user_id, generation FROM sr_users"
-              + " WHERE purge_pending = TRUE AND user_id > :after ORDER BY user_id LIMIT " + PENDING_USERS_PAGE)
+      List<Map<String, Object>> page = h.createQuery(sql.get(SqlStatements.Session.PENDING_USERS))
           .bind("after", after)
-          .mapToMap().list();
-      for (java.util.Map<String, Object> user : page) {
+          .bind("pageSize", PENDING_USERS_PAGE)
+          .mapToMap()
+          .list();
+      for (Map<String, Object> user : page) {
         String userId = (String) user.get("user_id");
         long generation = ((Number) user.get("generation")).longValue();
-        int deleted = h.createUpdate(deleteRevoked)
+        int deleted = h.createUpdate(sql.get(SqlStatements.Session.DELETE_REVOKED))
             .bind("userId", userId)
             .bind("generation", generation)
             .bind("limit", left)
@@ -298,8 +234,7 @@ public final class JdbcSessionStore implements SessionStore {
         if (left <= 0) {
           return; // maybe more of this user's rows: it stays marked
         }
-        // All gone: clear the mark, unless a revoke-all came in between (that one leaves it marked).
-        h.createUpdate("UPDATE sr_users SET purge_pending = FALSE WHERE user_id = :userId AND generation = :generation")
+        h.createUpdate(sql.get(SqlStatements.Session.CLEAR_PENDING))
             .bind("userId", userId)
             .bind("generation", generation)
             .execute();
@@ -309,15 +244,6 @@ public final class JdbcSessionStore implements SessionStore {
         return;
       }
     }
-  }
-
-  private static boolean isConstraintViolation(SessionStoreException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Closes the pool if the store built it from a JDBC URL; a pool the application gave is left open. */
@@ -330,7 +256,7 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public String toString() {
-    return "JdbcSessionStore[" + description + "]";
+    return "JdbcSessionStore[" + db.description() + "]";
   }
 
   /**
@@ -338,165 +264,13 @@ public final class JdbcSessionStore implements SessionStore {
    * connections evicted on any connection-class error, an H2 file written at each commit, and a start that does not
    * fail while the database is down. For sharing one pool between the store and a {@link JdbcInvalidationChannel};
    * the caller closes it.
+   *
+   * @throws IllegalArgumentException if the URL is not one of a supported database
    */
   public static HikariDataSource newPool(String jdbcUrl, String username, String password, int maximumPoolSize,
       Duration connectionTimeout) {
     Dialect.ofJdbcUrl(jdbcUrl);
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(Builder.durable(jdbcUrl));
-    // Fewer gap locks on MariaDB (its default is REPEATABLE READ); the others default to it already.
-    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-    config.setUsername(username);
-    config.setPassword(password);
-    config.setMaximumPoolSize(maximumPoolSize);
-    config.setConnectionTimeout(connectionTimeout.toMillis());
-    config.setPoolName("session-registry");
-    config.setExceptionOverrideClassName(EvictBrokenConnections.class.getName());
-    // Start even when the database is down; calls fail typed until it is back.
-    config.setInitializationFailTimeout(-1);
-    return new HikariDataSource(config);
-  }
-
-  /** The generation of the user {@code userId} names, 0 when it has no row; its sessions below it are revoked. */
-  private static String generationOf(String userId) {
-    return "COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = " + userId + "), 0)";
-  }
-
-  private String deleteReturning(String where) {
-    return dialect == Dialect.H2
-        ? "SELECT " + COLUMNS + " FROM OLD TABLE (DELETE FROM sr_sessions WHERE " + where + ")"
-        : "DELETE FROM sr_sessions WHERE " + where + " RETURNING " + COLUMNS;
-  }
-
-  /**
-   * Runs one operation on a handle of its own: never inside a transaction the application has open on the same thread,
-   * and committed here when the pool hands out connections with auto-commit off (Jdbi would not, and the pool would
-   * roll the write back when the connection returns).
-   */
-  private <T> T call(String operation, HandleCallback<T, RuntimeException> work) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return once(work);
-      } catch (JdbiException | SQLException e) {
-        SQLException sql = sqlCause(e);
-        if (attempt < DEADLOCK_ATTEMPTS && sql != null && isDeadlock(sql)) {
-          backOff(attempt); // the losing statement was rolled back whole; running it again is safe
-          continue;
-        }
-        throw translate(operation, e, sql);
-      } catch (SessionStoreException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        // A row the store cannot read (corrupt props, a missing unique index): say so, typed.
-        throw new SessionStoreException(description + " failed to " + operation + ": " + e.getMessage(), e);
-      }
-    }
-  }
-
-  private <T> T once(HandleCallback<T, RuntimeException> work) throws SQLException {
-    Handle h = jdbi.open();
-    boolean manualCommit = false;
-    try {
-      h.getConfig(Handles.class).setForceEndTransactions(false);
-      h.getConfig(SqlStatements.class).setQueryTimeout(statementTimeoutSeconds);
-      manualCommit = !h.getConnection().getAutoCommit();
-      T result = work.withHandle(h);
-      if (manualCommit) {
-        h.commit();
-      }
-      return result;
-    } catch (RuntimeException | SQLException e) {
-      if (manualCommit) {
-        try {
-          h.rollback();
-        } catch (RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
-      throw e;
-    } finally {
-      h.close();
-    }
-  }
-
-  private static void backOff(int attempt) {
-    try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20) * attempt);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /**
-   * A typed exception whose cause is the driver's SQLException, not Jdbi's: Jdbi's message lists the statement's bound
-   * values, props (csrf) among them.
-   */
-  private SessionStoreException translate(String operation, Exception e, @Nullable SQLException sql) {
-    String reason = sql != null ? reason(sql) : e.getClass().getSimpleName();
-    if (e instanceof ConnectionException || (sql != null && isConnectionFailure(sql))) {
-      return new SessionStoreUnavailableException(description + " is unavailable, could not " + operation + ": "
-          + reason + ". The outcome is unknown; the store reconnects when the database is back.", sql);
-    }
-    String state = sql != null && sql.getSQLState() != null ? " (SQLState " + sql.getSQLState() + ")" : "";
-    return new SessionStoreException(description + " failed to " + operation + state + ": " + reason, sql);
-  }
-
-  /** Unreachable, shutting down, out of connections, or not answering in time (statement or lock timeout). */
-  private static boolean isConnectionFailure(SQLException e) {
-    String state = e.getSQLState();
-    return e instanceof SQLTransientConnectionException
-        || e instanceof SQLNonTransientConnectionException
-        || e instanceof SQLRecoverableException
-        || e instanceof SQLTimeoutException
-        || e.getErrorCode() == 1205 // MariaDB: lock wait timeout
-        || (state != null && (state.startsWith("08") || UNAVAILABLE_STATES.contains(state)));
-  }
-
-  private static final Set<String> UNAVAILABLE_STATES = Set.of(
-      "57P01", "57P02", "57P03", "53300", // PostgreSQL: shutting down, cannot connect now, too many connections
-      "57014", "55P03", // PostgreSQL: statement timeout, lock not available
-      "HYT00"); // H2: lock timeout
-
-  private static boolean isDeadlock(SQLException e) {
-    String state = e.getSQLState();
-    return "40001".equals(state) || "40P01".equals(state) || e.getErrorCode() == 1213;
-  }
-
-  /**
-   * The driver's message, and its root cause's when the pool wraps it ("Connection is not available ..." hides
-   * "Database may be already in use").
-   */
-  static String reason(SQLException e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = String.valueOf(e.getMessage());
-    return root == e || root.getMessage() == null || message.contains(root.getMessage())
-        ? message : message + " (cause: " + root.getMessage() + ")";
-  }
-
-  private static @Nullable SQLException sqlCause(@Nullable Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql) {
-        return sql;
-      }
-    }
-    return null;
-  }
-
-  private static Session session(ResultSet rs, StatementContext ctx) throws SQLException {
-    return new Session(
-        rs.getString("id"),
-        rs.getString("user_id"),
-        Instant.ofEpochMilli(rs.getLong("create_at")),
-        Instant.ofEpochMilli(rs.getLong("expires_at")),
-        Instant.ofEpochMilli(rs.getLong("last_activity_at")),
-        rs.getString("device_id"),
-        rs.getString("roles"),
-        rs.getBoolean("is_oauth"),
-        rs.getBoolean("expired_notify"),
-        PropsJson.read(rs.getString("props")));
+    return PoolFactory.newPool(jdbcUrl, username, password, maximumPoolSize, connectionTimeout);
   }
 
   /**
@@ -504,21 +278,7 @@ public final class JdbcSessionStore implements SessionStore {
    * {@code ?} or {@code ;}).
    */
   public static String withoutSecrets(String jdbcUrl) {
-    String url = jdbcUrl;
-    int cut = url.length();
-    for (char c : new char[] {'?', ';'}) {
-      int i = url.indexOf(c);
-      if (i >= 0 && i < cut) {
-        cut = i;
-      }
-    }
-    url = url.substring(0, cut);
-    int at = url.lastIndexOf('@');
-    int scheme = url.indexOf("//");
-    if (at > 0 && scheme >= 0 && at > scheme) {
-      url = url.substring(0, scheme + 2) + url.substring(at + 1);
-    }
-    return url;
+    return PoolFactory.withoutSecrets(jdbcUrl);
   }
 
   /**
@@ -644,9 +404,9 @@ public final class JdbcSessionStore implements SessionStore {
           try {
             JdbcSchema.run(db, JdbcSchema.createScript(d));
           } catch (JdbiException e) {
-            SQLException sql = sqlCause(e);
+            SQLException sql = SqlErrors.sqlCause(e);
             throw new SessionStoreUnavailableException(description + " could not create its schema: "
-                + (sql != null ? reason(sql) : e.getClass().getSimpleName()), sql);
+                + (sql != null ? SqlErrors.reason(sql) : e.getClass().getSimpleName()), sql);
           }
         }
         return new JdbcSessionStore(db, d, description, pool, (int) statementTimeout.toSeconds());
@@ -659,19 +419,7 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     private HikariDataSource pool(String url) {
-      return newPool(url, username, password, maximumPoolSize, connectionTimeout);
-    }
-
-    /**
-     * An H2 file database writes commits to disk after a delay (500 ms by default): a crash in that window would
-     * bring revoked sessions back. Unless the URL says otherwise, write each commit at once.
-     */
-    static String durable(String url) {
-      String lower = url.toLowerCase(Locale.ROOT);
-      if (!lower.startsWith("jdbc:h2:") || lower.startsWith("jdbc:h2:mem:") || lower.contains("write_delay")) {
-        return url;
-      }
-      return url + ";WRITE_DELAY=0";
+      return PoolFactory.newPool(url, username, password, maximumPoolSize, connectionTimeout);
     }
 
     /** The product name and URL, from one connection. */
@@ -682,9 +430,10 @@ public final class JdbcSessionStore implements SessionStore {
           return new String[] {meta.getDatabaseProductName(), meta.getURL()};
         });
       } catch (JdbiException | SQLException e) {
-        SQLException sql = sqlCause(e);
+        SQLException sql = SqlErrors.sqlCause(e);
         throw new SessionStoreUnavailableException("JDBC session store: could not reach the database to detect its"
-            + " dialect (give .dialect(...) to skip this): " + (sql != null ? reason(sql) : e.toString()), sql);
+            + " dialect (give .dialect(...) to skip this): " + (sql != null ? SqlErrors.reason(sql) : e.toString()),
+            sql);
       }
     }
 

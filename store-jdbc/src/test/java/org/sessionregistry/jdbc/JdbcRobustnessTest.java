@@ -27,6 +27,7 @@ import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionStoreUnavailableException;
 import org.sessionregistry.Ids;
+import org.sessionregistry.jdbc.internal.PoolFactory;
 import org.sessionregistry.testing.MutableClock;
 
 /** The store inside real applications' pools and under contention: what production throws at it. */
@@ -106,9 +107,9 @@ class JdbcRobustnessTest {
     } finally {
       server.destroyForcibly().waitFor();
     }
-    assertThat(JdbcSessionStore.Builder.durable("jdbc:h2:./data/s")).isEqualTo("jdbc:h2:./data/s;WRITE_DELAY=0");
-    assertThat(JdbcSessionStore.Builder.durable("jdbc:h2:mem:s")).isEqualTo("jdbc:h2:mem:s");
-    assertThat(JdbcSessionStore.Builder.durable("jdbc:h2:./s;write_delay=100")).endsWith("write_delay=100");
+    assertThat(PoolFactory.durable("jdbc:h2:./data/s")).isEqualTo("jdbc:h2:./data/s;WRITE_DELAY=0");
+    assertThat(PoolFactory.durable("jdbc:h2:mem:s")).isEqualTo("jdbc:h2:mem:s");
+    assertThat(PoolFactory.durable("jdbc:h2:./s;write_delay=100")).endsWith("write_delay=100");
   }
 
   /** On PostgreSQL a purge skips rows another transaction holds, instead of waiting for them. */

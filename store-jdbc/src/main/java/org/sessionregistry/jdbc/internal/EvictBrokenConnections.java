@@ -10,7 +10,7 @@ import java.sql.SQLRecoverableException;
  * (H2: "Database is already closed", 90121) report a dead connection with a state it does not know, so the pool would
  * keep lending it for as long as it is used more often than HikariCP's liveness check.
  */
-public final class EvictBrokenConnections implements SQLExceptionOverride {
+final class EvictBrokenConnections implements SQLExceptionOverride {
 
   @java.lang.Override
   public Override adjudicate(SQLException e) {

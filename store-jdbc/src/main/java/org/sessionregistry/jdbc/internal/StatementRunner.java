@@ -1,0 +1,89 @@
+package org.sessionregistry.jdbc.internal;
+
+import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Handles;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.sessionregistry.SessionStoreException;
+
+/**
+ * Runs one store operation on a handle of its own: never inside a transaction the application has open on the same
+ * thread, committed here when the pool hands out connections with auto-commit off (Jdbi would not, and the pool would
+ * roll the write back when the connection returns), retried when it loses a deadlock, and failing typed.
+ */
+public final class StatementRunner {
+  private static final int DEADLOCK_ATTEMPTS = 3;
+
+  private final Jdbi jdbi;
+  private final String description;
+  private final int statementTimeoutSeconds;
+
+  /** @param description names the store in messages, e.g. "JDBC session store (PostgreSQL at ...)" */
+  public StatementRunner(Jdbi jdbi, String description, int statementTimeoutSeconds) {
+    this.jdbi = jdbi;
+    this.description = description;
+    this.statementTimeoutSeconds = statementTimeoutSeconds;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** @param operation what the caller was doing, for messages: "revoke a session" */
+  public <T> T call(String operation, HandleCallback<T, RuntimeException> work) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return once(work);
+      } catch (JdbiException | SQLException e) {
+        if (attempt < DEADLOCK_ATTEMPTS && SqlErrors.isDeadlock(e)) {
+          backOff(attempt); // the losing statement was rolled back whole; running it again is safe
+          continue;
+        }
+        throw SqlErrors.translate(description, operation, e);
+      } catch (SessionStoreException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        // A row the store cannot read (corrupt props, a missing unique index): say so, typed.
+        throw new SessionStoreException(description + " failed to " + operation + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private <T> T once(HandleCallback<T, RuntimeException> work) throws SQLException {
+    Handle h = jdbi.open();
+    boolean manualCommit = false;
+    try {
+      h.getConfig(Handles.class).setForceEndTransactions(false);
+      h.getConfig(SqlStatements.class).setQueryTimeout(statementTimeoutSeconds);
+      manualCommit = !h.getConnection().getAutoCommit();
+      T result = work.withHandle(h);
+      if (manualCommit) {
+        h.commit();
+      }
+      return result;
+    } catch (RuntimeException | SQLException e) {
+      if (manualCommit) {
+        try {
+          h.rollback();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    } finally {
+      h.close();
+    }
+  }
+
+  private static void backOff(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20) * attempt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,41 @@
+-- Session Registry, JDBC store: the statements it runs on PostgreSQL 12+ that differ between databases, over the schema
+-- of schema-postgresql.sql; the portable ones are in statements.sql.
+
+-- name: delete_one
+DELETE FROM sr_sessions
+WHERE user_id = :userId AND id = :id
+  AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)
+RETURNING id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props
+
+-- name: delete_all
+DELETE FROM sr_sessions
+WHERE user_id = :userId
+  AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)
+RETURNING id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props
+
+-- name: delete_all_except
+DELETE FROM sr_sessions
+WHERE user_id = :userId AND id <> :keep
+  AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)
+RETURNING id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props
+
+-- name: raise_generation
+-- Revoke-all without reading: one row whatever the number of sessions. Every session below the new generation is
+-- revoked at once; purge_pending tells delete_revoked to delete their rows later.
+INSERT INTO sr_users (user_id, generation, purge_pending) VALUES (:userId, 1, TRUE)
+ON CONFLICT (user_id) DO UPDATE SET generation = sr_users.generation + 1, purge_pending = TRUE
+
+-- name: purge_expired
+-- Live sessions past their retain-until (revoked ones go silently, in delete_revoked). SKIP LOCKED: purgers on
+-- several nodes take different rows and never wait for each other.
+DELETE FROM sr_sessions
+WHERE id IN (SELECT id FROM sr_sessions
+             WHERE retain_until < :now
+               AND generation >= COALESCE((SELECT u.generation FROM sr_users u
+                                           WHERE u.user_id = sr_sessions.user_id), 0)
+             ORDER BY retain_until LIMIT :limit FOR UPDATE SKIP LOCKED)
+RETURNING id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props
+
+-- name: delete_revoked
+DELETE FROM sr_sessions
+WHERE id IN (SELECT id FROM sr_sessions WHERE user_id = :userId AND generation < :generation LIMIT :limit)
