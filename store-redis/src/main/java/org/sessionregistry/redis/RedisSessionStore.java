@@ -1,16 +1,8 @@
 package org.sessionregistry.redis;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -20,7 +12,9 @@ import org.sessionregistry.Session;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionStoreUnavailableException;
 import org.sessionregistry.Ids;
-import org.sessionregistry.spi.PropsJson;
+import org.sessionregistry.redis.internal.LuaScript;
+import org.sessionregistry.redis.internal.RecordCodec;
+import org.sessionregistry.redis.internal.RedisErrors;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -30,10 +24,7 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisClusterOperationException;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * Sessions in Redis, standalone or Cluster, through Jedis ({@link RedisClient} or {@link RedisClusterClient}).
@@ -74,22 +65,17 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * {@link SessionStoreException}; the client reconnects by itself when Redis is back. Needs Redis 6.2 or later.
  */
 public final class RedisSessionStore implements SessionStore {
-  private static final char RECORD_VERSION = '1';
-  /** A member is the session id, a part number, then data (see members.lua). */
-  private static final int ID_END = Ids.LENGTH;
-  private static final int DATA = ID_END + 2;
-  private static final String HEADER_PART = "00";
-  private static final System.Logger LOG = System.getLogger(RedisSessionStore.class.getName());
+  private static final LuaScript INSERT = new LuaScript("insert.lua");
+  private static final LuaScript TOUCH = new LuaScript("touch.lua");
+  private static final LuaScript DELETE = new LuaScript("delete.lua");
+  private static final LuaScript DELETE_ALL = new LuaScript("delete_all.lua");
 
   private final UnifiedJedis redis;
   private final boolean ownsClient;
   private final String namespace;
   private final Clock clock;
   private final String description;
-  private final Script insert = new Script("insert.lua");
-  private final Script touch = new Script("touch.lua");
-  private final Script delete = new Script("delete.lua");
-  private final Script deleteAll = new Script("delete_all.lua");
+  private final RecordCodec records;
 
   private RedisSessionStore(UnifiedJedis redis, boolean ownsClient, String namespace, Clock clock,
       String description) {
@@ -98,6 +84,7 @@ public final class RedisSessionStore implements SessionStore {
     this.namespace = namespace;
     this.clock = clock;
     this.description = "Redis session store (" + description + ", namespace " + namespace + ")";
+    this.records = new RecordCodec(this.description);
   }
 
   public static Builder builder() {
@@ -116,8 +103,8 @@ public final class RedisSessionStore implements SessionStore {
       throw new SessionStoreException(description + ": session " + session.id() + " does not match its token (the "
           + "token must start with the user id, and the session id must be the token hash's); nothing was written");
     }
-    Object result = call("create a session", () -> insert.run(List.of(key(session.userId())),
-        List.of(session.id(), header(retainUntil, session.lastActivityAt()), rest(session),
+    Object result = call("create a session", () -> INSERT.run(redis, List.of(key(session.userId())),
+        List.of(session.id(), RecordCodec.header(retainUntil, session.lastActivityAt()), RecordCodec.rest(session),
             String.valueOf(ttlMillis(retainUntil)), now())));
     if (!Long.valueOf(1).equals(result)) {
       throw new SessionStoreException(description + ": a session with id " + session.id()
@@ -133,32 +120,33 @@ public final class RedisSessionStore implements SessionStore {
     }
     String id = tokenHash.sessionId();
     List<String> members = call("authenticate a token", () -> redis.zrangeByLex(key(userId), "[" + id, "(" + id + "~"));
-    return readAll(userId, members, false).stream().findFirst();
+    return records.readAll(userId, members, false).stream().findFirst();
   }
 
   @Override
   public List<Session> findByUser(String userId) {
-    return readAll(userId, call("list sessions", () -> redis.zrange(key(userId), 0, -1)), false);
+    return records.readAll(userId, call("list sessions", () -> redis.zrange(key(userId), 0, -1)), false);
   }
 
   @Override
   public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
-    Object result = call("record activity", () -> touch.run(List.of(key(userId)),
-        List.of(sessionId, millis13(lastActivityAt.toEpochMilli()), millis13(retainUntil.toEpochMilli()),
+    Object result = call("record activity", () -> TOUCH.run(redis, List.of(key(userId)),
+        List.of(sessionId, RecordCodec.millis13(lastActivityAt.toEpochMilli()),
+            RecordCodec.millis13(retainUntil.toEpochMilli()),
             String.valueOf(ttlMillis(retainUntil)), now())));
     return Long.valueOf(1).equals(result);
   }
 
   @Override
   public Optional<Session> delete(String userId, String sessionId) {
-    Object members = call("revoke a session", () -> delete.run(List.of(key(userId)), List.of(sessionId)));
-    return readAll(userId, strings(members), true).stream().findFirst();
+    Object members = call("revoke a session", () -> DELETE.run(redis, List.of(key(userId)), List.of(sessionId)));
+    return records.readAll(userId, strings(members), true).stream().findFirst();
   }
 
   @Override
   public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
-    return readAll(userId, strings(call("revoke all sessions of a user", () -> deleteAll.run(List.of(key(userId)),
-        List.of(keepSessionId == null ? "" : keepSessionId, "1")))), true);
+    return records.readAll(userId, strings(call("revoke all sessions of a user", () -> DELETE_ALL.run(redis,
+        List.of(key(userId)), List.of(keepSessionId == null ? "" : keepSessionId, "1")))), true);
   }
 
   /** One {@code UNLINK} of the user's key (freed in the background by Redis); a script when one session stays. */
@@ -167,7 +155,7 @@ public final class RedisSessionStore implements SessionStore {
     String key = key(userId);
     call("revoke all sessions of a user", () -> keepSessionId == null
         ? redis.unlink(key)
-        : deleteAll.run(List.of(key), List.of(keepSessionId, "0")));
+        : DELETE_ALL.run(redis, List.of(key), List.of(keepSessionId, "0")));
   }
 
   /** Redis expires sessions by their key's TTL and the scripts' pruning; there is nothing to purge or report. */
@@ -194,14 +182,6 @@ public final class RedisSessionStore implements SessionStore {
     return namespace + ":{" + userId + "}";
   }
 
-  private static byte[] sha1(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is not available", e);
-    }
-  }
-
   private String now() {
     return String.valueOf(clock.millis());
   }
@@ -213,174 +193,12 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   private <T> T call(String operation, Supplier<T> command) {
-    try {
-      return command.get();
-    } catch (JedisException e) {
-      if (isUnavailable(e)) {
-        throw new SessionStoreUnavailableException(description + " is unavailable, could not " + operation + ": "
-            + sentence(e.getMessage()) + " The outcome is unknown; the client reconnects when Redis is back.", e);
-      }
-      throw new SessionStoreException(description + " failed to " + operation + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Down, timing out, out of pooled connections, or answering that it cannot serve now (a Cluster resharding or
-   * failing over, a replica, a server loading its data or busy with a script).
-   */
-  private static boolean isUnavailable(JedisException e) {
-    if (e instanceof JedisConnectionException || e instanceof JedisClusterOperationException
-        || e.getCause() instanceof java.util.NoSuchElementException) {
-      return true;
-    }
-    String m = String.valueOf(e.getMessage());
-    for (String state : UNAVAILABLE_REPLIES) {
-      if (m.startsWith(state) || m.contains(" " + state + " ")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static final List<String> UNAVAILABLE_REPLIES =
-      List.of("TRYAGAIN", "CLUSTERDOWN", "LOADING", "BUSY", "READONLY", "MASTERDOWN", "MOVED", "ASK");
-
-
-  /** A message as a sentence: one final period. */
-  private static String sentence(@Nullable String message) {
-    String m = message == null ? "no detail" : message.strip();
-    return m.endsWith(".") ? m : m + ".";
-  }
-
-  // A session is one or more members (see members.lua): its id, a part number, then data. The header (part 00) holds
-  // a version character, the retain-until and the last activity, fixed-width, so that the scripts read and rewrite
-  // them without parsing. The rest (parts 01 and on, cut by the scripts) holds the other instants, the flags,
-  // length-prefixed device id and roles, and the props as JSON. The user id is the key's.
-
-  private static String header(Instant retainUntil, Instant lastActivityAt) {
-    return RECORD_VERSION + millis13(retainUntil.toEpochMilli()) + millis13(lastActivityAt.toEpochMilli());
-  }
-
-  private static String rest(Session s) {
-    StringBuilder b = new StringBuilder(64);
-    b.append(millis13(s.createdAt().toEpochMilli())).append(millis13(s.expiresAt().toEpochMilli()))
-        .append(s.oauth() ? '1' : '0').append(s.expiredNotify() ? '1' : '0')
-        .append(s.deviceId().length()).append(':').append(s.deviceId())
-        .append(s.roles().length()).append(':').append(s.roles())
-        .append(PropsJson.write(s.props()));
-    return b.toString();
-  }
-
-  private static boolean isHeader(String member) {
-    return member.startsWith(HEADER_PART, ID_END);
-  }
-
-  /**
-   * The sessions of these members, which come sorted (a session's parts together, header first). After a deletion
-   * ({@code deleted}), a session this store cannot read (a newer version, damage) is skipped with a warning: the
-   * deletion happened, and the caller must hear of the others.
-   */
-  private List<Session> readAll(String userId, List<String> members, boolean deleted) {
-    List<Session> sessions = new ArrayList<>(members.size());
-    for (int first = 0; first < members.size(); ) {
-      String id = members.get(first).substring(0, ID_END);
-      int end = first + 1;
-      while (end < members.size() && members.get(end).startsWith(id)) {
-        end++;
-      }
-      try {
-        sessions.add(read(userId, members.subList(first, end)));
-      } catch (SessionStoreException e) {
-        if (!deleted) {
-          throw e;
-        }
-        LOG.log(System.Logger.Level.WARNING, e.getMessage());
-      }
-      first = end;
-    }
-    return sessions;
-  }
-
-  /** One session from its members, header first. Failures name the session, never the record's contents. */
-  private Session read(String userId, List<String> members) {
-    String h = members.get(0);
-    String id = h.substring(0, Math.min(ID_END, h.length()));
-    if (!isHeader(h) || h.length() <= DATA) {
-      throw new SessionStoreException(description + " holds session " + id + " without a header");
-    }
-    if (h.charAt(DATA) != RECORD_VERSION) {
-      throw new SessionStoreException(description + " holds session " + id + " in record version " + h.charAt(DATA)
-          + ", which this store does not know");
-    }
-    try {
-      long lastActivity = Long.parseLong(h, DATA + 14, DATA + 27, 10);
-      StringBuilder rest = new StringBuilder(64);
-      for (int i = 1; i < members.size(); i++) {
-        rest.append(members.get(i), DATA, members.get(i).length());
-      }
-      String r = rest.toString();
-      int p = 0;
-      long created = Long.parseLong(r, p, p += 13, 10);
-      long expires = Long.parseLong(r, p, p += 13, 10);
-      boolean oauth = r.charAt(p++) == '1';
-      boolean expiredNotify = r.charAt(p++) == '1';
-      int colon = r.indexOf(':', p);
-      int length = Integer.parseInt(r, p, colon, 10);
-      String deviceId = r.substring(colon + 1, p = colon + 1 + length);
-      colon = r.indexOf(':', p);
-      length = Integer.parseInt(r, p, colon, 10);
-      String roles = r.substring(colon + 1, p = colon + 1 + length);
-      return new Session(id, userId, Instant.ofEpochMilli(created), Instant.ofEpochMilli(expires),
-          Instant.ofEpochMilli(lastActivity), deviceId, roles, oauth, expiredNotify, PropsJson.read(r.substring(p)));
-    } catch (RuntimeException e) {
-      // Neither the parser's message nor the exception as a cause: either may quote the record, props (csrf) included.
-      throw new SessionStoreException(description + " holds a record of session " + id + " that it cannot read ("
-          + e.getClass().getSimpleName() + ")");
-    }
+    return RedisErrors.call(description, operation, command);
   }
 
   @SuppressWarnings("unchecked")
   private static List<String> strings(Object reply) {
     return (List<String>) reply;
-  }
-
-  private static String millis13(long millis) {
-    String digits = Long.toString(millis);
-    if (millis < 0 || digits.length() > 13) {
-      throw new IllegalArgumentException("instant out of range: " + millis + " ms");
-    }
-    return "0".repeat(13 - digits.length()) + digits;
-  }
-
-  /** A Lua script run with EVALSHA, and with EVAL when the server does not have it cached (NOSCRIPT). */
-  private final class Script {
-    final String source;
-    final String sha1;
-
-    /** The script of this resource, after the shared prelude members.lua. */
-    Script(String resource) {
-      StringBuilder text = new StringBuilder();
-      for (String part : List.of("members.lua", resource)) {
-        try (InputStream in = RedisSessionStore.class.getResourceAsStream(part)) {
-          if (in == null) {
-            throw new IllegalStateException("the jar lacks " + part);
-          }
-          text.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot read " + part, e);
-        }
-      }
-      source = text.toString();
-      sha1 = HexFormat.of().formatHex(sha1(source));
-    }
-
-    Object run(List<String> keys, List<String> args) {
-      try {
-        return redis.evalsha(sha1, keys, args);
-      } catch (JedisNoScriptException e) {
-        return redis.eval(source, keys, args);
-      }
-    }
   }
 
   /** Settings of a {@link RedisSessionStore}: give one of {@link #client}, {@link #standalone}, {@link #cluster}. */

@@ -1,0 +1,153 @@
+package org.sessionregistry.redis.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.sessionregistry.Ids;
+import org.sessionregistry.Session;
+import org.sessionregistry.SessionStoreException;
+import org.sessionregistry.spi.PropsJson;
+
+/**
+ * How a session is written into, and read back from, the members of its user's sorted set (see members.lua). A member
+ * is the session id, a two-character part number, then data. The header (part {@code 00}) holds a version character,
+ * the retain-until and the last activity, fixed-width, so that the scripts read and rewrite them without parsing. The
+ * rest (parts {@code 01} and on, cut by the scripts) holds the other instants, the flags, the device id and roles with
+ * their lengths, and the props as JSON. The user id is the key's, not the record's.
+ *
+ * <p>Failures name the session, never the record's contents: a record may hold props such as {@code csrf}.
+ */
+public final class RecordCodec {
+  private static final char VERSION = '1';
+  private static final int ID_END = Ids.LENGTH;
+  private static final int DATA = ID_END + 2;
+  private static final String HEADER_PART = "00";
+  private static final int INSTANT_DIGITS = 13;
+  private static final System.Logger LOG = System.getLogger(RecordCodec.class.getName());
+
+  private final String description;
+
+  /** @param description names the store in messages */
+  public RecordCodec(String description) {
+    this.description = description;
+  }
+
+  /** The header's data: version, retain-until, last activity. */
+  public static String header(Instant retainUntil, Instant lastActivityAt) {
+    return VERSION + millis13(retainUntil.toEpochMilli()) + millis13(lastActivityAt.toEpochMilli());
+  }
+
+  /** Everything else, as one string; the insert script cuts it into parts. */
+  public static String rest(Session s) {
+    StringBuilder b = new StringBuilder(64);
+    b.append(millis13(s.createdAt().toEpochMilli())).append(millis13(s.expiresAt().toEpochMilli()))
+        .append(s.oauth() ? '1' : '0').append(s.expiredNotify() ? '1' : '0')
+        .append(s.deviceId().length()).append(':').append(s.deviceId())
+        .append(s.roles().length()).append(':').append(s.roles())
+        .append(PropsJson.write(s.props()));
+    return b.toString();
+  }
+
+  /** An instant as the 13 digits the scripts compare. */
+  public static String millis13(long millis) {
+    String digits = Long.toString(millis);
+    if (millis < 0 || digits.length() > INSTANT_DIGITS) {
+      throw new IllegalArgumentException("instant out of range: " + millis + " ms");
+    }
+    return "0".repeat(INSTANT_DIGITS - digits.length()) + digits;
+  }
+
+  /**
+   * The sessions of these members, which come sorted (a session's parts together, header first). After a deletion
+   * ({@code deleted}), a session this store cannot read (a newer version, damage) is skipped with a warning: the
+   * deletion happened, and the caller must hear of the others.
+   */
+  public List<Session> readAll(String userId, List<String> members, boolean deleted) {
+    List<Session> sessions = new ArrayList<>(members.size());
+    for (int first = 0; first < members.size(); ) {
+      String id = members.get(first).substring(0, Math.min(ID_END, members.get(first).length()));
+      int end = first + 1;
+      while (end < members.size() && members.get(end).startsWith(id)) {
+        end++;
+      }
+      try {
+        sessions.add(read(userId, members.subList(first, end)));
+      } catch (SessionStoreException e) {
+        if (!deleted) {
+          throw e;
+        }
+        LOG.log(System.Logger.Level.WARNING, e.getMessage());
+      }
+      first = end;
+    }
+    return sessions;
+  }
+
+  /** One session from its members, header first. */
+  private Session read(String userId, List<String> members) {
+    String header = members.get(0);
+    String id = header.substring(0, Math.min(ID_END, header.length()));
+    if (!header.startsWith(HEADER_PART, ID_END) || header.length() <= DATA) {
+      throw new SessionStoreException(description + " holds session " + id + " without a header");
+    }
+    if (header.charAt(DATA) != VERSION) {
+      throw new SessionStoreException(description + " holds session " + id + " in record version "
+          + header.charAt(DATA) + ", which this store does not know");
+    }
+    try {
+      Reader h = new Reader(header, DATA + 1);
+      h.instant(); // the retain-until: the scripts' business
+      Instant lastActivity = h.instant();
+      StringBuilder rest = new StringBuilder(64);
+      for (String part : members.subList(1, members.size())) {
+        rest.append(part, DATA, part.length());
+      }
+      Reader r = new Reader(rest.toString(), 0);
+      Instant created = r.instant();
+      Instant expires = r.instant();
+      boolean oauth = r.flag();
+      boolean expiredNotify = r.flag();
+      String deviceId = r.sized();
+      String roles = r.sized();
+      return new Session(id, userId, created, expires, lastActivity, deviceId, roles, oauth, expiredNotify,
+          PropsJson.read(r.remaining()));
+    } catch (RuntimeException e) {
+      // Neither the parser's message nor the exception as a cause: either may quote the record, props (csrf) included.
+      throw new SessionStoreException(description + " holds a record of session " + id + " that it cannot read ("
+          + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  /** Reads a record's fields in order, each call consuming one. */
+  private static final class Reader {
+    private final String text;
+    private int at;
+
+    Reader(String text, int at) {
+      this.text = text;
+      this.at = at;
+    }
+
+    Instant instant() {
+      int from = at;
+      at += INSTANT_DIGITS;
+      return Instant.ofEpochMilli(Long.parseLong(text, from, at, 10));
+    }
+
+    boolean flag() {
+      return text.charAt(at++) == '1';
+    }
+
+    /** A length, a colon, then that many characters. */
+    String sized() {
+      int colon = text.indexOf(':', at);
+      int length = Integer.parseInt(text, at, colon, 10);
+      at = colon + 1 + length;
+      return text.substring(colon + 1, at);
+    }
+
+    String remaining() {
+      return text.substring(at);
+    }
+  }
+}
