@@ -17,13 +17,12 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.NewSession;
-import org.sessionregistry.PermissionDeniedException;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreUnavailableException;
-import org.sessionregistry.Ids;
 
 /**
  * Mattermost API v4's session endpoints, framework-neutral: give it an {@link HttpRequest}, send back the
@@ -139,28 +138,26 @@ public final class MattermostSessionApi {
 
     Session caller = authenticate(request);
     String userId = userIdParam(m.group(1), caller);
+    // The one permission decision of the request: what follows calls the registry's unchecked forms.
     if (!registry.hasPermissionToUser(caller, userId)) {
       throw new Failure(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.");
     }
-    try {
-      if (action == null) {
-        reply.json(200, registry.list(caller, userId).stream().map(MattermostSessionApi::sessionJson).toList());
-      } else if (action.equals("/revoke/all")) {
-        registry.revokeAll(caller, userId);
-        reply.json(200, OK);
-      } else {
-        String sessionId = stringField(request, "session_id");
-        if (sessionId == null || sessionId.isEmpty()) {
-          throw invalidBody("session_id");
-        }
-        if (!Ids.isValidId(sessionId) || !registry.revoke(caller, userId, sessionId)) {
-          // Mattermost's answer for a session it cannot find (this user has none with that id).
-          throw new Failure(400, "app.session.get.app_error", "We encountered an error finding the session.");
-        }
-        reply.json(200, OK);
+    if (action == null) {
+      reply.json(200, registry.list(userId).stream().map(MattermostSessionApi::sessionJson).toList());
+    } else if (action.equals("/revoke/all")) {
+      registry.revokeAll(userId);
+      reply.json(200, OK);
+    } else {
+      String sessionId = stringField(request, "session_id");
+      if (sessionId == null || sessionId.isEmpty()) {
+        throw invalidBody("session_id");
       }
-    } catch (PermissionDeniedException e) {
-      throw new Failure(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.");
+      boolean own = caller.id().equals(sessionId) && caller.userId().equals(userId);
+      if (!Ids.isValidId(sessionId) || !(own ? registry.logout(caller) : registry.revoke(userId, sessionId))) {
+        // Mattermost's answer for a session it cannot find (this user has none with that id).
+        throw new Failure(400, "app.session.get.app_error", "We encountered an error finding the session.");
+      }
+      reply.json(200, OK);
     }
   }
 
@@ -235,11 +232,8 @@ public final class MattermostSessionApi {
   private void logout(HttpRequest request, Reply reply) {
     checkBodySize(request);
     Credential credential = credential(request);
-    if (credential != null && !csrfAllows(request, credential)) {
-      throw sessionExpired();
-    }
     if (credential != null) {
-      registry.authenticate(credential.token).ifPresent(registry::logout);
+      authenticated(request, credential).ifPresent(registry::logout);
     }
     reply.expireCookie("MMAUTHTOKEN", true);
     reply.expireCookie("MMUSERID", false);
@@ -247,31 +241,33 @@ public final class MattermostSessionApi {
     reply.json(200, OK);
   }
 
+  /** The caller's live session, touched; 401 otherwise. One store read, and a write when the touch is due. */
   private Session authenticate(HttpRequest request) {
     Credential credential = credential(request);
-    if (credential == null || !csrfAllows(request, credential)) {
+    if (credential == null) {
       throw sessionExpired();
     }
-    return registry.authenticate(credential.token).flatMap(registry::touch).orElseThrow(this::sessionExpired);
+    return authenticated(request, credential).flatMap(registry::touch).orElseThrow(this::sessionExpired);
   }
 
   /**
-   * A cookie travels with cross-site requests, so a write authenticated by cookie must also prove it came from the
-   * application: Mattermost's {@code X-CSRF-Token} (the session's csrf prop), or its older
-   * {@code X-Requested-With: XMLHttpRequest}.
+   * The credential's session, read once; empty when there is none. A cookie travels with cross-site requests, so a
+   * write authenticated by cookie must also prove it came from the application: Mattermost's {@code X-CSRF-Token}
+   * (the session's csrf prop), or its older {@code X-Requested-With: XMLHttpRequest}. Without either it is refused
+   * (401) before the store is asked; with a token that matches no session's csrf, after.
    */
-  private boolean csrfAllows(HttpRequest request, Credential credential) {
-    if (!credential.fromCookie || request.method().equalsIgnoreCase("GET")) {
-      return true;
+  private Optional<Session> authenticated(HttpRequest request, Credential credential) {
+    boolean needsProof = credential.fromCookie && !request.method().equalsIgnoreCase("GET")
+        && !"XMLHttpRequest".equals(request.header("X-Requested-With"));
+    String csrf = request.header("X-CSRF-Token");
+    if (needsProof && csrf == null) {
+      throw sessionExpired();
     }
-    if ("XMLHttpRequest".equals(request.header("X-Requested-With"))) {
-      return true;
+    Optional<Session> session = registry.authenticate(credential.token);
+    if (needsProof && (session.isEmpty() || !csrf.equals(session.get().props().get("csrf")))) {
+      throw sessionExpired();
     }
-    String header = request.header("X-CSRF-Token");
-    if (header == null) {
-      return false;
-    }
-    return registry.authenticate(credential.token).map(s -> header.equals(s.props().get("csrf"))).orElse(false);
+    return session;
   }
 
   private record Credential(String token, boolean fromCookie) {}
