@@ -2,28 +2,64 @@ package org.sessionregistry.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Serves a {@link MattermostSessionApi} on the JDK's built-in {@code com.sun.net.httpserver.HttpServer}:
- * {@code server.createContext("/api/v4/", new JdkHttpHandler(api))}. Reads at most the API's body limit plus one byte,
- * so an oversized body is refused without being read whole.
+ * Serves a {@link MattermostSessionApi} on the JDK's built-in {@code com.sun.net.httpserver.HttpServer}, for
+ * embedding without any dependency: {@link #start} sets the server up as it should be. Reads at most the API's body
+ * limit plus one byte, so an oversized body is refused without being read whole.
  *
- * <p>Give the server an executor ({@code server.setExecutor(...)}): without one, every request runs on its single
- * dispatcher thread. And bound how long a client may take to send a request: the JDK waits forever by default, so a few
- * slow clients can hold every worker; set {@code sun.net.httpserver.maxReqTime} (seconds) before creating the server,
- * as the runnable server does.
+ * <p><b>Not an edge to expose.</b> Put it behind a reverse proxy, or use the servlet binding on a real container
+ * (the runnable server runs on Jetty). What the JDK's server cannot defend against, whatever this class does:
+ * <ul>
+ *   <li>slow clients: it reads request headers on its worker threads, so as many slow connections as there are workers
+ *       stall every request until {@code sun.net.httpserver.maxReqTime} drops them;
+ *   <li>its own errors: malformed requests (a bad URI, a bad {@code Content-Length}, chunking it cannot parse) are
+ *       answered by the JDK before this handler, as {@code text/html}, or not at all;
+ *   <li>{@code Expect: 100-continue}: it sends {@code 100 Continue} before the handler can refuse an oversized body;
+ *   <li>no connection limit, no HTTP/2.
+ * </ul>
+ * Its method names are passed on as sent, and the API refuses {@code post} for {@code POST}.
  */
 public final class JdkHttpHandler implements HttpHandler {
   private final MattermostSessionApi api;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean draining;
+
+  /**
+   * A started server answering the API on {@code address}, on the given executor (a pool: the JDK's default runs every
+   * request on its one dispatcher thread). Before the JDK's server classes load, it turns Nagle's algorithm off
+   * ({@code sun.net.httpserver.nodelay}; with it on, every keep-alive response waits about 40 ms for the client's
+   * delayed ACK) and bounds how long a request and a response may take (30 s), unless those properties are set
+   * already. The JDK reads them once per JVM: a server created earlier in the same JVM keeps its settings.
+   *
+   * @throws IOException if the address cannot be bound
+   */
+  public static HttpServer start(MattermostSessionApi api, InetSocketAddress address, Executor executor)
+      throws IOException {
+    setIfAbsent("sun.net.httpserver.nodelay", "true");
+    setIfAbsent("sun.net.httpserver.maxReqTime", "30");
+    setIfAbsent("sun.net.httpserver.maxRspTime", "30");
+    HttpServer server = HttpServer.create(address, 0);
+    server.setExecutor(executor);
+    server.createContext("/", new JdkHttpHandler(api));
+    server.start();
+    return server;
+  }
+
+  private static void setIfAbsent(String property, String value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, value);
+    }
+  }
 
   public JdkHttpHandler(MattermostSessionApi api) {
     if (api == null) {
@@ -68,16 +104,13 @@ public final class JdkHttpHandler implements HttpHandler {
 
   private static void refuse(HttpExchange exchange) throws IOException {
     try (exchange) {
-      String requestId = org.sessionregistry.Ids.newId();
-      byte[] body = ("{\"id\":\"api.context.server_stopping.app_error\",\"message\":\"The server is stopping.\","
-          + "\"detailed_error\":\"\",\"request_id\":\"" + requestId + "\",\"status_code\":503}")
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.getResponseHeaders().add("X-Request-Id", requestId);
+      HttpResponse stopping = AppError.response(503, "api.context.server_stopping.app_error",
+          "The server is stopping.");
+      stopping.headers().forEach(h -> exchange.getResponseHeaders().add(h.getKey(), h.getValue()));
       exchange.getResponseHeaders().add("Connection", "close");
-      exchange.sendResponseHeaders(503, body.length);
+      exchange.sendResponseHeaders(503, stopping.body().length);
       try (OutputStream os = exchange.getResponseBody()) {
-        os.write(body);
+        os.write(stopping.body());
       }
     }
   }

@@ -38,7 +38,8 @@ import org.sessionregistry.SessionStoreUnavailableException;
  * </ul>
  *
  * <p>As Mattermost: the token comes from {@code Authorization: Bearer <t>} (or {@code Token <t>}, any case), else the
- * {@code MMAUTHTOKEN} cookie (then a write also needs {@code X-CSRF-Token} or {@code X-Requested-With: XMLHttpRequest});
+ * {@code MMAUTHTOKEN} cookie (then a write also needs {@code X-CSRF-Token} or {@code X-Requested-With: XMLHttpRequest};
+ * see {@link RequestAuthenticator}); methods are case-sensitive ({@code post} is refused with 405);
  * {@code user_id} may be {@code me}; checks run 401, then 400, then 403; errors are {@code AppError} bodies with
  * {@code status_code}; every response has {@code X-Request-Id} and JSON is sent as exactly
  * {@code application/json} (the official JavaScript client parses nothing else). Bodies over the limit get 413, unknown
@@ -55,16 +56,15 @@ import org.sessionregistry.SessionStoreUnavailableException;
  */
 public final class MattermostSessionApi {
   private static final System.Logger LOG = System.getLogger(MattermostSessionApi.class.getName());
-  private static final String JSON = "application/json";
   private static final Pattern USER_ROUTE =
       Pattern.compile("/api/v4/users/([^/]+)/sessions(/revoke(?:/all)?)?/?");
   private static final Pattern ROUTE_PARAM = Pattern.compile("[A-Za-z0-9]+");
-  private static final Pattern AUTH_HEADER = Pattern.compile("(?i)(?:bearer|token)\\s+(\\S+)\\s*");
   private static final Map<String, String> OK = Map.of("status", "OK");
   /** Mattermost's default MaximumLoginAttempts: then the login is locked (here for 15 minutes). */
   static final int MAX_LOGIN_ATTEMPTS = 10;
 
   private final SessionRegistry registry;
+  private final RequestAuthenticator authenticator;
   private final LoginVerifier logins;
   private final int maxBodyBytes;
   private final boolean secureCookies;
@@ -75,6 +75,7 @@ public final class MattermostSessionApi {
 
   private MattermostSessionApi(Builder b) {
     this.registry = b.registry;
+    this.authenticator = new RequestAuthenticator(b.registry);
     this.logins = b.logins;
     this.maxBodyBytes = b.maxBodyBytes;
     this.secureCookies = b.secureCookies;
@@ -104,6 +105,9 @@ public final class MattermostSessionApi {
       if (f.allow != null) {
         reply.header("Allow", f.allow);
       }
+    } catch (RequestAuthenticator.CsrfProofMissingException e) {
+      Failure f = sessionExpired();
+      reply.error(f.status, f.id, f.message);
     } catch (SessionStoreUnavailableException e) {
       LOG.log(Level.WARNING, "request " + requestId + ": " + e.getMessage());
       reply.error(503, "api.context.session_store_unavailable.app_error",
@@ -117,7 +121,7 @@ public final class MattermostSessionApi {
 
   private void route(HttpRequest request, Reply reply) {
     String path = request.path();
-    String method = request.method().toUpperCase(Locale.ROOT);
+    String method = request.method(); // case-sensitive, as HTTP's are: "post" is not POST
     if (path.equals("/api/v4/users/login") || path.equals("/api/v4/users/login/")) {
       requireMethod(method, "POST");
       login(request, reply);
@@ -231,10 +235,7 @@ public final class MattermostSessionApi {
    */
   private void logout(HttpRequest request, Reply reply) {
     checkBodySize(request);
-    Credential credential = credential(request);
-    if (credential != null) {
-      authenticated(request, credential).ifPresent(registry::logout);
-    }
+    authenticator.find(request).ifPresent(registry::logout);
     reply.expireCookie("MMAUTHTOKEN", true);
     reply.expireCookie("MMUSERID", false);
     reply.expireCookie("MMCSRF", false);
@@ -243,56 +244,7 @@ public final class MattermostSessionApi {
 
   /** The caller's live session, touched; 401 otherwise. One store read, and a write when the touch is due. */
   private Session authenticate(HttpRequest request) {
-    Credential credential = credential(request);
-    if (credential == null) {
-      throw sessionExpired();
-    }
-    return authenticated(request, credential).flatMap(registry::touch).orElseThrow(this::sessionExpired);
-  }
-
-  /**
-   * The credential's session, read once; empty when there is none. A cookie travels with cross-site requests, so a
-   * write authenticated by cookie must also prove it came from the application: Mattermost's {@code X-CSRF-Token}
-   * (the session's csrf prop), or its older {@code X-Requested-With: XMLHttpRequest}. Without either it is refused
-   * (401) before the store is asked; with a token that matches no session's csrf, after.
-   */
-  private Optional<Session> authenticated(HttpRequest request, Credential credential) {
-    boolean needsProof = credential.fromCookie && !request.method().equalsIgnoreCase("GET")
-        && !"XMLHttpRequest".equals(request.header("X-Requested-With"));
-    String csrf = request.header("X-CSRF-Token");
-    if (needsProof && csrf == null) {
-      throw sessionExpired();
-    }
-    Optional<Session> session = registry.authenticate(credential.token);
-    if (needsProof && (session.isEmpty() || !csrf.equals(session.get().props().get("csrf")))) {
-      throw sessionExpired();
-    }
-    return session;
-  }
-
-  private record Credential(String token, boolean fromCookie) {}
-
-  private static @Nullable Credential credential(HttpRequest request) {
-    String authorization = request.header("Authorization");
-    if (authorization != null) {
-      Matcher m = AUTH_HEADER.matcher(authorization);
-      if (m.matches()) {
-        return new Credential(m.group(1), false);
-      }
-      // Another scheme (Basic auth of a proxy, say): the session may still come in the cookie.
-    }
-    List<String> cookies = request.headers().get("Cookie");
-    if (cookies != null) {
-      for (String header : cookies) {
-        for (String pair : header.split(";")) {
-          int eq = pair.indexOf('=');
-          if (eq > 0 && pair.substring(0, eq).trim().equals("MMAUTHTOKEN")) {
-            return new Credential(pair.substring(eq + 1).trim(), true);
-          }
-        }
-      }
-    }
-    return null;
+    return authenticator.authenticate(request).orElseThrow(this::sessionExpired);
   }
 
   private static String userIdParam(String param, Session caller) {
@@ -431,18 +383,13 @@ public final class MattermostSessionApi {
 
     void error(int status, String id, String message) {
       headers.removeIf(h -> !h.getKey().equals("Allow"));
-      Map<String, Object> e = new LinkedHashMap<>();
-      e.put("id", id);
-      e.put("message", message);
-      e.put("detailed_error", "");
-      e.put("request_id", requestId);
-      e.put("status_code", status);
-      json(status, e);
+      this.status = status;
+      this.body = AppError.body(status, id, message, "", requestId);
     }
 
     HttpResponse toResponse() {
       List<Map.Entry<String, String>> all = new ArrayList<>();
-      all.add(Map.entry("Content-Type", JSON));
+      all.add(Map.entry("Content-Type", AppError.CONTENT_TYPE));
       all.add(Map.entry("X-Request-Id", requestId));
       all.add(Map.entry("Cache-Control", "no-store"));
       all.addAll(headers);

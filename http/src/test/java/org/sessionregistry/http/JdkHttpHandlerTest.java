@@ -92,4 +92,24 @@ class JdkHttpHandlerTest {
       server.stop(0);
     }
   }
+
+  /** The JDK's server waits for the client's delayed ACK on every keep-alive response unless Nagle is off. */
+  @Test
+  void startTurnsNagleOffAndBoundsRequestTimes() throws Exception {
+    MattermostSessionApi api = MattermostSessionApi.builder(
+        SessionRegistry.builder().store(InMemorySessionStore.create()).build(), (l, p) -> Optional.empty()).build();
+    HttpServer server = JdkHttpHandler.start(api, new InetSocketAddress("127.0.0.1", 0),
+        Executors.newFixedThreadPool(2));
+    try {
+      assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");
+      assertThat(System.getProperty("sun.net.httpserver.maxReqTime")).isNotNull();
+      var response = HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(URI.create(
+          "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v4/users/me/sessions")).build(),
+          BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(401);
+      assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    } finally {
+      server.stop(0);
+    }
+  }
 }

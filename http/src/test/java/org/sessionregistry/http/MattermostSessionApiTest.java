@@ -198,6 +198,21 @@ class MattermostSessionApiTest {
     assertThat(api.handle(get("/api/v4/users/logout", Map.of())).header("Allow")).isEqualTo("POST");
   }
 
+  /** Regression: {@code post .../revoke/all} revoked every session, as if it were {@code POST}. */
+  @Test
+  void methodsAreCaseSensitive() {
+    IssuedSession user = registry.create(userId);
+
+    HttpResponse r = api.handle(new HttpRequest("post", "/api/v4/users/me/sessions/revoke/all", bearer(user),
+        new byte[0]));
+
+    assertError(r, 405, "api.context.405.app_error");
+    assertThat(r.header("Allow")).isEqualTo("POST");
+    assertThat(registry.authenticate(user.token())).as("nothing was revoked").isPresent();
+    assertError(api.handle(new HttpRequest("get", "/api/v4/users/me/sessions", bearer(user), new byte[0])), 405,
+        "api.context.405.app_error");
+  }
+
   @Test
   void logoutEndsTheCallersSessionAndAlwaysAnswersOk() {
     IssuedSession user = registry.create(userId);
