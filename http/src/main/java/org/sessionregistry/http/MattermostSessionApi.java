@@ -94,6 +94,17 @@ public final class MattermostSessionApi {
     return maxBodyBytes;
   }
 
+  /**
+   * The answer to a request whose declared length is over {@link #maxBodyBytes()}: for adapters that refuse it before
+   * reading the body (and so before a {@code 100 Continue} goes out). The same 413 as {@link #handle} gives.
+   */
+  public HttpResponse bodyTooLarge() {
+    Reply reply = new Reply(Ids.newId());
+    Failure f = tooLarge();
+    reply.error(f.status, f.id, f.message);
+    return reply.toResponse();
+  }
+
   /** Answers a request. Never throws: every failure is an {@code AppError} response. */
   public HttpResponse handle(HttpRequest request) {
     String requestId = Ids.newId();
@@ -268,9 +279,13 @@ public final class MattermostSessionApi {
 
   private void checkBodySize(HttpRequest request) {
     if (request.body().length > maxBodyBytes) {
-      throw new Failure(413, "api.context.request_body_too_large.app_error",
-          "The request body is larger than " + maxBodyBytes + " bytes.");
+      throw tooLarge();
     }
+  }
+
+  private Failure tooLarge() {
+    return new Failure(413, "api.context.request_body_too_large.app_error",
+        "The request body is larger than " + maxBodyBytes + " bytes.");
   }
 
   private JsonNode jsonBody(HttpRequest request) {

@@ -1,0 +1,64 @@
+package org.sessionregistry.servlet;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sessionregistry.http.HttpRequest;
+import org.sessionregistry.http.HttpResponse;
+
+/** Copies a servlet request into the framework-neutral one, and a neutral response out. */
+final class ServletExchange {
+  private static final byte[] NO_BODY = new byte[0];
+
+  private ServletExchange() {}
+
+  /**
+   * The request, its path decoded and relative to the web application (the servlet path and the path info: the same
+   * whether the servlet is mapped at {@code /*}, {@code /} or {@code /api/v4/*}), with the body given.
+   */
+  static HttpRequest request(HttpServletRequest req, byte[] body) {
+    String pathInfo = req.getPathInfo();
+    String path = req.getServletPath() + (pathInfo == null ? "" : pathInfo);
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    for (String name : Collections.list(req.getHeaderNames())) {
+      headers.put(name, Collections.list(req.getHeaders(name)));
+    }
+    return new HttpRequest(req.getMethod(), path, headers, body);
+  }
+
+  static HttpRequest withoutBody(HttpServletRequest req) {
+    return request(req, NO_BODY);
+  }
+
+  /** Writes the response: status, headers in order ({@code Set-Cookie} may repeat), the body with its length. */
+  static void write(HttpResponse response, HttpServletResponse resp) throws IOException {
+    resp.setStatus(response.status());
+    for (Map.Entry<String, String> h : response.headers()) {
+      if (h.getKey().equalsIgnoreCase("Content-Type")) {
+        resp.setContentType(h.getValue()); // exactly as given: no charset is set, so none is added
+      } else {
+        resp.addHeader(h.getKey(), h.getValue());
+      }
+    }
+    byte[] body = response.body();
+    resp.setContentLength(body.length);
+    if (body.length > 0) {
+      try (OutputStream out = resp.getOutputStream()) {
+        out.write(body);
+      }
+    }
+  }
+
+  /** At most {@code limit} bytes of the body; one more than the limit tells the caller it was over. */
+  static byte[] readBody(HttpServletRequest req, int limit) throws IOException {
+    if (req.getContentLengthLong() == 0) {
+      return NO_BODY;
+    }
+    return req.getInputStream().readNBytes(limit);
+  }
+}

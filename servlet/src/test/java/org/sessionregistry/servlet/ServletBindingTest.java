@@ -1,0 +1,239 @@
+package org.sessionregistry.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.ee11.servlet.FilterHolder;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.sessionregistry.Ids;
+import org.sessionregistry.IssuedSession;
+import org.sessionregistry.NewSession;
+import org.sessionregistry.Session;
+import org.sessionregistry.SessionRegistry;
+import org.sessionregistry.SessionStoreUnavailableException;
+import org.sessionregistry.http.LoginUser;
+import org.sessionregistry.http.MattermostSessionApi;
+import org.sessionregistry.memory.InMemorySessionStore;
+import org.sessionregistry.spi.SessionStore;
+import org.sessionregistry.spi.TokenHash;
+
+/**
+ * The servlet and the filter in a real container (Jetty's servlet handler, wired as an application would): the
+ * endpoints over the wire, the body limit before {@code 100 Continue}, and the application's own endpoints behind the
+ * filter, required and optional.
+ */
+class ServletBindingTest {
+  private final String userId = Ids.newId();
+  private final SessionRegistry registry = SessionRegistry.builder().store(InMemorySessionStore.create()).build();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private Server server;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (server != null) {
+      server.stop();
+    }
+  }
+
+  /** An application: the endpoints at /api/v4/*, its own pages at /app/* (required) and /public/* (optional). */
+  private int start(SessionRegistry registry) throws Exception {
+    MattermostSessionApi api = MattermostSessionApi.builder(registry, (login, password) ->
+        password.equals("right password") ? Optional.of(new LoginUser(userId, login, "", "system_user"))
+            : Optional.empty()).build();
+    server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler("/");
+    context.addServlet(new ServletHolder(new MattermostSessionServlet(api)), "/api/v4/*");
+    context.addServlet(new ServletHolder(new WhoAmI()), "/app/*");
+    context.addServlet(new ServletHolder(new WhoAmI()), "/public/*");
+    context.addFilter(new FilterHolder(SessionRegistryFilter.requiring(registry)), "/app/*",
+        EnumSet.of(DispatcherType.REQUEST));
+    context.addFilter(new FilterHolder(SessionRegistryFilter.optional(registry)), "/public/*",
+        EnumSet.of(DispatcherType.REQUEST));
+    server.setHandler(context);
+    server.start();
+    return connector.getLocalPort();
+  }
+
+  @Test
+  void theEndpointsAnswerThroughTheServlet() throws Exception {
+    int port = start(registry);
+    HttpResponse<String> login = http.send(HttpRequest.newBuilder(uri(port, "/api/v4/users/login"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"login_id\":\"u\",\"password\":\"right password\"}")).build(),
+        BodyHandlers.ofString());
+    assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+    String token = login.headers().firstValue("Token").orElseThrow();
+    assertThat(login.headers().allValues("Set-Cookie")).hasSize(3);
+
+    HttpResponse<String> list = http.send(HttpRequest.newBuilder(uri(port, "/api/v4/users/me/sessions"))
+        .header("Authorization", "Bearer " + token).build(), BodyHandlers.ofString());
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(list.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(list.body()).contains("\"user_id\":\"" + userId + "\"").contains("\"token\":\"\"");
+
+    HttpResponse<String> revokeAll = http.send(HttpRequest.newBuilder(
+        uri(port, "/api/v4/users/me/sessions/revoke/all")).header("Authorization", "Bearer " + token)
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+    assertThat(revokeAll.body()).isEqualTo("{\"status\":\"OK\"}");
+    assertThat(registry.authenticate(token)).isEmpty();
+  }
+
+  @Test
+  void anOversizedBodyIsRefusedBeforeOneHundredContinue() throws Exception {
+    int port = start(registry);
+    String response = raw(port, "POST /api/v4/users/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + "Content-Length: 10000000\r\nExpect: 100-continue\r\n\r\n");
+    assertThat(response).startsWith("HTTP/1.1 413").doesNotContain("100 Continue")
+        .contains("Content-Type: application/json").contains("X-Request-Id: ")
+        .contains("\"id\":\"api.context.request_body_too_large.app_error\"");
+  }
+
+  @Test
+  void theFilterHandsTheApplicationItsSessionOrRefusesIt() throws Exception {
+    int port = start(registry);
+    IssuedSession issued = registry.create(NewSession.forUser(userId).withRoles("system_user team_lead")
+        .withProps(Map.of("csrf", "the-csrf")));
+
+    HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(uri(port, "/app/page")).build(),
+        BodyHandlers.ofString());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(anonymous.body()).contains("\"id\":\"api.context.session_expired.app_error\"")
+        .contains("\"status_code\":401");
+
+    HttpResponse<String> bearer = http.send(HttpRequest.newBuilder(uri(port, "/app/page"))
+        .header("Authorization", "BEARER " + issued.token()).build(), BodyHandlers.ofString());
+    assertThat(bearer.body()).isEqualTo("user=" + userId + " session=" + issued.session().id()
+        + " lead=true admin=false");
+
+    String cookie = "MMAUTHTOKEN=" + issued.token();
+    assertThat(http.send(HttpRequest.newBuilder(uri(port, "/app/page")).header("Cookie", cookie).build(),
+        BodyHandlers.ofString()).statusCode()).as("a cookie authenticates a read").isEqualTo(200);
+    assertThat(http.send(HttpRequest.newBuilder(uri(port, "/app/page")).header("Cookie", cookie)
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), BodyHandlers.ofString()).statusCode())
+        .as("a cookie write without its CSRF proof").isEqualTo(401);
+    assertThat(http.send(HttpRequest.newBuilder(uri(port, "/app/page")).header("Cookie", cookie)
+        .header("X-CSRF-Token", "the-csrf").POST(HttpRequest.BodyPublishers.noBody()).build(),
+        BodyHandlers.ofString()).statusCode()).as("with it").isEqualTo(200);
+
+    assertThat(http.send(HttpRequest.newBuilder(uri(port, "/public/page")).build(), BodyHandlers.ofString()).body())
+        .as("optional: anonymous passes").isEqualTo("anonymous");
+    assertThat(http.send(HttpRequest.newBuilder(uri(port, "/public/page"))
+        .header("Authorization", "Bearer " + issued.token()).build(), BodyHandlers.ofString()).body())
+        .startsWith("user=" + userId);
+
+    registry.revokeAll(userId);
+    assertThat(http.send(HttpRequest.newBuilder(uri(port, "/app/page"))
+        .header("Authorization", "Bearer " + issued.token()).build(), BodyHandlers.ofString()).statusCode())
+        .as("revoked").isEqualTo(401);
+  }
+
+  @Test
+  void aStoreThatCannotBeAskedLetsNothingThrough() throws Exception {
+    int port = start(SessionRegistry.builder().store(new DownStore()).build());
+
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(port, "/app/page"))
+        .header("Authorization", "Bearer " + Ids.newId()).build(), BodyHandlers.ofString());
+
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.body()).contains("\"id\":\"api.context.session_store_unavailable.app_error\"")
+        .doesNotContain("Exception");
+  }
+
+  private static URI uri(int port, String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  private static String raw(int port, String request) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(5_000);
+      OutputStream out = s.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = s.getInputStream();
+      return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** An application's own endpoint: who is calling. */
+  private static final class WhoAmI extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      Optional<Session> session = SessionRegistryFilter.session(req);
+      resp.setContentType("text/plain");
+      resp.getWriter().write(req.getUserPrincipal() == null ? "anonymous"
+          : "user=" + req.getUserPrincipal().getName() + " session=" + session.orElseThrow().id()
+              + " lead=" + req.isUserInRole("team_lead") + " admin=" + req.isUserInRole("system_admin"));
+    }
+  }
+
+  /** A store that cannot be reached. */
+  private static final class DownStore implements SessionStore {
+    private static SessionStoreUnavailableException down() {
+      return new SessionStoreUnavailableException("test store is down", new IOException("down"));
+    }
+
+    @Override
+    public void insert(Session session, TokenHash tokenHash, Instant retainUntil) {
+      throw down();
+    }
+
+    @Override
+    public Optional<Session> findByToken(TokenHash tokenHash) {
+      throw down();
+    }
+
+    @Override
+    public List<Session> findByUser(String userId) {
+      throw down();
+    }
+
+    @Override
+    public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
+      throw down();
+    }
+
+    @Override
+    public Optional<Session> delete(String userId, String sessionId) {
+      throw down();
+    }
+
+    @Override
+    public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
+      throw down();
+    }
+
+    @Override
+    public List<Session> purgeExpired(Instant now, int limit) {
+      throw down();
+    }
+  }
+}
