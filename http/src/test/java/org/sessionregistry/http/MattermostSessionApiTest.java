@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +14,9 @@ import org.sessionregistry.IssuedSession;
 import org.sessionregistry.NewSession;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionRegistry;
-import org.sessionregistry.SessionStoreUnavailableException;
 import org.sessionregistry.Ids;
 import org.sessionregistry.memory.InMemorySessionStore;
-import org.sessionregistry.spi.SessionStore;
-import org.sessionregistry.spi.TokenHash;
+import org.sessionregistry.testing.UnreachableStore;
 
 /** The handlers, request by request, on the in-memory store. */
 class MattermostSessionApiTest {
@@ -263,7 +260,7 @@ class MattermostSessionApiTest {
 
   @Test
   void aStoreThatIsDownIs503AndNeverValid() {
-    SessionRegistry broken = SessionRegistry.builder().store(new FailingStore()).build();
+    SessionRegistry broken = SessionRegistry.builder().store(new UnreachableStore()).build();
     MattermostSessionApi failing = MattermostSessionApi.builder(broken, (l, p) -> Optional.empty()).build();
     HttpResponse r = failing.handle(get("/api/v4/users/me/sessions",
         Map.of("Authorization", List.of("Bearer " + Ids.newId()))));
@@ -295,47 +292,5 @@ class MattermostSessionApiTest {
 
   private static HttpRequest post(String path, Map<String, List<String>> headers, String body) {
     return new HttpRequest("POST", path, headers, body.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** A store that cannot be reached. */
-  private static final class FailingStore implements SessionStore {
-    private static SessionStoreUnavailableException down() {
-      return new SessionStoreUnavailableException("test store is down", new RuntimeException("down"));
-    }
-
-    @Override
-    public void insert(Session session, TokenHash tokenHash, Instant retainUntil) {
-      throw down();
-    }
-
-    @Override
-    public Optional<Session> findByToken(TokenHash tokenHash) {
-      throw down();
-    }
-
-    @Override
-    public List<Session> findByUser(String userId) {
-      throw down();
-    }
-
-    @Override
-    public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
-      throw down();
-    }
-
-    @Override
-    public Optional<Session> delete(String userId, String sessionId) {
-      throw down();
-    }
-
-    @Override
-    public List<Session> deleteAllOfUser(String userId, String keepSessionId) {
-      throw down();
-    }
-
-    @Override
-    public List<Session> purgeExpired(Instant now, int limit) {
-      throw down();
-    }
   }
 }

@@ -16,9 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.ee11.servlet.FilterHolder;
@@ -26,7 +24,6 @@ import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sessionregistry.Ids;
@@ -34,12 +31,10 @@ import org.sessionregistry.IssuedSession;
 import org.sessionregistry.NewSession;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionRegistry;
-import org.sessionregistry.SessionStoreUnavailableException;
 import org.sessionregistry.http.LoginUser;
 import org.sessionregistry.http.MattermostSessionApi;
 import org.sessionregistry.memory.InMemorySessionStore;
-import org.sessionregistry.spi.SessionStore;
-import org.sessionregistry.spi.TokenHash;
+import org.sessionregistry.testing.UnreachableStore;
 
 /**
  * The servlet and the filter in a real container (Jetty's servlet handler, wired as an application would): the
@@ -156,7 +151,7 @@ class ServletBindingTest {
 
   @Test
   void aStoreThatCannotBeAskedLetsNothingThrough() throws Exception {
-    int port = start(SessionRegistry.builder().store(new DownStore()).build());
+    int port = start(SessionRegistry.builder().store(new UnreachableStore()).build());
 
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(port, "/app/page"))
         .header("Authorization", "Bearer " + Ids.newId()).build(), BodyHandlers.ofString());
@@ -192,48 +187,6 @@ class ServletBindingTest {
       resp.getWriter().write(req.getUserPrincipal() == null ? "anonymous"
           : "user=" + req.getUserPrincipal().getName() + " session=" + session.orElseThrow().id()
               + " lead=" + req.isUserInRole("team_lead") + " admin=" + req.isUserInRole("system_admin"));
-    }
-  }
-
-  /** A store that cannot be reached. */
-  private static final class DownStore implements SessionStore {
-    private static SessionStoreUnavailableException down() {
-      return new SessionStoreUnavailableException("test store is down", new IOException("down"));
-    }
-
-    @Override
-    public void insert(Session session, TokenHash tokenHash, Instant retainUntil) {
-      throw down();
-    }
-
-    @Override
-    public Optional<Session> findByToken(TokenHash tokenHash) {
-      throw down();
-    }
-
-    @Override
-    public List<Session> findByUser(String userId) {
-      throw down();
-    }
-
-    @Override
-    public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
-      throw down();
-    }
-
-    @Override
-    public Optional<Session> delete(String userId, String sessionId) {
-      throw down();
-    }
-
-    @Override
-    public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
-      throw down();
-    }
-
-    @Override
-    public List<Session> purgeExpired(Instant now, int limit) {
-      throw down();
     }
   }
 }
