@@ -3,10 +3,14 @@
  * nothing. Opened to Jackson, which reads and writes the users file.
  */
 module org.sessionregistry.server {
-  requires org.sessionregistry.http;
+  requires org.sessionregistry.servlet;
   requires org.sessionregistry.jdbc;
   requires org.sessionregistry.redis;
   requires com.fasterxml.jackson.databind;
+  requires org.eclipse.jetty.server;
+  requires org.eclipse.jetty.ee11.servlet;
+  requires org.eclipse.jetty.http2.server;
+  requires org.eclipse.jetty.http2.common;
 
   opens org.sessionregistry.server to com.fasterxml.jackson.databind;
 }

@@ -54,7 +54,21 @@ final class ServerConfig {
       new String[] {"--cache-staleness", "SR_CACHE_STALENESS", "30s", "longest a cached session is trusted"},
       new String[] {"--cache-size", "SR_CACHE_SIZE", "100000", "most sessions cached"},
       new String[] {"--cache-poll", "SR_CACHE_POLL", "1s", "poll interval of the jdbc cache channel"},
-      new String[] {"--secure-cookies", "SR_SECURE_COOKIES", "false", "mark cookies Secure (behind HTTPS)"});
+      new String[] {"--secure-cookies", "SR_SECURE_COOKIES", "false", "mark cookies Secure (behind HTTPS)"},
+      new String[] {"--http-idle-timeout", "SR_HTTP_IDLE_TIMEOUT", "30s", "close a connection after this long without"
+          + " a byte"},
+      new String[] {"--http-header-timeout", "SR_HTTP_HEADER_TIMEOUT", "10s", "longest a client may take to send a"
+          + " request's line and headers"},
+      new String[] {"--http-max-header-size", "SR_HTTP_MAX_HEADER_SIZE", "8192", "bytes of request line and headers"
+          + " (414, 431 beyond)"},
+      new String[] {"--http-max-body", "SR_HTTP_MAX_BODY", "65536", "bytes of request body (413 beyond)"},
+      new String[] {"--http-max-requests", "SR_HTTP_MAX_REQUESTS", "64", "requests served at once, each on a thread"},
+      new String[] {"--http-max-queued", "SR_HTTP_MAX_QUEUED", "512", "requests waiting for one of those, without a"
+          + " thread (503 beyond)"},
+      new String[] {"--http-queue-timeout", "SR_HTTP_QUEUE_TIMEOUT", "5s", "longest a request waits (then 503)"},
+      new String[] {"--http-max-connections", "SR_HTTP_MAX_CONNECTIONS", "10000", "open connections (no more are"
+          + " accepted at the limit)"},
+      new String[] {"--http-h2c", "SR_HTTP_H2C", "true", "also speak cleartext HTTP/2 on the port"});
 
   /** The front cache's channel, or none. */
   enum CacheKind {
@@ -87,6 +101,15 @@ final class ServerConfig {
   final long cacheSize;
   final Duration cachePoll;
   final boolean secureCookies;
+  final Duration httpIdleTimeout;
+  final Duration httpHeaderTimeout;
+  final int httpMaxHeaderBytes;
+  final int httpMaxBodyBytes;
+  final int httpMaxRequests;
+  final int httpMaxQueued;
+  final Duration httpQueueTimeout;
+  final int httpMaxConnections;
+  final boolean httpH2c;
 
   private ServerConfig(Map<String, String> v, Map<String, String> env) {
     this.host = v.get("--host");
@@ -104,11 +127,16 @@ final class ServerConfig {
             + " redis-cluster), was \"" + redis + "\"");
       }
     }
-    String secure = v.get("--secure-cookies");
-    if (!secure.equals("true") && !secure.equals("false")) {
-      throw new IllegalArgumentException("--secure-cookies must be true or false, was \"" + secure + "\"");
-    }
-    this.secureCookies = Boolean.parseBoolean(secure);
+    this.secureCookies = parseBoolean("--secure-cookies", v.get("--secure-cookies"));
+    this.httpIdleTimeout = parseDuration("--http-idle-timeout", v.get("--http-idle-timeout"));
+    this.httpHeaderTimeout = parseDuration("--http-header-timeout", v.get("--http-header-timeout"));
+    this.httpMaxHeaderBytes = parseInt("--http-max-header-size", v.get("--http-max-header-size"), 1024, 1 << 20);
+    this.httpMaxBodyBytes = parseInt("--http-max-body", v.get("--http-max-body"), 1024, 16 << 20);
+    this.httpMaxRequests = parseInt("--http-max-requests", v.get("--http-max-requests"), 1, 10_000);
+    this.httpMaxQueued = parseInt("--http-max-queued", v.get("--http-max-queued"), 0, 1_000_000);
+    this.httpQueueTimeout = parseDuration("--http-queue-timeout", v.get("--http-queue-timeout"));
+    this.httpMaxConnections = parseInt("--http-max-connections", v.get("--http-max-connections"), 1, 1_000_000);
+    this.httpH2c = parseBoolean("--http-h2c", v.get("--http-h2c"));
     this.redisNamespace = v.get("--redis-namespace");
     this.sessionLifetime = parseDuration("--session-lifetime", v.get("--session-lifetime"));
     String idle = v.get("--idle-timeout");
@@ -184,9 +212,29 @@ final class ServerConfig {
         .append("       java -jar session-registry-server.jar user list [--users F] [--data D]\n\n")
         .append("Flags (or environment variables; a flag wins):\n");
     for (String[] o : OPTIONS) {
-      b.append(String.format("  %-20s %-22s %s (default %s)%n", o[0], o[1], o[3], o[2]));
+      b.append(String.format("  %-23s %-25s %s (default %s)%n", o[0], o[1], o[3], o[2]));
     }
     return b.toString();
+  }
+
+  private static boolean parseBoolean(String name, String value) {
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException(name + " must be true or false, was \"" + value + "\"");
+    }
+    return Boolean.parseBoolean(value);
+  }
+
+  private static int parseInt(String name, String value, int min, int max) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new IllegalArgumentException(name + " must be a number from " + min + " to " + max + ", was \"" + value
+        + "\"");
   }
 
   private static int parsePort(String value) {

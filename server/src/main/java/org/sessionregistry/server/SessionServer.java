@@ -1,67 +1,54 @@
 package org.sessionregistry.server;
 
-import com.sun.net.httpserver.HttpServer;
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
-import com.zaxxer.hikari.HikariDataSource;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.sessionregistry.Ids;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreException;
-import org.sessionregistry.http.JdkHttpHandler;
-import org.sessionregistry.http.MattermostSessionApi;
-import org.sessionregistry.Ids;
 import org.sessionregistry.cache.FrontCache;
-import org.sessionregistry.spi.InvalidationChannel;
-import org.sessionregistry.server.ServerConfig.CacheKind;
-import org.sessionregistry.server.ServerConfig.StoreKind;
+import org.sessionregistry.http.MattermostSessionApi;
 import org.sessionregistry.jdbc.Dialect;
 import org.sessionregistry.jdbc.JdbcInvalidationChannel;
 import org.sessionregistry.jdbc.JdbcSessionStore;
-import org.sessionregistry.redis.RedisInvalidationChannel;
 import org.sessionregistry.memory.InMemorySessionStore;
+import org.sessionregistry.redis.RedisInvalidationChannel;
 import org.sessionregistry.redis.RedisSessionStore;
+import org.sessionregistry.server.ServerConfig.CacheKind;
+import org.sessionregistry.server.ServerConfig.StoreKind;
+import org.sessionregistry.servlet.MattermostSessionServlet;
+import org.sessionregistry.spi.InvalidationChannel;
 import org.sessionregistry.spi.SessionStore;
 import redis.clients.jedis.HostAndPort;
 
 /**
- * The runnable server: the Mattermost session endpoints on the JDK's HttpServer, over the configured store. Start it
- * with {@link #start}; {@link #close} stops it gracefully (requests in flight finish, then the store closes).
+ * The runnable server: the Mattermost session endpoints through the servlet binding on the Jetty edge, over the
+ * configured store. Start it with {@link #start}; {@link #close} stops it gracefully (requests in flight finish, then
+ * the store closes).
  */
 final class SessionServer implements AutoCloseable {
   private static final Duration DRAIN = Duration.ofSeconds(5);
 
-  private final HttpServer http;
-  private final JdkHttpHandler handler;
-  private final ExecutorService workers;
-  private final @Nullable ScheduledExecutorService purger;
-  private final SessionRegistry registry;
-  private final String storeDescription;
-  private final List<AutoCloseable> resources;
+  private final HttpEdge edge;
+  private final Backend backend;
 
-  private SessionServer(HttpServer http, JdkHttpHandler handler, ExecutorService workers,
-      @Nullable ScheduledExecutorService purger, SessionRegistry store, String storeDescription,
-      List<AutoCloseable> resources) {
-    this.resources = resources;
-    this.http = http;
-    this.handler = handler;
-    this.workers = workers;
-    this.purger = purger;
-    this.registry = store;
-    this.storeDescription = storeDescription;
+  private SessionServer(HttpEdge edge, Backend backend) {
+    this.edge = edge;
+    this.backend = backend;
   }
 
   /**
@@ -74,7 +61,13 @@ final class SessionServer implements AutoCloseable {
     boolean firstRun = !Files.exists(config.usersFile);
     UsersFile users = openUsers(config, out);
     try {
-      return start(config, users);
+      Backend backend = Backend.open(config, users);
+      try {
+        return new SessionServer(startEdge(config, new MattermostSessionServlet(backend.api)), backend);
+      } catch (StartupException | RuntimeException e) {
+        backend.close();
+        throw e;
+      }
     } catch (StartupException | RuntimeException e) {
       if (firstRun) {
         // The demo passwords were shown for a server that did not start: make the next start create them again.
@@ -88,97 +81,149 @@ final class SessionServer implements AutoCloseable {
     }
   }
 
-  private static SessionServer start(ServerConfig config, UsersFile users) throws StartupException {
-    List<AutoCloseable> resources = new ArrayList<>();
-    boolean sql = config.store == StoreKind.H2 || config.store == StoreKind.POSTGRESQL
-        || config.store == StoreKind.MARIADB;
-    HikariDataSource pool = null;
-    if (sql) {
-      pool = JdbcSessionStore.newPool(jdbcUrl(config), config.jdbcUser, config.jdbcPassword, 10,
-          Duration.ofSeconds(5));
-      resources.add(pool);
-    }
-    SessionStore store;
+  private static HttpEdge startEdge(ServerConfig config, MattermostSessionServlet servlet) throws StartupException {
     try {
-      store = openStore(config, pool);
-    } catch (StartupException e) {
-      closeAll(resources);
-      throw e;
+      return HttpEdge.start(settings(config), servlet);
+    } catch (IOException e) {
+      String busy = e instanceof BindException || e.getCause() instanceof BindException ? "is in use" : "cannot be used";
+      throw new StartupException("port " + config.port + " on " + config.host + " " + busy + " (" + e.getMessage()
+          + "): stop what listens there, or choose another with --port");
+    } catch (Exception e) {
+      throw new StartupException("cannot start the HTTP server on " + config.host + ":" + config.port + ": "
+          + e.getMessage());
     }
-    String storeDescription = describe(config);
+  }
+
+  static HttpEdge.Settings settings(ServerConfig c) {
+    return new HttpEdge.Settings(c.host, c.port, c.httpIdleTimeout, c.httpHeaderTimeout, c.httpMaxHeaderBytes,
+        c.httpMaxRequests, c.httpMaxQueued, c.httpQueueTimeout, c.httpMaxConnections, c.httpH2c, DRAIN);
+  }
+
+  /** The port it listens on (useful with {@code --port 0}). */
+  int port() {
+    return edge.port();
+  }
+
+  String storeDescription() {
+    return backend.description;
+  }
+
+  /** Stops taking requests, lets those in flight finish (up to 5 s), then closes the store. */
+  @Override
+  public void close() {
     try {
-      if (config.cache != CacheKind.NONE) {
-        FrontCache.Builder cache = FrontCache.builder().maximumSize(config.cacheSize)
-            .maximumStaleness(config.cacheStaleness);
-        InvalidationChannel channel = switch (config.cache) {
-          case REDIS -> {
-            HostAndPort hp = HostAndPort.from(config.redis.split(",")[0].trim());
-            yield RedisInvalidationChannel.builder().redis(hp.getHost(), hp.getPort())
-                .namespace(config.redisNamespace).build();
-          }
-          case JDBC -> JdbcInvalidationChannel.builder().dataSource(pool).pollInterval(config.cachePoll).build();
-          default -> null;
-        };
-        if (channel != null) {
-          resources.add(0, channel);
-          cache.channel(channel);
-        }
-        store = cache.build().over(store);
-        storeDescription += ", front cache " + config.cache.name().toLowerCase(java.util.Locale.ROOT)
-            + " (staleness " + config.cacheStaleness + ")";
-      }
-      SessionRegistry.Builder rb = SessionRegistry.builder()
-          .store(store)
-          .sessionLifetime(config.sessionLifetime)
-          .userRoles(users);
-      if (config.idleTimeout != null) {
-        rb.idleTimeout(config.idleTimeout);
-        if (config.idleTimeout.compareTo(Duration.ofMinutes(10)) <= 0) {
-          rb.touchInterval(config.idleTimeout.dividedBy(2));
-        }
-      }
-      SessionRegistry registry = rb.build();
-      try {
-        registry.list(Ids.newId()); // one read, so that an unreachable store stops the start, not the first login
-      } catch (SessionStoreException e) {
-        throw new StartupException("the session store (" + storeDescription + ") is unreachable: " + e.getMessage());
-      }
-      MattermostSessionApi api = MattermostSessionApi.builder(registry, users)
-          .secureCookies(config.secureCookies)
-          .cookieMaxAge(config.sessionLifetime)
-          .build();
-      HttpServer http;
-      // The JDK waits forever for a slow client's request by default: a few of them would hold every worker.
-      System.setProperty("sun.net.httpserver.maxReqTime",
-          System.getProperty("sun.net.httpserver.maxReqTime", "30"));
-      System.setProperty("sun.net.httpserver.maxRspTime",
-          System.getProperty("sun.net.httpserver.maxRspTime", "30"));
-      try {
-        http = HttpServer.create(new InetSocketAddress(config.host, config.port), 64);
-      } catch (BindException e) {
-        throw new StartupException("port " + config.port + " on " + config.host + " is in use (" + e.getMessage()
-            + "): stop what listens there, or choose another with --port");
-      } catch (IOException e) {
-        throw new StartupException("cannot listen on " + config.host + ":" + config.port + ": " + e.getMessage());
-      }
-      // Requests mostly wait on the store or hash a password: many more threads than cores.
-      ExecutorService workers = Executors.newFixedThreadPool(Math.max(64, 16 * Runtime.getRuntime()
-          .availableProcessors()), daemonThreads("http"));
-      http.setExecutor(workers);
-      JdkHttpHandler handler = new JdkHttpHandler(api);
-      http.createContext("/", handler);
-      ScheduledExecutorService purger = null;
+      edge.close();
+    } finally {
+      backend.close();
+    }
+  }
+
+  /**
+   * Everything behind the HTTP edge: the store (with its front cache and channel), the registry, the endpoints, and the
+   * purging of a SQL store. Any container can serve {@link #api} (the tests run it on Tomcat too).
+   */
+  static final class Backend implements AutoCloseable {
+    final SessionRegistry registry;
+    final MattermostSessionApi api;
+    final String description;
+    private final List<AutoCloseable> resources;
+    private final @Nullable ScheduledExecutorService purger;
+
+    private Backend(SessionRegistry registry, MattermostSessionApi api, String description,
+        List<AutoCloseable> resources, @Nullable ScheduledExecutorService purger) {
+      this.registry = registry;
+      this.api = api;
+      this.description = description;
+      this.resources = resources;
+      this.purger = purger;
+    }
+
+    static Backend open(ServerConfig config, UsersFile users) throws StartupException {
+      List<AutoCloseable> resources = new ArrayList<>();
+      boolean sql = config.store == StoreKind.H2 || config.store == StoreKind.POSTGRESQL
+          || config.store == StoreKind.MARIADB;
+      HikariDataSource pool = null;
       if (sql) {
-        purger = Executors.newSingleThreadScheduledExecutor(daemonThreads("purge"));
-        long every = config.purgeInterval.toMillis();
-        purger.scheduleWithFixedDelay(() -> purge(registry), every, every, TimeUnit.MILLISECONDS);
+        pool = JdbcSessionStore.newPool(jdbcUrl(config), config.jdbcUser, config.jdbcPassword, 10,
+            Duration.ofSeconds(5));
+        resources.add(pool);
       }
-      http.start();
-      return new SessionServer(http, handler, workers, purger, registry, storeDescription, resources);
-    } catch (StartupException | RuntimeException e) {
-      closeQuietly(store);
+      SessionStore store;
+      try {
+        store = openStore(config, pool);
+      } catch (StartupException e) {
+        closeAll(resources);
+        throw e;
+      }
+      String description = describe(config);
+      try {
+        if (config.cache != CacheKind.NONE) {
+          FrontCache.Builder cache = FrontCache.builder().maximumSize(config.cacheSize)
+              .maximumStaleness(config.cacheStaleness);
+          InvalidationChannel channel = switch (config.cache) {
+            case REDIS -> {
+              HostAndPort hp = HostAndPort.from(config.redis.split(",")[0].trim());
+              yield RedisInvalidationChannel.builder().redis(hp.getHost(), hp.getPort())
+                  .namespace(config.redisNamespace).build();
+            }
+            case JDBC -> JdbcInvalidationChannel.builder().dataSource(pool).pollInterval(config.cachePoll).build();
+            default -> null;
+          };
+          if (channel != null) {
+            resources.add(0, channel);
+            cache.channel(channel);
+          }
+          store = cache.build().over(store);
+          description += ", front cache " + config.cache.name().toLowerCase(Locale.ROOT)
+              + " (staleness " + config.cacheStaleness + ")";
+        }
+        SessionRegistry.Builder rb = SessionRegistry.builder()
+            .store(store)
+            .sessionLifetime(config.sessionLifetime)
+            .userRoles(users);
+        if (config.idleTimeout != null) {
+          rb.idleTimeout(config.idleTimeout);
+          if (config.idleTimeout.compareTo(Duration.ofMinutes(10)) <= 0) {
+            rb.touchInterval(config.idleTimeout.dividedBy(2));
+          }
+        }
+        SessionRegistry registry = rb.build();
+        try {
+          registry.list(Ids.newId()); // one read, so that an unreachable store stops the start, not the first login
+        } catch (SessionStoreException e) {
+          throw new StartupException("the session store (" + description + ") is unreachable: " + e.getMessage());
+        }
+        MattermostSessionApi api = MattermostSessionApi.builder(registry, users)
+            .maxBodyBytes(config.httpMaxBodyBytes)
+            .secureCookies(config.secureCookies)
+            .cookieMaxAge(config.sessionLifetime)
+            .build();
+        ScheduledExecutorService purger = null;
+        if (sql) {
+          purger = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "session-registry-purge");
+            t.setDaemon(true);
+            return t;
+          });
+          long every = config.purgeInterval.toMillis();
+          purger.scheduleWithFixedDelay(() -> purge(registry), every, every, TimeUnit.MILLISECONDS);
+        }
+        return new Backend(registry, api, description, resources, purger);
+      } catch (StartupException | RuntimeException e) {
+        closeQuietly(store);
+        closeAll(resources);
+        throw e;
+      }
+    }
+
+    /** Stops purging, then closes the store and its channel and pool. */
+    @Override
+    public void close() {
+      if (purger != null) {
+        purger.shutdownNow();
+      }
+      registry.close();
       closeAll(resources);
-      throw e;
     }
   }
 
@@ -195,38 +240,6 @@ final class SessionServer implements AutoCloseable {
         // Shutting down anyway.
       }
     }
-  }
-
-  /** The port it listens on (useful with {@code --port 0}). */
-  int port() {
-    return http.getAddress().getPort();
-  }
-
-  String storeDescription() {
-    return storeDescription;
-  }
-
-  /** Stops taking requests, lets those in flight finish (up to 5 s), then closes the store. */
-  @Override
-  public void close() {
-    try {
-      handler.drain(DRAIN);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    // JDK 17's stop(n) waits n seconds even when idle; the drain above already waited for requests in flight.
-    http.stop(0);
-    workers.shutdown();
-    if (purger != null) {
-      purger.shutdownNow();
-    }
-    try {
-      workers.awaitTermination(DRAIN.toSeconds(), TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    registry.close();
-    closeAll(resources);
   }
 
   private static void purge(SessionRegistry registry) {
@@ -290,7 +303,7 @@ final class SessionServer implements AutoCloseable {
       case MEMORY -> "in memory";
       case H2 -> "H2 file " + (config.jdbcUrl != null ? JdbcSessionStore.withoutSecrets(config.jdbcUrl)
           : config.dataDir.resolve("sessions"));
-      case POSTGRESQL, MARIADB -> config.store.name().toLowerCase() + " at "
+      case POSTGRESQL, MARIADB -> config.store.name().toLowerCase(Locale.ROOT) + " at "
           + JdbcSessionStore.withoutSecrets(config.jdbcUrl);
       case REDIS -> "Redis at " + config.redis;
       case REDIS_CLUSTER -> "Redis Cluster at " + config.redis;
@@ -303,14 +316,6 @@ final class SessionServer implements AutoCloseable {
     } catch (Exception e) {
       // Shutting down anyway.
     }
-  }
-
-  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-    return r -> {
-      Thread t = new Thread(r, "session-registry-" + name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   /** A reason the server cannot start, for the operator. */

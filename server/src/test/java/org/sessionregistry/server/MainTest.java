@@ -73,8 +73,15 @@ class MainTest {
         + " was \"localhost\"");
     assertThat(run("", Map.of(), "--cache", "maybe")).isEqualTo(2);
     assertThat(err.toString()).contains("--cache must be one of none, local, redis, jdbc; was \"maybe\"");
+    assertThat(run("", Map.of(), "--http-max-requests", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("--http-max-requests must be a number from 1 to 10000, was \"0\"");
+    assertThat(run("", Map.of(), "--http-header-timeout", "never")).isEqualTo(2);
+    assertThat(err.toString()).contains("--http-header-timeout must be a positive duration");
+    assertThat(run("", Map.of(), "--http-h2c", "yes")).isEqualTo(2);
+    assertThat(err.toString()).contains("--http-h2c must be true or false, was \"yes\"");
     assertThat(run("", Map.of(), "--help")).isZero();
-    assertThat(out.toString()).contains("--store").contains("SR_STORE");
+    assertThat(out.toString()).contains("--store").contains("SR_STORE").contains("--http-header-timeout")
+        .contains("SR_HTTP_MAX_CONNECTIONS");
   }
 
   @Test

@@ -1,0 +1,205 @@
+package org.sessionregistry.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The edge's bounds, each on a real socket with a servlet that holds requests as long as the test says: the header
+ * timeout against a client trickling its headers, the limits on requests served and waiting (then 503), the limit on
+ * connections (then no more are accepted), and the graceful stop.
+ */
+class HttpEdgeLimitsTest {
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final CountDownLatch entered = new CountDownLatch(1);
+  private final ExecutorService pool = Executors.newCachedThreadPool();
+  private HttpEdge edge;
+
+  @AfterEach
+  void stop() {
+    release.countDown();
+    if (edge != null) {
+      edge.close();
+    }
+    pool.shutdownNow();
+  }
+
+  private int start(Duration headerTimeout, int maxRequests, int maxQueued, int maxConnections) throws Exception {
+    edge = HttpEdge.start(new HttpEdge.Settings("127.0.0.1", 0, Duration.ofSeconds(30), headerTimeout, 8192,
+        maxRequests, maxQueued, Duration.ofMillis(200), maxConnections, true, Duration.ofSeconds(5)), new Holding());
+    return edge.port();
+  }
+
+  @Test
+  void aClientTricklingItsHeadersIsClosedAtTheHeaderTimeout() throws Exception {
+    int port = start(Duration.ofSeconds(1), 8, 8, 100);
+    try (Socket slow = new Socket("127.0.0.1", port); Socket keptAlive = new Socket("127.0.0.1", port)) {
+      // A whole request first: the kept-alive connection then waits, which is the idle timeout's business alone.
+      keptAlive.getOutputStream().write("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(readHead(keptAlive)).startsWith("HTTP/1.1 200");
+
+      OutputStream out = slow.getOutputStream();
+      byte[] request = "GET /fast HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+          .getBytes(StandardCharsets.US_ASCII);
+      long started = System.nanoTime();
+      boolean closed = false;
+      for (byte b : request) {
+        try {
+          out.write(b);
+          out.flush();
+        } catch (IOException e) {
+          closed = true;
+          break;
+        }
+        Thread.sleep(100); // far faster than the idle timeout: only the header timeout can end it
+        if (isClosed(slow)) {
+          closed = true;
+          break;
+        }
+      }
+      Duration held = Duration.ofNanos(System.nanoTime() - started);
+      assertThat(closed).as("closed while trickling").isTrue();
+      assertThat(held).as("not before the header timeout").isGreaterThanOrEqualTo(Duration.ofMillis(900))
+          .as("and within a sweep of it").isLessThan(Duration.ofMillis(2_500));
+      assertThat(isClosed(keptAlive)).as("the idle kept-alive connection is left alone").isFalse();
+    }
+  }
+
+  @Test
+  void requestsBeyondTheServedAndWaitingOnesGet503AppErrors() throws Exception {
+    int port = start(Duration.ofSeconds(10), 1, 1, 100);
+    Future<String> served = pool.submit(() -> RawHttp.send(port, "GET /hold HTTP/1.1\r\nHost: x\r\nConnection: close"
+        + "\r\n\r\n").statusLine());
+    assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+    Future<RawHttp.Response> waiting = pool.submit(() -> RawHttp.send(port, "GET /fast HTTP/1.1\r\nHost: x\r\n"
+        + "Connection: close\r\n\r\n"));
+    Thread.sleep(50);
+    RawHttp.Response refused = RawHttp.send(port, "GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(refused.status()).as("one served, one waiting: a third is refused").isEqualTo(503);
+    assertThat(refused.headers().get("content-type")).isEqualTo("application/json");
+    assertThat(refused.body()).contains("\"id\":\"api.context.server_busy.app_error\"");
+    assertThat(waiting.get(5, TimeUnit.SECONDS).status()).as("the one waiting past the queue timeout").isEqualTo(503);
+    release.countDown();
+    assertThat(served.get(5, TimeUnit.SECONDS)).startsWith("HTTP/1.1 200");
+  }
+
+  @Test
+  void atTheConnectionLimitNoMoreAreAccepted() throws Exception {
+    int port = start(Duration.ofSeconds(10), 8, 8, 4);
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        held.add(new Socket("127.0.0.1", port));
+      }
+      Thread.sleep(200);
+      CompletableFuture<String> fifth = CompletableFuture.supplyAsync(() -> {
+        try {
+          return RawHttp.send(port, "GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").statusLine();
+        } catch (IOException e) {
+          return e.toString();
+        }
+      }, pool);
+      Thread.sleep(500);
+      assertThat(fifth).as("not served while four connections are open").isNotDone();
+      held.remove(0).close();
+      assertThat(fifth.get(5, TimeUnit.SECONDS)).startsWith("HTTP/1.1 200");
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void aStopLetsTheRequestInFlightFinishAndAcceptsNoNewOne() throws Exception {
+    int port = start(Duration.ofSeconds(10), 8, 8, 100);
+    Future<String> inFlight = pool.submit(() -> RawHttp.send(port, "GET /hold HTTP/1.1\r\nHost: x\r\n"
+        + "Connection: close\r\n\r\n").statusLine());
+    assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Void> stopping = CompletableFuture.runAsync(edge::close, pool);
+    Thread.sleep(300);
+    assertThat(stopping).as("waiting for the request in flight").isNotDone();
+    boolean refused;
+    try (Socket late = new Socket("127.0.0.1", port)) {
+      late.getOutputStream().write("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      String head = readHead(late);
+      refused = head.isEmpty() || head.startsWith("HTTP/1.1 503");
+    } catch (IOException e) {
+      refused = true;
+    }
+    assertThat(refused).as("a new request during the stop").isTrue();
+    release.countDown();
+    assertThat(inFlight.get(5, TimeUnit.SECONDS)).startsWith("HTTP/1.1 200");
+    stopping.get(5, TimeUnit.SECONDS);
+    edge = null;
+  }
+
+  /** Whether the peer closed: a read returns end of stream (or fails) instead of timing out. */
+  private static boolean isClosed(Socket s) throws IOException {
+    s.setSoTimeout(1);
+    try {
+      return s.getInputStream().read() < 0;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  private static String readHead(Socket s) throws IOException {
+    s.setSoTimeout(5_000);
+    InputStream in = s.getInputStream();
+    StringBuilder head = new StringBuilder();
+    int c;
+    while ((c = in.read()) >= 0) {
+      head.append((char) c);
+      if (head.toString().endsWith("\r\n\r\n")) {
+        break;
+      }
+    }
+    // Consume the body we send (2 bytes), so that the connection is idle afterwards.
+    if (head.toString().contains("Content-Length: 2")) {
+      in.readNBytes(2);
+    }
+    return head.toString();
+  }
+
+  /** /hold waits for the test's release; anything else answers at once. */
+  private final class Holding extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      if (req.getRequestURI().equals("/hold")) {
+        entered.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      resp.setContentType("text/plain");
+      resp.setContentLength(2);
+      resp.getOutputStream().write("ok".getBytes(StandardCharsets.US_ASCII));
+    }
+  }
+}
