@@ -47,9 +47,9 @@ import org.sessionregistry.SessionStoreUnavailableException;
  *
  * <pre>{@code
  * MattermostSessionApi api = MattermostSessionApi.builder(registry, loginVerifier).build();
- * HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 8065), 0);
- * server.createContext("/api/v4/", new JdkHttpHandler(api));
- * server.start();
+ * // In a servlet container: new MattermostSessionServlet(api) (session-registry-servlet). With no dependency:
+ * HttpServer server = JdkHttpHandler.start(api, new InetSocketAddress("127.0.0.1", 8065),
+ *     Executors.newFixedThreadPool(64));
  * }</pre>
  *
  * <p>Thread-safe.

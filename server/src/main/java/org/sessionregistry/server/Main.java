@@ -38,19 +38,18 @@ public final class Main {
       if (!args.isEmpty() && args.get(0).equals("user")) {
         return user(args.subList(1, args.size()), env, in, out);
       }
+      if (!args.isEmpty() && args.get(0).equals("http-floor")) {
+        ServerConfig config = ServerConfig.parse(args.subList(1, args.size()), env);
+        HttpEdge floor = HttpFloor.start(config);
+        out.println("HTTP floor listening on http://" + config.host + ":" + floor.port()
+            + " (the server's HTTP edge answering every request with a fixed body, for load benchmarks)");
+        return serveUntilShutdown(floor, out);
+      }
       ServerConfig config = ServerConfig.parse(args, env);
       SessionServer server = SessionServer.start(config, out);
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        server.close();
-        out.println("Session Registry stopped.");
-        stopped.countDown();
-      }, "session-registry-shutdown"));
       out.println("Session Registry listening on http://" + config.host + ":" + server.port()
           + " (store: " + server.storeDescription() + ", users: " + config.usersFile + ")");
-      out.flush();
-      stopped.await();
-      return 0;
+      return serveUntilShutdown(server, out);
     } catch (IllegalArgumentException | SessionServer.StartupException e) {
       err.println("session-registry: " + e.getMessage());
       return 2;
@@ -61,6 +60,22 @@ public final class Main {
       Thread.currentThread().interrupt();
       return 1;
     }
+  }
+
+  private static int serveUntilShutdown(AutoCloseable server, PrintStream out) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        server.close();
+      } catch (Exception e) {
+        out.println("stopping failed: " + e.getMessage());
+      }
+      out.println("Session Registry stopped.");
+      stopped.countDown();
+    }, "session-registry-shutdown"));
+    out.flush();
+    stopped.await();
+    return 0;
   }
 
   /** {@code user set <username> [--roles R] [--email E]}, password from standard input; {@code user list}. */

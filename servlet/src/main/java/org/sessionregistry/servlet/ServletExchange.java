@@ -2,7 +2,9 @@ package org.sessionregistry.servlet;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -54,11 +56,23 @@ final class ServletExchange {
     }
   }
 
-  /** At most {@code limit} bytes of the body; one more than the limit tells the caller it was over. */
+  /**
+   * At most {@code limit} bytes of the body; one more than the limit tells the caller it was over. Most requests have
+   * none: one byte is read first, so that they cost no buffer.
+   */
   static byte[] readBody(HttpServletRequest req, int limit) throws IOException {
     if (req.getContentLengthLong() == 0) {
       return NO_BODY;
     }
-    return req.getInputStream().readNBytes(limit);
+    InputStream in = req.getInputStream();
+    int first = in.read();
+    if (first < 0) {
+      return NO_BODY;
+    }
+    long declared = req.getContentLengthLong();
+    ByteArrayOutputStream body = new ByteArrayOutputStream(declared > 0 ? (int) Math.min(declared, limit) : 256);
+    body.write(first);
+    body.write(in.readNBytes(limit - 1));
+    return body.toByteArray();
   }
 }
