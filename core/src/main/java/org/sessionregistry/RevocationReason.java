@@ -9,5 +9,9 @@ public enum RevocationReason {
   /** The session was revoked with all (or all but one) of its user's sessions. */
   REVOKE_ALL,
   /** The session reached its absolute or idle timeout and was removed. */
-  EXPIRED
+  EXPIRED,
+  /** The session was ended to make room for a new session of its user, beyond the user's {@link SessionLimit}. */
+  SESSION_LIMIT,
+  /** The session's user no longer exists, or its credentials changed after the session was created. */
+  CREDENTIALS_CHANGED
 }

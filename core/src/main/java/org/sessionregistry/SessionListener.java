@@ -14,4 +14,10 @@ public interface SessionListener {
 
   /** A session ended. Expired sessions are reported when the registry removes them, not necessarily at expiry. */
   default void sessionRevoked(Session session, RevocationReason reason) {}
+
+  /**
+   * Every session of every user was revoked ({@link SessionRegistry#revokeEveryone}): one call, not one per session,
+   * which the store does not read back.
+   */
+  default void everyoneRevoked() {}
 }

@@ -65,6 +65,10 @@ public final class SessionRegistry implements AutoCloseable {
   private final List<SessionListener> listeners;
   private final Map<String, Set<Permission>> rolePermissions;
   private final UserRoles userRoles;
+  /** Whether the application gave its user directory: then an unknown caller holds no role at all. */
+  private final boolean userRolesGiven;
+  private final UserCredentials credentials;
+  private final SessionLimit limit;
   private final Set<String> secretProps;
 
   private SessionRegistry(Builder b) {
@@ -76,6 +80,9 @@ public final class SessionRegistry implements AutoCloseable {
     this.listeners = List.copyOf(b.listeners);
     this.rolePermissions = Map.copyOf(b.rolePermissions);
     this.userRoles = b.userRoles;
+    this.userRolesGiven = b.userRolesGiven;
+    this.credentials = b.credentials;
+    this.limit = b.limit;
     this.secretProps = Set.copyOf(b.secretProps);
   }
 
@@ -91,11 +98,16 @@ public final class SessionRegistry implements AutoCloseable {
   /**
    * Issues a session. The token is returned here once and never again; the store keeps its hash.
    *
+   * <p>With a session limit ({@link Builder#maxSessionsPerUser}), the create and whatever it ends to make room are one
+   * atomic store operation; listeners hear of the sessions it ended ({@link RevocationReason#SESSION_LIMIT}) before
+   * the creation.
+   *
    * <p>A create that races a revoke-all of the same user may return a session that the revoke-all already ended: the
    * two calls overlapped, and the session was created first. Listeners then hear of its revocation before its
    * creation.
    *
    * @throws IllegalArgumentException if a detail is invalid (the message names it); nothing is stored
+   * @throws SessionLimitExceededException if the user is at its limit and the policy refuses; nothing is stored
    */
   public IssuedSession create(NewSession request) {
     requireNonNull(request, "request");
@@ -107,14 +119,17 @@ public final class SessionRegistry implements AutoCloseable {
     TokenHash tokenHash = TokenHash.of(token);
     Session session = new Session(tokenHash.sessionId(), request.userId(), now, now.plus(sessionLifetime), now,
         request.deviceId(), request.roles(), request.oauth(), false, request.props());
-    store.insert(session, tokenHash, retainUntil(session));
+    List<Session> ended = store.insert(session, tokenHash, retainUntil(session), limit);
+    ended.forEach(s -> notifyRevoked(s, RevocationReason.SESSION_LIMIT));
     notifyCreated(session);
     return new IssuedSession(session, token);
   }
 
   /**
    * The live session the token belongs to. Empty when the token is unknown, revoked, expired (absolute or idle
-   * timeout), or not shaped like a token. Reads only, except that an expired session found is removed.
+   * timeout), not shaped like a token, or its user no longer exists or changed its credentials since (see
+   * {@link UserCredentials}). Reads only, except that a session found dead for good (past its absolute expiry, or
+   * outlived by its credentials) is removed.
    *
    * @throws IllegalArgumentException if the token is null
    * @throws SessionStoreException if the store could not be asked; the token must then be refused
@@ -134,8 +149,12 @@ public final class SessionRegistry implements AutoCloseable {
       // Past its absolute expiry it is gone for good: remove it. Idle is left to the store's retain-until, because
       // another node may have recorded activity this copy (a front cache's) does not show yet.
       if (now.isAfter(session.expiresAt())) {
-        removeExpired(session);
+        remove(session, RevocationReason.EXPIRED);
       }
+      return Optional.empty();
+    }
+    if (!credentialsValid(session)) {
+      remove(session, RevocationReason.CREDENTIALS_CHANGED);
       return Optional.empty();
     }
     return found;
@@ -242,18 +261,22 @@ public final class SessionRegistry implements AutoCloseable {
    * Mattermost's rule for acting on a user's sessions: the caller is that user, or holds {@code manage_system}, or
    * holds {@code edit_other_users} and the target is not a system admin (according to {@link UserRoles}).
    *
-   * <p>The caller's roles are its current ones from {@link UserRoles} when that knows the caller, so a demoted admin
-   * loses its power at once; otherwise the roles its session was issued with. Pass a session that
+   * <p>The caller's roles are its current ones from {@link UserRoles}, so a demoted admin loses its power at once; a
+   * caller the application's directory does not know holds none. Only without a directory (no
+   * {@link Builder#userRoles} given) do the roles its session was issued with count. A caller whose user no longer exists, or whose
+   * credentials changed after its session was created ({@link UserCredentials}), may do nothing. Pass a session that
    * {@link #authenticate} returned: the check trusts the session it is given.
    */
   public boolean hasPermissionToUser(Session caller, String userId) {
     requireNonNull(caller, "caller");
     requireId(userId, "userId");
+    if (!credentialsValid(caller)) {
+      return false;
+    }
     if (caller.userId().equals(userId)) {
       return true;
     }
-    String currentRoles = userRoles.rolesOf(caller.userId());
-    Set<Permission> held = permissionsOf(currentRoles != null ? currentRoles : caller.roles());
+    Set<Permission> held = permissionsOfCaller(caller);
     if (held.contains(Permission.MANAGE_SYSTEM)) {
       return true;
     }
@@ -262,6 +285,47 @@ public final class SessionRegistry implements AutoCloseable {
     }
     String targetRoles = userRoles.rolesOf(userId);
     return targetRoles != null && !permissionsOf(targetRoles).contains(Permission.MANAGE_SYSTEM);
+  }
+
+  /**
+   * Whether the caller holds the permission now: by its current roles (see {@link #hasPermissionToUser}), and only while
+   * its user exists with the credentials its session was created under.
+   */
+  public boolean hasPermission(Session caller, Permission permission) {
+    requireNonNull(caller, "caller");
+    requireNonNull(permission, "permission");
+    return credentialsValid(caller) && permissionsOfCaller(caller).contains(permission);
+  }
+
+  /**
+   * Revokes every session of every user, the caller's own included: when it returns, no session created before it
+   * was called authenticates, on any node; a session created meanwhile may survive. Listeners hear one
+   * {@link SessionListener#everyoneRevoked()}. For an emergency (a leaked database, a compromised node): every user
+   * has to log in again. What it costs depends on the store (see each store's documentation); it never makes
+   * {@link #authenticate} cost more.
+   */
+  public void revokeEveryone() {
+    store.deleteEveryone();
+    for (SessionListener l : listeners) {
+      try {
+        l.everyoneRevoked();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "session listener " + l + " failed on the revocation of every session", e);
+      }
+    }
+  }
+
+  /**
+   * {@link #revokeEveryone()} for a caller holding {@code manage_system} (Mattermost's
+   * {@code POST /api/v4/users/sessions/revoke/all}).
+   *
+   * @throws PermissionDeniedException if the caller does not; nothing changes
+   */
+  public void revokeEveryone(Session caller) {
+    if (!hasPermission(caller, Permission.MANAGE_SYSTEM)) {
+      throw new PermissionDeniedException(caller.userId(), Permission.MANAGE_SYSTEM);
+    }
+    revokeEveryone();
   }
 
   /**
@@ -325,6 +389,14 @@ public final class SessionRegistry implements AutoCloseable {
     }
   }
 
+  private Set<Permission> permissionsOfCaller(Session caller) {
+    String currentRoles = userRoles.rolesOf(caller.userId());
+    if (currentRoles == null) {
+      return userRolesGiven ? EnumSet.noneOf(Permission.class) : permissionsOf(caller.roles());
+    }
+    return permissionsOf(currentRoles);
+  }
+
   private Set<Permission> permissionsOf(String roles) {
     Set<Permission> held = EnumSet.noneOf(Permission.class);
     for (String role : roles.split(" ")) {
@@ -363,14 +435,20 @@ public final class SessionRegistry implements AutoCloseable {
     }
   }
 
-  private void removeExpired(Session session) {
+  /** Removes a session found dead for good; the answer is "not valid" whether or not the removal works. */
+  private void remove(Session session, RevocationReason reason) {
     try {
-      store.delete(session.userId(), session.id())
-          .ifPresent(s -> notifyRevoked(s, RevocationReason.EXPIRED));
+      store.delete(session.userId(), session.id()).ifPresent(s -> notifyRevoked(s, reason));
     } catch (SessionStoreException e) {
-      // The answer stays "not valid"; the store drops the session at its retain-until instant anyway.
-      LOG.log(Level.DEBUG, "could not remove expired session " + session.id(), e);
+      // The store drops it at its retain-until instant anyway.
+      LOG.log(Level.DEBUG, "could not remove session " + session.id() + " (" + reason + ")", e);
     }
+  }
+
+  /** Whether the session's user still exists, and the session is not older than its user's credentials. */
+  private boolean credentialsValid(Session session) {
+    Instant since = credentials.validSince(session.userId());
+    return since != null && !session.createdAt().isBefore(since);
   }
 
   /** Mattermost keeps milliseconds; so does every store. */
@@ -429,6 +507,9 @@ public final class SessionRegistry implements AutoCloseable {
     private final Map<String, Set<Permission>> rolePermissions = new HashMap<>(
         Map.of("system_admin", EnumSet.of(Permission.MANAGE_SYSTEM, Permission.EDIT_OTHER_USERS)));
     private UserRoles userRoles = UserRoles.unknown();
+    private boolean userRolesGiven;
+    private UserCredentials credentials = UserCredentials.unchecked();
+    private SessionLimit limit = SessionLimit.unlimited();
     private final Set<String> secretProps = new LinkedHashSet<>(Set.of("csrf"));
 
     private Builder() {}
@@ -498,6 +579,29 @@ public final class SessionRegistry implements AutoCloseable {
     /** Looks up target users' roles, for holders of {@code edit_other_users}. Default: {@link UserRoles#unknown()}. */
     public Builder userRoles(UserRoles userRoles) {
       this.userRoles = requireNonNull(userRoles, "userRoles");
+      this.userRolesGiven = true;
+      return this;
+    }
+
+    /**
+     * Whether users still exist and since when their credentials are valid: a session of a user that no longer exists,
+     * or created before its user's credentials changed, never authenticates and grants nothing. Default:
+     * {@link UserCredentials#unchecked()}.
+     */
+    public Builder userCredentials(UserCredentials credentials) {
+      this.credentials = requireNonNull(credentials, "credentials");
+      return this;
+    }
+
+    /**
+     * At most {@code maxSessions} live sessions per user; a create beyond it ends the least recently active ones or is
+     * refused, as {@code policy} says, in the same atomic store operation as the create (see {@link SessionLimit}).
+     * Default: no limit.
+     */
+    public Builder maxSessionsPerUser(int maxSessions, SessionLimit.Policy policy) {
+      require(maxSessions >= 1, "maxSessionsPerUser must be at least 1, was " + maxSessions);
+      requireNonNull(policy, "policy");
+      this.limit = new SessionLimit(maxSessions, policy);
       return this;
     }
 

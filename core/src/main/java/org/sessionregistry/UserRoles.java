@@ -14,9 +14,10 @@ public interface UserRoles {
   @Nullable String rolesOf(String userId);
 
   /**
-   * The default when the application gives none: every user is unknown, so a caller holding {@code edit_other_users}
-   * without {@code manage_system} may manage only its own sessions. Safe, and it never matters with the default role
-   * mapping, where only {@code system_admin} holds {@code edit_other_users}.
+   * What the registry uses when the application gives no directory: every user is unknown, so callers' permissions
+   * come from the roles their sessions were issued with, and a holder of {@code edit_other_users} without
+   * {@code manage_system} may manage only its own sessions (no target's roles are known). Once an application gives
+   * its directory, a caller it does not know holds no role at all.
    */
   static UserRoles unknown() {
     return userId -> null;

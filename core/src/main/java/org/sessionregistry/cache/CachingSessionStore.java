@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionLimit;
 import org.sessionregistry.spi.Invalidation;
 import org.sessionregistry.spi.InvalidationChannel;
 import org.sessionregistry.spi.SessionStore;
@@ -94,14 +95,43 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
     return found;
   }
 
+  /**
+   * A create within a limit may end some of the user's sessions, and only the store knows which: the user's cached
+   * sessions are distrusted from before the store is asked (so that none it ends is served here meanwhile) until after
+   * it answered, and the other nodes are told when it did end some.
+   */
   @Override
-  public void insert(Session session, TokenHash tokenHash, Instant retainUntil) {
+  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit) {
+    boolean limited = !limit.isUnlimited();
+    if (limited) {
+      invalidate(Invalidation.user(session.userId()));
+    }
     long loadedAt = epoch.get();
     long readAt = nanos();
     boolean bypassed = bypass;
-    delegate.insert(session, tokenHash, retainUntil);
-    if (!bypassed) {
+    List<Session> ended;
+    try {
+      ended = delegate.insert(session, tokenHash, retainUntil, limit);
+    } finally {
+      if (limited) {
+        invalidate(Invalidation.user(session.userId())); // what was loaded while the store decided
+      }
+    }
+    if (!ended.isEmpty()) {
+      publish(Invalidation.user(session.userId()));
+    }
+    if (!bypassed && !limited) {
       remember(tokenHash, new Entry(session, loadedAt, readAt));
+    }
+    return ended;
+  }
+
+  @Override
+  public void deleteEveryone() {
+    try {
+      delegate.deleteEveryone();
+    } finally {
+      revoked(Invalidation.everyone());
     }
   }
 
@@ -178,6 +208,11 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
   @Override
   public void invalidate(Invalidation invalidation) {
     long at = epoch.incrementAndGet();
+    if (invalidation.scope() == Invalidation.Scope.EVERYONE) {
+      raiseFloor(at); // distrust everything loaded before
+      sessions.invalidateAll();
+      return;
+    }
     tombstones.asMap().merge(key(invalidation), at, Math::max);
   }
 
@@ -198,6 +233,10 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
   /** Local first, so it holds before the revoking call returns; then the other nodes. */
   private void revoked(Invalidation invalidation) {
     invalidate(invalidation);
+    publish(invalidation);
+  }
+
+  private void publish(Invalidation invalidation) {
     if (channel != null) {
       try {
         channel.publish(invalidation);

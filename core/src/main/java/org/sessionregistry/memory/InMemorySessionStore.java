@@ -9,15 +9,19 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionLimit;
+import org.sessionregistry.SessionLimitExceededException;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
@@ -56,6 +60,12 @@ public final class InMemorySessionStore implements SessionStore {
    */
   private final ConcurrentLinkedQueue<List<Entry>> unlinked = new ConcurrentLinkedQueue<>();
   private final AtomicInteger unreported = new AtomicInteger();
+  /** How many times every session was revoked; an entry made before the last time is dead. */
+  private final AtomicLong everyone = new AtomicLong();
+  private static final Comparator<Entry> LEAST_RECENTLY_ACTIVE_FIRST = Comparator
+      .comparing((Entry e) -> e.session.lastActivityAt())
+      .thenComparing(e -> e.session.createdAt())
+      .thenComparing(e -> e.session.id());
   static final int MAX_UNREPORTED = 10_000;
 
   private InMemorySessionStore(Builder builder) {
@@ -97,10 +107,12 @@ public final class InMemorySessionStore implements SessionStore {
     return byToken.estimatedSize();
   }
 
+  /** Under the user's lock: the limit is checked, and the sessions it ends removed, in the same step as the insert. */
   @Override
-  public void insert(Session session, TokenHash tokenHash, Instant retainUntil) {
+  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit) {
     unlinkRevoked(1);
-    Entry entry = new Entry(tokenHash, session, nanos(retainUntil));
+    Entry entry = new Entry(tokenHash, session, nanos(retainUntil), everyone.get());
+    List<Entry> ended;
     for (;;) {
       UserSessions user = byUser.computeIfAbsent(session.userId(), UserSessions::new);
       synchronized (user) {
@@ -110,10 +122,16 @@ public final class InMemorySessionStore implements SessionStore {
         if (user.find(session.id()) != null) {
           throw new SessionStoreException("a session with id " + session.id() + " exists already");
         }
+        ended = limit.isUnlimited() ? List.of() : makeRoom(user, limit, nanos(session.createdAt()));
         entry.owner = user;
         user.entries.add(entry);
       }
       break;
+    }
+    List<Session> endedSessions = new ArrayList<>(ended.size());
+    for (Entry e : ended) {
+      byToken.asMap().remove(e.tokenHash, e);
+      endedSessions.add(e.session);
     }
     // Listed before it is findable by token: nobody holds the token until insert returns.
     Entry previous = byToken.asMap().putIfAbsent(tokenHash, entry);
@@ -125,6 +143,53 @@ public final class InMemorySessionStore implements SessionStore {
       // A revoke-all took the session between the two steps above; it counted it, so only the token entry is left.
       byToken.asMap().remove(tokenHash, entry);
     }
+    return endedSessions;
+  }
+
+  /**
+   * Ends the user's least recently active live sessions until one more fits, or refuses; holds the user's lock. The
+   * ended entries are dead (removed) when this returns; their token entries go after the lock.
+   */
+  private List<Entry> makeRoom(UserSessions user, SessionLimit limit, long now) {
+    List<Entry> live = new ArrayList<>(user.entries.size());
+    for (Entry e : user.entries) {
+      if (e.retainUntilNanos >= now && e.epoch >= everyone.get()) {
+        live.add(e);
+      }
+    }
+    int excess = live.size() - limit.maxSessions() + 1;
+    if (excess <= 0) {
+      return List.of();
+    }
+    if (limit.policy() == SessionLimit.Policy.REFUSE_NEW) {
+      throw new SessionLimitExceededException(user.userId, limit.maxSessions());
+    }
+    live.sort(LEAST_RECENTLY_ACTIVE_FIRST);
+    List<Entry> ended = live.subList(0, excess);
+    for (Entry e : ended) {
+      e.removed = true;
+      user.entries.remove(e); // not remove(): the new session keeps this user open
+    }
+    return ended;
+  }
+
+  /**
+   * One write ends every session there is: each entry carries the count of revoke-everyones at its creation, and is dead
+   * once the count moves on. Then the dead entries are unlinked, in time proportional to the number of sessions.
+   */
+  @Override
+  public void deleteEveryone() {
+    everyone.incrementAndGet();
+    for (UserSessions user : byUser.values()) {
+      synchronized (user) {
+        user.entries.removeIf(e -> e.epoch < everyone.get());
+        if (user.entries.isEmpty()) {
+          user.closed = true;
+          byUser.remove(user.userId, user);
+        }
+      }
+    }
+    byToken.asMap().values().removeIf(e -> e.epoch < everyone.get());
   }
 
   @Override
@@ -340,21 +405,23 @@ public final class InMemorySessionStore implements SessionStore {
     }
   }
 
-  private static final class Entry {
+  private final class Entry {
     final TokenHash tokenHash;
+    final long epoch;
     volatile Session session;
     volatile long retainUntilNanos;
     volatile @Nullable UserSessions owner;
     volatile boolean removed;
 
-    Entry(TokenHash tokenHash, Session session, long retainUntilNanos) {
+    Entry(TokenHash tokenHash, Session session, long retainUntilNanos, long epoch) {
       this.tokenHash = tokenHash;
       this.session = session;
       this.retainUntilNanos = retainUntilNanos;
+      this.epoch = epoch;
     }
 
     boolean isLive() {
-      if (removed) {
+      if (removed || epoch < everyone.get()) {
         return false;
       }
       for (;;) {

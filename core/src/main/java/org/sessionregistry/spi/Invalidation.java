@@ -3,26 +3,29 @@ package org.sessionregistry.spi;
 import org.sessionregistry.internal.IdCodec;
 
 /**
- * What a node tells the others when it revokes: all sessions of a user, or one session. Its text form ({@code u:<id>},
- * {@code s:<id>}) is what channels carry.
+ * What a node tells the others when it revokes: all sessions of a user, one session, or every session there is. Its
+ * text form ({@code u:<id>}, {@code s:<id>}, {@code e:}) is what channels carry.
  *
- * @param scope whether {@code id} is a user id or a session id
- * @param id the user or session id
+ * @param scope whether {@code id} is a user id or a session id, or empty for everyone
+ * @param id the user or session id; empty for {@link Scope#EVERYONE}
  */
 public record Invalidation(Scope scope, String id) {
+  private static final Invalidation EVERYONE = new Invalidation(Scope.EVERYONE, "");
 
   /** What an invalidation covers. */
   public enum Scope {
     /** Every session of a user. */
     USER,
     /** One session. */
-    SESSION
+    SESSION,
+    /** Every session of every user. */
+    EVERYONE
   }
 
   public Invalidation {
-    if (scope == null || id == null || !IdCodec.isValidId(id)) {
-      throw new IllegalArgumentException("an invalidation needs a scope and a 26-character id, was " + scope + " "
-          + id);
+    if (scope == null || id == null || (scope == Scope.EVERYONE ? !id.isEmpty() : !IdCodec.isValidId(id))) {
+      throw new IllegalArgumentException("an invalidation needs a scope and a 26-character id (none for everyone),"
+          + " was " + scope + " of an id of " + (id == null ? "null" : id.length() + " characters"));
     }
   }
 
@@ -34,15 +37,27 @@ public record Invalidation(Scope scope, String id) {
     return new Invalidation(Scope.SESSION, sessionId);
   }
 
-  /** {@code u:<user id>} or {@code s:<session id>}. */
+  public static Invalidation everyone() {
+    return EVERYONE;
+  }
+
+  /** {@code u:<user id>}, {@code s:<session id>} or {@code e:}. */
   public String toText() {
-    return (scope == Scope.USER ? "u:" : "s:") + id;
+    return switch (scope) {
+      case USER -> "u:" + id;
+      case SESSION -> "s:" + id;
+      case EVERYONE -> "e:";
+    };
   }
 
   /** @throws IllegalArgumentException if the text is not an invalidation */
   public static Invalidation fromText(String text) {
+    if ("e:".equals(text)) {
+      return EVERYONE;
+    }
     if (text == null || text.length() != 28 || text.charAt(1) != ':' || "us".indexOf(text.charAt(0)) < 0) {
-      throw new IllegalArgumentException("not an invalidation: " + text);
+      throw new IllegalArgumentException("not an invalidation: " + (text == null ? "null"
+          : text.length() + " characters"));
     }
     return new Invalidation(text.charAt(0) == 'u' ? Scope.USER : Scope.SESSION, text.substring(2));
   }

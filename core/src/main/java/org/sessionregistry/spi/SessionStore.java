@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionLimit;
+import org.sessionregistry.SessionLimitExceededException;
 import org.sessionregistry.SessionStoreException;
 
 /**
@@ -27,12 +29,21 @@ import org.sessionregistry.SessionStoreException;
 public interface SessionStore extends AutoCloseable {
 
   /**
-   * Adds a new session, findable by id and by token hash. The registry gives every session the id
-   * {@link TokenHash#sessionId()} of its token hash, so a store may find a session by token through its id alone.
+   * Adds a new session, findable by id and by token hash, within its user's limit, in one atomic step. The registry
+   * gives every session the id {@link TokenHash#sessionId()} of its token hash, so a store may find a session by token
+   * through its id alone.
    *
+   * <p>The user's live sessions are those whose retain-until is not before the new session's creation. When there are
+   * {@code limit.maxSessions()} of them or more, {@link SessionLimit.Policy#REFUSE_NEW} throws and writes nothing;
+   * {@link SessionLimit.Policy#END_LEAST_RECENTLY_ACTIVE} removes the least recently active of them (oldest last
+   * activity, then oldest creation, then lowest id) until the new one fits, in the same step: concurrent inserts for
+   * one user never leave more than the limit live, and nobody ever sees more. An unlimited limit checks nothing.
+   *
+   * @return the sessions removed to make room, in any order; empty when none
+   * @throws SessionLimitExceededException if the user is at the limit and the policy refuses (nothing written)
    * @throws SessionStoreException if a session with the same id or token hash exists (the existing one is unchanged)
    */
-  void insert(Session session, TokenHash tokenHash, Instant retainUntil);
+  List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit);
 
   /** The session whose token has this hash, or empty. Read only. */
   Optional<Session> findByToken(TokenHash tokenHash);
@@ -73,6 +84,13 @@ public interface SessionStore extends AutoCloseable {
   default void deleteAllOfUserWithoutReading(String userId, @Nullable String keepSessionId) {
     deleteAllOfUser(userId, keepSessionId);
   }
+
+  /**
+   * Removes every session of every user, in one step as far as the store can: when it returns, no session that
+   * existed when it was called can be found, listed or touched. Nothing is read back. Sessions inserted concurrently
+   * may survive. May take time in proportion to the number of sessions.
+   */
+  void deleteEveryone();
 
   /**
    * Removes up to {@code limit} sessions whose retain-until is before {@code now}. Safe to call from several nodes at

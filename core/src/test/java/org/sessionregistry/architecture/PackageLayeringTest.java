@@ -43,6 +43,7 @@ class PackageLayeringTest {
 
   /** What the SPI may use of the API: the values a store reads and writes, and the failures it throws. */
   private static final Set<String> API_VALUES_FOR_THE_SPI = Set.of(ROOT + ".Session", ROOT + ".Ids",
+      ROOT + ".SessionLimit", ROOT + ".SessionLimitExceededException",
       ROOT + ".SessionStoreException", ROOT + ".SessionStoreUnavailableException");
 
   private static final Map<String, Set<String>> uses = new TreeMap<>();

@@ -2,6 +2,7 @@ package org.sessionregistry.examples;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -12,6 +13,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Ids;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionLimit;
+import org.sessionregistry.SessionLimitExceededException;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.spi.PropsJson;
 import org.sessionregistry.spi.SessionStore;
@@ -40,17 +43,54 @@ public final class TextRecordSessionStore implements SessionStore {
   /** An empty store. It keeps no clock: the registry hands it every instant it needs. */
   public TextRecordSessionStore() {}
 
+  /** The limit is checked, and the sessions it ends removed, under the same lock as the insert: one atomic step. */
   @Override
-  public void insert(Session session, TokenHash tokenHash, Instant retainUntil) {
+  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit) {
     String hash = tokenHash.toHex();
     synchronized (lock) {
       if (records.containsKey(session.id()) || byToken.containsKey(hash)) {
         throw new SessionStoreException("text-record store: a session with id " + session.id()
             + " or with the same token hash exists already; nothing was written");
       }
+      List<Session> ended = limit.isUnlimited() ? List.of() : makeRoom(session, limit);
       records.put(session.id(), new Record(session, hash, retainUntil).toText());
       byToken.put(hash, session.id());
       byUser.computeIfAbsent(session.userId(), u -> new LinkedHashSet<>()).add(session.id());
+      return ended;
+    }
+  }
+
+  /** Ends the user's least recently active live sessions until one more fits, or refuses; holds the lock. */
+  private List<Session> makeRoom(Session newSession, SessionLimit limit) {
+    List<Record> live = new ArrayList<>();
+    for (String id : byUser.getOrDefault(newSession.userId(), Set.of())) {
+      Record r = Record.parse(id, records.get(id));
+      if (!r.retainUntil.isBefore(newSession.createdAt())) {
+        live.add(r);
+      }
+    }
+    int excess = live.size() - limit.maxSessions() + 1;
+    if (excess <= 0) {
+      return List.of();
+    }
+    if (limit.policy() == SessionLimit.Policy.REFUSE_NEW) {
+      throw new SessionLimitExceededException(newSession.userId(), limit.maxSessions());
+    }
+    live.sort(Comparator.comparing((Record r) -> r.session.lastActivityAt())
+        .thenComparing(r -> r.session.createdAt()).thenComparing(r -> r.session.id()));
+    List<Session> ended = new ArrayList<>();
+    for (Record r : live.subList(0, excess)) {
+      ended.add(remove(r.session.id()).session);
+    }
+    return ended;
+  }
+
+  @Override
+  public void deleteEveryone() {
+    synchronized (lock) {
+      records.clear();
+      byToken.clear();
+      byUser.clear();
     }
   }
 

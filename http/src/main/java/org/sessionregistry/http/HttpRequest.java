@@ -13,10 +13,20 @@ import org.jspecify.annotations.Nullable;
  * @param path the decoded path, without the query string, e.g. {@code /api/v4/users/me/sessions}
  * @param headers header names (any case) to their values
  * @param body the body, at most the API's body limit plus one byte (so it can tell an oversized body), or empty
+ * @param remoteAddress the client's address as the server sees it (a proxy's, behind one), or empty when unknown
  */
-public record HttpRequest(String method, String path, Map<String, List<String>> headers, byte[] body) {
+public record HttpRequest(String method, String path, Map<String, List<String>> headers, byte[] body,
+    String remoteAddress) {
+
+  /** A request whose client address is not known. */
+  public HttpRequest(String method, String path, Map<String, List<String>> headers, byte[] body) {
+    this(method, path, headers, body, "");
+  }
 
   public HttpRequest {
+    if (remoteAddress == null) {
+      remoteAddress = "";
+    }
     TreeMap<String, List<String>> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     headers.forEach((name, values) -> caseInsensitive.merge(name, List.copyOf(values),
         (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList()));

@@ -140,7 +140,7 @@ public final class JdkHttpHandler implements HttpHandler {
         }
       }
       HttpRequest request = new HttpRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-          exchange.getRequestHeaders(), body);
+          exchange.getRequestHeaders(), body, exchange.getRemoteAddress().getAddress().getHostAddress());
       HttpResponse response = api.handle(request);
       for (Map.Entry<String, String> h : response.headers()) {
         exchange.getResponseHeaders().add(h.getKey(), h.getValue());

@@ -9,6 +9,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +21,9 @@ import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.NewSession;
+import org.sessionregistry.Permission;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionLimitExceededException;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreUnavailableException;
 
@@ -34,8 +37,15 @@ import org.sessionregistry.SessionStoreUnavailableException;
  *   <li>{@code POST /api/v4/users/{user_id}/sessions/revoke} with {@code {"session_id"}}: revokes one;
  *   <li>{@code POST /api/v4/users/login} with {@code {"login_id","password","device_id"}}: a new session, its token in
  *       the {@code Token} header and the {@code MMAUTHTOKEN} cookie, the user as the body;
- *   <li>{@code POST /api/v4/users/logout}: ends the caller's session.
+ *   <li>{@code POST /api/v4/users/logout}: ends the caller's session;
+ *   <li>{@code POST /api/v4/users/sessions/revoke/all}: revokes every session of every user, the caller's own too
+ *       ({@code manage_system} only).
  * </ul>
+ *
+ * <p>A login records the client in the new session's props, as Mattermost does: {@code platform}, {@code os} and
+ * {@code browser} from the {@code User-Agent} ({@link UserAgentInfo}), and, when the builder asks for it, the client's
+ * address as {@code ip_address} (off by default: it is personal data). A login beyond the registry's session limit
+ * with the refusing policy gets 403.
  *
  * <p>As Mattermost: the token comes from {@code Authorization: Bearer <t>} (or {@code Token <t>}, any case), else the
  * {@code MMAUTHTOKEN} cookie (then a write also needs {@code X-CSRF-Token} or {@code X-Requested-With: XMLHttpRequest};
@@ -68,6 +78,7 @@ public final class MattermostSessionApi {
   private final LoginVerifier logins;
   private final int maxBodyBytes;
   private final boolean secureCookies;
+  private final boolean recordClientAddress;
   private final ObjectMapper json = new ObjectMapper();
   private final Cache<String, AtomicInteger> failedLogins = Caffeine.newBuilder()
       .maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(15)).build();
@@ -79,6 +90,7 @@ public final class MattermostSessionApi {
     this.logins = b.logins;
     this.maxBodyBytes = b.maxBodyBytes;
     this.secureCookies = b.secureCookies;
+    this.recordClientAddress = b.recordClientAddress;
     this.cookieMaxAgeSeconds = b.cookieMaxAge.toSeconds();
   }
 
@@ -141,6 +153,17 @@ public final class MattermostSessionApi {
     if (path.equals("/api/v4/users/logout") || path.equals("/api/v4/users/logout/")) {
       requireMethod(method, "POST");
       logout(request, reply);
+      return;
+    }
+    if (path.equals("/api/v4/users/sessions/revoke/all") || path.equals("/api/v4/users/sessions/revoke/all/")) {
+      requireMethod(method, "POST");
+      checkBodySize(request);
+      Session caller = authenticate(request);
+      if (!registry.hasPermission(caller, Permission.MANAGE_SYSTEM)) {
+        throw new Failure(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.");
+      }
+      registry.revokeEveryone();
+      reply.json(200, OK);
       return;
     }
     Matcher m = USER_ROUTE.matcher(path);
@@ -216,8 +239,19 @@ public final class MattermostSessionApi {
       }
     }
     String csrf = Ids.newId();
-    IssuedSession issued = registry.create(NewSession.forUser(user.id()).withDeviceId(deviceId)
-        .withRoles(user.roles()).withProps(Map.of("csrf", csrf)));
+    Map<String, String> props = new HashMap<>(UserAgentInfo.parse(request.header("User-Agent")).props());
+    props.put("csrf", csrf);
+    if (recordClientAddress && !request.remoteAddress().isEmpty()) {
+      props.put("ip_address", request.remoteAddress());
+    }
+    IssuedSession issued;
+    try {
+      issued = registry.create(NewSession.forUser(user.id()).withDeviceId(deviceId).withRoles(user.roles())
+          .withProps(props));
+    } catch (SessionLimitExceededException e) {
+      throw new Failure(403, "api.user.login.session_limit.app_error",
+          "This account has as many sessions as it may. Log out of one of them, then log in again.");
+    }
     reply.header("Token", issued.token());
     reply.cookie("MMAUTHTOKEN", issued.token(), true);
     reply.cookie("MMUSERID", user.id(), false);
@@ -418,6 +452,7 @@ public final class MattermostSessionApi {
     private final LoginVerifier logins;
     private int maxBodyBytes = 64 * 1024;
     private boolean secureCookies;
+    private boolean recordClientAddress;
     private Duration cookieMaxAge = Duration.ofDays(30);
 
     private Builder(SessionRegistry registry, LoginVerifier logins) {
@@ -437,6 +472,15 @@ public final class MattermostSessionApi {
     /** Marks cookies {@code Secure} (send them over HTTPS only). Default false: the server listens on plain HTTP. */
     public Builder secureCookies(boolean secureCookies) {
       this.secureCookies = secureCookies;
+      return this;
+    }
+
+    /**
+     * Records the client's address in a new session's props ({@code ip_address}), listed with the session as Kratos
+     * and others show it. Off by default: an address is personal data. Behind a proxy it is the proxy's.
+     */
+    public Builder recordClientAddress(boolean recordClientAddress) {
+      this.recordClientAddress = recordClientAddress;
       return this;
     }
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.NewSession;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.Ids;
 import org.sessionregistry.memory.InMemorySessionStore;
@@ -137,6 +138,60 @@ class MattermostSessionApiTest {
     assertError(api.handle(post("/api/v4/users/login", Map.of(),
         "{\"login_id\":\"nobody\",\"password\":\"right password\"}")), 401,
         "api.user.login.invalid_credentials_email_username");
+  }
+
+  @Test
+  void aLoginRecordsTheClientAsMattermostDoesAndItsAddressOnlyWhenAsked() throws Exception {
+    String chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
+        + " Chrome/120.0.0.0 Safari/537.36";
+    HttpResponse r = api.handle(new HttpRequest("POST", "/api/v4/users/login", Map.of("User-Agent", List.of(chrome)),
+        "{\"login_id\":\"user\",\"password\":\"right password\"}".getBytes(StandardCharsets.UTF_8), "203.0.113.7"));
+    Session session = registry.authenticate(r.header("Token")).orElseThrow();
+    assertThat(session.props()).containsEntry("platform", "Windows").containsEntry("os", "Windows 10")
+        .containsEntry("browser", "Chrome/120.0").doesNotContainKey("ip_address");
+    JsonNode listed = JSON.readTree(api.handle(get("/api/v4/users/me/sessions", Map.of("Authorization",
+        List.of("Bearer " + r.header("Token"))))).body()).get(0);
+    assertThat(listed.get("props").get("browser").asText()).as("listed, sanitized").isEqualTo("Chrome/120.0");
+    assertThat(listed.get("props").has("csrf")).isFalse();
+
+    MattermostSessionApi recording = MattermostSessionApi.builder(registry, (login, password) ->
+        Optional.ofNullable(directory.get(login))).recordClientAddress(true).build();
+    HttpResponse withAddress = recording.handle(new HttpRequest("POST", "/api/v4/users/login", Map.of(),
+        "{\"login_id\":\"user\",\"password\":\"x\"}".getBytes(StandardCharsets.UTF_8), "203.0.113.7"));
+    assertThat(registry.authenticate(withAddress.header("Token")).orElseThrow().props())
+        .containsEntry("ip_address", "203.0.113.7").containsEntry("browser", "Unknown/0.0");
+  }
+
+  @Test
+  void revokingEveryonesSessionsNeedsManageSystem() throws Exception {
+    IssuedSession admin = registry.create(NewSession.forUser(adminId).withRoles("system_admin system_user"));
+    IssuedSession user = registry.create(userId);
+
+    assertError(api.handle(post("/api/v4/users/sessions/revoke/all", bearer(user), "")), 403,
+        "api.context.permissions.app_error");
+    assertThat(registry.authenticate(admin.token())).as("nothing changed").isPresent();
+    assertError(api.handle(post("/api/v4/users/sessions/revoke/all", Map.of(), "")), 401,
+        "api.context.session_expired.app_error");
+
+    HttpResponse r = api.handle(post("/api/v4/users/sessions/revoke/all", bearer(admin), ""));
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.bodyText()).isEqualTo("{\"status\":\"OK\"}");
+    assertThat(registry.authenticate(user.token())).isEmpty();
+    assertThat(registry.authenticate(admin.token())).as("the caller's own too, as Mattermost").isEmpty();
+  }
+
+  @Test
+  void aLoginBeyondARefusingLimitIs403() {
+    SessionRegistry capped = SessionRegistry.builder().store(InMemorySessionStore.create())
+        .maxSessionsPerUser(1, SessionLimit.Policy.REFUSE_NEW).build();
+    MattermostSessionApi cappedApi = MattermostSessionApi.builder(capped, (login, password) ->
+        Optional.ofNullable(directory.get(login))).build();
+    String body = "{\"login_id\":\"user\",\"password\":\"x\"}";
+    assertThat(cappedApi.handle(post("/api/v4/users/login", Map.of(), body)).status()).isEqualTo(200);
+
+    assertError(cappedApi.handle(post("/api/v4/users/login", Map.of(), body)), 403,
+        "api.user.login.session_limit.app_error");
+    assertThat(capped.list(userId)).hasSize(1);
   }
 
   @Test

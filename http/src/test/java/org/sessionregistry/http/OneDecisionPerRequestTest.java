@@ -17,6 +17,7 @@ import org.sessionregistry.IssuedSession;
 import org.sessionregistry.NewSession;
 import org.sessionregistry.Permission;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.memory.InMemorySessionStore;
 import org.sessionregistry.spi.SessionStore;
@@ -123,9 +124,15 @@ class OneDecisionPerRequestTest {
     }
 
     @Override
-    public void insert(Session session, TokenHash tokenHash, Instant retainUntil) {
+    public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit) {
       count("insert");
-      delegate.insert(session, tokenHash, retainUntil);
+      return delegate.insert(session, tokenHash, retainUntil, limit);
+    }
+
+    @Override
+    public void deleteEveryone() {
+      count("deleteEveryone");
+      delegate.deleteEveryone();
     }
 
     @Override

@@ -30,7 +30,7 @@ final class ServletExchange {
     for (String name : Collections.list(req.getHeaderNames())) {
       headers.put(name, Collections.list(req.getHeaders(name)));
     }
-    return new HttpRequest(req.getMethod(), path, headers, body);
+    return new HttpRequest(req.getMethod(), path, headers, body, req.getRemoteAddr());
   }
 
   static HttpRequest withoutBody(HttpServletRequest req) {

@@ -72,7 +72,7 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
   public void publish(Invalidation invalidation) {
     try {
       jdbi.useHandle(h -> h.createUpdate(sql.get(SqlStatements.Revocation.PUBLISH))
-          .bind("scope", invalidation.scope() == Invalidation.Scope.USER ? "u" : "s")
+          .bind("scope", invalidation.toText().substring(0, 1))
           .bind("target", invalidation.id())
           .bind("createdAt", clock.millis())
           .execute());
@@ -113,9 +113,8 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
       for (Map<String, Object> row : rows) {
         long seq = ((Number) row.get("seq")).longValue();
         if (delivered.putIfAbsent(seq, ((Number) row.get("created_at")).longValue()) == null) {
-          String scope = String.valueOf(row.get("scope")).trim();
-          Invalidation i = new Invalidation(scope.equals("u") ? Invalidation.Scope.USER : Invalidation.Scope.SESSION,
-              String.valueOf(row.get("target")));
+          Invalidation i = Invalidation.fromText(String.valueOf(row.get("scope")).trim() + ":"
+              + String.valueOf(row.get("target")).trim());
           listeners.deliver(i);
         }
       }

@@ -4,7 +4,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,8 +15,11 @@ import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.SqlStatement;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionLimit;
+import org.sessionregistry.SessionLimitExceededException;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionStoreUnavailableException;
 import org.sessionregistry.jdbc.internal.PoolFactory;
@@ -63,6 +69,9 @@ public final class JdbcSessionStore implements SessionStore {
   private static final System.Logger LOG = System.getLogger(JdbcSessionStore.class.getName());
 
   private final Dialect dialect;
+  private final int statementTimeoutSeconds;
+  /** MariaDB only: whether the connections run several statements at once; found out at the first refusal. */
+  private volatile boolean multiQueries = true;
   private final StatementRunner db;
   private final SqlStatements<SqlStatements.Session> sql;
   private final @Nullable HikariDataSource ownedPool;
@@ -70,6 +79,7 @@ public final class JdbcSessionStore implements SessionStore {
   private JdbcSessionStore(Jdbi jdbi, Dialect dialect, String description, @Nullable HikariDataSource ownedPool,
       int statementTimeoutSeconds) {
     this.dialect = dialect;
+    this.statementTimeoutSeconds = statementTimeoutSeconds;
     this.db = new StatementRunner(jdbi, description, statementTimeoutSeconds);
     this.sql = SqlStatements.of(SqlStatements.Session.class, PORTABLE_STATEMENTS, dialect.statementsResource());
     this.ownedPool = ownedPool;
@@ -84,33 +94,203 @@ public final class JdbcSessionStore implements SessionStore {
     return dialect;
   }
 
+  /**
+   * Unlimited, one {@code INSERT}. Within a limit, one transaction: the user's row in {@code sr_users} is taken first
+   * (so that creates and revoke-alls of one user queue behind each other), then the sessions beyond the limit are
+   * deleted and the new one inserted, or it is inserted only if there is room. On PostgreSQL the statements go as one
+   * round trip (one implicit transaction), on MariaDB too when the connection allows several statements at once (the
+   * store's own pool does); otherwise, and on H2 (in this JVM), one statement after the other in a transaction.
+   */
   @Override
-  public void insert(Session session, TokenHash tokenHash, Instant retainUntil) {
-    db.call("create a session", h -> {
-      try {
-        return h.createUpdate(sql.get(SqlStatements.Session.INSERT))
-            .bind("id", session.id())
-            .bind("tokenHash", tokenHash.toBytes())
-            .bind("userId", session.userId())
-            .bind("createAt", session.createdAt().toEpochMilli())
-            .bind("expiresAt", session.expiresAt().toEpochMilli())
-            .bind("lastActivityAt", session.lastActivityAt().toEpochMilli())
-            .bind("retainUntil", retainUntil.toEpochMilli())
-            .bind("deviceId", session.deviceId())
-            .bind("roles", session.roles())
-            .bind("oauth", session.oauth())
-            .bind("expiredNotify", session.expiredNotify())
-            .bind("props", PropsJson.write(session.props()))
-            .execute();
-      } catch (JdbiException e) {
-        if (SqlErrors.isConstraintViolation(e)) {
-          // The driver's text would show the duplicate key: say it without the value.
-          throw new SessionStoreException(db.description() + ": a session with id " + session.id()
-              + " or with the same token hash exists already; nothing was written");
+  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit) {
+    if (limit.isUnlimited()) {
+      db.call("create a session", h -> insertOrExplain(session, () -> bindSession(
+          h.createUpdate(sql.get(SqlStatements.Session.INSERT)), session, tokenHash, retainUntil).execute()));
+      return List.of();
+    }
+    boolean evict = limit.policy() == SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE;
+    List<SqlStatements.Session> steps = evict
+        ? List.of(SqlStatements.Session.LOCK_USER, SqlStatements.Session.MAKE_ROOM, SqlStatements.Session.INSERT)
+        : List.of(SqlStatements.Session.LOCK_USER, SqlStatements.Session.INSERT_UNLESS_FULL);
+    Capped result = db.call("create a session within its user's limit", h -> insertOrExplain(session,
+        () -> oneRoundTrip() ? together(h, steps, session, tokenHash, retainUntil, limit)
+            : oneByOne(h, steps, session, tokenHash, retainUntil, limit)));
+    if (result.inserted == 0) {
+      throw new SessionLimitExceededException(session.userId(), limit.maxSessions());
+    }
+    return result.ended;
+  }
+
+  /** What a create within a limit did: the rows it inserted (0 when refused), and the sessions it ended. */
+  private record Capped(int inserted, List<Session> ended) {}
+
+  /** Whether the steps of a capped create can go as one round trip on this database. */
+  private boolean oneRoundTrip() {
+    return dialect == Dialect.POSTGRESQL || (dialect == Dialect.MARIADB && multiQueries);
+  }
+
+  /**
+   * The steps as one multi-statement round trip; each statement gives one result, in order. On MariaDB the steps run
+   * in an explicit transaction (each statement would commit on its own), rolled back if one fails.
+   */
+  private Capped together(Handle h, List<SqlStatements.Session> steps, Session session, TokenHash tokenHash,
+      Instant retainUntil, SessionLimit limit) {
+    boolean explicit = dialect == Dialect.MARIADB;
+    StringBuilder text = new StringBuilder(explicit ? "START TRANSACTION;\n" : "");
+    for (SqlStatements.Session step : steps) {
+      text.append(sql.get(step)).append(";\n");
+    }
+    if (explicit) {
+      text.append("COMMIT");
+    }
+    try {
+      return bindCapped(h.createUpdate(text.toString()), session, tokenHash, retainUntil, limit)
+          .execute((statement, ctx) -> {
+            List<Object> results = new ArrayList<>();
+            PreparedStatement st = statement.get();
+            for (;;) {
+              ResultSet rs = st.getResultSet();
+              if (rs != null) {
+                List<Session> rows = new ArrayList<>();
+                while (rs.next()) {
+                  rows.add(SessionRows.MAPPER.map(rs, ctx));
+                }
+                rs.close();
+                results.add(rows);
+              } else if (st.getUpdateCount() >= 0) {
+                results.add(st.getUpdateCount());
+              } else {
+                break;
+              }
+              st.getMoreResults();
+            }
+            int offset = explicit ? 1 : 0; // START TRANSACTION's own result
+            return capped(steps, i -> results.get(offset + i));
+          });
+    } catch (JdbiException e) {
+      if (explicit) {
+        if (SqlErrors.isMultiStatementRefused(e)) {
+          // The application's pool runs one statement at a time (nothing ran): run them so from now on.
+          if (multiQueries) {
+            multiQueries = false;
+            LOG.log(System.Logger.Level.WARNING, db.description() + ": the connection does not run several"
+                + " statements at once (allowMultiQueries=true); a create within a session limit now takes one round"
+                + " trip per statement");
+          }
+          return oneByOne(h, steps, session, tokenHash, retainUntil, limit);
         }
-        throw e;
+        try {
+          h.execute("ROLLBACK");
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
       }
-    });
+      throw e;
+    }
+  }
+
+  /**
+   * The steps one after the other, in one transaction on the handle. H2's {@code MERGE} is no atomic upsert: two
+   * first creates of a user may both insert its row, and the loser, whose transaction is rolled back whole, starts
+   * over (the row is there then).
+   */
+  private Capped oneByOne(Handle h, List<SqlStatements.Session> steps, Session session, TokenHash tokenHash,
+      Instant retainUntil, SessionLimit limit) {
+    for (int attempt = 1; ; attempt++) {
+      boolean began = !h.isInTransaction();
+      if (began) {
+        h.begin();
+      }
+      int step = 0;
+      try {
+        List<Object> results = new ArrayList<>();
+        for (; step < steps.size(); step++) {
+          SqlStatements.Session s = steps.get(step);
+          results.add(s == SqlStatements.Session.MAKE_ROOM
+              ? bindCapped(h.createQuery(sql.get(s)), session, tokenHash, retainUntil, limit)
+                  .map(SessionRows.MAPPER).list()
+              : bindCapped(h.createUpdate(sql.get(s)), session, tokenHash, retainUntil, limit).execute());
+        }
+        Capped capped = capped(steps, results::get);
+        if (began) {
+          h.commit();
+        }
+        return capped;
+      } catch (RuntimeException e) {
+        if (began) {
+          h.rollback();
+        }
+        boolean lostTheUserRow = step < steps.size() && steps.get(step) == SqlStatements.Session.LOCK_USER
+            && SqlErrors.isConstraintViolation(e);
+        if (!lostTheUserRow || !began || attempt == 2) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Capped capped(List<SqlStatements.Session> steps, java.util.function.IntFunction<Object> result) {
+    List<Session> ended = List.of();
+    int inserted = 0;
+    for (int i = 0; i < steps.size(); i++) {
+      switch (steps.get(i)) {
+        case MAKE_ROOM -> ended = (List<Session>) result.apply(i);
+        case INSERT, INSERT_UNLESS_FULL -> inserted = (Integer) result.apply(i);
+        default -> { }
+      }
+    }
+    return new Capped(inserted, ended);
+  }
+
+  private static <S extends SqlStatement<S>> S bindSession(S statement, Session session, TokenHash tokenHash,
+      Instant retainUntil) {
+    return statement
+        .bind("id", session.id())
+        .bind("tokenHash", tokenHash.toBytes())
+        .bind("userId", session.userId())
+        .bind("createAt", session.createdAt().toEpochMilli())
+        .bind("expiresAt", session.expiresAt().toEpochMilli())
+        .bind("lastActivityAt", session.lastActivityAt().toEpochMilli())
+        .bind("retainUntil", retainUntil.toEpochMilli())
+        .bind("deviceId", session.deviceId())
+        .bind("roles", session.roles())
+        .bind("oauth", session.oauth())
+        .bind("expiredNotify", session.expiredNotify())
+        .bind("props", PropsJson.write(session.props()));
+  }
+
+  private static <S extends SqlStatement<S>> S bindCapped(S statement, Session session, TokenHash tokenHash,
+      Instant retainUntil, SessionLimit limit) {
+    // Each step uses some of these names; Jdbi is told the others are not a mistake.
+    statement.getConfig(org.jdbi.v3.core.statement.SqlStatements.class).setUnusedBindingAllowed(true);
+    return bindSession(statement, session, tokenHash, retainUntil)
+        .bind("now", session.createdAt().toEpochMilli())
+        .bind("keep", limit.maxSessions() - 1)
+        .bind("max", limit.maxSessions());
+  }
+
+  /** A duplicate key said without the value: the driver's text would show it. */
+  private <T> T insertOrExplain(Session session, java.util.function.Supplier<T> insert) {
+    try {
+      return insert.get();
+    } catch (JdbiException e) {
+      if (SqlErrors.isConstraintViolation(e)) {
+        throw new SessionStoreException(db.description() + ": a session with id " + session.id()
+            + " or with the same token hash exists already; nothing was written");
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * One {@code DELETE} of every session, with a statement timeout of a minute at least: it takes time in proportion to
+   * the table.
+   */
+  @Override
+  public void deleteEveryone() {
+    db.call("revoke every session", Math.max(60, statementTimeoutSeconds),
+        h -> h.createUpdate(sql.get(SqlStatements.Session.DELETE_EVERYONE)).execute());
   }
 
   @Override

@@ -38,3 +38,33 @@ FROM OLD TABLE (DELETE FROM sr_sessions
 
 -- name: delete_revoked
 DELETE FROM sr_sessions WHERE user_id = :userId AND generation < :generation FETCH FIRST :limit ROWS ONLY
+
+-- name: lock_user
+-- A create within a limit first takes its user's row (made if missing; the update changes nothing), so that creates
+-- and revoke-alls of the same user queue behind it, in one transaction with the next statements (H2 runs in the
+-- application's JVM: no statement crosses a network).
+MERGE INTO sr_users u USING (VALUES (CAST(:userId AS VARCHAR(26)))) AS v(user_id) ON u.user_id = v.user_id
+WHEN MATCHED THEN UPDATE SET generation = u.generation
+WHEN NOT MATCHED THEN INSERT (user_id, generation, purge_pending) VALUES (v.user_id, 0, FALSE)
+
+-- name: make_room
+-- The user's live sessions beyond the newest :keep (last activity, then creation, then id), so that one more fits.
+SELECT id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props
+FROM OLD TABLE (DELETE FROM sr_sessions
+                WHERE id IN (SELECT id FROM sr_sessions
+                             WHERE user_id = :userId AND retain_until >= :now
+                               AND generation >= COALESCE((SELECT u.generation FROM sr_users u
+                                                           WHERE u.user_id = :userId), 0)
+                             ORDER BY last_activity_at DESC, create_at DESC, id DESC OFFSET :keep ROWS))
+
+-- name: insert_unless_full
+-- The new session, unless the user has :max live sessions already (then no row: the create is refused).
+INSERT INTO sr_sessions (id, token_hash, user_id, create_at, expires_at, last_activity_at, retain_until, device_id,
+    roles, is_oauth, expired_notify, props, generation)
+SELECT CAST(:id AS VARCHAR(26)), CAST(:tokenHash AS BINARY(32)), CAST(:userId AS VARCHAR(26)), :createAt, :expiresAt,
+    :lastActivityAt, :retainUntil, CAST(:deviceId AS VARCHAR(512)), CAST(:roles AS VARCHAR(256)), :oauth,
+    :expiredNotify, CAST(:props AS CHARACTER VARYING(1000000)),
+    COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)
+WHERE (SELECT COUNT(*) FROM sr_sessions
+       WHERE user_id = :userId AND retain_until >= :now
+         AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)) < :max

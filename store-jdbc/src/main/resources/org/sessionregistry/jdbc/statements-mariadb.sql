@@ -37,3 +37,33 @@ RETURNING id, user_id, create_at, expires_at, last_activity_at, device_id, roles
 
 -- name: delete_revoked
 DELETE FROM sr_sessions WHERE user_id = :userId AND generation < :generation LIMIT :limit
+
+-- name: lock_user
+-- A create within a limit first takes its user's row (made if missing; the update changes nothing), so that creates
+-- and revoke-alls of the same user queue behind it, in a transaction around the next statements, sent with them as
+-- one round trip (the connection needs allowMultiQueries=true, which the store's own pool sets).
+INSERT INTO sr_users (user_id, generation, purge_pending) VALUES (:userId, 0, FALSE)
+ON DUPLICATE KEY UPDATE generation = generation
+
+-- name: make_room
+-- The user's live sessions beyond the newest :keep (last activity, then creation, then id), so that one more fits.
+-- (A derived table: MariaDB takes no LIMIT in an IN subquery, nor the target table in its own DELETE's subquery.)
+DELETE FROM sr_sessions
+WHERE id IN (SELECT id FROM (SELECT id FROM sr_sessions
+                             WHERE user_id = :userId AND retain_until >= :now
+                               AND generation >= COALESCE((SELECT u.generation FROM sr_users u
+                                                           WHERE u.user_id = :userId), 0)
+                             ORDER BY last_activity_at DESC, create_at DESC, id DESC
+                             LIMIT 18446744073709551615 OFFSET :keep) AS ended)
+RETURNING id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props
+
+-- name: insert_unless_full
+-- The new session, unless the user has :max live sessions already (then no row: the create is refused).
+INSERT INTO sr_sessions (id, token_hash, user_id, create_at, expires_at, last_activity_at, retain_until, device_id,
+    roles, is_oauth, expired_notify, props, generation)
+SELECT :id, :tokenHash, :userId, :createAt, :expiresAt, :lastActivityAt, :retainUntil, :deviceId, :roles, :oauth,
+    :expiredNotify, :props, COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)
+FROM DUAL
+WHERE (SELECT COUNT(*) FROM sr_sessions
+       WHERE user_id = :userId AND retain_until >= :now
+         AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)) < :max

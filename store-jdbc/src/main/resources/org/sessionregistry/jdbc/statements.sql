@@ -40,3 +40,7 @@ ORDER BY user_id LIMIT :pageSize
 -- name: clear_pending
 -- Unless a revoke-all came in between: that one leaves the user marked.
 UPDATE sr_users SET purge_pending = FALSE WHERE user_id = :userId AND generation = :generation
+
+-- name: delete_everyone
+-- Revoke-everyone: one statement, in time proportional to the number of sessions; the generations of sr_users stay.
+DELETE FROM sr_sessions

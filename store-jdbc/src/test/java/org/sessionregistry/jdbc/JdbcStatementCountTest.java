@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.sessionregistry.IssuedSession;
+import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.Ids;
 import org.sessionregistry.testing.MutableClock;
@@ -62,5 +63,41 @@ class JdbcStatementCountTest {
     assertThat(revokeAll.get(0)).as("one row, the user's generation, whatever N is").contains("sr_users")
         .doesNotContain("sr_sessions");
     assertThat(registry.list(user)).isEmpty();
+  }
+
+  /**
+   * A create at its user's limit, which ends the least recently active session to make room, is one round trip too:
+   * the user's row, the ending and the insert go together on PostgreSQL, and on MariaDB through a pool that runs
+   * several statements at once (the store's own sets allowMultiQueries=true). H2, in this JVM, runs them one after the
+   * other in one transaction: three statements, no network.
+   */
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aCreateAtTheLimitIsOneRoundTrip(TestDatabase database) throws Exception {
+    database.dataSource(); // the schema
+    try (var pool = JdbcSessionStore.newPool(database.url, database.user, database.password, 2,
+        Duration.ofSeconds(5))) {
+      CountingDataSource counting = new CountingDataSource(pool);
+      MutableClock clock = new MutableClock(java.time.Instant.parse("2026-05-01T00:00:00Z"));
+      SessionRegistry registry = SessionRegistry.builder()
+          .store(JdbcSessionStore.builder().dataSource(counting).dialect(database.dialect).build())
+          .clock(clock)
+          .maxSessionsPerUser(100, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE)
+          .build();
+      String user = Ids.newId();
+      List<IssuedSession> sessions = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        sessions.add(registry.create(user));
+        clock.advance(Duration.ofMillis(1));
+      }
+      counting.takeExecuted();
+
+      IssuedSession beyond = registry.create(user);
+
+      assertThat(counting.takeExecuted()).as("a create at the limit of 100")
+          .hasSize(database.dialect == Dialect.H2 ? 3 : 1);
+      assertThat(registry.list(user)).hasSize(100).extracting(s -> s.id()).contains(beyond.session().id());
+      assertThat(registry.authenticate(sessions.get(0).token())).as("the least recently active, ended").isEmpty();
+    }
   }
 }

@@ -3,12 +3,15 @@ package org.sessionregistry.redis;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionLimit;
+import org.sessionregistry.SessionLimitExceededException;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionStoreUnavailableException;
 import org.sessionregistry.Ids;
@@ -23,6 +26,9 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.ScanIteration;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -65,10 +71,10 @@ import redis.clients.jedis.exceptions.JedisException;
  * {@link SessionStoreException}; the client reconnects by itself when Redis is back. Needs Redis 6.2 or later.
  */
 public final class RedisSessionStore implements SessionStore {
-  private static final LuaScript INSERT = new LuaScript("insert.lua");
-  private static final LuaScript TOUCH = new LuaScript("touch.lua");
-  private static final LuaScript DELETE = new LuaScript("delete.lua");
-  private static final LuaScript DELETE_ALL = new LuaScript("delete_all.lua");
+  private final LuaScript insert = new LuaScript("insert.lua");
+  private final LuaScript touch = new LuaScript("touch.lua");
+  private final LuaScript delete = new LuaScript("delete.lua");
+  private final LuaScript deleteAll = new LuaScript("delete_all.lua");
 
   private final UnifiedJedis redis;
   private final boolean ownsClient;
@@ -98,18 +104,71 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   @Override
-  public void insert(Session session, TokenHash tokenHash, Instant retainUntil) {
+  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit) {
     if (!session.userId().equals(tokenHash.routingPrefix()) || !session.id().equals(tokenHash.sessionId())) {
       throw new SessionStoreException(description + ": session " + session.id() + " does not match its token (the "
           + "token must start with the user id, and the session id must be the token hash's); nothing was written");
     }
-    Object result = call("create a session", () -> INSERT.run(redis, List.of(key(session.userId())),
+    List<Object> reply = objects(call("create a session", () -> insert.run(redis, List.of(key(session.userId())),
         List.of(session.id(), RecordCodec.header(retainUntil, session.lastActivityAt()), RecordCodec.rest(session),
-            String.valueOf(ttlMillis(retainUntil)), now())));
-    if (!Long.valueOf(1).equals(result)) {
+            String.valueOf(ttlMillis(retainUntil)), now(),
+            limit.isUnlimited() ? "0" : String.valueOf(limit.maxSessions()),
+            limit.policy() == SessionLimit.Policy.REFUSE_NEW ? "refuse" : "end"))));
+    long status = (Long) reply.get(0);
+    if (status == -1) {
+      throw new SessionLimitExceededException(session.userId(), limit.maxSessions());
+    }
+    if (status != 1) {
       throw new SessionStoreException(description + ": a session with id " + session.id()
           + " exists already; nothing was written");
     }
+    List<String> ended = new ArrayList<>(reply.size() - 1);
+    for (Object member : reply.subList(1, reply.size())) {
+      ended.add((String) member);
+    }
+    return records.readAll(session.userId(), ended, true);
+  }
+
+  /**
+   * Every user's key, found by {@code SCAN} (on every master of a Cluster) and unlinked: time in proportion to the
+   * number of users, one command per batch of keys found. {@code SCAN} returns every key that exists throughout the
+   * scan, so every session that existed when it began is gone when it returns.
+   */
+  @Override
+  public void deleteEveryone() {
+    String pattern = globEscaped(namespace) + ":{*";
+    call("revoke every session", () -> {
+      if (redis instanceof RedisClusterClient cluster) {
+        ScanIteration scan = cluster.scanIteration(1000, pattern);
+        while (!scan.isIterationCompleted()) {
+          for (String key : scan.nextBatchList()) {
+            cluster.unlink(key); // one slot per key in a Cluster
+          }
+        }
+      } else {
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+          ScanResult<String> page = redis.scan(cursor, new ScanParams().match(pattern).count(1000));
+          if (!page.getResult().isEmpty()) {
+            redis.unlink(page.getResult().toArray(new String[0]));
+          }
+          cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+      }
+      return null;
+    });
+  }
+
+  /** The namespace as a SCAN pattern that matches it literally. */
+  private static String globEscaped(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 4);
+    for (char c : s.toCharArray()) {
+      if ("*?[]\\".indexOf(c) >= 0) {
+        b.append('\\');
+      }
+      b.append(c);
+    }
+    return b.toString();
   }
 
   @Override
@@ -130,7 +189,7 @@ public final class RedisSessionStore implements SessionStore {
 
   @Override
   public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
-    Object result = call("record activity", () -> TOUCH.run(redis, List.of(key(userId)),
+    Object result = call("record activity", () -> touch.run(redis, List.of(key(userId)),
         List.of(sessionId, RecordCodec.millis13(lastActivityAt.toEpochMilli()),
             RecordCodec.millis13(retainUntil.toEpochMilli()),
             String.valueOf(ttlMillis(retainUntil)), now())));
@@ -139,13 +198,13 @@ public final class RedisSessionStore implements SessionStore {
 
   @Override
   public Optional<Session> delete(String userId, String sessionId) {
-    Object members = call("revoke a session", () -> DELETE.run(redis, List.of(key(userId)), List.of(sessionId)));
+    Object members = call("revoke a session", () -> delete.run(redis, List.of(key(userId)), List.of(sessionId)));
     return records.readAll(userId, strings(members), true).stream().findFirst();
   }
 
   @Override
   public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
-    return records.readAll(userId, strings(call("revoke all sessions of a user", () -> DELETE_ALL.run(redis,
+    return records.readAll(userId, strings(call("revoke all sessions of a user", () -> deleteAll.run(redis,
         List.of(key(userId)), List.of(keepSessionId == null ? "" : keepSessionId, "1")))), true);
   }
 
@@ -155,7 +214,7 @@ public final class RedisSessionStore implements SessionStore {
     String key = key(userId);
     call("revoke all sessions of a user", () -> keepSessionId == null
         ? redis.unlink(key)
-        : DELETE_ALL.run(redis, List.of(key), List.of(keepSessionId, "0")));
+        : deleteAll.run(redis, List.of(key), List.of(keepSessionId, "0")));
   }
 
   /** Redis expires sessions by their key's TTL and the scripts' pruning; there is nothing to purge or report. */
@@ -194,6 +253,11 @@ public final class RedisSessionStore implements SessionStore {
 
   private <T> T call(String operation, Supplier<T> command) {
     return RedisErrors.call(description, operation, command);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Object> objects(Object reply) {
+    return (List<Object>) reply;
   }
 
   @SuppressWarnings("unchecked")

@@ -1,8 +1,14 @@
--- Creates a session: adds its members, raising the key's TTL to cover it, after removing sessions past their time.
+-- Creates a session within its user's limit: adds its members, raising the key's TTL to cover it, after removing
+-- sessions past their time. Atomic with the limit: counting, ending or refusing, and adding are one script.
 -- KEYS[1] the user's key. ARGV[1] session id, ARGV[2] header data, ARGV[3] the rest of the record, ARGV[4] TTL in ms,
--- ARGV[5] now (epoch ms).
+-- ARGV[5] now (epoch ms), ARGV[6] the most live sessions ('0': no limit), ARGV[7] 'end' (the least recently active
+-- make room) or 'refuse'.
+-- Returns {1, members of the sessions ended to make room...} when added, {0} when the id exists with another record,
+-- {-1} when refused.
+local key = KEYS[1]
 local id = ARGV[1]
-local existing = members_of(KEYS[1], id)
+local now = tonumber(ARGV[5])
+local existing = members_of(key, id)
 if #existing > 0 then
   -- The same record again is a client's retry of this very insert: done already.
   local record = ''
@@ -10,16 +16,55 @@ if #existing > 0 then
     record = record .. string.sub(existing[i], ID_LENGTH + 3)
   end
   if existing[1] == id .. '00' .. ARGV[2] and record == ARGV[3] then
-    return 1
+    return {1}
   end
-  return 0
+  return {0}
 end
-prune(KEYS[1], tonumber(ARGV[5]), id)
+prune(key, now, id)
+local reply = {1}
+local max = tonumber(ARGV[6])
+-- A set of fewer members than the limit holds fewer sessions: only a user near the limit pays for reading its set.
+if max > 0 and redis.call('ZCARD', key) >= max then
+  local all = redis.call('ZRANGE', key, 0, -1)
+  local live = {}
+  for i, member in ipairs(all) do
+    if is_header(member) and string.sub(member, 29, 29) == '1' and (retain_of(member) or 0) >= now then
+      local sid = string.sub(member, 1, ID_LENGTH)
+      local rest = all[i + 1]
+      local created = 0
+      if rest and string.sub(rest, 1, ID_LENGTH) == sid then
+        created = tonumber(string.sub(rest, ID_LENGTH + 3, ID_LENGTH + 15)) or 0
+      end
+      live[#live + 1] = {id = sid, last = tonumber(string.sub(member, 43, 55)) or 0, created = created}
+    end
+  end
+  if #live >= max then
+    if ARGV[7] == 'refuse' then
+      return {-1}
+    end
+    -- Least recently active first: oldest last activity, then oldest creation, then lowest id.
+    table.sort(live, function(a, b)
+      if a.last ~= b.last then
+        return a.last < b.last
+      end
+      if a.created ~= b.created then
+        return a.created < b.created
+      end
+      return a.id < b.id
+    end)
+    for k = 1, #live - max + 1 do
+      for _, member in ipairs(members_of(key, live[k].id)) do
+        reply[#reply + 1] = member
+      end
+      remove_session(key, live[k].id)
+    end
+  end
+end
 local members = {0, id .. '00' .. ARGV[2]}
-for n, data in ipairs(cut(KEYS[1], ARGV[3])) do
+for n, data in ipairs(cut(key, ARGV[3])) do
   members[#members + 1] = 0
   members[#members + 1] = id .. part_name(n) .. data
 end
-redis.call('ZADD', KEYS[1], unpack(members))
-keep_until(KEYS[1], ARGV[4])
-return 1
+redis.call('ZADD', key, unpack(members))
+keep_until(key, ARGV[4])
+return reply

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sessionregistry.IssuedSession;
+import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.Ids;
 import org.sessionregistry.testing.MutableClock;
@@ -86,6 +87,33 @@ class RedisCommandCountTest {
     }
     assertThat(cost(() -> registry.revokeAllExcept(user, again.get(50).session().id()))).as("revoke all but one")
         .isEqualTo(Map.of("evalsha", 1L, "zrange", 1L, "zremrangebylex", 2L));
+  }
+
+  /**
+   * A create at the user's limit, which ends the least recently active session to make room, is still one round trip:
+   * one EVALSHA, in whose script the counting, the ending and the adding happen (INFO counts its inner commands too).
+   */
+  @Test
+  void aCreateAtTheLimitIsOneRoundTrip() {
+    MutableClock clock = new MutableClock(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    RedisSessionStore store = RedisSessionStore.builder().client(client, "test").clock(clock).build();
+    SessionRegistry registry = SessionRegistry.builder().store(store).clock(clock)
+        .maxSessionsPerUser(100, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE).build();
+    registry.create(Ids.newId()); // the script, cached
+    String user = Ids.newId();
+    List<IssuedSession> sessions = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      sessions.add(registry.create(user));
+      clock.advance(Duration.ofMillis(1));
+    }
+
+    Map<String, Long> cost = cost(() -> registry.create(user));
+
+    assertThat(cost).as("a create at the limit of 100").containsEntry("evalsha", 1L);
+    assertThat(cost.keySet()).as("everything else inside the script").isSubsetOf("evalsha", "zrange", "zcard",
+        "zremrangebylex", "object|encoding", "zadd", "pttl", "pexpire");
+    assertThat(registry.list(user)).hasSize(100);
+    assertThat(registry.authenticate(sessions.get(0).token())).as("the least recently active, ended").isEmpty();
   }
 
   /** The commands the call ran on the server, by name, with their counts (INFO's own calls left out). */

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.Ids;
@@ -171,7 +172,7 @@ class RedisLayoutTest {
     IssuedSession issued = registry.create(user);
     Session s = issued.session();
 
-    store.insert(s, TokenHash.of(issued.token()), s.createdAt().plus(Duration.ofHours(1)));
+    store.insert(s, TokenHash.of(issued.token()), s.createdAt().plus(Duration.ofHours(1)), SessionLimit.unlimited());
     assertThat(registry.list(user)).containsExactly(s);
   }
 
@@ -183,10 +184,10 @@ class RedisLayoutTest {
         false, Map.of());
     String token = user + Ids.newId(); // shaped as this store's tokens are
 
-    assertThatThrownBy(() -> store.insert(other, TokenHash.of(token), s.expiresAt()))
+    assertThatThrownBy(() -> store.insert(other, TokenHash.of(token), s.expiresAt(), SessionLimit.unlimited()))
         .isInstanceOf(SessionStoreException.class).hasMessageContaining("does not match its token")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(token));
-    assertThatThrownBy(() -> store.insert(s, TokenHash.of(Ids.newId()), s.expiresAt()))
+    assertThatThrownBy(() -> store.insert(s, TokenHash.of(Ids.newId()), s.expiresAt(), SessionLimit.unlimited()))
         .isInstanceOf(SessionStoreException.class);
     assertThat(registry.list(user)).containsExactly(s);
   }

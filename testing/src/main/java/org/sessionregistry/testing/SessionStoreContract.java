@@ -36,6 +36,8 @@ import org.sessionregistry.Permission;
 import org.sessionregistry.PermissionDeniedException;
 import org.sessionregistry.RevocationReason;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionLimit;
+import org.sessionregistry.SessionLimitExceededException;
 import org.sessionregistry.SessionListener;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreException;
@@ -184,7 +186,8 @@ public abstract class SessionStoreContract {
     Session s = issued.session();
     TokenHash otherToken = TokenHash.of(IssuedIds.next());
 
-    assertThatThrownBy(() -> store.insert(s, otherToken, s.expiresAt())).isInstanceOf(SessionStoreException.class);
+    assertThatThrownBy(() -> store.insert(s, otherToken, s.expiresAt(), SessionLimit.unlimited()))
+        .isInstanceOf(SessionStoreException.class);
     assertThat(registry.authenticate(issued.token())).contains(s);
     assertThat(store.findByToken(otherToken)).isEmpty();
     assertThat(registry.list(s.userId())).containsExactly(s);
@@ -197,7 +200,8 @@ public abstract class SessionStoreContract {
     Session clash = new Session(IssuedIds.next(), other.userId(), other.createdAt(), other.expiresAt(),
         other.lastActivityAt(), "", "system_user", false, false, Map.of());
 
-    assertThatThrownBy(() -> store.insert(clash, TokenHash.of(issued.token()), clash.expiresAt()))
+    assertThatThrownBy(() -> store.insert(clash, TokenHash.of(issued.token()), clash.expiresAt(),
+        SessionLimit.unlimited()))
         .isInstanceOf(SessionStoreException.class)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(issued.token()));
     assertThat(registry.authenticate(issued.token())).contains(issued.session());
@@ -634,7 +638,9 @@ public abstract class SessionStoreContract {
 
   @Test
   void aSystemAdminManagesAnyone() {
-    Session admin = registry.create(NewSession.forUser(newUserId()).withRoles("system_admin system_user")).session();
+    String adminId = newUserId();
+    directory.put(adminId, "system_admin system_user");
+    Session admin = registry.create(NewSession.forUser(adminId).withRoles("system_admin system_user")).session();
     String user = newUserId();
     IssuedSession target = registry.create(user);
 
@@ -647,7 +653,9 @@ public abstract class SessionStoreContract {
 
   @Test
   void editOtherUsersDoesNotReachASystemAdminOrAnUnknownUser() {
-    Session manager = registry.create(NewSession.forUser(newUserId()).withRoles("system_user " + USER_MANAGER))
+    String managerId = newUserId();
+    directory.put(managerId, "system_user " + USER_MANAGER);
+    Session manager = registry.create(NewSession.forUser(managerId).withRoles("system_user " + USER_MANAGER))
         .session();
     String regular = newUserId();
     String admin = newUserId();
@@ -1018,6 +1026,261 @@ public abstract class SessionStoreContract {
     } finally {
       shutdown(pool);
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // A limit per user
+
+  @Test
+  void aCreateBeyondTheLimitEndsTheLeastRecentlyActive() {
+    SessionRegistry capped = registry(b -> b.idleTimeout(IDLE_TIMEOUT)
+        .maxSessionsPerUser(3, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE));
+    String user = newUserId();
+    List<IssuedSession> sessions = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      sessions.add(capped.create(user));
+      clock.advance(Duration.ofSeconds(1));
+    }
+    clock.advance(TOUCH_INTERVAL);
+    assertThat(capped.touch(sessions.get(0).session())).isPresent(); // now the most recently active
+
+    IssuedSession fourth = capped.create(user);
+
+    assertThat(capped.authenticate(sessions.get(1).token())).as("least recently active").isEmpty();
+    assertThat(events.revoked(RevocationReason.SESSION_LIMIT, user)).containsExactly(sessions.get(1).session().id());
+    assertThat(capped.list(user)).extracting(Session::id).containsExactlyInAnyOrder(fourth.session().id(),
+        sessions.get(0).session().id(), sessions.get(2).session().id());
+
+    IssuedSession fifth = capped.create(user);
+    assertThat(events.revoked(RevocationReason.SESSION_LIMIT, user)).as("then the next least recently active")
+        .containsExactly(sessions.get(1).session().id(), sessions.get(2).session().id());
+    assertThat(capped.list(user)).hasSize(3).extracting(Session::id).contains(fifth.session().id());
+  }
+
+  @Test
+  void expiredSessionsDoNotCountTowardsTheLimit() {
+    SessionRegistry capped = registry(b -> b.idleTimeout(IDLE_TIMEOUT)
+        .maxSessionsPerUser(2, SessionLimit.Policy.REFUSE_NEW));
+    String user = newUserId();
+    capped.create(user);
+    capped.create(user);
+    clock.advance(IDLE_TIMEOUT.plusMinutes(1)); // both idle past their timeout
+
+    IssuedSession fresh = capped.create(user);
+
+    assertThat(capped.authenticate(fresh.token())).isPresent();
+    assertThat(events.revoked(RevocationReason.SESSION_LIMIT, user)).isEmpty();
+  }
+
+  @Test
+  void aCreateBeyondTheLimitIsRefusedWithNothingWritten() {
+    SessionRegistry capped = registry(b -> b.idleTimeout(IDLE_TIMEOUT)
+        .maxSessionsPerUser(2, SessionLimit.Policy.REFUSE_NEW));
+    String user = newUserId();
+    List<IssuedSession> kept = List.of(capped.create(user), capped.create(user));
+    int createdBefore = events.created.size();
+
+    assertThatThrownBy(() -> capped.create(user)).isInstanceOf(SessionLimitExceededException.class)
+        .hasMessageContaining(user).hasMessageContaining("2 live sessions");
+
+    assertThat(store.findByUser(user)).as("nothing left behind").extracting(Session::id)
+        .containsExactlyInAnyOrderElementsOf(ids(kept));
+    assertThat(events.created).hasSize(createdBefore);
+    for (IssuedSession s : kept) {
+      assertThat(capped.authenticate(s.token())).isPresent();
+    }
+    capped.revoke(user, kept.get(0).session().id());
+    assertThat(capped.authenticate(capped.create(user).token())).as("room again").isPresent();
+  }
+
+  /**
+   * 64 creates of one user at once, behind a barrier, with a limit of 5: a reader never lists more than 5 live
+   * sessions, the 5 older (less recently active) sessions are all ended, the 5 that survive are new ones, and every
+   * other session is ended exactly once. A check-then-act limit fails this within a few rounds.
+   */
+  @Test
+  void concurrentCreatesNeverLeaveMoreThanTheLimit() throws Exception {
+    int limit = 5;
+    int creators = 64;
+    SessionRegistry capped = registry(b -> b.idleTimeout(IDLE_TIMEOUT)
+        .maxSessionsPerUser(limit, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE));
+    ExecutorService pool = Executors.newFixedThreadPool(creators + 1);
+    long start = System.nanoTime();
+    try {
+      for (int round = 0; moreRounds(round, 10, start); round++) {
+        String user = newUserId();
+        List<IssuedSession> older = IntStream.range(0, limit).mapToObj(i -> capped.create(user)).toList();
+        clock.advance(Duration.ofSeconds(1)); // the new ones are more recently active than all of these
+        CyclicBarrier go = new CyclicBarrier(creators + 1);
+        AtomicBoolean creating = new AtomicBoolean(true);
+        List<Future<IssuedSession>> creates = new ArrayList<>();
+        for (int c = 0; c < creators; c++) {
+          creates.add(pool.submit(() -> {
+            go.await();
+            return capped.create(user);
+          }));
+        }
+        Future<Integer> reader = pool.submit(() -> {
+          go.await();
+          int most = 0;
+          while (creating.get()) {
+            most = Math.max(most, capped.list(user).size());
+          }
+          return most;
+        });
+        List<IssuedSession> created = new ArrayList<>();
+        for (Future<IssuedSession> f : creates) {
+          created.add(f.get(60, TimeUnit.SECONDS));
+        }
+        creating.set(false);
+        assertThat(reader.get(60, TimeUnit.SECONDS)).as("the most live sessions a reader saw, round " + round)
+            .isLessThanOrEqualTo(limit);
+
+        List<String> ended = events.revoked(RevocationReason.SESSION_LIMIT, user);
+        assertThat(ended).as("ended once each: the older ones, and all new ones but the survivors")
+            .doesNotHaveDuplicates().hasSize(creators).containsAll(ids(older));
+        List<String> survivors = capped.list(user).stream().map(Session::id).toList();
+        assertThat(survivors).hasSize(limit).doesNotContainAnyElementsOf(ended)
+            .isSubsetOf(ids(created));
+        long valid = created.stream().filter(s -> capped.authenticate(s.token()).isPresent()).count();
+        assertThat(valid).as("tokens that still authenticate").isEqualTo(limit);
+      }
+    } finally {
+      shutdown(pool);
+    }
+  }
+
+  /** With the refusing policy, of 64 creates at once exactly the limit succeed, and the refused leave nothing. */
+  @Test
+  void concurrentCreatesAtTheLimitAreRefusedExactly() throws Exception {
+    int limit = 5;
+    int creators = 64;
+    SessionRegistry capped = registry(b -> b.idleTimeout(IDLE_TIMEOUT)
+        .maxSessionsPerUser(limit, SessionLimit.Policy.REFUSE_NEW));
+    ExecutorService pool = Executors.newFixedThreadPool(creators);
+    long start = System.nanoTime();
+    try {
+      for (int round = 0; moreRounds(round, 5, start); round++) {
+        String user = newUserId();
+        CyclicBarrier go = new CyclicBarrier(creators);
+        List<Future<IssuedSession>> creates = new ArrayList<>();
+        for (int c = 0; c < creators; c++) {
+          creates.add(pool.submit(() -> {
+            go.await();
+            try {
+              return capped.create(user);
+            } catch (SessionLimitExceededException e) {
+              return null;
+            }
+          }));
+        }
+        List<IssuedSession> accepted = new ArrayList<>();
+        for (Future<IssuedSession> f : creates) {
+          IssuedSession s = f.get(60, TimeUnit.SECONDS);
+          if (s != null) {
+            accepted.add(s);
+          }
+        }
+        assertThat(accepted).as("round " + round).hasSize(limit);
+        assertThat(store.findByUser(user)).extracting(Session::id).containsExactlyInAnyOrderElementsOf(ids(accepted));
+      }
+    } finally {
+      shutdown(pool);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Revoke everyone
+
+  @Test
+  void revokeEveryoneEndsEverySessionThatExistedAndNothingAfter() {
+    List<String> users = List.of(newUserId(), newUserId(), newUserId());
+    List<IssuedSession> sessions = new ArrayList<>();
+    for (String user : users) {
+      sessions.add(registry.create(user));
+      sessions.add(registry.create(user));
+    }
+    AtomicInteger told = new AtomicInteger();
+    SessionRegistry withListener = registry(b -> b.idleTimeout(IDLE_TIMEOUT).listener(new SessionListener() {
+      @Override
+      public void everyoneRevoked() {
+        told.incrementAndGet();
+      }
+    }));
+
+    withListener.revokeEveryone();
+
+    clock.advance(TOUCH_INTERVAL);
+    for (IssuedSession s : sessions) {
+      assertThat(registry.authenticate(s.token())).isEmpty();
+      assertThat(registry.touch(s.session())).as("cannot be touched back").isEmpty();
+    }
+    for (String user : users) {
+      assertThat(registry.list(user)).isEmpty();
+    }
+    assertThat(told).hasValue(1);
+    IssuedSession after = registry.create(users.get(0));
+    assertThat(registry.authenticate(after.token())).as("a session created after").isPresent();
+    assertThat(registry.list(users.get(0))).extracting(Session::id).containsExactly(after.session().id());
+  }
+
+  @Test
+  void revokeEveryoneNeedsManageSystemAndEndsTheCallersOwnSessionToo() {
+    String adminId = newUserId();
+    directory.put(adminId, "system_admin system_user");
+    IssuedSession admin = registry.create(NewSession.forUser(adminId).withRoles("system_admin system_user"));
+    String userId = newUserId();
+    directory.put(userId, "system_user");
+    IssuedSession user = registry.create(userId);
+
+    assertThatThrownBy(() -> registry.revokeEveryone(user.session())).isInstanceOf(PermissionDeniedException.class)
+        .hasMessageContaining("manage_system");
+    assertThat(registry.authenticate(admin.token())).as("nothing changed").isPresent();
+
+    registry.revokeEveryone(admin.session());
+    assertThat(registry.authenticate(admin.token())).isEmpty();
+    assertThat(registry.authenticate(user.token())).isEmpty();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Sessions die with their credentials
+
+  @Test
+  void sessionsOlderThanTheirUsersCredentialsAndThoseOfRemovedUsersAreDead() {
+    Map<String, Instant> validSince = new java.util.concurrent.ConcurrentHashMap<>();
+    SessionRegistry checked = registry(b -> b.idleTimeout(IDLE_TIMEOUT).userCredentials(validSince::get));
+    String user = newUserId();
+    validSince.put(user, Instant.EPOCH);
+    IssuedSession before = checked.create(user);
+    clock.advance(Duration.ofSeconds(1));
+
+    validSince.put(user, clock.instant()); // the password changed now
+    IssuedSession after = checked.create(user);
+
+    assertThat(checked.authenticate(before.token())).as("created before the change").isEmpty();
+    assertThat(checked.hasPermissionToUser(before.session(), user)).as("and it may do nothing").isFalse();
+    assertThat(events.revoked(RevocationReason.CREDENTIALS_CHANGED, user)).containsExactly(before.session().id());
+    assertThat(checked.authenticate(after.token())).isPresent();
+    assertThat(checked.hasPermissionToUser(after.session(), user)).isTrue();
+
+    validSince.remove(user); // the user is gone
+    assertThat(checked.authenticate(after.token())).isEmpty();
+    assertThat(checked.hasPermissionToUser(after.session(), user)).isFalse();
+  }
+
+  /** Regression: an admin removed from the directory kept its power on the sessions it had. */
+  @Test
+  void aCallerTheDirectoryDoesNotKnowHoldsNoRole() {
+    IssuedSession formerAdmin = registry.create(NewSession.forUser(newUserId())
+        .withRoles("system_admin system_user")); // not in the directory
+    String other = newUserId();
+    directory.put(other, "system_user");
+    registry.create(other);
+
+    assertThat(registry.hasPermissionToUser(formerAdmin.session(), other)).isFalse();
+    assertThat(registry.hasPermission(formerAdmin.session(), Permission.MANAGE_SYSTEM)).isFalse();
+    assertThatThrownBy(() -> registry.list(formerAdmin.session(), other))
+        .isInstanceOf(PermissionDeniedException.class);
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionStoreUnavailableException;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
@@ -20,7 +21,12 @@ public final class UnreachableStore implements SessionStore {
   }
 
   @Override
-  public void insert(Session session, TokenHash tokenHash, Instant retainUntil) {
+  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit) {
+    throw down();
+  }
+
+  @Override
+  public void deleteEveryone() {
     throw down();
   }
 

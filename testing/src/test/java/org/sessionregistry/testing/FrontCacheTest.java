@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.cache.FrontCache;
 import org.sessionregistry.cache.InProcessInvalidationChannel;
@@ -242,8 +243,13 @@ class FrontCacheTest {
     }
 
     @Override
-    public void insert(Session session, TokenHash tokenHash, Instant retainUntil) {
-      delegate.insert(session, tokenHash, retainUntil);
+    public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit) {
+      return delegate.insert(session, tokenHash, retainUntil, limit);
+    }
+
+    @Override
+    public void deleteEveryone() {
+      delegate.deleteEveryone();
     }
 
     @Override

@@ -16,7 +16,7 @@ public final class PoolFactory {
   public static HikariDataSource newPool(String jdbcUrl, String username, String password, int maximumPoolSize,
       Duration connectionTimeout) {
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(durable(jdbcUrl));
+    config.setJdbcUrl(withMultiQueries(durable(jdbcUrl)));
     // Fewer gap locks on MariaDB (its default is REPEATABLE READ); the others default to it already.
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     config.setUsername(username);
@@ -40,6 +40,18 @@ public final class PoolFactory {
       return url;
     }
     return url + ";WRITE_DELAY=0";
+  }
+
+  /**
+   * MariaDB runs several statements sent together (a create within a session limit: one round trip) only when the
+   * connection allows it. Unless the URL says otherwise, allow it.
+   */
+  public static String withMultiQueries(String url) {
+    String lower = url.toLowerCase(Locale.ROOT);
+    if (!lower.startsWith("jdbc:mariadb:") || lower.contains("allowmultiqueries")) {
+      return url;
+    }
+    return url + (url.contains("?") ? "&" : "?") + "allowMultiQueries=true";
   }
 
   /**

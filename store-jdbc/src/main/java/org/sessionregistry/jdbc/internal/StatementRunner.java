@@ -35,9 +35,14 @@ public final class StatementRunner {
 
   /** @param operation what the caller was doing, for messages: "revoke a session" */
   public <T> T call(String operation, HandleCallback<T, RuntimeException> work) {
+    return call(operation, statementTimeoutSeconds, work);
+  }
+
+  /** {@link #call(String, HandleCallback)} with a statement timeout of its own. */
+  public <T> T call(String operation, int timeoutSeconds, HandleCallback<T, RuntimeException> work) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return once(work);
+        return once(work, timeoutSeconds);
       } catch (JdbiException | SQLException e) {
         if (attempt < DEADLOCK_ATTEMPTS && SqlErrors.isDeadlock(e)) {
           backOff(attempt); // the losing statement was rolled back whole; running it again is safe
@@ -53,12 +58,12 @@ public final class StatementRunner {
     }
   }
 
-  private <T> T once(HandleCallback<T, RuntimeException> work) throws SQLException {
+  private <T> T once(HandleCallback<T, RuntimeException> work, int timeoutSeconds) throws SQLException {
     Handle h = jdbi.open();
     boolean manualCommit = false;
     try {
       h.getConfig(Handles.class).setForceEndTransactions(false);
-      h.getConfig(SqlStatements.class).setQueryTimeout(statementTimeoutSeconds);
+      h.getConfig(SqlStatements.class).setQueryTimeout(timeoutSeconds);
       manualCommit = !h.getConnection().getAutoCommit();
       T result = work.withHandle(h);
       if (manualCommit) {
