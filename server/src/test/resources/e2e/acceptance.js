@@ -1,6 +1,6 @@
-// Mattermost's own acceptance cases for the session endpoints (compat document: G1-G7, R1-R8), plus revokeSession
-// and logout, driven through the official JavaScript client, unchanged. Prints one line per case and a summary line
-// "N passed, M failed"; exits non-zero if any failed.
+// Mattermost's own acceptance cases for the session endpoints (compat document: G1-G7, R1-R8), plus revokeSession,
+// logout and revokeSessionsForAllUsers, driven through the official JavaScript client, unchanged. Prints one line per
+// case and a summary line "N passed, M failed"; exits non-zero if any failed.
 //
 // Environment: SR_URL, and SR_ADMIN, SR_USER, SR_USER2 as "login:password".
 'use strict';
@@ -153,6 +153,22 @@ test('an admin revokes all of another user\'s sessions', async () => {
     assert.deepEqual(await state.admin.c.revokeAllSessionsForUser(state.user2.me.id), {status: 'OK'});
     await rejects(state.user2.c.getSessions('me'), 401);
     assert.ok((await state.admin.c.getSessions('me')).length >= 1, 'the admin\'s own session is untouched');
+});
+
+test('revokeSessionsForAllUsers: a user may not end everyone\'s sessions', async () => {
+    state.user = await loggedIn(user);
+    await rejects(state.user.c.revokeSessionsForAllUsers(), 403);
+    assert.ok((await state.user.c.getSessions('me')).length >= 1, 'nothing changed');
+});
+
+test('revokeSessionsForAllUsers: an admin ends every session of every user, its own too', async () => {
+    const user2Again = await loggedIn(user2);
+    assert.deepEqual(await state.admin.c.revokeSessionsForAllUsers(), {status: 'OK'});
+    await rejects(state.user.c.getSessions('me'), 401);
+    await rejects(user2Again.c.getSessions('me'), 401);
+    await rejects(state.admin.c.getSessions('me'), 401);
+    const fresh = await loggedIn(user);
+    assert.ok((await fresh.c.getSessions('me')).length === 1, 'a login after it works, alone');
 });
 
 (async () => {

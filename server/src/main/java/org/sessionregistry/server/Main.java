@@ -78,47 +78,73 @@ public final class Main {
     return 0;
   }
 
-  /** {@code user set <username> [--roles R] [--email E]}, password from standard input; {@code user list}. */
+  /**
+   * {@code user set <username> [--roles R] [--email E]}, password from standard input; {@code user delete <username>};
+   * {@code user list}. The other flags are the server's: they name the users file and, for a new password or a
+   * deletion, the store, whose sessions of that user are then revoked too.
+   */
   private static int user(List<String> args, Map<String, String> env, InputStream in, PrintStream out) {
-    if (args.isEmpty() || !(args.get(0).equals("set") || args.get(0).equals("list"))) {
-      throw new IllegalArgumentException("usage: user set <username> [--roles R] [--email E] | user list; see --help");
+    String command = args.isEmpty() ? "" : args.get(0);
+    if (!List.of("set", "list", "delete").contains(command)) {
+      throw new IllegalArgumentException("usage: user set <username> [--roles R] [--email E] | user delete <username>"
+          + " | user list; see --help");
     }
-    boolean set = args.get(0).equals("set");
     List<String> rest = new ArrayList<>(args.subList(1, args.size()));
     String username = null;
-    if (set) {
+    if (!command.equals("list")) {
       if (rest.isEmpty() || rest.get(0).startsWith("--")) {
-        throw new IllegalArgumentException("user set needs a username: user set <username> [--roles R]");
+        throw new IllegalArgumentException("user " + command + " needs a username: user " + command + " <username>");
       }
       username = rest.remove(0);
     }
-    String roles = take(rest, "--roles");
-    String email = take(rest, "--email");
-    List<String> fileFlags = new ArrayList<>();
-    for (String flag : List.of("--users", "--data")) {
-      String value = take(rest, flag);
-      if (value != null) {
-        fileFlags.addAll(List.of(flag, value));
-      }
-    }
-    if (!rest.isEmpty()) {
-      throw new IllegalArgumentException("unknown argument " + rest.get(0) + " for user " + args.get(0));
-    }
-    Path file = ServerConfig.parse(fileFlags, env).usersFile;
-    if (!set) {
+    String roles = command.equals("set") ? take(rest, "--roles") : null;
+    String email = command.equals("set") ? take(rest, "--email") : null;
+    ServerConfig config = ServerConfig.parse(rest, env);
+    Path file = config.usersFile;
+    if (command.equals("list")) {
       for (LoginUser u : UsersFile.open(file).users()) {
         out.printf("%-26s  %-20s  %-30s  %s%n", u.id(), u.username(), u.email(), u.roles());
       }
       return 0;
     }
+    if (command.equals("delete")) {
+      String id = UsersFile.open(file).deleteUser(username);
+      out.println("user " + username + " deleted from " + file + " (id " + id + "): its sessions are dead wherever"
+          + " this file is read");
+      revokeInStore(config, id, out);
+      return 0;
+    }
     char[] password = readPassword(in);
     try {
       UsersFile users = java.nio.file.Files.exists(file) ? UsersFile.open(file) : emptyUsersFile(file);
-      String id = users.setUser(username, email, roles, password);
-      out.println("user " + username + " saved in " + file + " (id " + id + ")");
+      UsersFile.Change change = users.setUser(username, email, roles, password);
+      out.println("user " + username + " saved in " + file + " (id " + change.userId() + ")"
+          + (change.passwordChanged() ? ": a new password, its older sessions are dead wherever this file is read"
+              : ""));
+      if (change.passwordChanged()) {
+        revokeInStore(config, change.userId(), out);
+      }
       return 0;
     } finally {
       Arrays.fill(password, '\0');
+    }
+  }
+
+  /**
+   * Revokes the user's sessions in a store the nodes share (PostgreSQL, MariaDB, Redis), through the server's front
+   * cache and channel when it has one, so that nodes reading another copy of the users file refuse them too. The
+   * in-memory and H2 stores belong to the running server's process alone: there the users file does it.
+   */
+  private static void revokeInStore(ServerConfig config, String userId, PrintStream out) {
+    if (config.store == ServerConfig.StoreKind.MEMORY || config.store == ServerConfig.StoreKind.H2) {
+      return;
+    }
+    try (SessionServer.Backend backend = SessionServer.Backend.open(config, UsersFile.open(config.usersFile))) {
+      backend.registry.revokeAll(userId);
+      out.println("its sessions in the store (" + backend.description + ") are revoked");
+    } catch (SessionServer.StartupException | RuntimeException e) {
+      out.println("its sessions in the store could not be revoked (" + e.getMessage() + "); nodes that read this"
+          + " users file refuse them all the same");
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.sessionregistry.SessionLimit;
 
 /**
  * The server's settings, from flags ({@code --port 8065}) or environment variables ({@code SR_PORT=8065}); a flag wins.
@@ -55,6 +56,12 @@ final class ServerConfig {
       new String[] {"--cache-size", "SR_CACHE_SIZE", "100000", "most sessions cached"},
       new String[] {"--cache-poll", "SR_CACHE_POLL", "1s", "poll interval of the jdbc cache channel"},
       new String[] {"--secure-cookies", "SR_SECURE_COOKIES", "false", "mark cookies Secure (behind HTTPS)"},
+      new String[] {"--max-sessions-per-user", "SR_MAX_SESSIONS_PER_USER", "500", "live sessions a user may have, as"
+          + " Mattermost (0: no limit)"},
+      new String[] {"--session-limit-policy", "SR_SESSION_LIMIT_POLICY", "end", "beyond it: end (the least recently"
+          + " active sessions end) | refuse (the login is refused)"},
+      new String[] {"--record-client-address", "SR_RECORD_CLIENT_ADDRESS", "false", "keep a login's client address in"
+          + " its session (ip_address): personal data"},
       new String[] {"--http-idle-timeout", "SR_HTTP_IDLE_TIMEOUT", "30s", "close a connection after this long without"
           + " a byte"},
       new String[] {"--http-header-timeout", "SR_HTTP_HEADER_TIMEOUT", "10s", "longest a client may take to send a"
@@ -101,6 +108,9 @@ final class ServerConfig {
   final long cacheSize;
   final Duration cachePoll;
   final boolean secureCookies;
+  final int maxSessionsPerUser;
+  final SessionLimit.Policy sessionLimitPolicy;
+  final boolean recordClientAddress;
   final Duration httpIdleTimeout;
   final Duration httpHeaderTimeout;
   final int httpMaxHeaderBytes;
@@ -128,6 +138,14 @@ final class ServerConfig {
       }
     }
     this.secureCookies = parseBoolean("--secure-cookies", v.get("--secure-cookies"));
+    this.maxSessionsPerUser = parseInt("--max-sessions-per-user", v.get("--max-sessions-per-user"), 0, 1_000_000);
+    this.sessionLimitPolicy = switch (v.get("--session-limit-policy")) {
+      case "end" -> SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE;
+      case "refuse" -> SessionLimit.Policy.REFUSE_NEW;
+      default -> throw new IllegalArgumentException("--session-limit-policy must be end or refuse, was \""
+          + v.get("--session-limit-policy") + "\"");
+    };
+    this.recordClientAddress = parseBoolean("--record-client-address", v.get("--record-client-address"));
     this.httpIdleTimeout = parseDuration("--http-idle-timeout", v.get("--http-idle-timeout"));
     this.httpHeaderTimeout = parseDuration("--http-header-timeout", v.get("--http-header-timeout"));
     this.httpMaxHeaderBytes = parseInt("--http-max-header-size", v.get("--http-max-header-size"), 1024, 1 << 20);
@@ -207,9 +225,10 @@ final class ServerConfig {
   static String help() {
     StringBuilder b = new StringBuilder();
     b.append("Usage: java -jar session-registry-server.jar [flags]\n")
-        .append("       java -jar session-registry-server.jar user set <username> [--roles R] [--email E] [--users F]"
-            + " [--data D]  (password from standard input)\n")
-        .append("       java -jar session-registry-server.jar user list [--users F] [--data D]\n\n")
+        .append("       java -jar session-registry-server.jar user set <username> [--roles R] [--email E] [flags]"
+            + "  (password from standard input; a new one ends the user's sessions)\n")
+        .append("       java -jar session-registry-server.jar user delete <username> [flags]  (ends its sessions)\n")
+        .append("       java -jar session-registry-server.jar user list [flags]\n\n")
         .append("Flags (or environment variables; a flag wins):\n");
     for (String[] o : OPTIONS) {
       b.append(String.format("  %-23s %-25s %s (default %s)%n", o[0], o[1], o[3], o[2]));

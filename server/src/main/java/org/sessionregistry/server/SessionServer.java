@@ -180,7 +180,11 @@ final class SessionServer implements AutoCloseable {
         SessionRegistry.Builder rb = SessionRegistry.builder()
             .store(store)
             .sessionLifetime(config.sessionLifetime)
-            .userRoles(users);
+            .userRoles(users)
+            .userCredentials(users);
+        if (config.maxSessionsPerUser > 0) {
+          rb.maxSessionsPerUser(config.maxSessionsPerUser, config.sessionLimitPolicy);
+        }
         if (config.idleTimeout != null) {
           rb.idleTimeout(config.idleTimeout);
           if (config.idleTimeout.compareTo(Duration.ofMinutes(10)) <= 0) {
@@ -196,6 +200,7 @@ final class SessionServer implements AutoCloseable {
         MattermostSessionApi api = MattermostSessionApi.builder(registry, users)
             .maxBodyBytes(config.httpMaxBodyBytes)
             .secureCookies(config.secureCookies)
+            .recordClientAddress(config.recordClientAddress)
             .cookieMaxAge(config.sessionLifetime)
             .build();
         ScheduledExecutorService purger = null;

@@ -13,6 +13,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -25,9 +26,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Instant;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import org.jspecify.annotations.Nullable;
+import org.sessionregistry.UserCredentials;
 import org.sessionregistry.UserRoles;
 import org.sessionregistry.http.LoginUser;
 import org.sessionregistry.http.LoginVerifier;
@@ -42,18 +45,22 @@ import org.sessionregistry.Ids;
  *   "users": [
  *     {"id": "<26 characters>", "username": "admin", "email": "admin@example.com",
  *      "roles": "system_admin system_user",
- *      "password": "pbkdf2-sha256$210000$<salt, base64>$<hash, base64>"}
+ *      "password": "pbkdf2-sha256$210000$<salt, base64>$<hash, base64>",
+ *      "password_changed_at": 1764583200000}
  *   ]
  * }
  * }</pre>
  *
  * PBKDF2 with HMAC-SHA256, 210,000 iterations (OWASP's 2023 figure), a 16-byte random salt, a 32-byte hash. Logins
  * match the username or the email, case-insensitively. The file is rewritten atomically (a temporary file moved in
- * place), and re-read when it changes, so {@code user set} takes effect on a running server.
+ * place), and re-read when it changes (its modification time, size or identity), so {@code user set} and
+ * {@code user delete} take effect on a running server at once. As {@link UserCredentials}: a user's sessions from
+ * before its password last changed ({@code password_changed_at}, epoch ms; a file without it counts as never changed)
+ * are dead, and so are those of a user no longer in the file.
  *
  * <p>Thread-safe.
  */
-public final class UsersFile implements LoginVerifier, UserRoles {
+public final class UsersFile implements LoginVerifier, UserRoles, UserCredentials {
   static final int ITERATIONS = 210_000;
   private static final String SCHEME = "pbkdf2-sha256";
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -88,18 +95,21 @@ public final class UsersFile implements LoginVerifier, UserRoles {
     rolesByUsername.forEach((username, roles) -> {
       String password = Ids.newId().substring(0, 16);
       passwords.put(username, password);
-      users.add(new Entry(Ids.newId(), username, username + "@example.com", roles, hash(password.toCharArray())));
+      users.add(new Entry(Ids.newId(), username, username + "@example.com", roles, hash(password.toCharArray()),
+          System.currentTimeMillis()));
     });
     write(path, users);
     return passwords;
   }
 
+  /** What {@link #setUser} did. */
+  record Change(String userId, boolean passwordChanged) {}
+
   /**
-   * Adds a user or changes one (by username): its roles, email and password. The id of an existing user is kept.
-   *
-   * @return the user's id
+   * Adds a user or changes one (by username): its roles, email and password. The id of an existing user is kept. A
+   * new password (not the one it had) ends the user's sessions from before: see {@link #validSince}.
    */
-  public String setUser(String username, @Nullable String email, @Nullable String roles, char[] password) {
+  public Change setUser(String username, @Nullable String email, @Nullable String roles, char[] password) {
     if (username == null || !username.matches("[A-Za-z0-9._-]{1,64}")) {
       throw new IllegalArgumentException("username must be 1 to 64 letters, digits, '.', '_' or '-', was "
           + (username == null ? "null" : '"' + username + '"'));
@@ -114,17 +124,48 @@ public final class UsersFile implements LoginVerifier, UserRoles {
       List<Entry> users = new ArrayList<>(read(path).users);
       Entry existing = users.stream().filter(u -> u.username.equalsIgnoreCase(username)).findFirst().orElse(null);
       users.remove(existing);
+      boolean samePassword = existing != null && matches(password, existing.password);
       Entry updated = new Entry(
           existing != null ? existing.id : Ids.newId(),
           username,
           email != null ? email : existing != null ? existing.email : "",
           roles != null ? roles : existing != null ? existing.roles : "system_user",
-          hash(password));
+          samePassword ? existing.password : hash(password),
+          // A millisecond ahead: a session made in the same millisecond as the change, before it, must not survive.
+          samePassword ? existing.passwordChangedAt : Long.valueOf(System.currentTimeMillis() + 1));
       users.add(updated);
       write(path, users);
       snapshot = read(path);
-      return updated.id;
+      return new Change(updated.id, existing != null && !samePassword);
     }
+  }
+
+  /**
+   * Removes a user (by username, any case): its sessions are dead from now on, wherever this file is read.
+   *
+   * @return the removed user's id
+   * @throws IllegalArgumentException if there is no such user
+   */
+  public String deleteUser(String username) {
+    synchronized (UsersFile.class) {
+      List<Entry> users = new ArrayList<>(read(path).users);
+      Entry existing = users.stream().filter(u -> u.username.equalsIgnoreCase(username)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("there is no user " + username + " in " + path));
+      users.remove(existing);
+      write(path, users);
+      snapshot = read(path);
+      return existing.id;
+    }
+  }
+
+  /** Since the user's password last changed; null for a user not in the file. */
+  @Override
+  public @Nullable Instant validSince(String userId) {
+    Entry user = current().byId.get(userId);
+    if (user == null) {
+      return null;
+    }
+    return user.passwordChangedAt == null ? Instant.EPOCH : Instant.ofEpochMilli(user.passwordChangedAt);
   }
 
   /** The users, without their password hashes. */
@@ -148,7 +189,7 @@ public final class UsersFile implements LoginVerifier, UserRoles {
   private Snapshot current() {
     Snapshot s = snapshot;
     try {
-      if (!Files.getLastModifiedTime(path).equals(s.modified)) {
+      if (!Version.of(path).equals(s.version)) {
         snapshot = s = read(path);
       }
     } catch (IOException | RuntimeException e) {
@@ -189,12 +230,12 @@ public final class UsersFile implements LoginVerifier, UserRoles {
 
   private static Snapshot read(Path path) {
     try {
-      FileTime modified = Files.getLastModifiedTime(path);
+      Version version = Version.of(path);
       Document doc = JSON.readValue(Files.readAllBytes(path), Document.class);
       if (doc.version != 1 || doc.users == null) {
         throw new IllegalArgumentException("users file " + path + " is not a version 1 users file");
       }
-      return new Snapshot(List.copyOf(doc.users), modified);
+      return new Snapshot(List.copyOf(doc.users), version);
     } catch (IOException e) {
       throw new IllegalArgumentException("users file " + path + " cannot be read: " + e.getMessage(), e);
     }
@@ -238,16 +279,27 @@ public final class UsersFile implements LoginVerifier, UserRoles {
     }
   }
 
+  /**
+   * Which file was read: a change of modification time, size or identity (a file moved in place, as {@link #write}
+   * does) means it changed. A time alone can stay the same across two writes within its resolution.
+   */
+  private record Version(FileTime modified, long size, @Nullable Object fileKey) {
+    static Version of(Path path) throws IOException {
+      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+      return new Version(a.lastModifiedTime(), a.size(), a.fileKey());
+    }
+  }
+
   /** The file's contents, as read. */
   private static final class Snapshot {
     final List<Entry> users;
     final Map<String, Entry> byLogin = new HashMap<>();
     final Map<String, Entry> byId = new HashMap<>();
-    final FileTime modified;
+    final Version version;
 
-    Snapshot(List<Entry> users, FileTime modified) {
+    Snapshot(List<Entry> users, Version version) {
       this.users = users;
-      this.modified = modified;
+      this.version = version;
       for (Entry u : users) {
         byId.put(u.id, u);
         byLogin.put(u.username.toLowerCase(Locale.ROOT), u);
@@ -272,7 +324,8 @@ public final class UsersFile implements LoginVerifier, UserRoles {
       @JsonProperty("username") String username,
       @JsonProperty("email") String email,
       @JsonProperty("roles") String roles,
-      @JsonProperty("password") String password) {
+      @JsonProperty("password") String password,
+      @JsonProperty("password_changed_at") @Nullable Long passwordChangedAt) {
 
     LoginUser toLoginUser() {
       return new LoginUser(id, username, email == null ? "" : email, roles);

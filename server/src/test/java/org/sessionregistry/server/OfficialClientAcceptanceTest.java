@@ -26,8 +26,9 @@ import redis.clients.jedis.resps.ScanResult;
 /**
  * Mattermost's official JavaScript client ({@code @mattermost/client}, installed by the build from package-lock.json)
  * on Node 20, through Mattermost's own acceptance cases (G1-G7, R1-R8), revokeSession and logout, on every store and
- * front cache the server offers: through the runnable server (Jetty), and through the servlet alone in a second
- * container (Tomcat), wired there as an application would wire it.
+ * front cache the server offers but a Redis Cluster (the Redis store's own tests run the contract on one): through the
+ * runnable server (Jetty), and through the servlet alone in a second container (Tomcat), wired there as an application
+ * would wire it.
  */
 class OfficialClientAcceptanceTest {
   private static final String REDIS_HOST = env("SR_REDIS_HOST", "127.0.0.1");
@@ -40,10 +41,12 @@ class OfficialClientAcceptanceTest {
       "memory",
       "memory --cache local",
       "h2",
+      "h2 --cache local",
       "h2 --cache jdbc --cache-poll 100ms",
       "postgresql " + POSTGRES,
       "postgresql " + POSTGRES + " --cache jdbc --cache-poll 100ms",
       "mariadb " + MARIADB,
+      "mariadb " + MARIADB + " --cache jdbc --cache-poll 100ms",
       "redis",
       "redis --cache redis");
 
@@ -100,7 +103,7 @@ class OfficialClientAcceptanceTest {
     tomcat.getConnector().setProperty("address", "127.0.0.1");
     Context context = tomcat.addContext("", null);
     Tomcat.addServlet(context, "sessions", servlet);
-    context.addServletMappingDecoded("/*", "sessions");
+    context.addServletMappingDecoded("/api/v4/*", "sessions");
     tomcat.start();
     return tomcat;
   }
@@ -122,7 +125,8 @@ class OfficialClientAcceptanceTest {
     }
     System.out.println("[" + setup + "] official client:\n" + output);
     assertThat(finished).as("node finished within 120s").isTrue();
-    assertThat(output).contains("ok - R8").doesNotContain("not ok").contains(" passed, 0 failed");
+    assertThat(output).contains("ok - R8").contains("ok - revokeSessionsForAllUsers: an admin ends every session")
+        .doesNotContain("not ok").contains(" passed, 0 failed");
     assertThat(p.exitValue()).isZero();
   }
 

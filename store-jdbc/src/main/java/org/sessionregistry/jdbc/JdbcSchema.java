@@ -39,7 +39,7 @@ public final class JdbcSchema {
   }
 
   private static String read(String resource) {
-    try (InputStream in = JdbcSchema.class.getClassLoader().getResourceAsStream(resource)) {
+    try (InputStream in = JdbcSchema.class.getResourceAsStream("/" + resource)) {
       if (in == null) {
         throw new IllegalStateException("the jar lacks " + resource);
       }

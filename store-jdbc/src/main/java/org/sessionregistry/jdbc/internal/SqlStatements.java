@@ -71,7 +71,7 @@ public final class SqlStatements<N extends Enum<N>> {
 
   private static void read(String resource, Map<String, String> byName) {
     String text;
-    try (InputStream in = SqlStatements.class.getClassLoader().getResourceAsStream(resource)) {
+    try (InputStream in = SqlStatements.class.getResourceAsStream("/" + resource)) {
       if (in == null) {
         throw new IllegalStateException("the jar lacks " + resource);
       }
