@@ -7,10 +7,10 @@
 #   benchmarks/http-load.sh            20 s per measurement (about 7 minutes)
 #   SR_LOAD_DURATION=5s benchmarks/http-load.sh
 #
-# Needs wrk (apt-get install -y wrk), jq, curl, and the servers of the tests (SR_* variables as there).
+# Needs wrk (apt-get install -y wrk), jq, curl, bc, redis-cli, and the servers of the tests (SR_* variables as there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for tool in wrk jq curl; do
+for tool in wrk jq curl bc redis-cli; do
   command -v "$tool" >/dev/null || { echo "http-load.sh needs $tool (apt-get install -y $tool)" >&2; exit 2; }
 done
 duration="${SR_LOAD_DURATION:-20s}"

@@ -298,6 +298,27 @@ public final class SessionRegistry implements AutoCloseable {
   }
 
   /**
+   * Whether the session's user holds the role now: by its current roles from {@link UserRoles} (none when the
+   * application's directory does not know it; the session's own roles only without a directory), and only while the
+   * user exists with the credentials the session was created under.
+   */
+  public boolean hasRole(Session session, String role) {
+    requireNonNull(session, "session");
+    requireNonNull(role, "role");
+    if (!credentialsValid(session)) {
+      return false;
+    }
+    String current = userRoles.rolesOf(session.userId());
+    String roles = current != null ? current : userRolesGiven ? "" : session.roles();
+    for (String r : roles.split(" ")) {
+      if (!r.isEmpty() && r.equals(role)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Revokes every session of every user, the caller's own included: when it returns, no session created before it
    * was called authenticates, on any node; a session created meanwhile may survive. Listeners hear one
    * {@link SessionListener#everyoneRevoked()}. For an emergency (a leaked database, a compromised node): every user
@@ -391,10 +412,7 @@ public final class SessionRegistry implements AutoCloseable {
 
   private Set<Permission> permissionsOfCaller(Session caller) {
     String currentRoles = userRoles.rolesOf(caller.userId());
-    if (currentRoles == null) {
-      return userRolesGiven ? EnumSet.noneOf(Permission.class) : permissionsOf(caller.roles());
-    }
-    return permissionsOf(currentRoles);
+    return permissionsOf(currentRoles != null ? currentRoles : userRolesGiven ? "" : caller.roles());
   }
 
   private Set<Permission> permissionsOf(String roles) {

@@ -35,22 +35,23 @@ public final class JdkHttpHandler implements HttpHandler {
   private volatile boolean draining;
 
   /**
-   * A started server answering the API on {@code address}, on the given executor (a pool: the JDK's default runs every
-   * request on its one dispatcher thread). Before the JDK's server classes load, it turns Nagle's algorithm off
+   * A started server answering through the handler on {@code address}, on the given executor (a pool: the JDK's default
+   * runs every request on its one dispatcher thread). Before the JDK's server classes load, it turns Nagle's algorithm off
    * ({@code sun.net.httpserver.nodelay}; with it on, every keep-alive response waits about 40 ms for the client's
    * delayed ACK) and bounds how long a request and a response may take (30 s), unless those properties are set
-   * already. The JDK reads them once per JVM: a server created earlier in the same JVM keeps its settings.
+   * already. The JDK reads them once per JVM, when its first server is created: create every server of the JVM with
+   * this method (a {@code JdkHttpHandler} on a server of your own gets none of it).
    *
    * @throws IOException if the address cannot be bound
    */
-  public static HttpServer start(MattermostSessionApi api, InetSocketAddress address, Executor executor)
+  public static HttpServer start(JdkHttpHandler handler, InetSocketAddress address, Executor executor)
       throws IOException {
     setIfAbsent("sun.net.httpserver.nodelay", "true");
     setIfAbsent("sun.net.httpserver.maxReqTime", "30");
     setIfAbsent("sun.net.httpserver.maxRspTime", "30");
     HttpServer server = HttpServer.create(address, 0);
     server.setExecutor(executor);
-    server.createContext("/", new JdkHttpHandler(api));
+    server.createContext("/", handler);
     server.start();
     return server;
   }

@@ -58,7 +58,7 @@ import org.sessionregistry.SessionStoreUnavailableException;
  * <pre>{@code
  * MattermostSessionApi api = MattermostSessionApi.builder(registry, loginVerifier).build();
  * // In a servlet container: new MattermostSessionServlet(api) (session-registry-servlet). With no dependency:
- * HttpServer server = JdkHttpHandler.start(api, new InetSocketAddress("127.0.0.1", 8065),
+ * HttpServer server = JdkHttpHandler.start(new JdkHttpHandler(api), new InetSocketAddress("127.0.0.1", 8065),
  *     Executors.newFixedThreadPool(64));
  * }</pre>
  *

@@ -61,11 +61,6 @@ public final class RequestAuthenticator {
     return session;
   }
 
-  /** Whether the request carries a credential at all, valid or not. */
-  public static boolean hasCredential(HttpRequest request) {
-    return credential(request) != null;
-  }
-
   private record Credential(String token, boolean fromCookie) {}
 
   private static @Nullable Credential credential(HttpRequest request) {

@@ -1,10 +1,10 @@
 package org.sessionregistry.server;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http2.HTTP2Connection;
@@ -32,8 +32,8 @@ final class HeaderTimeout extends AbstractLifeCycle implements Runnable {
   private final AbstractConnector connector;
   private final long limitNanos;
   private final long periodMillis;
-  /** Touched by the sweeping task only. */
-  private final Map<Connection, Watch> watches = new HashMap<>();
+  /** Read and written by the sweeping task (one at a time), cleared at the stop. */
+  private final Map<Connection, Watch> watches = new ConcurrentHashMap<>();
   private volatile Scheduler.Task task;
 
   HeaderTimeout(AbstractConnector connector, Duration limit) {

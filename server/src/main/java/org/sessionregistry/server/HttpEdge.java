@@ -25,7 +25,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *   <li>strict parsing: methods are case-sensitive, no bare-LF line ends, URIs without ambiguity ({@code %2F} in a
  *       segment, {@code %2e%2e}, empty segments are refused with 400, never decoded into a path);
  *   <li>bounded: request line and headers in {@code maxHeaderBytes} (414 and 431 beyond), headers within the header
- *       timeout, an idle connection closed after the idle timeout, at most {@code maxConnections} connections (the
+ *       timeout, a body of at most {@code maxBodyBytes} (413), read without a thread within the body timeout (408),
+ *       an idle connection closed after the idle timeout, at most {@code maxConnections} connections (the
  *       server stops accepting at the limit), at most {@code maxRequests} requests served at once, each on a thread,
  *       and {@code maxQueued} more waiting up to {@code queueTimeout} without a thread, then 503;
  *   <li>every error, Jetty's own included, an AppError ({@link AppErrorHandler});
@@ -38,8 +39,9 @@ final class HttpEdge implements AutoCloseable {
   private static final int JETTY_THREADS = 16;
 
   /** The edge's settings; see {@link ServerConfig} for their flags and defaults. */
-  record Settings(String host, int port, Duration idleTimeout, Duration headerTimeout, int maxHeaderBytes,
-      int maxRequests, int maxQueued, Duration queueTimeout, int maxConnections, boolean h2c, Duration drain) {}
+  record Settings(String host, int port, Duration idleTimeout, Duration headerTimeout, Duration bodyTimeout,
+      int maxHeaderBytes, int maxBodyBytes, int maxRequests, int maxQueued, Duration queueTimeout, int maxConnections,
+      boolean h2c, Duration drain) {}
 
   private final Server server;
   private final ServerConnector connector;
@@ -80,11 +82,13 @@ final class HttpEdge implements AutoCloseable {
     context.setErrorHandler(new AppErrorHandler());
     // Jetty's bounded job queue would drop connections without an answer: the queue that is bounded is QoS's, of
     // requests waiting for a slot, and beyond it they get a 503.
-    QoSHandler qos = new QoSHandler(new TransferEncodingCheck(context));
+    QoSHandler qos = new QoSHandler(context);
     qos.setMaxRequestCount(s.maxRequests());
     qos.setMaxSuspendedRequestCount(s.maxQueued());
     qos.setMaxSuspend(s.queueTimeout());
-    server.setHandler(new GracefulHandler(qos));
+    // Bodies are read before a request takes one of the slots: a slow one holds a connection, not a thread.
+    server.setHandler(new GracefulHandler(new TransferEncodingCheck(new BodyDeadline(qos, s.maxBodyBytes(),
+        s.bodyTimeout()))));
     server.start();
     return new HttpEdge(server, connector);
   }

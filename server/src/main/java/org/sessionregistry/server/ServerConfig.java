@@ -66,6 +66,8 @@ final class ServerConfig {
           + " a byte"},
       new String[] {"--http-header-timeout", "SR_HTTP_HEADER_TIMEOUT", "10s", "longest a client may take to send a"
           + " request's line and headers"},
+      new String[] {"--http-body-timeout", "SR_HTTP_BODY_TIMEOUT", "10s", "longest a client may take to send a"
+          + " request's body (408 beyond)"},
       new String[] {"--http-max-header-size", "SR_HTTP_MAX_HEADER_SIZE", "8192", "bytes of request line and headers"
           + " (414, 431 beyond)"},
       new String[] {"--http-max-body", "SR_HTTP_MAX_BODY", "65536", "bytes of request body (413 beyond)"},
@@ -113,6 +115,7 @@ final class ServerConfig {
   final boolean recordClientAddress;
   final Duration httpIdleTimeout;
   final Duration httpHeaderTimeout;
+  final Duration httpBodyTimeout;
   final int httpMaxHeaderBytes;
   final int httpMaxBodyBytes;
   final int httpMaxRequests;
@@ -148,6 +151,7 @@ final class ServerConfig {
     this.recordClientAddress = parseBoolean("--record-client-address", v.get("--record-client-address"));
     this.httpIdleTimeout = parseDuration("--http-idle-timeout", v.get("--http-idle-timeout"));
     this.httpHeaderTimeout = parseDuration("--http-header-timeout", v.get("--http-header-timeout"));
+    this.httpBodyTimeout = parseDuration("--http-body-timeout", v.get("--http-body-timeout"));
     this.httpMaxHeaderBytes = parseInt("--http-max-header-size", v.get("--http-max-header-size"), 1024, 1 << 20);
     this.httpMaxBodyBytes = parseInt("--http-max-body", v.get("--http-max-body"), 1024, 16 << 20);
     this.httpMaxRequests = parseInt("--http-max-requests", v.get("--http-max-requests"), 1, 10_000);

@@ -95,8 +95,9 @@ final class SessionServer implements AutoCloseable {
   }
 
   static HttpEdge.Settings settings(ServerConfig c) {
-    return new HttpEdge.Settings(c.host, c.port, c.httpIdleTimeout, c.httpHeaderTimeout, c.httpMaxHeaderBytes,
-        c.httpMaxRequests, c.httpMaxQueued, c.httpQueueTimeout, c.httpMaxConnections, c.httpH2c, DRAIN);
+    return new HttpEdge.Settings(c.host, c.port, c.httpIdleTimeout, c.httpHeaderTimeout, c.httpBodyTimeout,
+        c.httpMaxHeaderBytes, c.httpMaxBodyBytes, c.httpMaxRequests, c.httpMaxQueued, c.httpQueueTimeout,
+        c.httpMaxConnections, c.httpH2c, DRAIN);
   }
 
   /** The port it listens on (useful with {@code --port 0}). */

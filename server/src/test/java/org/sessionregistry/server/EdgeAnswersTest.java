@@ -62,6 +62,7 @@ class EdgeAnswersTest {
       a bad chunk size          | 400 | POST /api/v4/users/login HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nZZ\\r\\nabc\\r\\n
       an encoded slash          | 400 | GET /api/v4/users/me%2Fx/sessions HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n
       an encoded dot segment    | 400 | GET /api/v4/%2e%2e/users/me/sessions HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n
+      an empty segment          | 400 | GET /api/v4//users/me/sessions HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n
       HTTP/1.2                  | 505 | GET /api/v4/users/me/sessions HTTP/1.2\\r\\nHost: x\\r\\n\\r\\n
       no URI                    | 400 | GARBAGE\\r\\n\\r\\n
       bare line feeds           | 400 | GET /api/v4/users/me/sessions HTTP/1.1\\nHost: x\\n\\n

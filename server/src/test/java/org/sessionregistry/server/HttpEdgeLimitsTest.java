@@ -44,23 +44,25 @@ class HttpEdgeLimitsTest {
   }
 
   private int start(Duration headerTimeout, int maxRequests, int maxQueued, int maxConnections) throws Exception {
-    edge = HttpEdge.start(new HttpEdge.Settings("127.0.0.1", 0, Duration.ofSeconds(30), headerTimeout, 8192,
-        maxRequests, maxQueued, Duration.ofMillis(200), maxConnections, true, Duration.ofSeconds(5)), new Holding());
+    edge = HttpEdge.start(new HttpEdge.Settings("127.0.0.1", 0, Duration.ofSeconds(30), headerTimeout,
+        Duration.ofSeconds(1), 8192, 65536, maxRequests, maxQueued, Duration.ofMillis(200), maxConnections, true,
+        Duration.ofSeconds(5)), new Holding());
     return edge.port();
   }
 
   @Test
   void aClientTricklingItsHeadersIsClosedAtTheHeaderTimeout() throws Exception {
     int port = start(Duration.ofSeconds(1), 8, 8, 100);
-    try (Socket slow = new Socket("127.0.0.1", port); Socket keptAlive = new Socket("127.0.0.1", port)) {
+    try (Socket keptAlive = new Socket("127.0.0.1", port)) {
       // A whole request first: the kept-alive connection then waits, which is the idle timeout's business alone.
       keptAlive.getOutputStream().write("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       assertThat(readHead(keptAlive)).startsWith("HTTP/1.1 200");
 
+      Socket slow = new Socket("127.0.0.1", port);
+      long started = System.nanoTime(); // its header clock starts with the connection
       OutputStream out = slow.getOutputStream();
       byte[] request = "GET /fast HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
           .getBytes(StandardCharsets.US_ASCII);
-      long started = System.nanoTime();
       boolean closed = false;
       for (byte b : request) {
         try {
@@ -81,7 +83,51 @@ class HttpEdgeLimitsTest {
       assertThat(held).as("not before the header timeout").isGreaterThanOrEqualTo(Duration.ofMillis(900))
           .as("and within a sweep of it").isLessThan(Duration.ofMillis(2_500));
       assertThat(isClosed(keptAlive)).as("the idle kept-alive connection is left alone").isFalse();
+      slow.close();
     }
+  }
+
+  /**
+   * Regression (review): a body sent a byte at a time held a thread and one of the requests served at once for as long
+   * as the client liked. It holds neither now, and is refused at the body timeout.
+   */
+  @Test
+  void aClientTricklingItsBodyHoldsNoRequestSlotAndIsRefusedAtTheBodyTimeout() throws Exception {
+    int port = start(Duration.ofSeconds(10), 1, 0, 100); // one request served at once, none waiting
+    try (Socket slow = new Socket("127.0.0.1", port)) {
+      OutputStream out = slow.getOutputStream();
+      out.write(("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      long started = System.nanoTime();
+      for (int i = 0; i < 3; i++) {
+        out.write('x');
+        out.flush();
+        Thread.sleep(100);
+      }
+      RawHttp.Response other = RawHttp.send(port, "GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      assertThat(other.statusLine()).as("served while the slow body trickles").startsWith("HTTP/1.1 200");
+      String answer = readHead(slow);
+      Duration held = Duration.ofNanos(System.nanoTime() - started);
+      assertThat(answer).as("refused at the body timeout").startsWith("HTTP/1.1 408");
+      assertThat(answer).contains("Content-Type: application/json");
+      assertThat(held).isGreaterThanOrEqualTo(Duration.ofMillis(900)).isLessThan(Duration.ofSeconds(3));
+    }
+  }
+
+  @Test
+  void aBodyArrivesWholeAtTheServlet() throws Exception {
+    int port = start(Duration.ofSeconds(10), 4, 4, 100);
+    RawHttp.Response sized = RawHttp.send(port, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+        + "Connection: close\r\n\r\nhello");
+    assertThat(sized.body()).isEqualTo("hello");
+    RawHttp.Response chunked = RawHttp.send(port, "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        + "Connection: close\r\n\r\n3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n");
+    assertThat(chunked.body()).isEqualTo("hello");
+    RawHttp.Response tooLong = RawHttp.send(port, "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        + "Connection: close\r\n\r\n" + "FFFF\r\n" + "a".repeat(0xFFFF) + "\r\n" + "10\r\n" + "b".repeat(16)
+        + "\r\n0\r\n\r\n");
+    assertThat(tooLong.status()).as("a chunked body past the limit").isEqualTo(413);
   }
 
   @Test
@@ -183,12 +229,19 @@ class HttpEdgeLimitsTest {
     return head.toString();
   }
 
-  /** /hold waits for the test's release; anything else answers at once. */
+  /** /hold waits for the test's release; /echo answers the body it read; anything else answers at once. */
   private final class Holding extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      if (req.getRequestURI().equals("/echo")) {
+        byte[] body = req.getInputStream().readAllBytes();
+        resp.setContentType("text/plain");
+        resp.setContentLength(body.length);
+        resp.getOutputStream().write(body);
+        return;
+      }
       if (req.getRequestURI().equals("/hold")) {
         entered.countDown();
         try {

@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreException;
+import org.sessionregistry.SessionStoreUnavailableException;
 import org.sessionregistry.http.AppError;
 import org.sessionregistry.http.RequestAuthenticator;
 
@@ -34,18 +35,20 @@ import org.sessionregistry.http.RequestAuthenticator;
  * SessionRegistryFilter.optional(registry);
  * }</pre>
  *
- * <p>A store that cannot be asked answers 503 as an AppError: a session that could not be checked is never let
- * through. Thread-safe.
+ * <p>A store that cannot be asked answers 503 as an AppError (another store failure, 500): a session that could not
+ * be checked is never let through. Thread-safe.
  */
 public final class SessionRegistryFilter implements Filter {
   /** The request attribute holding the authenticated {@link Session}. */
   public static final String SESSION_ATTRIBUTE = Session.class.getName();
   private static final System.Logger LOG = System.getLogger(SessionRegistryFilter.class.getName());
 
+  private final SessionRegistry registry;
   private final RequestAuthenticator authenticator;
   private final boolean required;
 
   private SessionRegistryFilter(SessionRegistry registry, boolean required) {
+    this.registry = registry;
     this.authenticator = new RequestAuthenticator(registry);
     this.required = required;
   }
@@ -76,10 +79,15 @@ public final class SessionRegistryFilter implements Filter {
       session = authenticator.authenticate(ServletExchange.withoutBody(req));
     } catch (RequestAuthenticator.CsrfProofMissingException e) {
       session = Optional.empty(); // a cookie write without its proof is anonymous
-    } catch (SessionStoreException e) {
+    } catch (SessionStoreUnavailableException e) {
       LOG.log(Level.WARNING, "could not check a session: " + e.getMessage());
       ServletExchange.write(AppError.response(503, "api.context.session_store_unavailable.app_error",
           "The session store is unavailable. Please try again later."), resp);
+      return;
+    } catch (SessionStoreException e) {
+      LOG.log(Level.ERROR, "could not check a session: " + e.getMessage());
+      ServletExchange.write(AppError.response(500, "api.context.internal_error.app_error",
+          "An internal error occurred."), resp);
       return;
     }
     if (session.isEmpty()) {
@@ -92,7 +100,7 @@ public final class SessionRegistryFilter implements Filter {
       return;
     }
     req.setAttribute(SESSION_ATTRIBUTE, session.get());
-    chain.doFilter(new Authenticated(req, session.get()), resp);
+    chain.doFilter(new Authenticated(req, session.get(), registry), resp);
   }
 
   private static SessionRegistry requireRegistry(SessionRegistry registry) {
@@ -113,10 +121,12 @@ public final class SessionRegistryFilter implements Filter {
   /** The request as the application sees it once authenticated. */
   private static final class Authenticated extends HttpServletRequestWrapper {
     private final SessionPrincipal principal;
+    private final SessionRegistry registry;
 
-    Authenticated(HttpServletRequest request, Session session) {
+    Authenticated(HttpServletRequest request, Session session, SessionRegistry registry) {
       super(request);
       this.principal = new SessionPrincipal(session);
+      this.registry = registry;
     }
 
     @Override
@@ -129,9 +139,10 @@ public final class SessionRegistryFilter implements Filter {
       return principal.getName();
     }
 
+    /** By the user's current roles (see {@link SessionRegistry#hasRole}): a demoted admin is no admin at once. */
     @Override
     public boolean isUserInRole(String role) {
-      return principal.session().hasRole(role);
+      return registry.hasRole(principal.session(), role);
     }
 
     @Override

@@ -1279,6 +1279,10 @@ public abstract class SessionStoreContract {
 
     assertThat(registry.hasPermissionToUser(formerAdmin.session(), other)).isFalse();
     assertThat(registry.hasPermission(formerAdmin.session(), Permission.MANAGE_SYSTEM)).isFalse();
+    assertThat(registry.hasRole(formerAdmin.session(), "system_admin")).isFalse();
+    directory.put(formerAdmin.session().userId(), "system_user");
+    assertThat(registry.hasRole(formerAdmin.session(), "system_user")).as("current roles, not the session's").isTrue();
+    assertThat(registry.hasRole(formerAdmin.session(), "system_admin")).isFalse();
     assertThatThrownBy(() -> registry.list(formerAdmin.session(), other))
         .isInstanceOf(PermissionDeniedException.class);
   }
