@@ -43,6 +43,29 @@ class JdbcFrontCacheTest {
     }
   }
 
+  /** Revoking everyone on one node: the other's cache is flushed by the channel, within a few poll intervals. */
+  @ParameterizedTest
+  @EnumSource(value = TestDatabase.class, names = "H2")
+  void aRevokeOfEveryoneOnOneNodeIsRefusedOnTheOtherWithinThePollInterval(TestDatabase database) throws Exception {
+    try (JdbcInvalidationChannel channelA = channel(database); JdbcInvalidationChannel channelB = channel(database)) {
+      SessionRegistry a = node(database, channelA);
+      SessionRegistry b = node(database, channelB);
+      awaitConnected(channelA, channelB);
+      List<IssuedSession> sessions = List.of(a.create(Ids.newId()), a.create(Ids.newId()));
+      sessions.forEach(s -> assertThat(b.authenticate(s.token())).as("cached on B").isPresent());
+
+      a.revokeEveryone();
+      long revokedAt = System.nanoTime();
+      assertThat(a.authenticate(sessions.get(0).token())).as("at once on A").isEmpty();
+      while (b.authenticate(sessions.get(0).token()).isPresent()) {
+        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("the bound: a few poll intervals")
+            .isLessThan(POLL.multipliedBy(20));
+        Thread.sleep(5);
+      }
+      assertThat(b.authenticate(sessions.get(1).token())).isEmpty();
+    }
+  }
+
   /** A node whose database connection breaks stops trusting its cache until polls work again. */
   @ParameterizedTest
   @EnumSource(value = TestDatabase.class, names = "H2")

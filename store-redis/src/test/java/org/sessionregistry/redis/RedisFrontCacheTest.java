@@ -39,6 +39,31 @@ class RedisFrontCacheTest {
     }
   }
 
+  /** Revoking everyone on one node: the other's cache is flushed by the channel, within milliseconds. */
+  @Test
+  void aRevokeOfEveryoneOnOneNodeIsRefusedOnTheOtherWithinMilliseconds() throws Exception {
+    try (OwnedRedis server = OwnedRedis.standalone();
+        RedisClient client = RedisClient.create("127.0.0.1", server.port());
+        RedisInvalidationChannel channelA = channel(server);
+        RedisInvalidationChannel channelB = channel(server)) {
+      SessionRegistry a = node(client, channelA);
+      SessionRegistry b = node(client, channelB);
+      awaitConnected(channelA, channelB);
+      List<IssuedSession> sessions = List.of(a.create(Ids.newId()), a.create(Ids.newId()));
+      sessions.forEach(s -> assertThat(b.authenticate(s.token())).isPresent());
+
+      a.revokeEveryone();
+      long revokedAt = System.nanoTime();
+      assertThat(a.authenticate(sessions.get(0).token())).as("at once on A").isEmpty();
+      while (b.authenticate(sessions.get(0).token()).isPresent()) {
+        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("pub/sub delivery").isLessThan(
+            Duration.ofSeconds(1));
+        Thread.sleep(1);
+      }
+      assertThat(b.authenticate(sessions.get(1).token())).isEmpty();
+    }
+  }
+
   /**
    * The subscription is killed while sessions are cached, and a revocation is published while it is down: B never
    * accepts a revoked session, because it stopped trusting its cache when the subscription died.

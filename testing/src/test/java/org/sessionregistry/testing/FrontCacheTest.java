@@ -72,6 +72,22 @@ class FrontCacheTest {
     }
   }
 
+  @Test
+  void aRevokeOfEveryoneOnOneNodeIsRefusedOnTheOthersWhenItReturns() {
+    SessionRegistry a = node(shared, channel);
+    SessionRegistry b = node(shared, channel);
+    List<IssuedSession> sessions = List.of(a.create(Ids.newId()), a.create(Ids.newId()));
+    sessions.forEach(s -> assertThat(b.authenticate(s.token())).as("cached on B").isPresent());
+
+    a.revokeEveryone();
+    for (IssuedSession s : sessions) {
+      assertThat(b.authenticate(s.token())).isEmpty();
+      assertThat(a.authenticate(s.token())).isEmpty();
+    }
+    IssuedSession after = a.create(Ids.newId());
+    assertThat(b.authenticate(after.token())).as("a session made after it").isPresent();
+  }
+
   /** The race Mattermost loses: B read the session before A's revoke, and fills its cache after it. */
   @Test
   void aLoadInFlightDuringARevokeIsNeverServedAfterIt() throws Exception {
