@@ -1,9 +1,11 @@
 package org.sessionregistry;
 
+import static org.sessionregistry.internal.Arguments.printable;
 import static org.sessionregistry.internal.Arguments.require;
 import static org.sessionregistry.internal.Arguments.requireId;
 import static org.sessionregistry.internal.Arguments.requireMaxLength;
 import static org.sessionregistry.internal.Arguments.requireNonNull;
+import static org.sessionregistry.internal.Arguments.requireStorable;
 
 import java.time.Instant;
 import java.util.Collection;
@@ -59,8 +61,8 @@ public record Session(
     requireNonNull(createdAt, "createdAt");
     requireNonNull(expiresAt, "expiresAt");
     requireNonNull(lastActivityAt, "lastActivityAt");
-    requireMaxLength(deviceId, "deviceId", MAX_DEVICE_ID_LENGTH);
-    requireMaxLength(roles, "roles", MAX_ROLES_LENGTH);
+    requireStorable(requireMaxLength(deviceId, "deviceId", MAX_DEVICE_ID_LENGTH), "deviceId");
+    requireStorable(requireMaxLength(roles, "roles", MAX_ROLES_LENGTH), "roles");
     props = copyProps(props);
   }
 
@@ -106,11 +108,12 @@ public record Session(
         "props must have at most " + MAX_PROPS + " entries, had " + props.size());
     TreeMap<String, String> copy = new TreeMap<>();
     for (Map.Entry<String, String> e : props.entrySet()) {
-      String key = requireNonNull(e.getKey(), "props key");
+      String key = requireStorable(requireNonNull(e.getKey(), "props key"), "a props key");
       require(!key.isEmpty() && key.length() <= MAX_PROP_KEY_LENGTH,
           "props keys must be 1 to " + MAX_PROP_KEY_LENGTH + " characters, had one of " + key.length());
-      String value = requireNonNull(e.getValue(), "props[" + key + "]");
-      requireMaxLength(value, "props[" + key + "]", MAX_PROP_VALUE_LENGTH);
+      String name = "props[" + printable(key) + "]";
+      String value = requireNonNull(e.getValue(), name);
+      requireStorable(requireMaxLength(value, name, MAX_PROP_VALUE_LENGTH), name);
       copy.put(key, value);
     }
     return Collections.unmodifiableMap(copy);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionLimit;
@@ -28,12 +29,17 @@ import org.sessionregistry.spi.TokenHash;
  * tombstone that covers it and after the floor (raised when the channel disconnects, or a tombstone is evicted early),
  * so a load that raced a revocation is never served, whenever its entry lands in the cache. Tombstones live as long as
  * the maximum staleness, as long as any entry they could cover.
+ *
+ * <p>Ages are read from the ticker, a monotonic clock, so that a wall clock stepped back cannot stretch the staleness
+ * bound; the wall clock only says when a session's absolute expiry comes. Tombstones are keyed by the digests of
+ * {@link Invalidation}, never by ids a caller passed.
  */
 final class CachingSessionStore implements SessionStore, InvalidationChannel.Listener {
   private static final System.Logger LOG = System.getLogger(CachingSessionStore.class.getName());
 
   private final SessionStore delegate;
   private final Clock clock;
+  private final LongSupplier ticker;
   private final long stalenessNanos;
   private final @Nullable InvalidationChannel channel;
   private final InvalidationChannel.@Nullable Subscription subscription;
@@ -48,11 +54,12 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
   CachingSessionStore(SessionStore delegate, FrontCache settings) {
     this.delegate = delegate;
     this.clock = settings.clock();
+    this.ticker = settings.ticker();
     this.stalenessNanos = settings.maximumStaleness().toNanos();
     this.channel = settings.channel();
     this.sessions = Caffeine.newBuilder()
         .maximumSize(settings.maximumSize())
-        .ticker(this::nanos)
+        .ticker(ticker::getAsLong)
         .executor(Runnable::run)
         .expireAfter(Expiry.creating((TokenHash k, Entry e) -> lifetime(e)))
         .removalListener((TokenHash k, @Nullable Entry e, RemovalCause cause) -> {
@@ -63,7 +70,7 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
         .build();
     this.tombstones = Caffeine.newBuilder()
         .maximumSize(Math.max(10_000, settings.maximumSize()))
-        .ticker(this::nanos)
+        .ticker(ticker::getAsLong)
         .executor(Runnable::run)
         .expireAfterWrite(settings.maximumStaleness())
         // Synchronous with the eviction: the floor is up before the tombstone is seen missing.
@@ -86,11 +93,11 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
       }
     }
     long loadedAt = epoch.get();
-    long readAt = nanos();
+    long readAt = ticker.getAsLong();
     boolean bypassed = bypass;
     Optional<Session> found = delegate.findByToken(tokenHash);
     if (found.isPresent() && !bypassed) {
-      remember(tokenHash, new Entry(found.get(), loadedAt, readAt));
+      remember(tokenHash, Entry.of(found.get(), loadedAt, readAt));
     }
     return found;
   }
@@ -107,7 +114,7 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
       invalidate(Invalidation.user(session.userId()));
     }
     long loadedAt = epoch.get();
-    long readAt = nanos();
+    long readAt = ticker.getAsLong();
     boolean bypassed = bypass;
     List<Session> ended;
     try {
@@ -121,7 +128,7 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
       publish(Invalidation.user(session.userId()));
     }
     if (!bypassed && !limited) {
-      remember(tokenHash, new Entry(session, loadedAt, readAt));
+      remember(tokenHash, Entry.of(session, loadedAt, readAt));
     }
     return ended;
   }
@@ -148,7 +155,7 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
       if (exists) {
         // Keep the cached copy's activity current, or the registry would write it again on every request.
         sessions.asMap().computeIfPresent(hash, (k, e) -> e.session.lastActivityAt().isBefore(lastActivityAt)
-            ? new Entry(e.session.withLastActivityAt(lastActivityAt), e.loadedAt, e.readAt) : e);
+            ? e.withSession(e.session.withLastActivityAt(lastActivityAt)) : e);
       } else {
         sessions.invalidate(hash);
       }
@@ -213,7 +220,7 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
       sessions.invalidateAll();
       return;
     }
-    tombstones.asMap().merge(key(invalidation), at, Math::max);
+    tombstones.asMap().merge(invalidation.toText(), at, Math::max);
   }
 
   @Override
@@ -254,12 +261,12 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
   }
 
   private boolean trusted(Entry e) {
-    Long user = tombstones.getIfPresent("u:" + e.session.userId());
-    Long session = tombstones.getIfPresent("s:" + e.session.id());
+    Long user = tombstones.getIfPresent(e.userKey);
+    Long session = tombstones.getIfPresent(e.sessionKey);
     // The clock is read after the lookups, which read it too: a tombstone they found expired is then older than the
     // staleness bound by this reading as well, and so is every entry it covered. Read before, a clock that moved in
     // between let an entry pass the bound whose tombstone had just expired.
-    if (e.loadedAt < floor || nanos() - e.readAt >= stalenessNanos) {
+    if (e.loadedAt < floor || ticker.getAsLong() - e.readAt >= stalenessNanos) {
       return false;
     }
     return (user == null || e.loadedAt >= user) && (session == null || e.loadedAt >= session);
@@ -271,26 +278,29 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
     }
   }
 
-  private static String key(Invalidation i) {
-    return i.toText();
-  }
-
   /**
    * Until its absolute expiry, and never longer than the maximum staleness counted from the start of the store read
    * it came from: tombstones, written after that read, then outlive it, however long the read took to land.
    */
   private Duration lifetime(Entry e) {
-    long now = nanos();
-    long untilExpiry = e.session.expiresAt().toEpochMilli() * 1_000_000L - now + 1;
-    long untilStale = e.readAt + stalenessNanos - now;
-    return Duration.ofNanos(Math.max(0, Math.min(untilStale, untilExpiry)));
+    Duration untilExpiry = Duration.between(clock.instant(), e.session.expiresAt()).plusNanos(1);
+    long untilStale = e.readAt + stalenessNanos - ticker.getAsLong();
+    long nanos = untilExpiry.compareTo(Duration.ofNanos(untilStale)) < 0 ? untilExpiry.toNanos() : untilStale;
+    return Duration.ofNanos(Math.max(0, nanos));
   }
 
-  private long nanos() {
-    Instant now = clock.instant();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-  }
+  /**
+   * A cached session with the tombstone keys that cover it, the invalidation epoch and the ticker reading (ns) when
+   * the store read it came from began.
+   */
+  private record Entry(Session session, String userKey, String sessionKey, long loadedAt, long readAt) {
+    static Entry of(Session session, long loadedAt, long readAt) {
+      return new Entry(session, Invalidation.user(session.userId()).toText(),
+          Invalidation.session(session.id()).toText(), loadedAt, readAt);
+    }
 
-  /** A cached session, the invalidation epoch and the clock time (ns) when the store read it came from began. */
-  private record Entry(Session session, long loadedAt, long readAt) {}
+    Entry withSession(Session updated) {
+      return new Entry(updated, userKey, sessionKey, loadedAt, readAt);
+    }
+  }
 }

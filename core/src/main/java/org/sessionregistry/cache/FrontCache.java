@@ -2,6 +2,7 @@ package org.sessionregistry.cache;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.spi.InvalidationChannel;
 import org.sessionregistry.spi.SessionStore;
@@ -35,12 +36,14 @@ public final class FrontCache {
   private final Duration maximumStaleness;
   private final @Nullable InvalidationChannel channel;
   private final Clock clock;
+  private final LongSupplier ticker;
 
   private FrontCache(Builder b) {
     this.maximumSize = b.maximumSize;
     this.maximumStaleness = b.maximumStaleness;
     this.channel = b.channel;
     this.clock = b.clock;
+    this.ticker = b.ticker;
   }
 
   public static Builder builder() {
@@ -75,12 +78,17 @@ public final class FrontCache {
     return clock;
   }
 
+  public LongSupplier ticker() {
+    return ticker;
+  }
+
   /** Settings of a {@link FrontCache}, each checked when set. */
   public static final class Builder {
     private long maximumSize = 100_000;
     private Duration maximumStaleness = Duration.ofSeconds(30);
     private @Nullable InvalidationChannel channel;
     private Clock clock = Clock.systemUTC();
+    private LongSupplier ticker = System::nanoTime;
 
     private Builder() {}
 
@@ -116,14 +124,27 @@ public final class FrontCache {
     }
 
     /**
-     * The clock cached sessions are aged and expired by: give the registry's, when it has one of its own. Default: the
-     * system clock, UTC.
+     * The wall clock a cached session's absolute expiry is read by: give the registry's, when it has one of its own.
+     * Default: the system clock, UTC. Staleness is not measured by it (see {@link #ticker}).
      */
     public Builder clock(Clock clock) {
       if (clock == null) {
         throw new IllegalArgumentException("clock must not be null");
       }
       this.clock = clock;
+      return this;
+    }
+
+    /**
+     * The monotonic clock, in nanoseconds, that cached sessions and tombstones are aged by, so that a wall clock
+     * stepped back (NTP, a VM resumed) cannot keep a stale session trusted past the maximum staleness. Only
+     * differences between readings count, as with {@link System#nanoTime()}, the default. For tests.
+     */
+    public Builder ticker(LongSupplier ticker) {
+      if (ticker == null) {
+        throw new IllegalArgumentException("ticker must not be null");
+      }
+      this.ticker = ticker;
       return this;
     }
 

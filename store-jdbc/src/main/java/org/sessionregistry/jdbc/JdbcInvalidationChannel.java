@@ -20,8 +20,9 @@ import org.sessionregistry.spi.InvalidationChannel;
  * Front-cache invalidations through the database, on any supported one: a node that revokes inserts a row into
  * {@code sr_revocations} (created by the shipped schema scripts); every node polls the rows newer than its last poll
  * at a configurable interval, which bounds how late a revocation reaches it. A failed poll tells listeners
- * {@code disconnected()} (caches are flushed and bypassed) until a poll succeeds again. Rows older than the retention
- * are deleted by the pollers.
+ * {@code disconnected()} (caches are flushed and bypassed) until a poll succeeds again; so does a failed publish, on
+ * the node that could not publish. Rows older than the retention are deleted by the pollers. Rows name users and
+ * sessions by {@link org.sessionregistry.spi.Invalidation}'s digests, never by their ids.
  *
  * <p>Polls read a trailing window ({@code overlap}, default 30 s, longer than any insert takes to commit and than the
  * clock differences between nodes), remembering what they delivered, so a row committed late is still seen once.
@@ -73,12 +74,15 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
     try {
       jdbi.useHandle(h -> h.createUpdate(sql.get(SqlStatements.Revocation.PUBLISH))
           .bind("scope", invalidation.toText().substring(0, 1))
-          .bind("target", invalidation.id())
+          .bind("target", invalidation.digest())
           .bind("createdAt", clock.millis())
           .execute());
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "could not publish " + invalidation.toText()
-          + "; other nodes' caches drop it within their maximum staleness: " + e.getMessage());
+      // This node's caches stop trusting until the next poll succeeds; the other nodes' polls fail too, or deliver.
+      listeners.disconnected();
+      LOG.log(System.Logger.Level.WARNING, "could not publish " + invalidation.toText() + "; this node bypasses its"
+          + " caches until the next poll works, other nodes until theirs fail or within their maximum staleness: "
+          + e.getMessage());
     }
   }
 

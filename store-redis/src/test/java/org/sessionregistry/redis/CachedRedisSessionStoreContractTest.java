@@ -14,8 +14,9 @@ class CachedRedisSessionStoreContractTest extends SessionStoreContract {
   protected SessionStore createStore(Clock clock) {
     channel = RedisInvalidationChannel.builder().redis(SharedRedis.HOST, SharedRedis.PORT).namespace(namespace)
         .build();
-    return FrontCache.builder().channel(channel).clock(clock).build().over(RedisSessionStore.builder()
-        .client(SharedRedis.client(), "the tests' Redis").namespace(namespace).clock(clock).build());
+    return FrontCache.builder().channel(channel).clock(clock).ticker(this.clock::nanoTime).build()
+        .over(RedisSessionStore.builder().client(SharedRedis.client(), "the tests' Redis").namespace(namespace)
+            .clock(clock).build());
   }
 
   @Override

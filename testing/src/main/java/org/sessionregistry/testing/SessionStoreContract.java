@@ -756,6 +756,83 @@ public abstract class SessionStoreContract {
     assertThat(registry.list(user)).containsExactly(max);
   }
 
+  /**
+   * What the API accepts, every store keeps exactly, through every path (a front cache's copy and the store's agree):
+   * any character but NUL, surrogate pairs whole, control and format characters, at the length limits.
+   */
+  @Test
+  void everyCharacterTheApiAcceptsRoundTripsExactly() {
+    String user = newUserId();
+    String awkward = "\t\n\r\u0001\u001f\u007f\u0080\u009f\u00a0\u00ad\u2028\u2029\u200b\u200d\u202e\ufeff\ufffd\uffff"
+        + "é日本\uD83D\uDE00\uD83D\uDC4D\uD83C\uDFFD\uDBFF\uDFFF\\\"'<>&%_*?[]{}$;--/**/";
+    String longest = ("\uD83D\uDE00" + awkward).repeat(20).substring(0, Session.MAX_DEVICE_ID_LENGTH - 1) + "x";
+    Map<String, String> props = new HashMap<>();
+    props.put("k\uD83D\uDE00\t\u00e9", awkward);
+    props.put("plain", longest.substring(0, 400));
+    props.put("empty", "");
+    NewSession request = NewSession.forUser(user).withDeviceId(longest).withRoles("system_user " + awkward)
+        .withProps(props);
+
+    IssuedSession issued = registry.create(request);
+    Session created = issued.session();
+    assertThat(created.deviceId()).isEqualTo(longest);
+    assertThat(registry.authenticate(issued.token())).contains(created);
+    assertThat(store.findByToken(TokenHash.of(issued.token()))).contains(created);
+    assertThat(registry.list(user)).containsExactly(created);
+    assertThat(store.findByUser(user)).containsExactly(created);
+    assertThat(store.delete(user, created.id())).contains(created);
+  }
+
+  /** NUL and unpaired surrogates are refused at the API, so no store has to keep what it cannot. */
+  @Test
+  void valuesNoStoreCanKeepAreRefusedAtTheApi() {
+    String user = newUserId();
+    NewSession ok = NewSession.forUser(user);
+    for (String bad : List.of("a\u0000b", "\u0000", "a\uD83Db", "\uDE00a", "a\uD83D", "\uDE00\uD83D")) {
+      assertBadArgument(() -> registry.create(ok.withDeviceId(bad)), "deviceId must not contain");
+      assertBadArgument(() -> registry.create(ok.withRoles(bad)), "roles must not contain");
+      assertBadArgument(() -> registry.create(ok.withProps(Map.of("os", bad))), "props[os] must not contain");
+      assertBadArgument(() -> registry.create(ok.withProps(Map.of(bad, "v"))), "a props key must not contain");
+    }
+    assertBadArgument(() -> registry.create(ok.withDeviceId("ab\u0000")),
+        "deviceId must not contain NUL, found U+0000 at index 2");
+    assertBadArgument(() -> registry.create(ok.withDeviceId("ab\uDE00")),
+        "deviceId must not contain an unpaired surrogate, found U+DE00 at index 2");
+    assertThat(registry.list(user)).isEmpty();
+    assertThat(events.created).isEmpty();
+  }
+
+  /**
+   * A token passed where an id belongs never reaches a message (at most 4 characters and a length), and no message
+   * carries a line break or other control character from a caller's value (a forged log line).
+   */
+  @Test
+  void argumentErrorsShowNoTokenAndNoControlCharacter() {
+    String user = newUserId();
+    IssuedSession issued = registry.create(user);
+    String token = issued.token();
+    String sid = issued.session().id();
+    List<Runnable> misuses = List.of(
+        () -> registry.revoke(token + "x", sid), () -> registry.revoke(user, token + "x"),
+        () -> registry.revokeAllExcept(user, token + "x"), () -> registry.list(token + "x"),
+        () -> registry.revokeAll(token + "x"), () -> registry.create(token + "x"),
+        () -> registry.revoke(issued.session(), token + "x", sid));
+    for (Runnable misuse : misuses) {
+      assertThatThrownBy(misuse::run).isInstanceOf(IllegalArgumentException.class)
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(token.substring(0, 5))
+              .doesNotContain(token.substring(token.length() - 5))
+              .contains("(" + (token.length() + 1) + " characters)").hasSizeLessThan(200));
+    }
+    String forged = "x\r\n2026-12-01 INFO admin logged in\u001b[0m\u0085";
+    for (Runnable misuse : List.<Runnable>of(() -> registry.revokeAll(forged), () -> registry.revoke(user, forged),
+        () -> registry.create(NewSession.forUser(user).withProps(Map.of(forged, "v".repeat(2000)))))) {
+      assertThatThrownBy(misuse::run).isInstanceOf(IllegalArgumentException.class)
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\r").doesNotContain("\n")
+              .doesNotContain("\u001b").doesNotContain("\u0085").doesNotContain("INFO"));
+    }
+    assertThat(registry.list(user)).containsExactly(issued.session());
+  }
+
   @Test
   void badBuilderSettingsAreRefusedByName() {
     assertBadArgument(() -> SessionRegistry.builder().sessionLifetime(Duration.ZERO),

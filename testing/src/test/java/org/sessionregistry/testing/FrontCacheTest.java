@@ -40,7 +40,7 @@ class FrontCacheTest {
 
   private SessionRegistry node(SessionStore store, InvalidationChannel channel) {
     return SessionRegistry.builder().clock(clock).store(FrontCache.builder().maximumStaleness(Duration.ofSeconds(30))
-        .channel(channel).clock(clock).build().over(store)).build();
+        .channel(channel).clock(clock).ticker(this.clock::nanoTime).build().over(store)).build();
   }
 
   @Test
@@ -173,6 +173,44 @@ class FrontCacheTest {
     assertThat(b.authenticate(issued.token())).isEmpty();
   }
 
+  /**
+   * The bound is kept by the ticker, not the wall clock: stepped back 20 s after B cached a session (NTP, a VM
+   * resumed), B's wall clock would make it look freshly read for 20 s more. Aged by the wall clock, this failed.
+   */
+  @Test
+  void aWallClockSteppedBackDoesNotStretchTheMaximumStaleness() {
+    SessionRegistry a = node(shared, channel);
+    SessionRegistry b = node(shared, new ControlledChannel(true));
+    String user = Ids.newId();
+    IssuedSession issued = a.create(user);
+    assertThat(b.authenticate(issued.token())).isPresent();
+
+    a.revokeAll(user); // B never hears of it
+    clock.step(Duration.ofSeconds(-20));
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(b.authenticate(issued.token())).as("30 s have passed, whatever the wall clock says").isEmpty();
+  }
+
+  /**
+   * A token passed by mistake as a session id (an in-memory token has an id's shape) is revoked as an id, and what
+   * reaches the channel (and, on JDBC, a table) is a digest from which the token cannot be had.
+   */
+  @Test
+  void whatIsPublishedNamesIdsByDigestNeverByTheValueACallerPassed() {
+    ControlledChannel recording = new ControlledChannel(true);
+    SessionRegistry a = node(shared, recording);
+    String user = Ids.newId();
+    IssuedSession issued = a.create(user);
+    assertThat(a.revoke(user, issued.token())).as("no session has the token as its id").isFalse();
+    a.revokeAll(user);
+
+    assertThat(recording.published).containsExactly(Invalidation.session(issued.token()).toText(),
+        Invalidation.user(user).toText());
+    assertThat(String.join(" ", recording.published)).doesNotContain(issued.token()).doesNotContain(user);
+    assertThat(Invalidation.fromText(recording.published.get(0)).digest()).hasSize(26);
+    assertThat(a.authenticate(issued.token())).isEmpty();
+  }
+
   @Test
   void whileTheChannelIsDownTheCacheIsFlushedAndBypassed() {
     ControlledChannel flaky = new ControlledChannel(true);
@@ -236,8 +274,12 @@ class FrontCacheTest {
       this.connectAtOnce = connectAtOnce;
     }
 
+    final List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @Override
-    public void publish(Invalidation invalidation) {}
+    public void publish(Invalidation invalidation) {
+      published.add(invalidation.toText());
+    }
 
     @Override
     public Subscription subscribe(Listener l) {
