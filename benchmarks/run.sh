@@ -25,6 +25,7 @@ case "$profile" in
       'OperationsBenchmark' -p store=IN_MEMORY,POSTGRESQL,REDIS,POSTGRESQL_CACHED,REDIS_CACHED -p sessions=1,100
     java -jar "$jar" "${common[@]}" -rf json -rff "$out-3.json" \
       'MixedWorkloadBenchmark' -p store=IN_MEMORY,POSTGRESQL,REDIS,REDIS_CACHED
+    java -jar "$jar" "${revoke[@]}" -rf json -rff "$out-4.json" 'ReplicaWaitBenchmark'
     ;;
   full)
     java -jar "$jar" -rf json -rff "$out-1.json" 'FloorBenchmark' 'RevokeBenchmark.revokeAll' 'OperationsBenchmark' \
@@ -33,6 +34,7 @@ case "$profile" in
       -p store=H2,POSTGRESQL,REDIS,H2_CACHED,POSTGRESQL_CACHED,REDIS_CACHED
     java -jar "$jar" -rf json -rff "$out-2.json" 'RevokeBenchmark.revokeAll$' -p store=IN_MEMORY,REDIS \
       -p sessions=100 -p others=1000,1000000
+    java -jar "$jar" -rf json -rff "$out-3.json" 'ReplicaWaitBenchmark'
     ;;
   *) echo "usage: benchmarks/run.sh quick|full" >&2; exit 2 ;;
 esac

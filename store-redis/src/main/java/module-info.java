@@ -5,6 +5,7 @@
 module org.sessionregistry.redis {
   requires transitive org.sessionregistry.core;
   requires transitive redis.clients.jedis;
+  requires org.apache.commons.pool2;
 
   exports org.sessionregistry.redis;
 }

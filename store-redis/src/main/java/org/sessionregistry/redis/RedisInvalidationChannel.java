@@ -8,6 +8,9 @@ import org.jspecify.annotations.Nullable;
 import org.sessionregistry.spi.ChannelListeners;
 import org.sessionregistry.spi.Invalidation;
 import org.sessionregistry.spi.InvalidationChannel;
+import org.sessionregistry.redis.internal.Deadline;
+import org.sessionregistry.redis.internal.DeadlineConnections;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -15,13 +18,22 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.providers.ConnectionProvider;
 
 /**
  * Front-cache invalidations over Redis pub/sub, usable with any store. Delivery takes milliseconds. One connection
  * subscribes (to any node of a Cluster: pub/sub messages reach every node); it pings every second, so a connection that
  * died silently is noticed within a few seconds. Listeners are told {@code disconnected()} whenever the subscription
  * is down, and {@code connected()} once it is back, so caches are flushed and bypassed meanwhile.
+ *
+ * <p>Publishing: a publish that fails on a connection Redis closed (it restarted: the pooled connections are all
+ * dead) is retried once on a fresh connection; if that fails too, or Redis does not answer within the timeout, this
+ * node takes its channel for down: its listeners are told {@code disconnected()} and the subscription is dropped, so
+ * its caches are bypassed until it is subscribed again. A publish never takes longer than the timeout. A message
+ * lost still leaves the other nodes trusting what they cached until their own subscription notices Redis is gone
+ * (three pings) or their maximum staleness passes, whichever comes first.
  *
  * <pre>{@code
  * InvalidationChannel channel = RedisInvalidationChannel.builder().redis("127.0.0.1", 6379).build();
@@ -33,7 +45,9 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
   private final HostAndPort subscribeTo;
   private final JedisClientConfig config;
   private final UnifiedJedis publisher;
+  private final @Nullable ConnectionProvider ownPublisherConnections;
   private final boolean ownsPublisher;
+  private final Duration timeout;
   private final String channelName;
   private final Duration pingInterval;
   private final ChannelListeners listeners = new ChannelListeners();
@@ -44,9 +58,19 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
 
   private RedisInvalidationChannel(Builder b) {
     this.subscribeTo = b.hostAndPort;
-    this.config = b.config();
-    this.publisher = b.publisher != null ? b.publisher
-        : RedisClient.builder().hostAndPort(subscribeTo).clientConfig(config).build();
+    this.config = b.config((int) b.timeout.toMillis());
+    this.timeout = b.timeout;
+    if (b.publisher != null) {
+      this.publisher = b.publisher;
+      this.ownPublisherConnections = null;
+    } else {
+      ConnectionPoolConfig pool = new ConnectionPoolConfig();
+      pool.setMaxTotal(8);
+      pool.setMaxIdle(8);
+      pool.setMaxWait(b.timeout);
+      this.ownPublisherConnections = DeadlineConnections.standalone(subscribeTo, b::config, pool, b.timeout);
+      this.publisher = RedisClient.builder().connectionProvider(ownPublisherConnections).build();
+    }
     this.ownsPublisher = b.publisher == null;
     this.channelName = b.namespace + ":invalidations";
     this.pingInterval = b.pingInterval;
@@ -68,12 +92,53 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
 
   @Override
   public void publish(Invalidation invalidation) {
-    try {
-      publisher.publish(channelName, invalidation.toText());
-    } catch (JedisException e) {
-      LOG.log(System.Logger.Level.WARNING, "could not publish " + invalidation.toText() + " on " + channelName
-          + ": " + e.getMessage() + "; other nodes' caches drop it within their maximum staleness");
+    String text = invalidation.toText();
+    JedisException failure = Deadline.within(timeout, () -> {
+      try {
+        publisher.publish(channelName, text);
+        return null;
+      } catch (JedisException first) {
+        if (notWorthRetrying(first) || Deadline.remainingMillis(0) <= 0) {
+          return first;
+        }
+        // Closed under us: Redis restarted, and every idle pooled connection is as dead as this one was.
+        if (ownPublisherConnections != null) {
+          DeadlineConnections.dropIdle(ownPublisherConnections);
+        }
+        try {
+          publisher.publish(channelName, text);
+          return null;
+        } catch (JedisException second) {
+          second.addSuppressed(first);
+          return second;
+        }
+      }
+    });
+    if (failure != null) {
+      LOG.log(System.Logger.Level.WARNING, "could not publish " + text + " on " + channelName + ": "
+          + failure.getMessage() + "; this node bypasses its caches until it is subscribed again, other nodes"
+          + " until theirs notice Redis is gone or within their maximum staleness");
+      takeForDown();
     }
+  }
+
+  /** This node cannot publish: its caches must not be trusted, and the subscription must prove itself again. */
+  private void takeForDown() {
+    listeners.disconnected();
+    Subscriber s = current;
+    if (s != null) {
+      s.drop(); // the loop subscribes again, and says connected() once it is
+    }
+  }
+
+  /** Redis did not answer in time (asking again would wait again), or answered with an error. */
+  private static boolean notWorthRetrying(JedisException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.SocketTimeoutException) {
+        return true;
+      }
+    }
+    return !(e instanceof JedisConnectionException);
   }
 
   @Override
@@ -222,6 +287,18 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
       return this;
     }
 
+    /**
+     * How long connecting, subscribing and one publish may take, a publish's retry included. Default 2 seconds; at
+     * least 10 ms.
+     */
+    public Builder timeout(Duration timeout) {
+      if (timeout == null || timeout.toMillis() < 10 || timeout.toMillis() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("timeout must be 10 ms to 24 days, was " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
     /** How often the subscription is checked; it is taken for dead after three silent intervals. Default 1 s. */
     public Builder pingInterval(Duration pingInterval) {
       if (pingInterval == null || pingInterval.toMillis() < 10) {
@@ -248,11 +325,12 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
       return new RedisInvalidationChannel(this);
     }
 
-    private JedisClientConfig config() {
+    private JedisClientConfig config(int timeoutMillis) {
       DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
-          .connectionTimeoutMillis((int) timeout.toMillis())
-          .socketTimeoutMillis((int) timeout.toMillis())
-          .clientName("session-registry-invalidations");
+          .connectionTimeoutMillis(timeoutMillis)
+          .socketTimeoutMillis(timeoutMillis)
+          .clientName("session-registry-invalidations")
+          .autoNegotiateProtocol(false); // the subscriber is a plain Jedis: RESP2
       if (user != null) {
         b.user(user).password(password);
       }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
@@ -15,22 +16,27 @@ import org.sessionregistry.SessionLimitExceededException;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionStoreUnavailableException;
 import org.sessionregistry.Ids;
+import org.sessionregistry.redis.internal.Deadline;
+import org.sessionregistry.redis.internal.DeadlineConnections;
 import org.sessionregistry.redis.internal.LuaScript;
 import org.sessionregistry.redis.internal.RecordCodec;
 import org.sessionregistry.redis.internal.RedisErrors;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.ScanIteration;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * Sessions in Redis, standalone or Cluster, through Jedis ({@link RedisClient} or {@link RedisClusterClient}).
@@ -67,6 +73,15 @@ import redis.clients.jedis.exceptions.JedisException;
  *     .build();
  * }</pre>
  *
+ * <p>Timeouts: with a client of its own ({@link Builder#standalone}, {@link Builder#cluster}) every call is bounded
+ * once by {@link Builder#timeout}: waiting for a pooled connection, connecting and the answer come out of the same
+ * time. On a Cluster a new connection's handshake is bounded by it separately.
+ *
+ * <p>Durability: Redis acknowledges a write once its master has it, and replicates afterwards. A master that fails
+ * over before a revocation reached its replica brings the revoked sessions back on the promoted replica. With
+ * {@link Builder#waitForReplicas} a revocation returns only once that many replicas acknowledged it ({@code WAIT}, on
+ * the same connection, in the same round trip), and fails with {@link SessionStoreUnavailableException} otherwise.
+ *
  * <p>Thread-safe. Failures surface as {@link SessionStoreUnavailableException} (Redis down or timing out) or
  * {@link SessionStoreException}; the client reconnects by itself when Redis is back. Needs Redis 6.2 or later.
  */
@@ -82,15 +97,20 @@ public final class RedisSessionStore implements SessionStore {
   private final Clock clock;
   private final String description;
   private final RecordCodec records;
+  private final Duration timeout;
+  private final int replicas;
+  private final long replicaTimeoutMillis;
 
-  private RedisSessionStore(UnifiedJedis redis, boolean ownsClient, String namespace, Clock clock,
-      String description) {
+  private RedisSessionStore(UnifiedJedis redis, boolean ownsClient, Builder b) {
     this.redis = redis;
     this.ownsClient = ownsClient;
-    this.namespace = namespace;
-    this.clock = clock;
-    this.description = "Redis session store (" + description + ", namespace " + namespace + ")";
+    this.namespace = b.namespace;
+    this.clock = b.clock;
+    this.description = "Redis session store (" + b.where + ", namespace " + namespace + ")";
     this.records = new RecordCodec(this.description);
+    this.timeout = b.timeout;
+    this.replicas = b.replicas;
+    this.replicaTimeoutMillis = b.replicaTimeout.toMillis();
   }
 
   public static Builder builder() {
@@ -137,12 +157,20 @@ public final class RedisSessionStore implements SessionStore {
   @Override
   public void deleteEveryone() {
     String pattern = globEscaped(namespace) + ":{*";
-    call("revoke every session", () -> {
+    // Not one deadline for all: this takes time in proportion to the users. Each command has the timeout.
+    RedisErrors.call(description, "revoke every session", () -> {
       if (redis instanceof RedisClusterClient cluster) {
         ScanIteration scan = cluster.scanIteration(1000, pattern);
         while (!scan.isIterationCompleted()) {
-          for (String key : scan.nextBatchList()) {
-            cluster.unlink(key); // one slot per key in a Cluster
+          List<String> keys = List.copyOf(scan.nextBatchList());
+          if (replicas == 0) {
+            keys.forEach(cluster::unlink); // one slot per key in a Cluster
+          } else if (!keys.isEmpty()) {
+            // Each WAIT goes to its key's master, behind that key's UNLINK on the same connection.
+            durably(keys, (p, source) -> {
+              keys.forEach(p::unlink);
+              return null;
+            });
           }
         }
       } else {
@@ -150,7 +178,12 @@ public final class RedisSessionStore implements SessionStore {
         do {
           ScanResult<String> page = redis.scan(cursor, new ScanParams().match(pattern).count(1000));
           if (!page.getResult().isEmpty()) {
-            redis.unlink(page.getResult().toArray(new String[0]));
+            String[] keys = page.getResult().toArray(new String[0]);
+            if (replicas == 0) {
+              redis.unlink(keys);
+            } else {
+              durably(List.of(keys[0]), (p, source) -> p.unlink(keys));
+            }
           }
           cursor = page.getCursor();
         } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
@@ -158,6 +191,8 @@ public final class RedisSessionStore implements SessionStore {
       return null;
     });
   }
+
+
 
   /** The namespace as a SCAN pattern that matches it literally. */
   private static String globEscaped(String s) {
@@ -198,23 +233,77 @@ public final class RedisSessionStore implements SessionStore {
 
   @Override
   public Optional<Session> delete(String userId, String sessionId) {
-    Object members = call("revoke a session", () -> delete.run(redis, List.of(key(userId)), List.of(sessionId)));
+    Object members = revocation("revoke a session", delete, key(userId), List.of(sessionId));
     return records.readAll(userId, strings(members), true).stream().findFirst();
   }
 
   @Override
   public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
-    return records.readAll(userId, strings(call("revoke all sessions of a user", () -> deleteAll.run(redis,
-        List.of(key(userId)), List.of(keepSessionId == null ? "" : keepSessionId, "1")))), true);
+    return records.readAll(userId, strings(revocation("revoke all sessions of a user", deleteAll, key(userId),
+        List.of(keepSessionId == null ? "" : keepSessionId, "1"))), true);
   }
 
   /** One {@code UNLINK} of the user's key (freed in the background by Redis); a script when one session stays. */
   @Override
   public void deleteAllOfUserWithoutReading(String userId, @Nullable String keepSessionId) {
     String key = key(userId);
-    call("revoke all sessions of a user", () -> keepSessionId == null
-        ? redis.unlink(key)
-        : deleteAll.run(redis, List.of(key), List.of(keepSessionId, "0")));
+    if (keepSessionId != null) {
+      revocation("revoke all sessions of a user", deleteAll, key, List.of(keepSessionId, "0"));
+    } else if (replicas == 0) {
+      call("revoke all sessions of a user", () -> redis.unlink(key));
+    } else {
+      call("revoke all sessions of a user", () -> durably(List.of(key), (p, source) -> p.unlink(key)));
+    }
+  }
+
+  /** A script that revokes: run as any other, or with its {@code WAIT} when replicas must acknowledge it. */
+  private Object revocation(String operation, LuaScript script, String key, List<String> args) {
+    return call(operation, () -> replicas == 0
+        ? script.run(redis, List.of(key), args)
+        : durably(List.of(key), (p, source) -> script.queue(p, List.of(key), args, source)));
+  }
+
+  /**
+   * Queues a write and a {@code WAIT} for the replicas behind it on one pipeline (one connection per master, so that
+   * the WAIT covers that write; one round trip), and fails unless every WAIT saw enough replicas acknowledge. The
+   * write is queued again with its script's source if the server did not have the script.
+   *
+   * @param waitKeys a key of each master written to, for its WAIT to be routed there
+   * @param write queues the write on the pipeline (its answer, or null); its second argument says whether to send a
+   *     script's source
+   */
+  private <T> @Nullable T durably(List<String> waitKeys,
+      BiFunction<AbstractPipeline, Boolean, @Nullable Response<T>> write) {
+    for (boolean source = false; ; source = true) {
+      List<Response<Long>> waits = new ArrayList<>();
+      Response<T> result;
+      try (AbstractPipeline p = redis.pipelined()) {
+        result = write.apply(p, source);
+        for (String key : waitKeys) {
+          waits.add(p.waitReplicas(key, replicas, replicaTimeoutMillis));
+        }
+        p.sync();
+      }
+      T value;
+      try {
+        value = result == null ? null : result.get();
+      } catch (JedisNoScriptException e) {
+        if (source) {
+          throw e;
+        }
+        continue;
+      }
+      for (Response<Long> wait : waits) {
+        long acknowledged = wait.get();
+        if (acknowledged < replicas) {
+          throw new SessionStoreUnavailableException(description + ": the revocation is on the master, but only "
+              + acknowledged + " of the " + replicas + " replicas required acknowledged it within "
+              + replicaTimeoutMillis + " ms; a failover now could bring the sessions back. Redis replication is"
+              + " lagging or a replica is down.", null);
+        }
+      }
+      return value;
+    }
   }
 
   /** Redis expires sessions by their key's TTL and the scripts' pruning; there is nothing to purge or report. */
@@ -252,7 +341,7 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   private <T> T call(String operation, Supplier<T> command) {
-    return RedisErrors.call(description, operation, command);
+    return Deadline.within(timeout, () -> RedisErrors.call(description, operation, command));
   }
 
   @SuppressWarnings("unchecked")
@@ -273,6 +362,8 @@ public final class RedisSessionStore implements SessionStore {
     private String namespace = "sr";
     private Clock clock = Clock.systemUTC();
     private Duration timeout = Duration.ofSeconds(2);
+    private int replicas;
+    private Duration replicaTimeout = Duration.ZERO;
     private int maxConnections = 16;
     private @Nullable String user;
     private @Nullable String password;
@@ -296,8 +387,8 @@ public final class RedisSessionStore implements SessionStore {
       requirePort(port);
       this.where = "redis://" + host + ":" + port;
       this.client = null;
-      this.pending = () -> RedisClient.builder().hostAndPort(host, port).clientConfig(config())
-          .poolConfig(poolConfig()).build();
+      this.pending = () -> RedisClient.builder().connectionProvider(DeadlineConnections.standalone(
+          new HostAndPort(host, port), this::config, poolConfig(timeout), timeout)).build();
       return this;
     }
 
@@ -310,8 +401,15 @@ public final class RedisSessionStore implements SessionStore {
       this.where = "Redis Cluster at " + nodes;
       this.client = null;
       // Retries (redirections, a failover) within the timeout, not five times it.
-      this.pending = () -> RedisClusterClient.builder().nodes(Set.copyOf(nodes)).clientConfig(config())
-          .poolConfig(poolConfig()).maxTotalRetriesDuration(timeout).build();
+      // Handshakes, slot-map refreshes and waits for a pooled connection within half the timeout (see
+      // DeadlineConnections.Cluster); commands within what is left of it.
+      this.pending = () -> {
+        JedisClientConfig half = config(Math.max(1, timeoutMillis() / 2));
+        return RedisClusterClient.builder().nodes(Set.copyOf(nodes)).clientConfig(half)
+            .connectionProvider(DeadlineConnections.cluster(Set.copyOf(nodes), half,
+                poolConfig(timeout.dividedBy(2)), timeout))
+            .maxTotalRetriesDuration(timeout).build();
+      };
       return this;
     }
 
@@ -336,6 +434,25 @@ public final class RedisSessionStore implements SessionStore {
       return this;
     }
 
+    /**
+     * Revocations return only once {@code replicas} replicas acknowledged them, waiting {@code timeout} at most
+     * ({@code WAIT}), and fail with {@link SessionStoreUnavailableException} otherwise: what a master that fails over
+     * right after a revocation would otherwise lose. {@code timeout} must be shorter than {@link #timeout}. Default: 0
+     * replicas, no waiting. Creates and activity are not waited for.
+     */
+    public Builder waitForReplicas(int replicas, Duration timeout) {
+      require(timeout, "timeout");
+      if (replicas < 0 || replicas > 100) {
+        throw new IllegalArgumentException("replicas must be 0 to 100, was " + replicas);
+      }
+      if (replicas > 0 && (timeout.toMillis() < 1 || timeout.toMillis() > Integer.MAX_VALUE)) {
+        throw new IllegalArgumentException("the replicas' timeout must be at least 1 ms, was " + timeout);
+      }
+      this.replicas = replicas;
+      this.replicaTimeout = timeout;
+      return this;
+    }
+
     /** What every key starts with, so that several applications can share a Redis. Default {@code sr}. */
     public Builder namespace(String namespace) {
       require(namespace, "namespace");
@@ -355,14 +472,18 @@ public final class RedisSessionStore implements SessionStore {
 
     /** @throws IllegalStateException if no client, standalone or cluster was given */
     public RedisSessionStore build() {
+      if (replicas > 0 && replicaTimeout.compareTo(timeout) >= 0) {
+        throw new IllegalStateException("waitForReplicas' timeout (" + replicaTimeout + ") must be shorter than the"
+            + " store's timeout (" + timeout + "): the call waits for the replicas within it");
+      }
       if (client != null) {
-        return new RedisSessionStore(client, false, namespace, clock, where);
+        return new RedisSessionStore(client, false, this);
       }
       if (pending == null) {
         throw new IllegalStateException("give one of client(...), standalone(...) or cluster(...)");
       }
       try {
-        return new RedisSessionStore(pending.get(), true, namespace, clock, where);
+        return new RedisSessionStore(pending.get(), true, this);
       } catch (JedisException e) {
         throw new SessionStoreUnavailableException("Redis session store (" + where + ") could not start its client: "
             + e.getMessage(), e);
@@ -381,18 +502,23 @@ public final class RedisSessionStore implements SessionStore {
       return this;
     }
 
-    private ConnectionPoolConfig poolConfig() {
+    private ConnectionPoolConfig poolConfig(Duration maxWait) {
       ConnectionPoolConfig pool = new ConnectionPoolConfig();
       pool.setMaxTotal(maxConnections);
       pool.setMaxIdle(maxConnections);
-      pool.setMaxWait(timeout);
+      pool.setMaxWait(maxWait);
       return pool;
     }
 
-    private JedisClientConfig config() {
+    private int timeoutMillis() {
+      return (int) timeout.toMillis();
+    }
+
+    /** The client settings, with connect and socket timeouts of {@code timeoutMillis}. */
+    private JedisClientConfig config(int timeoutMillis) {
       DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
-          .connectionTimeoutMillis((int) timeout.toMillis())
-          .socketTimeoutMillis((int) timeout.toMillis())
+          .connectionTimeoutMillis(timeoutMillis)
+          .socketTimeoutMillis(timeoutMillis)
           .clientName("session-registry");
       if (user != null) {
         b.user(user).password(password);

@@ -36,6 +36,28 @@ final class OwnedRedis implements AutoCloseable {
     return r;
   }
 
+  /** A master (the first server) and one replica of it (the second), replication up. */
+  static OwnedRedis withReplica() throws Exception {
+    OwnedRedis r = standalone();
+    try {
+      int replica = freePort();
+      r.add(replica, List.of("--replicaof", "127.0.0.1", String.valueOf(r.port())));
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      try (Jedis j = new Jedis("127.0.0.1", replica)) {
+        while (!j.info("replication").contains("master_link_status:up")) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("the test's replica did not sync with its master within 20 s");
+          }
+          Thread.sleep(50);
+        }
+      }
+      return r;
+    } catch (Exception e) {
+      r.close();
+      throw e;
+    }
+  }
+
   /** A cluster of {@code masters} masters, no replicas, all slots assigned and the cluster state ok. */
   static OwnedRedis cluster(int masters) throws Exception {
     OwnedRedis r = new OwnedRedis(Files.createTempDirectory("sr-redis-cluster"));
@@ -92,6 +114,38 @@ final class OwnedRedis implements AutoCloseable {
     processes.set(0, start(ports.get(0), List.of()));
   }
 
+  /** Freezes one server (SIGSTOP), by its index: the replica of {@link #withReplica} is 1. */
+  void pause(int index) throws Exception {
+    signal("STOP", processes.get(index));
+  }
+
+  void resume(int index) throws Exception {
+    signal("CONT", processes.get(index));
+  }
+
+  /** Freezes every server (SIGSTOP): connections stay open and nothing answers, as on a hung host. */
+  void pause() throws Exception {
+    signal("STOP");
+  }
+
+  /** Lets {@link #pause paused} servers run on (SIGCONT). */
+  void resume() throws Exception {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws Exception {
+    for (Process p : processes) {
+      signal(name, p);
+    }
+  }
+
+  private static void signal(String name, Process p) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(p.pid())).start();
+    if (kill.waitFor() != 0 && p.isAlive()) {
+      throw new IllegalStateException("kill -" + name + " " + p.pid() + " failed");
+    }
+  }
+
   /** Every command's call count, from INFO commandstats. */
   Map<String, Long> commandCalls(int port) {
     try (Jedis j = new Jedis("127.0.0.1", port)) {
@@ -109,6 +163,11 @@ final class OwnedRedis implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    try {
+      resume(); // a stopped process ignores SIGTERM until continued
+    } catch (Exception ignored) {
+      // gone already
+    }
     for (Process p : processes) {
       p.destroy();
     }

@@ -139,13 +139,129 @@ class RedisFrontCacheTest {
     }
   }
 
+  /**
+   * The channel's Redis restarts; both subscriptions come back, but A's pooled publisher connections are all dead.
+   * A's revoke must still reach B: the publish is retried on a fresh connection. Before, it was logged and lost, and
+   * B accepted the revoked token for its whole maximum staleness (a minute here).
+   */
+  @Test
+  void aRevokeAfterTheChannelsRedisRestartedReachesTheOtherNode() throws Exception {
+    try (OwnedRedis storeServer = OwnedRedis.standalone();
+        OwnedRedis channelServer = OwnedRedis.standalone();
+        RedisClient client = RedisClient.create("127.0.0.1", storeServer.port());
+        RedisInvalidationChannel channelA = channel(channelServer);
+        RedisInvalidationChannel channelB = channel(channelServer)) {
+      SessionRegistry a = node(client, channelA, Duration.ofMinutes(1));
+      SessionRegistry b = node(client, channelB, Duration.ofMinutes(1));
+      awaitConnected(channelA, channelB);
+      // Several pooled publisher connections on A: concurrent revokes.
+      List<IssuedSession> warm = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        warm.add(a.create(Ids.newId()));
+      }
+      warm.parallelStream().forEach(s -> a.revokeAll(s.session().userId()));
+
+      channelServer.stop();
+      channelServer.restart();
+      Thread.sleep(300); // both subscriptions notice and come back
+      awaitConnected(channelA, channelB);
+      for (int round = 0; round < 4; round++) {
+        String user = Ids.newId();
+        IssuedSession issued = a.create(user);
+        assertThat(b.authenticate(issued.token())).as("cached on B").isPresent();
+        a.revoke(user, issued.session().id());
+        long revokedAt = System.nanoTime();
+        while (b.authenticate(issued.token()).isPresent()) {
+          assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("round %d: refused on B within a few"
+              + " ping intervals, not the staleness bound", round).isLessThan(Duration.ofMillis(500));
+          Thread.sleep(1);
+        }
+      }
+    }
+  }
+
+  /**
+   * A node that cannot publish (its publisher's Redis is gone, the subscription's is not) takes its channel for down:
+   * its listeners hear disconnected(), and it subscribes again.
+   */
+  @Test
+  void aNodeThatCannotPublishTakesItsChannelForDown() throws Exception {
+    try (OwnedRedis channelServer = OwnedRedis.standalone();
+        OwnedRedis publisherServer = OwnedRedis.standalone();
+        RedisClient deadPublisher = RedisClient.create("127.0.0.1", publisherServer.port());
+        RedisInvalidationChannel channel = RedisInvalidationChannel.builder()
+            .redis("127.0.0.1", channelServer.port()).publisher(deadPublisher).timeout(Duration.ofMillis(300))
+            .pingInterval(Duration.ofMillis(100)).build()) {
+      java.util.concurrent.atomic.AtomicInteger downs = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger ups = new java.util.concurrent.atomic.AtomicInteger();
+      channel.subscribe(new org.sessionregistry.spi.InvalidationChannel.Listener() {
+        @Override
+        public void invalidate(org.sessionregistry.spi.Invalidation invalidation) {}
+
+        @Override
+        public void connected() {
+          ups.incrementAndGet();
+        }
+
+        @Override
+        public void disconnected() {
+          downs.incrementAndGet();
+        }
+      });
+      awaitConnected(channel);
+      publisherServer.stop();
+      long start = System.nanoTime();
+      channel.publish(org.sessionregistry.spi.Invalidation.user(Ids.newId()));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a failed publish, retry included")
+          .isLessThan(Duration.ofMillis(300 + 200));
+      assertThat(downs).as("taken for down").hasValue(1);
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (ups.get() < 2) {
+        assertThat(System.nanoTime()).as("subscribed again").isLessThan(deadline);
+        Thread.sleep(5);
+      }
+    }
+  }
+
+  /** A revoke on a node whose channel's Redis hangs returns within the channel's timeout, and takes effect here. */
+  @Test
+  void aRevokeNeverWaitsOnAHungChannelLongerThanItsTimeout() throws Exception {
+    try (OwnedRedis storeServer = OwnedRedis.standalone();
+        OwnedRedis channelServer = OwnedRedis.standalone();
+        RedisClient client = RedisClient.create("127.0.0.1", storeServer.port());
+        RedisInvalidationChannel channelA = RedisInvalidationChannel.builder()
+            .redis("127.0.0.1", channelServer.port()).timeout(Duration.ofMillis(300)).build()) {
+      SessionRegistry a = node(client, channelA, Duration.ofMinutes(1));
+      awaitConnected(channelA);
+      String user = Ids.newId();
+      IssuedSession issued = a.create(user);
+      assertThat(a.authenticate(issued.token())).isPresent();
+      a.revokeAll(Ids.newId()); // a pooled publisher connection
+
+      channelServer.pause();
+      try {
+        long start = System.nanoTime();
+        a.revokeAll(user);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(300 + 200));
+        assertThat(a.authenticate(issued.token())).isEmpty();
+        assertThat(channelA.isConnected()).as("taken for down").isFalse();
+      } finally {
+        channelServer.resume();
+      }
+    }
+  }
+
   private static RedisInvalidationChannel channel(OwnedRedis server) {
     return RedisInvalidationChannel.builder().redis("127.0.0.1", server.port())
         .pingInterval(Duration.ofMillis(100)).build();
   }
 
   private static SessionRegistry node(RedisClient client, RedisInvalidationChannel channel) {
-    return SessionRegistry.builder().store(FrontCache.builder().channel(channel).build()
+    return node(client, channel, Duration.ofSeconds(30));
+  }
+
+  private static SessionRegistry node(RedisClient client, RedisInvalidationChannel channel, Duration staleness) {
+    return SessionRegistry.builder().store(FrontCache.builder().channel(channel).maximumStaleness(staleness).build()
         .over(RedisSessionStore.builder().client(client, "test").build())).build();
   }
 

@@ -8,6 +8,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -44,6 +46,15 @@ public final class LuaScript {
     } catch (JedisNoScriptException e) {
       return redis.eval(source, keys, args);
     }
+  }
+
+  /**
+   * Queues the script on a pipeline: {@code EVALSHA}, or {@code EVAL} when {@code sendSource} (after a pipeline's
+   * {@code EVALSHA} answered {@code NOSCRIPT}: its {@code get()} throws {@link JedisNoScriptException}).
+   */
+  public Response<Object> queue(AbstractPipeline pipeline, List<String> keys, List<String> args,
+      boolean sendSource) {
+    return sendSource ? pipeline.eval(source, keys, args) : pipeline.evalsha(sha1, keys, args);
   }
 
   private static byte[] sha1(String s) {
