@@ -77,10 +77,10 @@ public final class JdbcSessionStore implements SessionStore {
   private final @Nullable HikariDataSource ownedPool;
 
   private JdbcSessionStore(Jdbi jdbi, Dialect dialect, String description, @Nullable HikariDataSource ownedPool,
-      int statementTimeoutSeconds) {
+      int statementTimeoutSeconds, Runnable dropIdleConnections) {
     this.dialect = dialect;
     this.statementTimeoutSeconds = statementTimeoutSeconds;
-    this.db = new StatementRunner(jdbi, description, statementTimeoutSeconds);
+    this.db = new StatementRunner(jdbi, description, statementTimeoutSeconds, dropIdleConnections);
     this.sql = SqlStatements.of(SqlStatements.Session.class, PORTABLE_STATEMENTS, dialect.statementsResource());
     this.ownedPool = ownedPool;
   }
@@ -289,13 +289,14 @@ public final class JdbcSessionStore implements SessionStore {
    */
   @Override
   public void deleteEveryone() {
-    db.call("revoke every session", Math.max(60, statementTimeoutSeconds),
+    db.callIdempotent("revoke every session", Math.max(60, statementTimeoutSeconds),
         h -> h.createUpdate(sql.get(SqlStatements.Session.DELETE_EVERYONE)).execute());
   }
 
   @Override
   public Optional<Session> findByToken(TokenHash tokenHash) {
-    return db.call("authenticate a token", h -> h.createQuery(sql.get(SqlStatements.Session.FIND_BY_TOKEN))
+    return db.callIdempotent("authenticate a token", h -> h.createQuery(
+            sql.get(SqlStatements.Session.FIND_BY_TOKEN))
         .bind("tokenHash", tokenHash.toBytes())
         .map(SessionRows.MAPPER)
         .findOne());
@@ -303,7 +304,7 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public List<Session> findByUser(String userId) {
-    return db.call("list sessions", h -> h.createQuery(sql.get(SqlStatements.Session.FIND_BY_USER))
+    return db.callIdempotent("list sessions", h -> h.createQuery(sql.get(SqlStatements.Session.FIND_BY_USER))
         .bind("userId", userId)
         .map(SessionRows.MAPPER)
         .list());
@@ -311,7 +312,7 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
-    return db.call("record activity", h -> h.createUpdate(sql.get(SqlStatements.Session.TOUCH))
+    return db.callIdempotent("record activity", h -> h.createUpdate(sql.get(SqlStatements.Session.TOUCH))
         .bind("lastActivityAt", lastActivityAt.toEpochMilli())
         .bind("retainUntil", retainUntil.toEpochMilli())
         .bind("userId", userId)
@@ -321,7 +322,7 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public Optional<Session> delete(String userId, String sessionId) {
-    return db.call("revoke a session", h -> h.createQuery(sql.get(SqlStatements.Session.DELETE_ONE))
+    return db.callIdempotent("revoke a session", h -> h.createQuery(sql.get(SqlStatements.Session.DELETE_ONE))
         .bind("userId", userId)
         .bind("id", sessionId)
         .map(SessionRows.MAPPER)
@@ -330,7 +331,7 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
-    return db.call("revoke all sessions of a user", h -> (keepSessionId == null
+    return db.callIdempotent("revoke all sessions of a user", h -> (keepSessionId == null
             ? h.createQuery(sql.get(SqlStatements.Session.DELETE_ALL))
             : h.createQuery(sql.get(SqlStatements.Session.DELETE_ALL_EXCEPT)).bind("keep", keepSessionId))
         .bind("userId", userId)
@@ -346,7 +347,8 @@ public final class JdbcSessionStore implements SessionStore {
   @Override
   public void deleteAllOfUserWithoutReading(String userId, @Nullable String keepSessionId) {
     if (keepSessionId != null) {
-      db.call("revoke all sessions of a user", h -> h.createUpdate(sql.get(SqlStatements.Session.DELETE_ALL_EXCEPT_UNREAD))
+      db.callIdempotent("revoke all sessions of a user", h -> h.createUpdate(
+              sql.get(SqlStatements.Session.DELETE_ALL_EXCEPT_UNREAD))
           .bind("userId", userId)
           .bind("keep", keepSessionId)
           .execute());
@@ -354,7 +356,8 @@ public final class JdbcSessionStore implements SessionStore {
     }
     for (int attempt = 1; ; attempt++) {
       try {
-        db.call("revoke all sessions of a user", h -> h.createUpdate(sql.get(SqlStatements.Session.RAISE_GENERATION))
+        db.callIdempotent("revoke all sessions of a user", h -> h.createUpdate(
+                sql.get(SqlStatements.Session.RAISE_GENERATION))
             .bind("userId", userId)
             .execute());
         return;
@@ -441,16 +444,17 @@ public final class JdbcSessionStore implements SessionStore {
 
   /**
    * A HikariCP pool set up as the store's own is (the one {@link Builder#jdbcUrl} builds): READ COMMITTED, broken
-   * connections evicted on any connection-class error, an H2 file written at each commit, and a start that does not
-   * fail while the database is down. For sharing one pool between the store and a {@link JdbcInvalidationChannel};
-   * the caller closes it.
+   * connections evicted on any connection-class error, an H2 file written at each commit, H2's lock waits as long as
+   * the default statement timeout (5 s), and a start that does not fail while the database is down. For sharing one
+   * pool between the store and a {@link JdbcInvalidationChannel}; the caller closes it.
    *
    * @throws IllegalArgumentException if the URL is not one of a supported database
    */
   public static HikariDataSource newPool(String jdbcUrl, String username, String password, int maximumPoolSize,
       Duration connectionTimeout) {
     Dialect.ofJdbcUrl(jdbcUrl);
-    return PoolFactory.newPool(jdbcUrl, username, password, maximumPoolSize, connectionTimeout);
+    return PoolFactory.newPool(jdbcUrl, username, password, maximumPoolSize, connectionTimeout,
+        Duration.ofSeconds(5));
   }
 
   /**
@@ -589,7 +593,16 @@ public final class JdbcSessionStore implements SessionStore {
                 + (sql != null ? SqlErrors.reason(sql) : e.getClass().getSimpleName()), sql);
           }
         }
-        return new JdbcSessionStore(db, d, description, pool, (int) statementTimeout.toSeconds());
+        // After the database closed a connection, fresh ones for the retry: HikariCP's own pool, or the
+        // application's if it is one (soft eviction closes idle connections now, busy ones when returned).
+        HikariDataSource hikari = pool != null ? pool : dataSource instanceof HikariDataSource h ? h : null;
+        Runnable dropIdle = hikari == null ? () -> {} : () -> {
+          var bean = hikari.getHikariPoolMXBean(); // null until the pool started
+          if (bean != null) {
+            bean.softEvictConnections();
+          }
+        };
+        return new JdbcSessionStore(db, d, description, pool, (int) statementTimeout.toSeconds(), dropIdle);
       } catch (RuntimeException e) {
         if (pool != null) {
           pool.close();
@@ -599,7 +612,7 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     private HikariDataSource pool(String url) {
-      return PoolFactory.newPool(url, username, password, maximumPoolSize, connectionTimeout);
+      return PoolFactory.newPool(url, username, password, maximumPoolSize, connectionTimeout, statementTimeout);
     }
 
     /** The product name and URL, from one connection. */

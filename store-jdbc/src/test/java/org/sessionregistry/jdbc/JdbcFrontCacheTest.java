@@ -96,6 +96,43 @@ class JdbcFrontCacheTest {
     }
   }
 
+  /**
+   * A token passed by mistake as a session id (an SQL store's token has an id's shape): what the channel writes to
+   * sr_revocations is a digest, from which the token cannot be had. Before, the token was written there in clear.
+   */
+  @ParameterizedTest
+  @EnumSource(value = TestDatabase.class, names = "POSTGRESQL")
+  void sr_revocationsNeverHoldsAValueACallerPassed(TestDatabase database) throws Exception {
+    try (JdbcInvalidationChannel channelA = channel(database)) {
+      SessionRegistry a = node(database, channelA);
+      String user = Ids.newId();
+      IssuedSession issued = a.create(user);
+      assertThat(a.revoke(user, issued.token())).isFalse();
+      a.revokeAll(user);
+      try (java.sql.Connection c = database.connect(new java.util.Properties());
+          java.sql.PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM sr_revocations WHERE target IN (?, ?)"
+              + " OR target LIKE ? OR target LIKE ?")) {
+        q.setString(1, issued.token());
+        q.setString(2, user);
+        q.setString(3, "%" + issued.token().substring(0, 8) + "%");
+        q.setString(4, "%" + user.substring(0, 8) + "%");
+        try (java.sql.ResultSet r = q.executeQuery()) {
+          r.next();
+          assertThat(r.getInt(1)).as("rows naming the token or the user in clear").isZero();
+        }
+      }
+      try (java.sql.Connection c = database.connect(new java.util.Properties());
+          java.sql.PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM sr_revocations WHERE target IN (?, ?)")) {
+        q.setString(1, org.sessionregistry.spi.Invalidation.session(issued.token()).digest());
+        q.setString(2, org.sessionregistry.spi.Invalidation.user(user).digest());
+        try (java.sql.ResultSet r = q.executeQuery()) {
+          r.next();
+          assertThat(r.getInt(1)).as("the digests instead").isEqualTo(2);
+        }
+      }
+    }
+  }
+
   private static JdbcInvalidationChannel channel(TestDatabase database) {
     return JdbcInvalidationChannel.builder().dataSource(database.dataSource()).pollInterval(POLL).build();
   }

@@ -10,13 +10,13 @@ public final class PoolFactory {
   private PoolFactory() {}
 
   /**
-   * READ COMMITTED, broken connections evicted on any connection-class error, an H2 file written at each commit, and
-   * a start that does not fail while the database is down.
+   * READ COMMITTED, broken connections evicted on any connection-class error, an H2 file written at each commit, H2's
+   * lock waits no longer than {@code statementTimeout}, and a start that does not fail while the database is down.
    */
   public static HikariDataSource newPool(String jdbcUrl, String username, String password, int maximumPoolSize,
-      Duration connectionTimeout) {
+      Duration connectionTimeout, Duration statementTimeout) {
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(withMultiQueries(durable(jdbcUrl)));
+    config.setJdbcUrl(withMultiQueries(withLockTimeout(durable(jdbcUrl), statementTimeout)));
     // Fewer gap locks on MariaDB (its default is REPEATABLE READ); the others default to it already.
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     config.setUsername(username);
@@ -40,6 +40,25 @@ public final class PoolFactory {
       return url;
     }
     return url + ";WRITE_DELAY=0";
+  }
+
+  /**
+   * Row-lock waits no longer than the statement timeout, where a JDBC query timeout does not cut them short: H2 waits
+   * up to its own LOCK_TIMEOUT (2 s here); MariaDB's driver times only the first of several statements sent together
+   * (a create within a limit), and InnoDB waits up to innodb_lock_wait_timeout (50 s by default). Unless the URL says
+   * otherwise, both wait as long as the statement timeout.
+   */
+  public static String withLockTimeout(String url, Duration statementTimeout) {
+    String lower = url.toLowerCase(Locale.ROOT);
+    if (lower.startsWith("jdbc:h2:") && !lower.contains("lock_timeout")) {
+      return url + ";LOCK_TIMEOUT=" + statementTimeout.toMillis();
+    }
+    if (lower.startsWith("jdbc:mariadb:") && !lower.contains("sessionvariables")
+        && !lower.contains("innodb_lock_wait_timeout")) {
+      return url + (url.contains("?") ? "&" : "?") + "sessionVariables=innodb_lock_wait_timeout="
+          + Math.max(1, statementTimeout.toSeconds());
+    }
+    return url;
   }
 
   /**

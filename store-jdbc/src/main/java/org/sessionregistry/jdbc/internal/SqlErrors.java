@@ -50,6 +50,24 @@ public final class SqlErrors {
         || (state != null && (state.startsWith("08") || UNAVAILABLE_STATES.contains(state)));
   }
 
+  /**
+   * The database closed the connection the statement ran on (terminated, restarted, failed over), as opposed to not
+   * answering in time or not accepting a connection: a fresh connection may well work.
+   */
+  public static boolean isConnectionLost(@Nullable Throwable e) {
+    SQLException sql = sqlCause(e);
+    if (sql == null || sql instanceof SQLTimeoutException || sql instanceof SQLTransientConnectionException) {
+      return false; // too slow, or the pool had nothing to lend: asking again would only wait again
+    }
+    String state = sql.getSQLState();
+    if (state != null && (state.equals("08001") || state.equals("08004") || state.equals("57014"))) {
+      return false; // could not connect, refused, cancelled for time
+    }
+    return sql instanceof SQLRecoverableException || sql instanceof SQLNonTransientConnectionException
+        || (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")))
+        || sql.getErrorCode() == 90121; // H2: the database is closed
+  }
+
   /** The statement lost a deadlock (or a serialization conflict) and was rolled back whole: running it again is safe. */
   public static boolean isDeadlock(@Nullable Throwable e) {
     SQLException sql = sqlCause(e);

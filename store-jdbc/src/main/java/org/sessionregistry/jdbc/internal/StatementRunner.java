@@ -9,11 +9,13 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.sessionregistry.SessionStoreException;
+import org.sessionregistry.SessionStoreUnavailableException;
 
 /**
  * Runs one store operation on a handle of its own: never inside a transaction the application has open on the same
  * thread, committed here when the pool hands out connections with auto-commit off (Jdbi would not, and the pool would
- * roll the write back when the connection returns), retried when it loses a deadlock, and failing typed.
+ * roll the write back when the connection returns), retried when it loses a deadlock, and failing typed. An idempotent
+ * operation is also retried once, on a fresh connection, when the database closed the one it ran on.
  */
 public final class StatementRunner {
   private static final int DEADLOCK_ATTEMPTS = 3;
@@ -21,12 +23,18 @@ public final class StatementRunner {
   private final Jdbi jdbi;
   private final String description;
   private final int statementTimeoutSeconds;
+  private final Runnable dropIdleConnections;
 
-  /** @param description names the store in messages, e.g. "JDBC session store (PostgreSQL at ...)" */
-  public StatementRunner(Jdbi jdbi, String description, int statementTimeoutSeconds) {
+  /**
+   * @param description names the store in messages, e.g. "JDBC session store (PostgreSQL at ...)"
+   * @param dropIdleConnections makes the pool open fresh connections (after the database closed one, it has likely
+   *     closed them all: a restart, a failover, an administrator); a no-op when the pool cannot be told
+   */
+  public StatementRunner(Jdbi jdbi, String description, int statementTimeoutSeconds, Runnable dropIdleConnections) {
     this.jdbi = jdbi;
     this.description = description;
     this.statementTimeoutSeconds = statementTimeoutSeconds;
+    this.dropIdleConnections = dropIdleConnections;
   }
 
   public String description() {
@@ -36,6 +44,33 @@ public final class StatementRunner {
   /** @param operation what the caller was doing, for messages: "revoke a session" */
   public <T> T call(String operation, HandleCallback<T, RuntimeException> work) {
     return call(operation, statementTimeoutSeconds, work);
+  }
+
+  /**
+   * {@link #call(String, HandleCallback)} for work that may run twice (a read, a delete, activity): when the database
+   * closed the connection under it, it runs once more on a fresh connection. Its second run may find done what the
+   * first did before the connection went.
+   */
+  public <T> T callIdempotent(String operation, HandleCallback<T, RuntimeException> work) {
+    return callIdempotent(operation, statementTimeoutSeconds, work);
+  }
+
+  /** {@link #callIdempotent(String, HandleCallback)} with a statement timeout of its own. */
+  public <T> T callIdempotent(String operation, int timeoutSeconds, HandleCallback<T, RuntimeException> work) {
+    try {
+      return call(operation, timeoutSeconds, work);
+    } catch (SessionStoreUnavailableException e) {
+      if (!SqlErrors.isConnectionLost(e.getCause())) {
+        throw e;
+      }
+      dropIdleConnections.run();
+      try {
+        return call(operation, timeoutSeconds, work);
+      } catch (SessionStoreException second) {
+        second.addSuppressed(e);
+        throw second;
+      }
+    }
   }
 
   /** {@link #call(String, HandleCallback)} with a statement timeout of its own. */
