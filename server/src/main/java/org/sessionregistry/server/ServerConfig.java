@@ -46,6 +46,11 @@ final class ServerConfig {
       new String[] {"--redis", "SR_REDIS", "127.0.0.1:6379", "Redis host:port; for redis-cluster, a comma-separated"
           + " list of nodes"},
       new String[] {"--redis-namespace", "SR_REDIS_NAMESPACE", "sr", "prefix of every Redis key"},
+      new String[] {"--redis-timeout", "SR_REDIS_TIMEOUT", "2s", "longest one Redis call may take, waits included"},
+      new String[] {"--redis-wait-replicas", "SR_REDIS_WAIT_REPLICAS", "0", "replicas that must acknowledge a"
+          + " revocation before it returns (WAIT), so that a failover cannot undo it; 0: none"},
+      new String[] {"--redis-wait-timeout", "SR_REDIS_WAIT_TIMEOUT", "500ms", "longest a revocation waits for them"
+          + " (then it fails); shorter than --redis-timeout"},
       new String[] {"--session-lifetime", "SR_SESSION_LIFETIME", "30d", "absolute timeout (e.g. 30d, 12h, 90m)"},
       new String[] {"--idle-timeout", "SR_IDLE_TIMEOUT", "none", "idle timeout (e.g. 8h), or none"},
       new String[] {"--purge-interval", "SR_PURGE_INTERVAL", "1m", "how often expired sessions are deleted from a SQL"
@@ -102,6 +107,9 @@ final class ServerConfig {
   final String jdbcPassword;
   final String redis;
   final String redisNamespace;
+  final Duration redisTimeout;
+  final int redisWaitReplicas;
+  final Duration redisWaitTimeout;
   final Duration sessionLifetime;
   final @Nullable Duration idleTimeout;
   final Duration purgeInterval;
@@ -160,6 +168,13 @@ final class ServerConfig {
     this.httpMaxConnections = parseInt("--http-max-connections", v.get("--http-max-connections"), 1, 1_000_000);
     this.httpH2c = parseBoolean("--http-h2c", v.get("--http-h2c"));
     this.redisNamespace = v.get("--redis-namespace");
+    this.redisTimeout = parseDuration("--redis-timeout", v.get("--redis-timeout"));
+    this.redisWaitReplicas = parseInt("--redis-wait-replicas", v.get("--redis-wait-replicas"), 0, 100);
+    this.redisWaitTimeout = parseDuration("--redis-wait-timeout", v.get("--redis-wait-timeout"));
+    if (redisWaitReplicas > 0 && redisWaitTimeout.compareTo(redisTimeout) >= 0) {
+      throw new IllegalArgumentException("--redis-wait-timeout (" + v.get("--redis-wait-timeout") + ") must be"
+          + " shorter than --redis-timeout (" + v.get("--redis-timeout") + "): a revocation waits within it");
+    }
     this.sessionLifetime = parseDuration("--session-lifetime", v.get("--session-lifetime"));
     String idle = v.get("--idle-timeout");
     this.idleTimeout = idle.equalsIgnoreCase("none") ? null : parseDuration("--idle-timeout", idle);

@@ -165,7 +165,7 @@ final class SessionServer implements AutoCloseable {
             case REDIS -> {
               HostAndPort hp = HostAndPort.from(config.redis.split(",")[0].trim());
               yield RedisInvalidationChannel.builder().redis(hp.getHost(), hp.getPort())
-                  .namespace(config.redisNamespace).build();
+                  .namespace(config.redisNamespace).timeout(config.redisTimeout).build();
             }
             case JDBC -> JdbcInvalidationChannel.builder().dataSource(pool).pollInterval(config.cachePoll).build();
             default -> null;
@@ -289,13 +289,11 @@ final class SessionServer implements AutoCloseable {
             .build();
         case REDIS -> {
           HostAndPort hp = HostAndPort.from(config.redis);
-          yield RedisSessionStore.builder().standalone(hp.getHost(), hp.getPort())
-              .namespace(config.redisNamespace).build();
+          yield redisSettings(config, RedisSessionStore.builder().standalone(hp.getHost(), hp.getPort())).build();
         }
-        case REDIS_CLUSTER -> RedisSessionStore.builder()
+        case REDIS_CLUSTER -> redisSettings(config, RedisSessionStore.builder()
             .cluster(Arrays.stream(config.redis.split(",")).map(String::trim).map(HostAndPort::from)
-                .collect(Collectors.toUnmodifiableSet()))
-            .namespace(config.redisNamespace).build();
+                .collect(Collectors.toUnmodifiableSet()))).build();
       };
     } catch (SessionStoreException e) {
       throw new StartupException("the session store (" + describe(config) + ") is unreachable: " + e.getMessage());
@@ -314,6 +312,11 @@ final class SessionServer implements AutoCloseable {
       case REDIS -> "Redis at " + config.redis;
       case REDIS_CLUSTER -> "Redis Cluster at " + config.redis;
     };
+  }
+
+  private static RedisSessionStore.Builder redisSettings(ServerConfig config, RedisSessionStore.Builder b) {
+    return b.namespace(config.redisNamespace).timeout(config.redisTimeout)
+        .waitForReplicas(config.redisWaitReplicas, config.redisWaitTimeout);
   }
 
   private static void closeQuietly(SessionStore store) {
