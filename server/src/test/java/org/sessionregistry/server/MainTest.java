@@ -79,6 +79,10 @@ class MainTest {
     assertThat(err.toString()).contains("--http-header-timeout must be a positive duration");
     assertThat(run("", Map.of(), "--http-h2c", "yes")).isEqualTo(2);
     assertThat(err.toString()).contains("--http-h2c must be true or false, was \"yes\"");
+    assertThat(run("", Map.of(), "--redis-wait-replicas", "1", "--redis-wait-timeout", "2s")).isEqualTo(2);
+    assertThat(err.toString()).contains("--redis-wait-timeout (2s) must be shorter than --redis-timeout (2s)");
+    assertThat(run("", Map.of(), "--redis-wait-replicas", "101")).isEqualTo(2);
+    assertThat(err.toString()).contains("--redis-wait-replicas must be a number from 0 to 100, was \"101\"");
     assertThat(run("", Map.of(), "--help")).isZero();
     assertThat(out.toString()).contains("--store").contains("SR_STORE").contains("--http-header-timeout")
         .contains("SR_HTTP_MAX_CONNECTIONS");
