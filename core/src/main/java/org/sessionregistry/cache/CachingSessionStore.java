@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +37,7 @@ import org.sessionregistry.spi.TokenHash;
  */
 final class CachingSessionStore implements SessionStore, InvalidationChannel.Listener {
   private static final System.Logger LOG = System.getLogger(CachingSessionStore.class.getName());
+  static final int SESSION_TOMBSTONES_PER_USER = 16;
 
   private final SessionStore delegate;
   private final Clock clock;
@@ -46,6 +48,8 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
   private final Cache<TokenHash, Entry> sessions;
   private final ConcurrentHashMap<String, TokenHash> bySessionId = new ConcurrentHashMap<>();
   private final Cache<String, Long> tombstones;
+  /** Sessions revoked one by one, per user, within the maximum staleness: see {@link #sessionOf}. */
+  private final Cache<String, AtomicInteger> sessionRevocations;
   private final AtomicLong epoch = new AtomicLong();
   private volatile long floor;
   /** While the channel is disconnected: neither read nor fill the cache. */
@@ -79,6 +83,12 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
             raiseFloor(at); // forgotten early: distrust everything loaded before it
           }
         })
+        .build();
+    this.sessionRevocations = Caffeine.newBuilder()
+        .maximumSize(10_000)
+        .ticker(ticker::getAsLong)
+        .executor(Runnable::run)
+        .expireAfterWrite(settings.maximumStaleness())
         .build();
     this.bypass = channel != null;
     this.subscription = channel != null ? channel.subscribe(this) : null;
@@ -163,23 +173,45 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
     return exists;
   }
 
+  /**
+   * Tells everyone only when the store ended a session, or may have (it failed: the outcome is unknown). A revoke
+   * that found nothing ends nothing anyone could trust, so a flood of revokes of made-up ids costs the other nodes
+   * nothing; a copy of the id cached here is dropped all the same.
+   */
   @Override
   public Optional<Session> delete(String userId, String sessionId) {
+    Optional<Session> removed;
     try {
-      return delegate.delete(userId, sessionId);
-    } finally {
-      // Even when the store failed: the outcome is unknown, so trust nothing cached about it.
-      revoked(Invalidation.session(sessionId));
+      removed = delegate.delete(userId, sessionId);
+    } catch (RuntimeException e) {
+      revoked(sessionOf(userId, sessionId));
+      throw e;
     }
+    if (removed.isPresent()) {
+      revoked(sessionOf(userId, sessionId));
+    } else {
+      TokenHash hash = bySessionId.get(sessionId);
+      if (hash != null) {
+        sessions.invalidate(hash);
+      }
+    }
+    return removed;
   }
 
+  /** As {@link #delete}: everyone is told when the store ended sessions, or may have. */
   @Override
   public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
+    List<Session> removed;
     try {
-      return delegate.deleteAllOfUser(userId, keepSessionId);
-    } finally {
+      removed = delegate.deleteAllOfUser(userId, keepSessionId);
+    } catch (RuntimeException e) {
+      revoked(Invalidation.user(userId));
+      throw e;
+    }
+    if (!removed.isEmpty()) {
       revoked(Invalidation.user(userId));
     }
+    return removed;
   }
 
   @Override
@@ -235,6 +267,18 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
     bypass = true;
     raiseFloor(epoch.incrementAndGet());
     sessions.invalidateAll();
+  }
+
+  /**
+   * The invalidation of one session of a user; past {@value #SESSION_TOMBSTONES_PER_USER} of the user's within the
+   * maximum staleness, of all the user's sessions instead: one user revoking many sessions leaves one tombstone
+   * more, not thousands, here and on every node, so that it cannot fill the nodes' tombstones (whose overflow stops
+   * trusting anything cached, for everyone).
+   */
+  private Invalidation sessionOf(String userId, String sessionId) {
+    int recent = sessionRevocations.get(userId, k -> new AtomicInteger())
+        .incrementAndGet();
+    return recent > SESSION_TOMBSTONES_PER_USER ? Invalidation.user(userId) : Invalidation.session(sessionId);
   }
 
   /** Local first, so it holds before the revoking call returns; then the other nodes. */

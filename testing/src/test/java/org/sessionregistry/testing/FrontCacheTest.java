@@ -192,23 +192,73 @@ class FrontCacheTest {
   }
 
   /**
-   * A token passed by mistake as a session id (an in-memory token has an id's shape) is revoked as an id, and what
-   * reaches the channel (and, on JDBC, a table) is a digest from which the token cannot be had.
+   * What reaches the channel (and, on JDBC, a table) names users and sessions by digests: neither the ids nor a
+   * token passed by mistake as a session id (an in-memory token has an id's shape). A revoke that found nothing
+   * publishes nothing at all.
    */
   @Test
-  void whatIsPublishedNamesIdsByDigestNeverByTheValueACallerPassed() {
+  void whatIsPublishedNamesIdsByDigestAndARevokeOfNothingPublishesNothing() {
     ControlledChannel recording = new ControlledChannel(true);
     SessionRegistry a = node(shared, recording);
     String user = Ids.newId();
     IssuedSession issued = a.create(user);
+    IssuedSession other = a.create(user);
     assertThat(a.revoke(user, issued.token())).as("no session has the token as its id").isFalse();
-    a.revokeAll(user);
+    assertThat(a.revoke(user, Ids.newId())).isFalse();
+    assertThat(recording.published).as("revokes that found nothing").isEmpty();
 
-    assertThat(recording.published).containsExactly(Invalidation.session(issued.token()).toText(),
+    assertThat(a.revoke(user, other.session().id())).isTrue();
+    a.revokeAll(user);
+    assertThat(recording.published).containsExactly(Invalidation.session(other.session().id()).toText(),
         Invalidation.user(user).toText());
-    assertThat(String.join(" ", recording.published)).doesNotContain(issued.token()).doesNotContain(user);
-    assertThat(Invalidation.fromText(recording.published.get(0)).digest()).hasSize(26);
+    assertThat(String.join(" ", recording.published)).doesNotContain(other.session().id()).doesNotContain(user)
+        .doesNotContain(issued.token());
     assertThat(a.authenticate(issued.token())).isEmpty();
+  }
+
+  /**
+   * One logged-in user cannot switch off everyone's caching: revokes of made-up ids publish nothing, and a user's many
+   * revokes of its own sessions collapse into one tombstone for that user. Another user's cached session is still
+   * served from the cache on both nodes, with no store read.
+   */
+  @Test
+  void aFloodOfRevokesByOneUserLeavesOtherUsersCached() {
+    ControlledChannel recording = new ControlledChannel(true);
+    InProcessInvalidationChannel both = InProcessInvalidationChannel.create();
+    CountingStore countedA = new CountingStore(shared);
+    CountingStore countedB = new CountingStore(shared);
+    SessionRegistry a = SessionRegistry.builder().clock(clock).store(FrontCache.builder().channel(both).clock(clock)
+        .ticker(clock::nanoTime).build().over(countedA)).build();
+    SessionRegistry b = SessionRegistry.builder().clock(clock).store(FrontCache.builder().channel(both).clock(clock)
+        .ticker(clock::nanoTime).build().over(countedB)).build();
+    SessionRegistry counting = node(shared, recording);
+    String victim = Ids.newId();
+    IssuedSession kept = a.create(victim);
+    assertThat(a.authenticate(kept.token())).isPresent();
+    assertThat(b.authenticate(kept.token())).isPresent();
+
+    String attacker = Ids.newId();
+    for (int i = 0; i < 20_000; i++) {
+      a.revoke(attacker, Ids.newId());
+      counting.revoke(attacker, Ids.newId());
+    }
+    assertThat(recording.published).as("published for revokes of nothing").isEmpty();
+    List<IssuedSession> own = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      own.add(a.create(attacker));
+    }
+    for (IssuedSession s : own) {
+      counting.revoke(attacker, s.session().id());
+    }
+    assertThat(recording.published.stream().filter(t -> t.startsWith("s:")).count())
+        .as("session tombstones of one user").isEqualTo(16);
+    assertThat(recording.published).hasSize(200).last().isEqualTo(Invalidation.user(attacker).toText());
+
+    countedA.finds.set(0);
+    countedB.finds.set(0);
+    assertThat(a.authenticate(kept.token())).isPresent();
+    assertThat(b.authenticate(kept.token())).isPresent();
+    assertThat(countedA.finds.get() + countedB.finds.get()).as("store reads for the other user").isZero();
   }
 
   @Test
