@@ -78,6 +78,8 @@ public final class AppError {
       case 415 -> new String[] {"api.context.unsupported_media_type.app_error",
           "The request body has an unsupported type."};
       case 417 -> new String[] {"api.context.expectation_failed.app_error", "The expectation cannot be met."};
+      case 429 -> new String[] {"api.context.too_many_requests.app_error",
+          "Too many requests. Please try again later."};
       case 431 -> new String[] {"api.context.request_headers_too_large.app_error",
           "The request headers are too large."};
       case 501 -> new String[] {"api.context.not_implemented.app_error",

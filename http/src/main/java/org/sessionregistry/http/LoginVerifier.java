@@ -14,4 +14,13 @@ public interface LoginVerifier {
 
   /** The user if {@code loginId} (a username or email) and {@code password} match, else empty. */
   Optional<LoginUser> verify(String loginId, String password);
+
+  /**
+   * The id of the user {@code loginId} names (by username or email), without checking any password: failed logins
+   * are then counted per user, whatever the spelling. Must be cheap. Default: empty, and failed logins are counted
+   * per login id, lower-cased (a user's username and email then have a count each).
+   */
+  default Optional<String> userIdOf(String loginId) {
+    return Optional.empty();
+  }
 }

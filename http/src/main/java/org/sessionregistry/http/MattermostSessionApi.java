@@ -7,7 +7,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Semaphore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -72,6 +72,7 @@ public final class MattermostSessionApi {
   private static final Map<String, String> OK = Map.of("status", "OK");
   /** Mattermost's default MaximumLoginAttempts: then the login is locked (here for 15 minutes). */
   static final int MAX_LOGIN_ATTEMPTS = 10;
+  private static final String TOO_MANY = "api.user.login.too_many_requests.app_error";
 
   private final SessionRegistry registry;
   private final RequestAuthenticator authenticator;
@@ -79,10 +80,21 @@ public final class MattermostSessionApi {
   private final int maxBodyBytes;
   private final boolean secureCookies;
   private final boolean recordClientAddress;
-  private final ObjectMapper json = new ObjectMapper();
-  private final Cache<String, AtomicInteger> failedLogins = Caffeine.newBuilder()
-      .maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(15)).build();
+  /** Strict: a key given twice, or anything after the object, is a bad request, not "the last one wins". */
+  private final ObjectMapper json = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
   private final long cookieMaxAgeSeconds;
+  private final LoginAttempts attempts;
+  private final int maxFailedLogins;
+  private final int maxFailedLoginsPerAddress;
+  private final Duration lockout;
+  private final Semaphore passwordChecks;
+  private final int loginsPerAddressPerMinute;
+  /** Per client address: login attempts left, refilled at loginsPerAddressPerMinute. This node only. */
+  private final Cache<String, double[]> loginRate = Caffeine.newBuilder()
+      .maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(2)).build();
 
   private MattermostSessionApi(Builder b) {
     this.registry = b.registry;
@@ -92,6 +104,12 @@ public final class MattermostSessionApi {
     this.secureCookies = b.secureCookies;
     this.recordClientAddress = b.recordClientAddress;
     this.cookieMaxAgeSeconds = b.cookieMaxAge.toSeconds();
+    this.attempts = b.attempts;
+    this.maxFailedLogins = b.maxFailedLogins;
+    this.maxFailedLoginsPerAddress = b.maxFailedLoginsPerAddress;
+    this.lockout = b.lockout;
+    this.passwordChecks = new Semaphore(b.maxConcurrentPasswordChecks);
+    this.loginsPerAddressPerMinute = b.loginsPerAddressPerMinute;
   }
 
   public static Builder builder(SessionRegistry registry, LoginVerifier logins) {
@@ -127,6 +145,9 @@ public final class MattermostSessionApi {
       reply.error(f.status, f.id, f.message);
       if (f.allow != null) {
         reply.header("Allow", f.allow);
+      }
+      if (f.retryAfterSeconds > 0) {
+        reply.header("Retry-After", String.valueOf(f.retryAfterSeconds));
       }
     } catch (RequestAuthenticator.CsrfProofMissingException e) {
       Failure f = sessionExpired();
@@ -186,6 +207,7 @@ public final class MattermostSessionApi {
       registry.revokeAll(userId);
       reply.json(200, OK);
     } else {
+      requireJson(request);
       String sessionId = stringField(request, "session_id");
       if (sessionId == null || sessionId.isEmpty()) {
         throw invalidBody("session_id");
@@ -201,6 +223,7 @@ public final class MattermostSessionApi {
 
   private void login(HttpRequest request, Reply reply) {
     checkBodySize(request);
+    requireJson(request);
     JsonNode body = jsonBody(request);
     String password = text(body, "password");
     if (password == null || password.isEmpty()) {
@@ -217,19 +240,7 @@ public final class MattermostSessionApi {
     if (loginId == null || loginId.isEmpty() || loginId.length() > 256) {
       throw invalidCredentials;
     }
-    String attemptsKey = loginId.toLowerCase(Locale.ROOT);
-    AtomicInteger failed = failedLogins.get(attemptsKey, k -> new AtomicInteger());
-    if (failed.get() >= MAX_LOGIN_ATTEMPTS) {
-      throw new Failure(401, "api.user.check_user_login_attempts.too_many.app_error",
-          "Your account is locked because of too many failed password attempts. Please try again later.");
-    }
-    Optional<LoginUser> verified = logins.verify(loginId, password);
-    if (verified.isEmpty()) {
-      failed.incrementAndGet();
-      throw invalidCredentials;
-    }
-    failedLogins.invalidate(attemptsKey);
-    LoginUser user = verified.get();
+    LoginUser user = checkPassword(loginId, password, request.remoteAddress()).orElseThrow(() -> invalidCredentials);
     if (!deviceId.isEmpty()) {
       // As Mattermost: a device logging in again replaces its earlier sessions, so a reinstalled app leaves none live.
       for (Session s : registry.list(user.id())) {
@@ -272,6 +283,76 @@ public final class MattermostSessionApi {
     u.put("roles", user.roles());
     u.put("locale", "en");
     reply.json(200, u);
+  }
+
+  /**
+   * The password check, behind the limits, none of which costs a hash: a rate of attempts per client address (429),
+   * failed logins per user and address (locked, 401, as Mattermost, but only from the addresses that failed: the owner
+   * elsewhere still logs in), failed logins per address whatever the user (429), and a bound on password checks at
+   * once (429: a hash is ~100 ms of a core, so more at once would only queue every other request behind them). Slots
+   * are taken before the check, so parallel attempts cannot pass a count none of them has added to yet.
+   */
+  private Optional<LoginUser> checkPassword(String loginId, String password, String address) {
+    if (!withinRate(address)) {
+      throw tooManyLogins("Too many login attempts from this address. Please try again in a minute.", 60);
+    }
+    String who = logins.userIdOf(loginId).map(id -> "u:" + id)
+        .orElseGet(() -> "l:" + loginId.toLowerCase(Locale.ROOT));
+    String userAtAddress = who + "@" + address;
+    String fromAddress = "a:" + address;
+    if (attempts.acquire(userAtAddress, lockout) > maxFailedLogins) {
+      attempts.release(userAtAddress);
+      throw new Failure(401, "api.user.check_user_login_attempts.too_many.app_error",
+          "Your account is locked because of too many failed password attempts. Please try again later.");
+    }
+    if (attempts.acquire(fromAddress, lockout) > maxFailedLoginsPerAddress) {
+      attempts.release(fromAddress);
+      attempts.release(userAtAddress);
+      throw tooManyLogins("Too many failed logins from this address. Please try again later.",
+          lockout.toSeconds());
+    }
+    if (!passwordChecks.tryAcquire()) {
+      attempts.release(fromAddress);
+      attempts.release(userAtAddress);
+      throw tooManyLogins("The server is checking as many passwords as it can. Please try again in a moment.", 1);
+    }
+    Optional<LoginUser> verified;
+    try {
+      verified = logins.verify(loginId, password);
+    } catch (RuntimeException e) {
+      attempts.release(fromAddress);
+      attempts.release(userAtAddress);
+      throw e;
+    } finally {
+      passwordChecks.release();
+    }
+    if (verified.isPresent()) {
+      attempts.reset(userAtAddress);
+      attempts.release(fromAddress);
+    }
+    return verified;
+  }
+
+  /** Takes one login attempt from the address's bucket, if it has one left. */
+  private boolean withinRate(String address) {
+    double[] bucket = loginRate.get(address, a -> new double[] {loginsPerAddressPerMinute, System.nanoTime()});
+    synchronized (bucket) {
+      long now = System.nanoTime();
+      double refill = (now - bucket[1]) / 60e9 * loginsPerAddressPerMinute;
+      bucket[0] = Math.min(loginsPerAddressPerMinute, bucket[0] + refill);
+      bucket[1] = now;
+      if (bucket[0] < 1) {
+        return false;
+      }
+      bucket[0] -= 1;
+      return true;
+    }
+  }
+
+  private static Failure tooManyLogins(String message, long retryAfterSeconds) {
+    Failure f = new Failure(429, TOO_MANY, message);
+    f.retryAfterSeconds = Math.max(1, retryAfterSeconds);
+    return f;
   }
 
   /**
@@ -336,6 +417,20 @@ public final class MattermostSessionApi {
     }
   }
 
+  /**
+   * A body that carries a request (login, revoke) must say it is JSON: a cross-site form can send {@code text/plain}
+   * or {@code application/x-www-form-urlencoded} without a preflight, never {@code application/json}. So a page
+   * elsewhere cannot log a visitor in to its own account here, or revoke with the visitor's cookie.
+   */
+  private static void requireJson(HttpRequest request) {
+    String type = request.header("Content-Type");
+    String media = type == null ? "" : type.split(";", 2)[0].strip();
+    if (!media.equalsIgnoreCase("application/json")) {
+      throw new Failure(415, "api.context.unsupported_media_type.app_error",
+          "The request body must be JSON, sent as Content-Type: application/json.");
+    }
+  }
+
   private @Nullable String stringField(HttpRequest request, String name) {
     return text(jsonBody(request), name);
   }
@@ -387,6 +482,7 @@ public final class MattermostSessionApi {
     final String id;
     final String message;
     @Nullable String allow;
+    long retryAfterSeconds;
 
     Failure(int status, String id, String message) {
       super(id, null, false, false);
@@ -431,7 +527,7 @@ public final class MattermostSessionApi {
     }
 
     void error(int status, String id, String message) {
-      headers.removeIf(h -> !h.getKey().equals("Allow"));
+      headers.removeIf(h -> !h.getKey().equals("Allow") && !h.getKey().equals("Retry-After"));
       this.status = status;
       this.body = AppError.body(status, id, message, "", requestId);
     }
@@ -454,6 +550,12 @@ public final class MattermostSessionApi {
     private boolean secureCookies;
     private boolean recordClientAddress;
     private Duration cookieMaxAge = Duration.ofDays(30);
+    private LoginAttempts attempts = LoginAttempts.inProcess();
+    private int maxFailedLogins = MAX_LOGIN_ATTEMPTS;
+    private int maxFailedLoginsPerAddress = 100;
+    private Duration lockout = Duration.ofMinutes(15);
+    private int maxConcurrentPasswordChecks = Runtime.getRuntime().availableProcessors();
+    private int loginsPerAddressPerMinute = 120;
 
     private Builder(SessionRegistry registry, LoginVerifier logins) {
       this.registry = registry;
@@ -490,6 +592,75 @@ public final class MattermostSessionApi {
         throw new IllegalArgumentException("cookieMaxAge must be positive, was " + cookieMaxAge);
       }
       this.cookieMaxAge = cookieMaxAge;
+      return this;
+    }
+
+    /**
+     * Where failed logins are counted: give every node the same (the runnable server uses its Redis or its
+     * database). Default: {@link LoginAttempts#inProcess()}, for one node.
+     */
+    public Builder loginAttempts(LoginAttempts attempts) {
+      if (attempts == null) {
+        throw new IllegalArgumentException("attempts must not be null");
+      }
+      this.attempts = attempts;
+      return this;
+    }
+
+    /**
+     * Failed logins of one user from one client address, within {@code lockout}, before that address is locked out
+     * of that user (401, Mattermost's "account is locked") until the lockout has passed since the first failure. The
+     * user logs in from other addresses as before. Default 10 (Mattermost's MaximumLoginAttempts) and 15 minutes.
+     */
+    public Builder maxFailedLogins(int maxFailedLogins, Duration lockout) {
+      if (maxFailedLogins < 1 || maxFailedLogins > 1_000_000) {
+        throw new IllegalArgumentException("maxFailedLogins must be 1 to 1,000,000, was " + maxFailedLogins);
+      }
+      if (lockout == null || lockout.toSeconds() < 1 || lockout.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException("lockout must be 1 s to 1 day, was " + lockout);
+      }
+      this.maxFailedLogins = maxFailedLogins;
+      this.lockout = lockout;
+      return this;
+    }
+
+    /**
+     * Failed logins from one client address, whatever the user, within the lockout, before its logins get 429 until
+     * the lockout has passed: one client spraying guesses over many users. Behind a proxy every client has the
+     * proxy's address: raise it. Default 100.
+     */
+    public Builder maxFailedLoginsPerAddress(int maxFailedLoginsPerAddress) {
+      if (maxFailedLoginsPerAddress < 1 || maxFailedLoginsPerAddress > 100_000_000) {
+        throw new IllegalArgumentException("maxFailedLoginsPerAddress must be 1 to 100,000,000, was "
+            + maxFailedLoginsPerAddress);
+      }
+      this.maxFailedLoginsPerAddress = maxFailedLoginsPerAddress;
+      return this;
+    }
+
+    /**
+     * Passwords checked at once, on this node; a login beyond gets 429 with {@code Retry-After}, at once, unhashed.
+     * A slow hash is a core's work: more at once would only queue every other request. Default: the cores.
+     */
+    public Builder maxConcurrentPasswordChecks(int maxConcurrentPasswordChecks) {
+      if (maxConcurrentPasswordChecks < 1 || maxConcurrentPasswordChecks > 10_000) {
+        throw new IllegalArgumentException("maxConcurrentPasswordChecks must be 1 to 10,000, was "
+            + maxConcurrentPasswordChecks);
+      }
+      this.maxConcurrentPasswordChecks = maxConcurrentPasswordChecks;
+      return this;
+    }
+
+    /**
+     * Login attempts per client address and minute, on this node, as a bucket of that many refilled over the
+     * minute; beyond, 429 with {@code Retry-After}, unhashed. Default 120.
+     */
+    public Builder loginsPerAddressPerMinute(int loginsPerAddressPerMinute) {
+      if (loginsPerAddressPerMinute < 1 || loginsPerAddressPerMinute > 1_000_000) {
+        throw new IllegalArgumentException("loginsPerAddressPerMinute must be 1 to 1,000,000, was "
+            + loginsPerAddressPerMinute);
+      }
+      this.loginsPerAddressPerMinute = loginsPerAddressPerMinute;
       return this;
     }
 

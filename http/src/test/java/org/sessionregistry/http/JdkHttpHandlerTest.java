@@ -43,7 +43,8 @@ class JdkHttpHandlerTest {
     try {
       HttpClient http = HttpClient.newHttpClient();
       URI login = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api/v4/users/login");
-      var inFlight = http.sendAsync(java.net.http.HttpRequest.newBuilder(login)
+      var inFlight = http.sendAsync(java.net.http.HttpRequest.newBuilder(login).header("Content-Type", "application/json")
+          
           .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"login_id\":\"u\",\"password\":\"p\"}")).build(),
           BodyHandlers.ofString());
       assertThat(verifying.await(10, TimeUnit.SECONDS)).isTrue();

@@ -144,7 +144,8 @@ class MattermostSessionApiTest {
   void aLoginRecordsTheClientAsMattermostDoesAndItsAddressOnlyWhenAsked() throws Exception {
     String chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
         + " Chrome/120.0.0.0 Safari/537.36";
-    HttpResponse r = api.handle(new HttpRequest("POST", "/api/v4/users/login", Map.of("User-Agent", List.of(chrome)),
+    HttpResponse r = api.handle(new HttpRequest("POST", "/api/v4/users/login", Map.of("User-Agent", List.of(chrome),
+        "Content-Type", List.of("application/json")),
         "{\"login_id\":\"user\",\"password\":\"right password\"}".getBytes(StandardCharsets.UTF_8), "203.0.113.7"));
     Session session = registry.authenticate(r.header("Token")).orElseThrow();
     assertThat(session.props()).containsEntry("platform", "Windows").containsEntry("os", "Windows 10")
@@ -156,7 +157,8 @@ class MattermostSessionApiTest {
 
     MattermostSessionApi recording = MattermostSessionApi.builder(registry, (login, password) ->
         Optional.ofNullable(directory.get(login))).recordClientAddress(true).build();
-    HttpResponse withAddress = recording.handle(new HttpRequest("POST", "/api/v4/users/login", Map.of(),
+    HttpResponse withAddress = recording.handle(new HttpRequest("POST", "/api/v4/users/login",
+        Map.of("Content-Type", List.of("application/json; charset=utf-8")),
         "{\"login_id\":\"user\",\"password\":\"x\"}".getBytes(StandardCharsets.UTF_8), "203.0.113.7"));
     assertThat(registry.authenticate(withAddress.header("Token")).orElseThrow().props())
         .containsEntry("ip_address", "203.0.113.7").containsEntry("browser", "Unknown/0.0");
@@ -313,6 +315,39 @@ class MattermostSessionApiTest {
     assertError(api.handle(get("/", Map.of())), 404, "api.context.404.app_error");
   }
 
+  /**
+   * A login or revoke body must say it is JSON (415): a cross-site form posts text/plain or a urlencoded body without
+   * a preflight, and could otherwise log a visitor in to the attacker's account. A key given twice, or anything after
+   * the object, is refused (400), not read as the last one or ignored.
+   */
+  @Test
+  void requestBodiesAreStrictJson() {
+    IssuedSession user = registry.create(userId);
+    IssuedSession other = registry.create(userId);
+    String login = "{\"login_id\":\"user\",\"password\":\"right password\"}";
+    for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+        "application/jsonx", "")) {
+      Map<String, List<String>> headers = type.isEmpty() ? Map.of() : Map.of("Content-Type", List.of(type));
+      assertError(api.handle(new HttpRequest("POST", "/api/v4/users/login", headers,
+          login.getBytes(StandardCharsets.UTF_8))), 415, "api.context.unsupported_media_type.app_error");
+      assertError(api.handle(new HttpRequest("POST", "/api/v4/users/me/sessions/revoke", with(bearer(user),
+          "Content-Type", type), ("{\"session_id\":\"" + other.session().id() + "\"}")
+          .getBytes(StandardCharsets.UTF_8))), 415, "api.context.unsupported_media_type.app_error");
+    }
+    assertThat(registry.authenticate(other.token())).as("nothing revoked").isPresent();
+
+    assertError(api.handle(post("/api/v4/users/login", Map.of(),
+        "{\"login_id\":\"user\",\"password\":\"wrong\",\"password\":\"right password\"}")), 400,
+        "api.context.invalid_body_param.app_error");
+    assertError(api.handle(post("/api/v4/users/login", Map.of(), login + "{}")), 400,
+        "api.context.invalid_body_param.app_error");
+    assertError(api.handle(post("/api/v4/users/login", Map.of(), login + " trailing")), 400,
+        "api.context.invalid_body_param.app_error");
+    assertThat(api.handle(post("/api/v4/users/login",
+        Map.of("Content-Type", List.of("Application/JSON; charset=UTF-8")),
+        login + "\n")).status()).as("the type's case, a charset and trailing white space are fine").isEqualTo(200);
+  }
+
   @Test
   void aStoreThatIsDownIs503AndNeverValid() {
     SessionRegistry broken = SessionRegistry.builder().store(new UnreachableStore()).build();
@@ -345,7 +380,17 @@ class MattermostSessionApiTest {
     return new HttpRequest("GET", path, headers, new byte[0]);
   }
 
+  /** A POST; one with a body says it is JSON, as clients do, unless the headers say otherwise. */
   private static HttpRequest post(String path, Map<String, List<String>> headers, String body) {
-    return new HttpRequest("POST", path, headers, body.getBytes(StandardCharsets.UTF_8));
+    return new HttpRequest("POST", path, json(headers, body), body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static Map<String, List<String>> json(Map<String, List<String>> headers, String body) {
+    if (body.isEmpty() || headers.keySet().stream().anyMatch(k -> k.equalsIgnoreCase("Content-Type"))) {
+      return headers;
+    }
+    Map<String, List<String>> copy = new java.util.HashMap<>(headers);
+    copy.put("Content-Type", List.of("application/json"));
+    return copy;
   }
 }

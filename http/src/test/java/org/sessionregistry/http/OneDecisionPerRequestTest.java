@@ -103,7 +103,8 @@ class OneDecisionPerRequestTest {
   private HttpResponse request(String method, String path, Map<String, List<String>> headers, String body) {
     store.calls.clear();
     roleLookups.set(0);
-    return api.handle(new HttpRequest(method, path, headers, body.getBytes(StandardCharsets.UTF_8)));
+    return api.handle(new HttpRequest(method, path, MattermostSessionApiTest.json(headers, body),
+        body.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static Map<String, List<String>> bearer(IssuedSession s) {

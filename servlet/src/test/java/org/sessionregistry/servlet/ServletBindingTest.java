@@ -80,7 +80,7 @@ class ServletBindingTest {
   void theEndpointsAnswerThroughTheServlet() throws Exception {
     int port = start(registry);
     HttpResponse<String> login = http.send(HttpRequest.newBuilder(uri(port, "/api/v4/users/login"))
-        .POST(HttpRequest.BodyPublishers.ofString("{\"login_id\":\"u\",\"password\":\"right password\"}")).build(),
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"login_id\":\"u\",\"password\":\"right password\"}")).build(),
         BodyHandlers.ofString());
     assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
     String token = login.headers().firstValue("Token").orElseThrow();
