@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.spi.ChannelListeners;
 import org.sessionregistry.spi.Invalidation;
 import org.sessionregistry.spi.InvalidationChannel;
 import org.sessionregistry.redis.internal.Deadline;
 import org.sessionregistry.redis.internal.DeadlineConnections;
+import org.sessionregistry.redis.internal.Tls;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -257,6 +259,7 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
     private Duration pingInterval = Duration.ofSeconds(1);
     private @Nullable String user;
     private @Nullable String password;
+    private @Nullable SSLContext tls;
 
     private Builder() {}
 
@@ -317,6 +320,15 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
       return this;
     }
 
+    /** TLS, trusting what {@code context} trusts, the server's host name checked against its certificate. */
+    public Builder tls(SSLContext context) {
+      if (context == null) {
+        throw new IllegalArgumentException("context must not be null");
+      }
+      this.tls = context;
+      return this;
+    }
+
     /** @throws IllegalStateException if no Redis was given */
     public RedisInvalidationChannel build() {
       if (hostAndPort == null) {
@@ -334,7 +346,7 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
       if (user != null) {
         b.user(user).password(password);
       }
-      return b.build();
+      return Tls.apply(b, tls).build();
     }
   }
 }

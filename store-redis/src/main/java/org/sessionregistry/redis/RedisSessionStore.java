@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionLimit;
@@ -21,6 +22,7 @@ import org.sessionregistry.redis.internal.DeadlineConnections;
 import org.sessionregistry.redis.internal.LuaScript;
 import org.sessionregistry.redis.internal.RecordCodec;
 import org.sessionregistry.redis.internal.RedisErrors;
+import org.sessionregistry.redis.internal.Tls;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
 import redis.clients.jedis.AbstractPipeline;
@@ -365,6 +367,7 @@ public final class RedisSessionStore implements SessionStore {
     private int replicas;
     private Duration replicaTimeout = Duration.ZERO;
     private int maxConnections = 16;
+    private @Nullable SSLContext tls;
     private @Nullable String user;
     private @Nullable String password;
 
@@ -410,6 +413,15 @@ public final class RedisSessionStore implements SessionStore {
                 poolConfig(timeout.dividedBy(2)), timeout))
             .maxTotalRetriesDuration(timeout).build();
       };
+      return this;
+    }
+
+    /**
+     * For {@link #standalone} and {@link #cluster}: TLS, trusting what {@code context} trusts (its trust managers: a
+     * managed Redis's CA, say), the server's host name checked against its certificate.
+     */
+    public Builder tls(SSLContext context) {
+      this.tls = require(context, "context");
       return this;
     }
 
@@ -523,7 +535,7 @@ public final class RedisSessionStore implements SessionStore {
       if (user != null) {
         b.user(user).password(password);
       }
-      return b.build();
+      return Tls.apply(b, tls).build();
     }
 
     private static void requirePort(int port) {

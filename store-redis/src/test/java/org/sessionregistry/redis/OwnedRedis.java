@@ -24,6 +24,7 @@ final class OwnedRedis implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private final List<Integer> ports = new ArrayList<>();
   private final Path dir;
+  private int tlsPort;
 
   private OwnedRedis(Path dir) {
     this.dir = dir;
@@ -56,6 +57,41 @@ final class OwnedRedis implements AutoCloseable {
       r.close();
       throw e;
     }
+  }
+
+  /**
+   * One server that wants {@code password} (of the default user), on a plain port ({@link #port()}) and on a TLS port
+   * ({@link #tlsPort()}) with a certificate for 127.0.0.1 made here, self-signed: {@link #certificate()}.
+   */
+  static OwnedRedis withPasswordAndTls(String password) throws Exception {
+    OwnedRedis r = new OwnedRedis(Files.createTempDirectory("sr-redis-tls"));
+    try {
+      Path key = r.dir.resolve("redis.key");
+      Path cert = r.dir.resolve("redis.crt");
+      Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+          "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(),
+          "-out", cert.toString()).redirectErrorStream(true).redirectOutput(r.dir.resolve("openssl.log").toFile())
+          .start();
+      if (openssl.waitFor() != 0) {
+        throw new IllegalStateException("openssl could not make the test's certificate: "
+            + Files.readString(r.dir.resolve("openssl.log")));
+      }
+      r.tlsPort = freePort();
+      r.add(freePort(), List.of("--requirepass", password, "--tls-port", String.valueOf(r.tlsPort),
+          "--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(), "--tls-auth-clients", "no"));
+      return r;
+    } catch (Exception e) {
+      r.close();
+      throw e;
+    }
+  }
+
+  int tlsPort() {
+    return tlsPort;
+  }
+
+  Path certificate() {
+    return dir.resolve("redis.crt");
   }
 
   /** A cluster of {@code masters} masters, no replicas, all slots assigned and the cluster state ok. */
@@ -202,6 +238,11 @@ final class OwnedRedis implements AutoCloseable {
         if ("PONG".equals(j.ping())) {
           return p;
         }
+      } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+        if (String.valueOf(e.getMessage()).startsWith("NOAUTH")) {
+          return p; // up, and asking for the password it was given
+        }
+        throw e;
       } catch (RuntimeException notYet) {
         if (!p.isAlive() || System.nanoTime() > deadline) {
           throw new IllegalStateException("the test's redis-server on 127.0.0.1:" + port + " did not start: "
