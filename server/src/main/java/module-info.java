@@ -7,6 +7,7 @@ module org.sessionregistry.server {
   requires org.sessionregistry.jdbc;
   requires org.sessionregistry.redis;
   requires com.fasterxml.jackson.databind;
+  requires java.sql;
   requires org.eclipse.jetty.server;
   requires org.eclipse.jetty.ee11.servlet;
   requires org.eclipse.jetty.http2.server;

@@ -47,6 +47,12 @@ final class ServerConfig {
           + " list of nodes"},
       new String[] {"--redis-namespace", "SR_REDIS_NAMESPACE", "sr", "prefix of every Redis key"},
       new String[] {"--redis-timeout", "SR_REDIS_TIMEOUT", "2s", "longest one Redis call may take, waits included"},
+      new String[] {"--redis-user", "SR_REDIS_USER", "default", "Redis ACL user, when SR_REDIS_PASSWORD is set (the"
+          + " password comes only from there)"},
+      new String[] {"--redis-tls", "SR_REDIS_TLS", "false", "reach Redis over TLS, its certificate and host name"
+          + " checked"},
+      new String[] {"--redis-tls-ca", "SR_REDIS_TLS_CA", "none", "PEM file of the CA (or certificate) to trust for"
+          + " Redis's TLS; none: the JVM's trust store"},
       new String[] {"--redis-wait-replicas", "SR_REDIS_WAIT_REPLICAS", "0", "replicas that must acknowledge a"
           + " revocation before it returns (WAIT), so that a failover cannot undo it; 0: none"},
       new String[] {"--redis-wait-timeout", "SR_REDIS_WAIT_TIMEOUT", "500ms", "longest a revocation waits for them"
@@ -65,6 +71,15 @@ final class ServerConfig {
           + " Mattermost (0: no limit)"},
       new String[] {"--session-limit-policy", "SR_SESSION_LIMIT_POLICY", "end", "beyond it: end (the least recently"
           + " active sessions end) | refuse (the login is refused)"},
+      new String[] {"--login-max-failures", "SR_LOGIN_MAX_FAILURES", "10", "failed logins of a user from one address"
+          + " before that address is locked out of the user (others are not)"},
+      new String[] {"--login-lockout", "SR_LOGIN_LOCKOUT", "15m", "how long failures count, from the first"},
+      new String[] {"--login-max-failures-per-address", "SR_LOGIN_MAX_FAILURES_PER_ADDRESS", "100", "failed logins"
+          + " from one address, any user, before its logins get 429 (raise it behind a proxy)"},
+      new String[] {"--login-max-concurrent-checks", "SR_LOGIN_MAX_CONCURRENT_CHECKS", "<cores>", "passwords"
+          + " hashed at once; more logins get 429 at once"},
+      new String[] {"--login-rate-per-address", "SR_LOGIN_RATE_PER_ADDRESS", "120", "login attempts per address and"
+          + " minute (429 beyond)"},
       new String[] {"--record-client-address", "SR_RECORD_CLIENT_ADDRESS", "false", "keep a login's client address in"
           + " its session (ip_address): personal data"},
       new String[] {"--http-idle-timeout", "SR_HTTP_IDLE_TIMEOUT", "30s", "close a connection after this long without"
@@ -108,6 +123,15 @@ final class ServerConfig {
   final String redis;
   final String redisNamespace;
   final Duration redisTimeout;
+  final String redisUser;
+  final @Nullable String redisPassword;
+  final boolean redisTls;
+  final @Nullable Path redisTlsCa;
+  final int loginMaxFailures;
+  final Duration loginLockout;
+  final int loginMaxFailuresPerAddress;
+  final int loginMaxConcurrentChecks;
+  final int loginRatePerAddress;
   final int redisWaitReplicas;
   final Duration redisWaitTimeout;
   final Duration sessionLifetime;
@@ -169,6 +193,24 @@ final class ServerConfig {
     this.httpH2c = parseBoolean("--http-h2c", v.get("--http-h2c"));
     this.redisNamespace = v.get("--redis-namespace");
     this.redisTimeout = parseDuration("--redis-timeout", v.get("--redis-timeout"));
+    this.redisUser = v.get("--redis-user");
+    String redisPassword = env.get("SR_REDIS_PASSWORD");
+    this.redisPassword = redisPassword == null || redisPassword.isEmpty() ? null : redisPassword;
+    this.redisTls = parseBoolean("--redis-tls", v.get("--redis-tls"));
+    String ca = v.get("--redis-tls-ca");
+    this.redisTlsCa = ca.equalsIgnoreCase("none") ? null : Path.of(ca);
+    if (redisTlsCa != null && !redisTls) {
+      throw new IllegalArgumentException("--redis-tls-ca needs --redis-tls true");
+    }
+    this.loginMaxFailures = parseInt("--login-max-failures", v.get("--login-max-failures"), 1, 1_000_000);
+    this.loginLockout = parseDuration("--login-lockout", v.get("--login-lockout"));
+    this.loginMaxFailuresPerAddress = parseInt("--login-max-failures-per-address",
+        v.get("--login-max-failures-per-address"), 1, 100_000_000);
+    String checks = v.getOrDefault("--login-max-concurrent-checks", "<cores>");
+    this.loginMaxConcurrentChecks = checks.equals("<cores>") ? Runtime.getRuntime().availableProcessors()
+        : parseInt("--login-max-concurrent-checks", checks, 1, 10_000);
+    this.loginRatePerAddress = parseInt("--login-rate-per-address", v.get("--login-rate-per-address"), 1,
+        1_000_000);
     this.redisWaitReplicas = parseInt("--redis-wait-replicas", v.get("--redis-wait-replicas"), 0, 100);
     this.redisWaitTimeout = parseDuration("--redis-wait-timeout", v.get("--redis-wait-timeout"));
     if (redisWaitReplicas > 0 && redisWaitTimeout.compareTo(redisTimeout) >= 0) {

@@ -7,7 +7,6 @@ import java.net.BindException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Ids;
 import org.sessionregistry.SessionRegistry;
@@ -26,14 +24,14 @@ import org.sessionregistry.jdbc.Dialect;
 import org.sessionregistry.jdbc.JdbcInvalidationChannel;
 import org.sessionregistry.jdbc.JdbcSessionStore;
 import org.sessionregistry.memory.InMemorySessionStore;
-import org.sessionregistry.redis.RedisInvalidationChannel;
+import org.sessionregistry.http.LoginAttempts;
 import org.sessionregistry.redis.RedisSessionStore;
 import org.sessionregistry.server.ServerConfig.CacheKind;
 import org.sessionregistry.server.ServerConfig.StoreKind;
 import org.sessionregistry.servlet.MattermostSessionServlet;
 import org.sessionregistry.spi.InvalidationChannel;
 import org.sessionregistry.spi.SessionStore;
-import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The runnable server: the Mattermost session endpoints through the servlet binding on the Jetty edge, over the
@@ -58,6 +56,11 @@ final class SessionServer implements AutoCloseable {
    * @throws StartupException with a message for the operator: busy port, unreachable store, bad users file
    */
   static SessionServer start(ServerConfig config, PrintStream out) throws StartupException {
+    try {
+      PrivateFiles.directory(config.dataDir);
+    } catch (IOException e) {
+      throw new StartupException("the data directory " + config.dataDir + " cannot be created: " + e.getMessage());
+    }
     boolean firstRun = !Files.exists(config.usersFile);
     UsersFile users = openUsers(config, out);
     try {
@@ -150,23 +153,27 @@ final class SessionServer implements AutoCloseable {
         resources.add(pool);
       }
       SessionStore store;
+      RedisAccess redis;
       try {
-        store = openStore(config, pool);
+        redis = new RedisAccess(config);
+        store = openStore(config, pool, redis);
       } catch (StartupException e) {
         closeAll(resources);
         throw e;
       }
       String description = describe(config);
       try {
+        if (config.store == StoreKind.H2 && config.jdbcUrl == null) {
+          for (String file : List.of("sessions.mv.db", "sessions.trace.db")) {
+            PrivateFiles.file(config.dataDir.resolve(file)); // H2 makes them by the umask
+          }
+        }
+        PrivateFiles.file(config.usersFile);
         if (config.cache != CacheKind.NONE) {
           FrontCache.Builder cache = FrontCache.builder().maximumSize(config.cacheSize)
               .maximumStaleness(config.cacheStaleness);
           InvalidationChannel channel = switch (config.cache) {
-            case REDIS -> {
-              HostAndPort hp = HostAndPort.from(config.redis.split(",")[0].trim());
-              yield RedisInvalidationChannel.builder().redis(hp.getHost(), hp.getPort())
-                  .namespace(config.redisNamespace).timeout(config.redisTimeout).build();
-            }
+            case REDIS -> redis.channel().build();
             case JDBC -> JdbcInvalidationChannel.builder().dataSource(pool).pollInterval(config.cachePoll).build();
             default -> null;
           };
@@ -198,23 +205,50 @@ final class SessionServer implements AutoCloseable {
         } catch (SessionStoreException e) {
           throw new StartupException("the session store (" + description + ") is unreachable: " + e.getMessage());
         }
+        SharedLoginAttempts.Jdbc sqlAttempts = null;
+        LoginAttempts attempts;
+        if (config.store == StoreKind.REDIS || config.store == StoreKind.REDIS_CLUSTER
+            || config.cache == CacheKind.REDIS) {
+          UnifiedJedis client = redis.client(config.store == StoreKind.REDIS_CLUSTER);
+          resources.add(client);
+          attempts = SharedLoginAttempts.redis(client, config.redisNamespace);
+        } else if (sql) {
+          try {
+            attempts = sqlAttempts = SharedLoginAttempts.jdbc(pool, Dialect.ofJdbcUrl(jdbcUrl(config)),
+                java.time.Clock.systemUTC());
+          } catch (SessionStoreException e) {
+            throw new StartupException("the failed-login table could not be created: " + e.getMessage());
+          }
+        } else {
+          attempts = LoginAttempts.inProcess();
+        }
         MattermostSessionApi api = MattermostSessionApi.builder(registry, users)
             .maxBodyBytes(config.httpMaxBodyBytes)
             .secureCookies(config.secureCookies)
             .recordClientAddress(config.recordClientAddress)
             .cookieMaxAge(config.sessionLifetime)
+            .loginAttempts(attempts)
+            .maxFailedLogins(config.loginMaxFailures, config.loginLockout)
+            .maxFailedLoginsPerAddress(config.loginMaxFailuresPerAddress)
+            .maxConcurrentPasswordChecks(config.loginMaxConcurrentChecks)
+            .loginsPerAddressPerMinute(config.loginRatePerAddress)
             .build();
         ScheduledExecutorService purger = null;
         if (sql) {
+          SharedLoginAttempts.Jdbc purgedAttempts = sqlAttempts;
           purger = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "session-registry-purge");
             t.setDaemon(true);
             return t;
           });
           long every = config.purgeInterval.toMillis();
-          purger.scheduleWithFixedDelay(() -> purge(registry), every, every, TimeUnit.MILLISECONDS);
+          purger.scheduleWithFixedDelay(() -> purge(registry, purgedAttempts), every, every, TimeUnit.MILLISECONDS);
         }
         return new Backend(registry, api, description, resources, purger);
+      } catch (IOException e) {
+        closeQuietly(store);
+        closeAll(resources);
+        throw new StartupException("the server's files cannot be made private: " + e.getMessage());
       } catch (StartupException | RuntimeException e) {
         closeQuietly(store);
         closeAll(resources);
@@ -248,10 +282,13 @@ final class SessionServer implements AutoCloseable {
     }
   }
 
-  private static void purge(SessionRegistry registry) {
+  private static void purge(SessionRegistry registry, SharedLoginAttempts.@Nullable Jdbc attempts) {
     try {
       while (registry.purgeExpired(1000) == 1000) {
         continue;
+      }
+      if (attempts != null) {
+        attempts.purgeExpired();
       }
     } catch (RuntimeException e) {
       System.getLogger(SessionServer.class.getName()).log(System.Logger.Level.WARNING,
@@ -277,7 +314,7 @@ final class SessionServer implements AutoCloseable {
     }
   }
 
-  private static SessionStore openStore(ServerConfig config, @Nullable HikariDataSource pool)
+  private static SessionStore openStore(ServerConfig config, @Nullable HikariDataSource pool, RedisAccess redis)
       throws StartupException {
     try {
       return switch (config.store) {
@@ -287,13 +324,9 @@ final class SessionServer implements AutoCloseable {
             .dialect(Dialect.ofJdbcUrl(jdbcUrl(config)))
             .createSchemaIfMissing(true)
             .build();
-        case REDIS -> {
-          HostAndPort hp = HostAndPort.from(config.redis);
-          yield redisSettings(config, RedisSessionStore.builder().standalone(hp.getHost(), hp.getPort())).build();
-        }
-        case REDIS_CLUSTER -> redisSettings(config, RedisSessionStore.builder()
-            .cluster(Arrays.stream(config.redis.split(",")).map(String::trim).map(HostAndPort::from)
-                .collect(Collectors.toUnmodifiableSet()))).build();
+        case REDIS -> redis.store(RedisSessionStore.builder().standalone(redis.first().getHost(),
+            redis.first().getPort())).build();
+        case REDIS_CLUSTER -> redis.store(RedisSessionStore.builder().cluster(redis.nodes())).build();
       };
     } catch (SessionStoreException e) {
       throw new StartupException("the session store (" + describe(config) + ") is unreachable: " + e.getMessage());
@@ -312,11 +345,6 @@ final class SessionServer implements AutoCloseable {
       case REDIS -> "Redis at " + config.redis;
       case REDIS_CLUSTER -> "Redis Cluster at " + config.redis;
     };
-  }
-
-  private static RedisSessionStore.Builder redisSettings(ServerConfig config, RedisSessionStore.Builder b) {
-    return b.namespace(config.redisNamespace).timeout(config.redisTimeout)
-        .waitForReplicas(config.redisWaitReplicas, config.redisWaitTimeout);
   }
 
   private static void closeQuietly(SessionStore store) {

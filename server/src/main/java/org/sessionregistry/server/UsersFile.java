@@ -20,6 +20,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.spec.KeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -180,16 +181,34 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
     return user != null && matches ? Optional.of(user.toLoginUser()) : Optional.empty();
   }
 
+  /** The user a username or email names, without a password check: failed logins count per user. */
+  @Override
+  public Optional<String> userIdOf(String loginId) {
+    Entry user = current().byLogin.get(loginId.toLowerCase(Locale.ROOT));
+    return user == null ? Optional.empty() : Optional.of(user.id);
+  }
+
   @Override
   public @Nullable String rolesOf(String userId) {
     Entry user = current().byId.get(userId);
     return user == null ? null : user.roles;
   }
 
+  /**
+   * The users as the file has them now. Its attributes are compared on every call (cheap); its contents, by digest,
+   * at most once a second, so that an edit none of the attributes shows (same size, within the clock's resolution,
+   * in place) is seen within a second.
+   */
   private Snapshot current() {
     Snapshot s = snapshot;
     try {
-      if (!Version.of(path).equals(s.version)) {
+      boolean changed = !Version.of(path).equals(s.version);
+      long now = System.nanoTime();
+      if (!changed && now - s.contentCheckedAt > 1_000_000_000L) {
+        s.contentCheckedAt = now;
+        changed = !Arrays.equals(digest(Files.readAllBytes(path)), s.digest);
+      }
+      if (changed) {
         snapshot = s = read(path);
       }
     } catch (IOException | RuntimeException e) {
@@ -231,11 +250,12 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
   private static Snapshot read(Path path) {
     try {
       Version version = Version.of(path);
-      Document doc = JSON.readValue(Files.readAllBytes(path), Document.class);
+      byte[] bytes = Files.readAllBytes(path);
+      Document doc = JSON.readValue(bytes, Document.class);
       if (doc.version != 1 || doc.users == null) {
         throw new IllegalArgumentException("users file " + path + " is not a version 1 users file");
       }
-      return new Snapshot(List.copyOf(doc.users), version);
+      return new Snapshot(List.copyOf(doc.users), version, digest(bytes));
     } catch (IOException e) {
       throw new IllegalArgumentException("users file " + path + " cannot be read: " + e.getMessage(), e);
     }
@@ -245,8 +265,8 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
     Path tmp = null;
     try {
       Path dir = path.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, ".users", ".tmp");
+      PrivateFiles.directory(dir);
+      tmp = Files.createTempFile(dir, ".users", ".tmp"); // 0600: Java makes temporary files its owner's
       Document doc = new Document();
       doc.version = 1;
       doc.users = users;
@@ -280,13 +300,27 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
   }
 
   /**
-   * Which file was read: a change of modification time, size or identity (a file moved in place, as {@link #write}
-   * does) means it changed. A time alone can stay the same across two writes within its resolution.
+   * Which file was read: a change of modification time, status-change time (where there is one: any write, rename
+   * or chmod moves it), size or identity (a file moved in place, as {@link #write} does) means it changed.
    */
-  private record Version(FileTime modified, long size, @Nullable Object fileKey) {
+  private record Version(FileTime modified, @Nullable Object changed, long size, @Nullable Object fileKey) {
     static Version of(Path path) throws IOException {
       BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-      return new Version(a.lastModifiedTime(), a.size(), a.fileKey());
+      Object ctime = null;
+      try {
+        ctime = Files.getAttribute(path, "unix:ctime");
+      } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
+        // Content digests catch what the other attributes miss.
+      }
+      return new Version(a.lastModifiedTime(), ctime, a.size(), a.fileKey());
+    }
+  }
+
+  private static byte[] digest(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
     }
   }
 
@@ -296,10 +330,13 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
     final Map<String, Entry> byLogin = new HashMap<>();
     final Map<String, Entry> byId = new HashMap<>();
     final Version version;
+    final byte[] digest;
+    volatile long contentCheckedAt = System.nanoTime();
 
-    Snapshot(List<Entry> users, Version version) {
+    Snapshot(List<Entry> users, Version version, byte[] digest) {
       this.users = users;
       this.version = version;
+      this.digest = digest;
       for (Entry u : users) {
         byId.put(u.id, u);
         byLogin.put(u.username.toLowerCase(Locale.ROOT), u);

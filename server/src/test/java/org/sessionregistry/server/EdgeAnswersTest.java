@@ -42,7 +42,8 @@ class EdgeAnswersTest {
         data.toString()), Map.of()), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     port = server.port();
     var login = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-            + "/api/v4/users/login")).POST(HttpRequest.BodyPublishers.ofString(
+            + "/api/v4/users/login")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
             "{\"login_id\":\"user1\",\"password\":\"" + passwords.get("user1") + "\"}")).build(),
         BodyHandlers.ofString());
     token = login.headers().firstValue("Token").orElseThrow();

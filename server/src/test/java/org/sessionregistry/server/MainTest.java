@@ -119,7 +119,7 @@ class MainTest {
       var http = java.net.http.HttpClient.newHttpClient();
       var login = http.send(java.net.http.HttpRequest.newBuilder(
               java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/v4/users/login"))
-          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+          .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
               "{\"login_id\":\"admin\",\"password\":\"" + password + "\"}")).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString());
       assertThat(login.statusCode()).isEqualTo(200);

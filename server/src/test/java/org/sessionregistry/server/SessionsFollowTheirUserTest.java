@@ -101,6 +101,7 @@ class SessionsFollowTheirUserTest {
 
   private static HttpRequest loginRequest(int port, String user, String password) {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v4/users/login"))
+        .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"login_id\":\"" + user + "\",\"password\":\"" + password + "\"}"))
         .build();
   }

@@ -42,6 +42,7 @@ class SlowClientsTest {
       int port = server.port();
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       String token = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v4/users/login"))
+              .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString("{\"login_id\":\"user1\",\"password\":\""
                   + passwords.get("user1") + "\"}")).build(), BodyHandlers.ofString())
           .headers().firstValue("Token").orElseThrow();
