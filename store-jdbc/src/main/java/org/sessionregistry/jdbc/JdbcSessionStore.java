@@ -77,10 +77,11 @@ public final class JdbcSessionStore implements SessionStore {
   private final @Nullable HikariDataSource ownedPool;
 
   private JdbcSessionStore(Jdbi jdbi, Dialect dialect, String description, @Nullable HikariDataSource ownedPool,
-      int statementTimeoutSeconds, Runnable dropIdleConnections) {
+      int statementTimeoutSeconds, Runnable dropIdleConnections, boolean connectionsTimeStatements, boolean ownJdbi) {
     this.dialect = dialect;
     this.statementTimeoutSeconds = statementTimeoutSeconds;
-    this.db = new StatementRunner(jdbi, description, statementTimeoutSeconds, dropIdleConnections);
+    this.db = new StatementRunner(jdbi, description, statementTimeoutSeconds, dropIdleConnections,
+        connectionsTimeStatements, ownJdbi);
     this.sql = SqlStatements.of(SqlStatements.Session.class, PORTABLE_STATEMENTS, dialect.statementsResource());
     this.ownedPool = ownedPool;
   }
@@ -444,9 +445,10 @@ public final class JdbcSessionStore implements SessionStore {
 
   /**
    * A HikariCP pool set up as the store's own is (the one {@link Builder#jdbcUrl} builds): READ COMMITTED, broken
-   * connections evicted on any connection-class error, an H2 file written at each commit, H2's lock waits as long as
-   * the default statement timeout (5 s), and a start that does not fail while the database is down. For sharing one
-   * pool between the store and a {@link JdbcInvalidationChannel}; the caller closes it.
+   * connections evicted on any connection-class error, an H2 file written at each commit, H2's statements and lock
+   * waits timed by the connection as long as the default statement timeout (5 s: a store with that timeout then sets
+   * none per statement, which costs H2 more than its query), and a start that does not fail while the database is
+   * down. For sharing one pool between the store and a {@link JdbcInvalidationChannel}; the caller closes it.
    *
    * @throws IllegalArgumentException if the URL is not one of a supported database
    */
@@ -602,7 +604,10 @@ public final class JdbcSessionStore implements SessionStore {
             bean.softEvictConnections();
           }
         };
-        return new JdbcSessionStore(db, d, description, pool, (int) statementTimeout.toSeconds(), dropIdle);
+        javax.sql.DataSource connections = pool != null ? pool : dataSource;
+        boolean timed = connections != null && PoolFactory.timesStatements(connections, statementTimeout);
+        return new JdbcSessionStore(db, d, description, pool, (int) statementTimeout.toSeconds(), dropIdle, timed,
+            jdbi == null);
       } catch (RuntimeException e) {
         if (pool != null) {
           pool.close();

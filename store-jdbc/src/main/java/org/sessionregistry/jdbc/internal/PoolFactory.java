@@ -16,7 +16,7 @@ public final class PoolFactory {
   public static HikariDataSource newPool(String jdbcUrl, String username, String password, int maximumPoolSize,
       Duration connectionTimeout, Duration statementTimeout) {
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(withMultiQueries(withLockTimeout(durable(jdbcUrl), statementTimeout)));
+    config.setJdbcUrl(withMultiQueries(withTimeouts(durable(jdbcUrl), statementTimeout)));
     // Fewer gap locks on MariaDB (its default is REPEATABLE READ); the others default to it already.
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     config.setUsername(username);
@@ -43,15 +43,18 @@ public final class PoolFactory {
   }
 
   /**
-   * Row-lock waits no longer than the statement timeout, where a JDBC query timeout does not cut them short: H2 waits
-   * up to its own LOCK_TIMEOUT (2 s here); MariaDB's driver times only the first of several statements sent together
+   * Statements and row-lock waits no longer than the statement timeout, where a JDBC query timeout does not cut lock
+   * waits short: H2 waits up to its own LOCK_TIMEOUT (2 s here); MariaDB's driver times only the first of several statements sent together
    * (a create within a limit), and InnoDB waits up to innodb_lock_wait_timeout (50 s by default). Unless the URL says
    * otherwise, both wait as long as the statement timeout.
    */
-  public static String withLockTimeout(String url, Duration statementTimeout) {
+  public static String withTimeouts(String url, Duration statementTimeout) {
     String lower = url.toLowerCase(Locale.ROOT);
-    if (lower.startsWith("jdbc:h2:") && !lower.contains("lock_timeout")) {
-      return url + ";LOCK_TIMEOUT=" + statementTimeout.toMillis();
+    if (lower.startsWith("jdbc:h2:")) {
+      // H2 makes a JDBC query timeout a session setting, changed (and parsed) at every statement that sets one:
+      // 11 us of a 5 us lookup. Set once for the connection instead; see timesStatements.
+      String withLock = lower.contains("lock_timeout") ? url : url + ";LOCK_TIMEOUT=" + statementTimeout.toMillis();
+      return lower.contains("query_timeout") ? withLock : withLock + ";QUERY_TIMEOUT=" + statementTimeout.toMillis();
     }
     if (lower.startsWith("jdbc:mariadb:") && !lower.contains("sessionvariables")
         && !lower.contains("innodb_lock_wait_timeout")) {
@@ -59,6 +62,20 @@ public final class PoolFactory {
           + Math.max(1, statementTimeout.toSeconds());
     }
     return url;
+  }
+
+  /**
+   * Whether every connection of {@code dataSource} times its statements itself, as long as {@code statementTimeout}:
+   * a pool this factory made for H2 with that timeout (its URL says {@code QUERY_TIMEOUT}). Then the store sets no
+   * timeout per statement.
+   */
+  public static boolean timesStatements(javax.sql.DataSource dataSource, Duration statementTimeout) {
+    if (!(dataSource instanceof HikariDataSource pool) || pool.getJdbcUrl() == null) {
+      return false;
+    }
+    String lower = pool.getJdbcUrl().toLowerCase(Locale.ROOT);
+    return lower.startsWith("jdbc:h2:") && lower.contains(";query_timeout=" + statementTimeout.toMillis())
+        && !lower.matches(".*;query_timeout=" + statementTimeout.toMillis() + "\\d.*");
   }
 
   /**

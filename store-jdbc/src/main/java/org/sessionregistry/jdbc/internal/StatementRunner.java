@@ -24,17 +24,31 @@ public final class StatementRunner {
   private final String description;
   private final int statementTimeoutSeconds;
   private final Runnable dropIdleConnections;
+  /** The connections time statements themselves (H2's QUERY_TIMEOUT, set by the pool), as long as the default. */
+  private final boolean connectionsTimeStatements;
+  /** The Jdbi is the store's own, configured once; an application's is left as it is and configured per handle. */
+  private final boolean ownJdbi;
 
   /**
    * @param description names the store in messages, e.g. "JDBC session store (PostgreSQL at ...)"
    * @param dropIdleConnections makes the pool open fresh connections (after the database closed one, it has likely
    *     closed them all: a restart, a failover, an administrator); a no-op when the pool cannot be told
    */
-  public StatementRunner(Jdbi jdbi, String description, int statementTimeoutSeconds, Runnable dropIdleConnections) {
+  public StatementRunner(Jdbi jdbi, String description, int statementTimeoutSeconds, Runnable dropIdleConnections,
+      boolean connectionsTimeStatements, boolean ownJdbi) {
     this.jdbi = jdbi;
+    this.ownJdbi = ownJdbi;
+    if (ownJdbi) {
+      // Once for all handles: set on each one, Jdbi copies its configuration for that handle (microseconds a call).
+      jdbi.getConfig(Handles.class).setForceEndTransactions(false);
+      if (!connectionsTimeStatements) {
+        jdbi.getConfig(SqlStatements.class).setQueryTimeout(statementTimeoutSeconds);
+      }
+    }
     this.description = description;
     this.statementTimeoutSeconds = statementTimeoutSeconds;
     this.dropIdleConnections = dropIdleConnections;
+    this.connectionsTimeStatements = connectionsTimeStatements;
   }
 
   public String description() {
@@ -97,10 +111,24 @@ public final class StatementRunner {
     Handle h = jdbi.open();
     boolean manualCommit = false;
     try {
-      h.getConfig(Handles.class).setForceEndTransactions(false);
-      h.getConfig(SqlStatements.class).setQueryTimeout(timeoutSeconds);
+      if (!ownJdbi) {
+        h.getConfig(Handles.class).setForceEndTransactions(false);
+      }
+      boolean ownTimeout = connectionsTimeStatements && timeoutSeconds != statementTimeoutSeconds;
+      if (!connectionsTimeStatements && (!ownJdbi || timeoutSeconds != statementTimeoutSeconds)) {
+        h.getConfig(SqlStatements.class).setQueryTimeout(timeoutSeconds);
+      } else if (ownTimeout) {
+        h.execute("SET QUERY_TIMEOUT " + timeoutSeconds * 1000L); // this call's, on this connection
+      }
       manualCommit = !h.getConnection().getAutoCommit();
-      T result = work.withHandle(h);
+      T result;
+      try {
+        result = work.withHandle(h);
+      } finally {
+        if (ownTimeout) {
+          h.execute("SET QUERY_TIMEOUT " + statementTimeoutSeconds * 1000L); // the pool's again
+        }
+      }
       if (manualCommit) {
         h.commit();
       }
