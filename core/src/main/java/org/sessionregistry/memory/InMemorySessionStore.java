@@ -9,6 +9,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -124,11 +125,11 @@ public final class InMemorySessionStore implements SessionStore {
         }
         ended = limit.isUnlimited() ? List.of() : makeRoom(user, limit, nanos(session.createdAt()));
         entry.owner = user;
-        user.entries.add(entry);
+        user.add(entry);
       }
       break;
     }
-    List<Session> endedSessions = new ArrayList<>(ended.size());
+    List<Session> endedSessions = ended.isEmpty() ? List.of() : new ArrayList<>(ended.size());
     for (Entry e : ended) {
       byToken.asMap().remove(e.tokenHash, e);
       endedSessions.add(e.session);
@@ -168,7 +169,7 @@ public final class InMemorySessionStore implements SessionStore {
     List<Entry> ended = live.subList(0, excess);
     for (Entry e : ended) {
       e.removed = true;
-      user.entries.remove(e); // not remove(): the new session keeps this user open
+      user.drop(e); // not remove(): the new session keeps this user open
     }
     return ended;
   }
@@ -182,7 +183,7 @@ public final class InMemorySessionStore implements SessionStore {
     everyone.incrementAndGet();
     for (UserSessions user : byUser.values()) {
       synchronized (user) {
-        user.entries.removeIf(e -> e.epoch < everyone.get());
+        user.dropIf(e -> e.epoch < everyone.get());
         if (user.entries.isEmpty()) {
           user.closed = true;
           byUser.remove(user.userId, user);
@@ -248,33 +249,52 @@ public final class InMemorySessionStore implements SessionStore {
     return Optional.of(entry.session);
   }
 
-  @Override
-  public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
+  /**
+   * Closes the user's sessions but {@code keepSessionId}'s, which moves to a fresh container, and hands over the
+   * closed container's entries for unlinking (the kept one among them): no copy, no work per session here.
+   */
+  private List<Entry> revokeUser(String userId, @Nullable String keepSessionId) {
     List<Entry> removed = underUserLock(userId, List.of(), user -> {
       Entry keep = keepSessionId == null ? null : user.find(keepSessionId);
-      List<Entry> others = new ArrayList<>(user.entries);
       if (keep == null) {
         byUser.remove(userId, user);
       } else {
-        others.remove(keep);
         UserSessions next = new UserSessions(userId);
-        next.entries.add(keep);
+        next.add(keep);
         // Move the kept session before closing: a reader that sees the old owner closed re-reads the owner.
         keep.owner = next;
         byUser.replace(userId, user, next);
       }
       // The linearization point: every other session of the user is dead from this write on.
       user.closed = true;
-      return others;
+      return user.entries; // no longer written: the user is closed. The kept one, if any, is in it, and lives on.
     });
-    List<Session> sessions = new ArrayList<>(removed.size());
-    for (Entry e : removed) {
-      sessions.add(e.session);
-    }
     if (!removed.isEmpty()) {
       unlinked.add(removed);
     }
+    return removed;
+  }
+
+  @Override
+  public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
+    List<Entry> removed = revokeUser(userId, keepSessionId);
+    List<Session> sessions = new ArrayList<>(removed.size());
+    for (Entry e : removed) {
+      if (!keepSessionIdMatches(e, keepSessionId)) {
+        sessions.add(e.session);
+      }
+    }
     return sessions;
+  }
+
+  /** Revoke-all without reading: no work for the sessions, whatever their number (they leave the cache later). */
+  @Override
+  public void deleteAllOfUserWithoutReading(String userId, @Nullable String keepSessionId) {
+    revokeUser(userId, keepSessionId);
+  }
+
+  private static boolean keepSessionIdMatches(Entry e, @Nullable String keepSessionId) {
+    return keepSessionId != null && e.session.id().equals(keepSessionId) && e.isLive();
   }
 
   /**
@@ -301,7 +321,9 @@ public final class InMemorySessionStore implements SessionStore {
     List<Entry> batch;
     for (int i = 0; i != lists && (batch = unlinked.poll()) != null; i++) {
       for (Entry e : batch) {
-        byToken.asMap().remove(e.tokenHash, e);
+        if (!e.isLive()) { // the one a revoke-all-except kept lives on
+          byToken.asMap().remove(e.tokenHash, e);
+        }
       }
     }
   }
@@ -376,9 +398,14 @@ public final class InMemorySessionStore implements SessionStore {
   }
 
   /** The sessions of one user. Its lock guards {@link #entries}; it is only ever held briefly, never with another. */
+  /** A user's sessions are indexed by id beyond this many. */
+  private static final int INDEXED = 16;
+
   private final class UserSessions {
     final String userId;
     final ArrayList<Entry> entries = new ArrayList<>(2);
+    /** By session id, once the user has more than {@value #INDEXED} sessions: finding one stays O(1). */
+    private @Nullable HashMap<String, Entry> index;
     /** Set once, when revoked or retired empty: its entries are dead and it is no longer in {@code byUser}. */
     volatile boolean closed;
 
@@ -387,6 +414,9 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Nullable Entry find(String sessionId) {
+      if (index != null) {
+        return index.get(sessionId);
+      }
       for (Entry e : entries) {
         if (e.session.id().equals(sessionId)) {
           return e;
@@ -395,9 +425,36 @@ public final class InMemorySessionStore implements SessionStore {
       return null;
     }
 
+    void add(Entry e) {
+      entries.add(e);
+      if (index != null) {
+        index.put(e.session.id(), e);
+      } else if (entries.size() > INDEXED) {
+        index = new HashMap<>();
+        for (Entry each : entries) {
+          index.put(each.session.id(), each);
+        }
+      }
+    }
+
+    /** Removes an entry, leaving this object open. Holds the lock. */
+    void drop(Entry e) {
+      entries.remove(e);
+      if (index != null) {
+        index.remove(e.session.id());
+      }
+    }
+
+    void dropIf(java.util.function.Predicate<Entry> dead) {
+      entries.removeIf(dead);
+      if (index != null) {
+        index.values().removeIf(dead);
+      }
+    }
+
     /** Removes an entry; retires this object when it was the last, so idle users cost nothing. Holds the lock. */
     void remove(Entry entry) {
-      entries.remove(entry);
+      drop(entry);
       if (entries.isEmpty()) {
         closed = true;
         byUser.remove(userId, this);

@@ -67,3 +67,10 @@ FROM DUAL
 WHERE (SELECT COUNT(*) FROM sr_sessions
        WHERE user_id = :userId AND retain_until >= :now
          AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)) < :max
+
+-- name: keep_one
+-- Revoke-all-except without reading, after raise_generation in the same transaction: the kept session joins the new
+-- generation (if it was live), the others stay below it. One row written whatever the number of sessions.
+UPDATE sr_sessions SET generation = (SELECT u.generation FROM sr_users u WHERE u.user_id = :userId)
+WHERE user_id = :userId AND id = :keep
+  AND generation >= (SELECT u.generation FROM sr_users u WHERE u.user_id = :userId) - 1

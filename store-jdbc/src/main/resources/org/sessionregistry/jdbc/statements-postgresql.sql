@@ -65,3 +65,13 @@ SELECT :id, :tokenHash, :userId, :createAt, :expiresAt, :lastActivityAt, :retain
 WHERE (SELECT COUNT(*) FROM sr_sessions
        WHERE user_id = :userId AND retain_until >= :now
          AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)) < :max
+
+-- name: keep_one
+-- Revoke-all-except without reading, in one statement: the user's generation goes up and the kept session (if it was
+-- live) joins the new one; the others stay below it. Two rows written whatever the number of sessions.
+WITH raised AS (
+  INSERT INTO sr_users (user_id, generation, purge_pending) VALUES (:userId, 1, TRUE)
+  ON CONFLICT (user_id) DO UPDATE SET generation = sr_users.generation + 1, purge_pending = TRUE
+  RETURNING generation)
+UPDATE sr_sessions SET generation = (SELECT generation FROM raised)
+WHERE user_id = :userId AND id = :keep AND generation >= (SELECT generation FROM raised) - 1

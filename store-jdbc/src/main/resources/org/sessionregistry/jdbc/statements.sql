@@ -29,8 +29,6 @@ SET last_activity_at = GREATEST(last_activity_at, :lastActivityAt), retain_until
 WHERE user_id = :userId AND id = :id
   AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)
 
--- name: delete_all_except_unread
-DELETE FROM sr_sessions WHERE user_id = :userId AND id <> :keep
 
 -- name: pending_users
 SELECT user_id, generation FROM sr_users

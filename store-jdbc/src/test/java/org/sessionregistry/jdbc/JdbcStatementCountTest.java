@@ -49,8 +49,14 @@ class JdbcStatementCountTest {
     assertThat(counting.takeExecuted()).as("revoke one").hasSize(1);
 
     registry.revokeAllExcept(user, sessions.get(1).session().id());
-    assertThat(counting.takeExecuted()).as("revoke all but one of 99").hasSize(1);
-    assertThat(registry.list(user)).hasSize(1);
+    List<String> allButOne = counting.takeExecuted();
+    // PostgreSQL: one statement; elsewhere the user's row then the kept one's, in one transaction (one round trip on
+    // MariaDB through a pool that runs several at once, below; on this one, which does not, the first call tries
+    // that once, then goes one by one). Never a statement per session.
+    assertThat(allButOne).as("revoke all but one of 99")
+        .hasSize(database == TestDatabase.POSTGRESQL ? 1 : database == TestDatabase.MARIADB ? 3 : 2)
+        .noneMatch(statement -> statement.contains("DELETE"));
+    assertThat(registry.list(user)).containsExactly(registry.authenticate(sessions.get(1).token()).orElseThrow());
 
     for (int i = 0; i < 99; i++) {
       registry.create(user);
@@ -98,6 +104,12 @@ class JdbcStatementCountTest {
           .hasSize(database.dialect == Dialect.H2 ? 3 : 1);
       assertThat(registry.list(user)).hasSize(100).extracting(s -> s.id()).contains(beyond.session().id());
       assertThat(registry.authenticate(sessions.get(0).token())).as("the least recently active, ended").isEmpty();
+
+      counting.takeExecuted();
+      registry.revokeAllExcept(user, beyond.session().id());
+      assertThat(counting.takeExecuted()).as("revoke all but one of 100, on the store's kind of pool")
+          .hasSize(database.dialect == Dialect.H2 ? 2 : 1);
+      assertThat(registry.list(user)).extracting(s -> s.id()).containsExactly(beyond.session().id());
     }
   }
 }

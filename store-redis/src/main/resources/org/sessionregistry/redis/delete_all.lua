@@ -12,8 +12,20 @@ if ARGV[2] == '1' then
   end
 end
 if kept then
-  redis.call('ZREMRANGEBYLEX', KEYS[1], '-', '(' .. keep)
-  redis.call('ZREMRANGEBYLEX', KEYS[1], '[' .. keep .. '~', '+')
+  -- The kept session's members move to a fresh key and the old one is unlinked (freed in the background): work in
+  -- proportion to the kept session, whatever the number of others. The TTL stays (it covers the kept session).
+  local members = members_of(KEYS[1], keep)
+  local ttl = redis.call('PTTL', KEYS[1])
+  redis.call('UNLINK', KEYS[1])
+  local args = {}
+  for _, member in ipairs(members) do
+    args[#args + 1] = 0
+    args[#args + 1] = member
+  end
+  redis.call('ZADD', KEYS[1], unpack(args))
+  if ttl > 0 then
+    redis.call('PEXPIRE', KEYS[1], ttl)
+  end
 else
   redis.call('UNLINK', KEYS[1])
 end

@@ -85,8 +85,12 @@ class RedisCommandCountTest {
     for (int i = 0; i < 100; i++) {
       again.add(registry.create(user));
     }
+    // The kept session's members move to a fresh key, the old one is unlinked: no command over the others.
     assertThat(cost(() -> registry.revokeAllExcept(user, again.get(50).session().id()))).as("revoke all but one")
-        .isEqualTo(Map.of("evalsha", 1L, "zrange", 1L, "zremrangebylex", 2L));
+        .isEqualTo(Map.of("evalsha", 1L, "zrange", 2L, "pttl", 1L, "unlink", 1L, "zadd", 1L, "pexpire", 1L));
+    assertThat(registry.list(user)).extracting(s -> s.id()).containsExactly(again.get(50).session().id());
+    assertThat(client.pttl(store.key(user))).as("the key's TTL kept")
+        .isPositive();
   }
 
   /**

@@ -23,7 +23,7 @@ public final class SqlStatements<N extends Enum<N>> {
 
   /** What the store runs: {@code statements.sql}, portable, and {@code statements-<dialect>.sql}. */
   public enum Session {
-    INSERT, FIND_BY_TOKEN, FIND_BY_USER, TOUCH, DELETE_ONE, DELETE_ALL, DELETE_ALL_EXCEPT, DELETE_ALL_EXCEPT_UNREAD,
+    INSERT, FIND_BY_TOKEN, FIND_BY_USER, TOUCH, DELETE_ONE, DELETE_ALL, DELETE_ALL_EXCEPT, KEEP_ONE,
     RAISE_GENERATION, PURGE_EXPIRED, PENDING_USERS, DELETE_REVOKED, CLEAR_PENDING, DELETE_EVERYONE,
     LOCK_USER, MAKE_ROOM, INSERT_UNLESS_FULL
   }
