@@ -22,6 +22,7 @@ import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionLimitExceededException;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionStoreUnavailableException;
+import org.sessionregistry.jdbc.internal.PlainReads;
 import org.sessionregistry.jdbc.internal.PoolFactory;
 import org.sessionregistry.jdbc.internal.SessionRows;
 import org.sessionregistry.jdbc.internal.SqlErrors;
@@ -75,14 +76,23 @@ public final class JdbcSessionStore implements SessionStore {
   private final StatementRunner db;
   private final SqlStatements<SqlStatements.Session> sql;
   private final @Nullable HikariDataSource ownedPool;
+  /** Authenticate and list without a Jdbi handle, when the store has the data source (not an application's Jdbi). */
+  private final @Nullable PlainReads reads;
+  private final PlainReads.Positional findByToken;
+  private final PlainReads.Positional findByUser;
 
   private JdbcSessionStore(Jdbi jdbi, Dialect dialect, String description, @Nullable HikariDataSource ownedPool,
-      int statementTimeoutSeconds, Runnable dropIdleConnections, boolean connectionsTimeStatements, boolean ownJdbi) {
+      int statementTimeoutSeconds, Runnable dropIdleConnections, boolean connectionsTimeStatements, boolean ownJdbi,
+      @Nullable DataSource connections) {
     this.dialect = dialect;
     this.statementTimeoutSeconds = statementTimeoutSeconds;
     this.db = new StatementRunner(jdbi, description, statementTimeoutSeconds, dropIdleConnections,
         connectionsTimeStatements, ownJdbi);
     this.sql = SqlStatements.of(SqlStatements.Session.class, PORTABLE_STATEMENTS, dialect.statementsResource());
+    this.reads = connections == null ? null : new PlainReads(connections, description, statementTimeoutSeconds,
+        connectionsTimeStatements, dropIdleConnections);
+    this.findByToken = PlainReads.Positional.of(sql.get(SqlStatements.Session.FIND_BY_TOKEN));
+    this.findByUser = PlainReads.Positional.of(sql.get(SqlStatements.Session.FIND_BY_USER));
     this.ownedPool = ownedPool;
   }
 
@@ -296,6 +306,9 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public Optional<Session> findByToken(TokenHash tokenHash) {
+    if (reads != null) {
+      return reads.one("authenticate a token", findByToken, tokenHash.toBytes());
+    }
     return db.callIdempotent("authenticate a token", h -> h.createQuery(
             sql.get(SqlStatements.Session.FIND_BY_TOKEN))
         .bind("tokenHash", tokenHash.toBytes())
@@ -305,6 +318,9 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public List<Session> findByUser(String userId) {
+    if (reads != null) {
+      return reads.all("list sessions", findByUser, userId);
+    }
     return db.callIdempotent("list sessions", h -> h.createQuery(sql.get(SqlStatements.Session.FIND_BY_USER))
         .bind("userId", userId)
         .map(SessionRows.MAPPER)
@@ -626,7 +642,7 @@ public final class JdbcSessionStore implements SessionStore {
         javax.sql.DataSource connections = pool != null ? pool : dataSource;
         boolean timed = connections != null && PoolFactory.timesStatements(connections, statementTimeout);
         return new JdbcSessionStore(db, d, description, pool, (int) statementTimeout.toSeconds(), dropIdle, timed,
-            jdbi == null);
+            jdbi == null, connections);
       } catch (RuntimeException e) {
         if (pool != null) {
           pool.close();

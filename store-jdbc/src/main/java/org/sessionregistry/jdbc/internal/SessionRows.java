@@ -8,7 +8,10 @@ import org.jdbi.v3.core.statement.StatementContext;
 import org.sessionregistry.Session;
 import org.sessionregistry.spi.PropsJson;
 
-/** A session from the columns every statement that returns sessions selects, in the schema's order. */
+/**
+ * A session from the columns every statement that returns sessions selects, in this order: id, user_id, create_at,
+ * expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props.
+ */
 public final class SessionRows implements RowMapper<Session> {
   public static final SessionRows MAPPER = new SessionRows();
 
@@ -16,16 +19,21 @@ public final class SessionRows implements RowMapper<Session> {
 
   @Override
   public Session map(ResultSet rs, StatementContext ctx) throws SQLException {
+    return read(rs);
+  }
+
+  /** By position: every statement that returns sessions selects these columns, in this order (no lookup by name). */
+  public static Session read(ResultSet rs) throws SQLException {
     return new Session(
-        rs.getString("id"),
-        rs.getString("user_id"),
-        Instant.ofEpochMilli(rs.getLong("create_at")),
-        Instant.ofEpochMilli(rs.getLong("expires_at")),
-        Instant.ofEpochMilli(rs.getLong("last_activity_at")),
-        rs.getString("device_id"),
-        rs.getString("roles"),
-        rs.getBoolean("is_oauth"),
-        rs.getBoolean("expired_notify"),
-        PropsJson.read(rs.getString("props")));
+        rs.getString(1),
+        rs.getString(2),
+        Instant.ofEpochMilli(rs.getLong(3)),
+        Instant.ofEpochMilli(rs.getLong(4)),
+        Instant.ofEpochMilli(rs.getLong(5)),
+        rs.getString(6),
+        rs.getString(7),
+        rs.getBoolean(8),
+        rs.getBoolean(9),
+        PropsJson.read(rs.getString(10)));
   }
 }
