@@ -8,4 +8,13 @@ module org.sessionregistry.benchmarks {
   requires com.fasterxml.jackson.databind;
   requires jmh.core;
   requires com.h2database; // its version, for the report
+  // The peers (PeersBenchmark): Spring Session's repositories and what they run on.
+  requires spring.session.core;
+  requires spring.session.jdbc;
+  requires spring.session.data.redis;
+  requires spring.data.redis;
+  requires spring.jdbc;
+  requires spring.tx;
+  requires spring.beans;
+  requires spring.core;
 }

@@ -1,0 +1,313 @@
+package org.sessionregistry.benchmarks;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.sessionregistry.Ids;
+import org.sessionregistry.IssuedSession;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.serializer.StringRedisSerializer;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.session.FindByIndexNameSessionRepository;
+import org.springframework.session.MapSession;
+import org.springframework.session.MapSessionRepository;
+import org.springframework.session.Session;
+import org.springframework.session.SessionRepository;
+import org.springframework.session.data.redis.RedisIndexedSessionRepository;
+import org.springframework.session.jdbc.JdbcIndexedSessionRepository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Session Registry beside Spring Session, in one run, on the same servers, with 5,000 other sessions in each store:
+ * what a user comparing the two would measure. {@code impl=ours} is the registry on the store; {@code impl=spring} is
+ * Spring Session's repository as Spring Boot sets it up (its defaults): {@code MapSessionRepository} over a
+ * {@link ConcurrentHashMap}, {@code JdbcIndexedSessionRepository} on H2 and PostgreSQL (its shipped schema), and
+ * {@code RedisIndexedSessionRepository} on Lettuce. A user's sessions are found by Spring's principal-name index
+ * ({@code FindByIndexNameSessionRepository}); the map has none, so there they are found by a scan, which is what an
+ * application on it does. Revoke-all is find-by-principal then delete each, as Spring Security does for a user.
+ * Sessions made by create and revoke-all are ended after each invocation (not timed): the stores stay at their size.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(2)
+public class PeersBenchmark {
+  private static final String PRINCIPAL = FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME;
+
+  @Param({"IN_MEMORY", "H2", "POSTGRESQL", "REDIS"})
+  public StoreKind store;
+
+  @Param({"ours", "spring"})
+  public String impl;
+
+  /** The user's sessions, for list and revoke-all. */
+  @Param({"100"})
+  public int sessions;
+
+  private Side side;
+  private final List<String> known = new ArrayList<>();
+  private String listed;
+  private String revoked;
+  private String createdUser;
+  private String created;
+  private int next;
+
+  @Setup(Level.Trial)
+  public void open() throws Exception {
+    side = impl.equals("ours") ? new Ours(store) : new Spring(store);
+    for (int i = 0; i < 5000; i++) {
+      known.add(side.create(Ids.newId()));
+    }
+    listed = Ids.newId();
+    for (int i = 0; i < sessions; i++) {
+      side.create(listed);
+    }
+  }
+
+  /** A user with its sessions, made before each revoke-all and not timed. */
+  @Setup(Level.Invocation)
+  public void freshUser(org.openjdk.jmh.infra.BenchmarkParams params) {
+    if (params.getBenchmark().endsWith("revokeAll")) {
+      revoked = Ids.newId();
+      for (int i = 0; i < sessions; i++) {
+        side.create(revoked);
+      }
+    }
+  }
+
+  @Benchmark
+  public Object lookup() {
+    return side.lookup(known.get(next++ % known.size()));
+  }
+
+  /** A login, for a user of its own; ended after it (not timed), so that the store stays at its size. */
+  @Benchmark
+  public Object create() {
+    createdUser = Ids.newId();
+    created = side.create(createdUser);
+    return created;
+  }
+
+  @TearDown(Level.Invocation)
+  public void endCreated() {
+    if (created != null) {
+      side.end(createdUser, created);
+      created = null;
+    }
+  }
+
+  @Benchmark
+  public Object list() {
+    return side.list(listed);
+  }
+
+  @Benchmark
+  public Object revokeAll() {
+    return side.revokeAll(revoked);
+  }
+
+  @TearDown(Level.Trial)
+  public void close() throws Exception {
+    side.close();
+  }
+
+  /** One implementation's four operations; a session is named by what a client holds (a token, a session id). */
+  private interface Side extends AutoCloseable {
+    /** @return what a client would hold */
+    String create(String user);
+
+    Object lookup(String held);
+
+    Object list(String user);
+
+    Object revokeAll(String user);
+
+    /** Ends one session, as a logout does. */
+    void end(String user, String held);
+  }
+
+  private static final class Ours implements Side {
+    private final StoreKind.Fixture fixture;
+
+    Ours(StoreKind kind) {
+      this.fixture = kind.open();
+    }
+
+    @Override
+    public String create(String user) {
+      IssuedSession s = fixture.registry.create(user);
+      return s.token();
+    }
+
+    @Override
+    public Object lookup(String token) {
+      return fixture.registry.authenticate(token);
+    }
+
+    @Override
+    public Object list(String user) {
+      return fixture.registry.list(user);
+    }
+
+    @Override
+    public Object revokeAll(String user) {
+      fixture.registry.revokeAll(user);
+      return user;
+    }
+
+    @Override
+    public void end(String user, String token) {
+      fixture.registry.authenticate(token).ifPresent(fixture.registry::logout);
+    }
+
+    @Override
+    public void close() throws Exception {
+      fixture.close();
+    }
+  }
+
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static final class Spring implements Side {
+    private final SessionRepository repository;
+    private final Map<String, Session> map;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    Spring(StoreKind kind) throws IOException {
+      switch (kind) {
+        case IN_MEMORY -> {
+          map = new ConcurrentHashMap<>();
+          repository = new MapSessionRepository(map);
+        }
+        case H2, POSTGRESQL -> {
+          map = null;
+          HikariDataSource pool = kind == StoreKind.H2
+              ? org.sessionregistry.jdbc.JdbcSessionStore.newPool("jdbc:h2:mem:spring-" + UUID.randomUUID()
+                  + ";DB_CLOSE_DELAY=-1", "sa", "", 8, Duration.ofSeconds(5))
+              : org.sessionregistry.jdbc.JdbcSessionStore.newPool(StoreKind.POSTGRES_URL, StoreKind.POSTGRES_USER,
+                  StoreKind.POSTGRES_PASSWORD, 8, Duration.ofSeconds(5));
+          resources.add(pool);
+          JdbcTemplate jdbc = new JdbcTemplate(pool);
+          jdbc.execute("DROP TABLE IF EXISTS SPRING_SESSION_ATTRIBUTES");
+          jdbc.execute("DROP TABLE IF EXISTS SPRING_SESSION");
+          for (String statement : schema(kind == StoreKind.H2 ? "h2" : "postgresql").split(";")) {
+            if (!statement.isBlank()) {
+              jdbc.execute(statement);
+            }
+          }
+          resources.add(0, () -> {
+            jdbc.execute("DROP TABLE IF EXISTS SPRING_SESSION_ATTRIBUTES");
+            jdbc.execute("DROP TABLE IF EXISTS SPRING_SESSION");
+          });
+          repository = new JdbcIndexedSessionRepository(jdbc,
+              new TransactionTemplate(new DataSourceTransactionManager(pool)));
+        }
+        default -> {
+          map = null;
+          LettuceConnectionFactory connections = new LettuceConnectionFactory(
+              new RedisStandaloneConfiguration(StoreKind.REDIS_HOST, StoreKind.REDIS_PORT));
+          connections.afterPropertiesSet();
+          connections.start();
+          RedisTemplate<String, Object> template = new RedisTemplate<>();
+          template.setConnectionFactory(connections);
+          template.setKeySerializer(new StringRedisSerializer());
+          template.setHashKeySerializer(new StringRedisSerializer());
+          template.afterPropertiesSet();
+          RedisIndexedSessionRepository redis = new RedisIndexedSessionRepository(template);
+          String namespace = "spring-bench-" + UUID.randomUUID();
+          redis.setRedisKeyNamespace(namespace);
+          redis.afterPropertiesSet();
+          resources.add(connections::destroy);
+          resources.add(0, () -> {
+            var keys = template.keys(namespace + ":*");
+            if (keys != null && !keys.isEmpty()) {
+              template.unlink(keys);
+            }
+          });
+          resources.add(0, redis::destroy);
+          repository = redis;
+        }
+      }
+    }
+
+    private static String schema(String database) throws IOException {
+      try (InputStream in = JdbcIndexedSessionRepository.class.getResourceAsStream("schema-" + database + ".sql")) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    }
+
+    @Override
+    public String create(String user) {
+      Session s = repository.createSession();
+      s.setAttribute(PRINCIPAL, user);
+      repository.save(s);
+      return s.getId();
+    }
+
+    @Override
+    public Object lookup(String id) {
+      return repository.findById(id);
+    }
+
+    @Override
+    public Object list(String user) {
+      if (map != null) { // no index: a scan, as an application on MapSessionRepository does
+        List<Session> found = new ArrayList<>();
+        for (Session s : map.values()) {
+          if (user.equals(s.getAttribute(PRINCIPAL))) {
+            found.add(new MapSession(s));
+          }
+        }
+        return found;
+      }
+      return ((FindByIndexNameSessionRepository) repository).findByPrincipalName(user);
+    }
+
+    @Override
+    public Object revokeAll(String user) {
+      Iterable<Object> found = map != null ? (List<Object>) list(user)
+          : ((Map<String, Object>) ((FindByIndexNameSessionRepository) repository).findByPrincipalName(user)).values();
+      for (Object s : found) {
+        repository.deleteById(((Session) s).getId());
+      }
+      return user;
+    }
+
+    @Override
+    public void end(String user, String id) {
+      repository.deleteById(id);
+    }
+
+    @Override
+    public void close() throws Exception {
+      for (AutoCloseable r : resources) {
+        r.close();
+      }
+    }
+  }
+}
