@@ -15,13 +15,15 @@ import org.sessionregistry.jdbc.internal.SqlStatements;
 import org.sessionregistry.spi.ChannelListeners;
 import org.sessionregistry.spi.Invalidation;
 import org.sessionregistry.spi.InvalidationChannel;
+import org.sessionregistry.spi.PublishQueue;
 
 /**
  * Front-cache invalidations through the database, on any supported one: a node that revokes inserts a row into
  * {@code sr_revocations} (created by the shipped schema scripts); every node polls the rows newer than its last poll
  * at a configurable interval, which bounds how late a revocation reaches it. A failed poll tells listeners
  * {@code disconnected()} (caches are flushed and bypassed) until a poll succeeds again; so does a failed publish, on
- * the node that could not publish. Rows older than the retention are deleted by the pollers. Rows name users and
+ * the node that could not publish. Rows are inserted from a thread of the channel's ({@link PublishQueue}): a revoke
+ * behind a front cache costs its caller the store's statements only. Rows older than the retention are deleted by the pollers. Rows name users and
  * sessions by {@link org.sessionregistry.spi.Invalidation}'s digests, never by their ids.
  *
  * <p>Polls read a trailing window ({@code overlap}, default 30 s, longer than any insert takes to commit and than the
@@ -35,6 +37,8 @@ import org.sessionregistry.spi.InvalidationChannel;
 public final class JdbcInvalidationChannel implements InvalidationChannel {
   private static final System.Logger LOG = System.getLogger(JdbcInvalidationChannel.class.getName());
 
+  /** Rows waiting to be inserted before a revoke inserts its own (the database slower than the revokes). */
+  private static final int PUBLISH_QUEUE = 10_000;
   private static final String STATEMENTS = "org/sessionregistry/jdbc/revocations.sql";
 
   private final Jdbi jdbi;
@@ -45,6 +49,7 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
   private final Duration retention;
   private final ChannelListeners listeners = new ChannelListeners();
   private final ScheduledExecutorService poller;
+  private final PublishQueue publishing;
   /** Rows delivered within the overlap window: sequence number to creation time. Touched by the poller only. */
   private final Map<Long, Long> delivered = new HashMap<>();
   private long since;
@@ -61,6 +66,8 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
       t.setDaemon(true);
       return t;
     });
+    this.publishing = new PublishQueue("session-registry-revocation-publish", this::send, PUBLISH_QUEUE,
+        Duration.ofSeconds(5));
     long every = b.pollInterval.toMillis();
     poller.scheduleWithFixedDelay(this::poll, 0, every, TimeUnit.MILLISECONDS);
   }
@@ -69,8 +76,13 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
     return new Builder();
   }
 
+  /** Queued: a revoke does not wait for the row's insert (see {@link PublishQueue}). */
   @Override
   public void publish(Invalidation invalidation) {
+    publishing.publish(invalidation);
+  }
+
+  private void send(Invalidation invalidation) {
     try {
       jdbi.useHandle(h -> h.createUpdate(sql.get(SqlStatements.Revocation.PUBLISH))
           .bind("scope", invalidation.toText().substring(0, 1))
@@ -98,6 +110,7 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
 
   @Override
   public void close() {
+    publishing.close(); // what is queued goes out first
     poller.shutdownNow();
   }
 

@@ -17,16 +17,30 @@ import javax.sql.DataSource;
 final class CountingDataSource implements DataSource {
   private final DataSource target;
   private final List<String> executed = new CopyOnWriteArrayList<>();
+  private final List<Thread> executedOn = new CopyOnWriteArrayList<>();
 
   CountingDataSource(DataSource target) {
     this.target = target;
   }
 
   /** The statements executed since the last call, and starts counting afresh. */
-  List<String> takeExecuted() {
+  synchronized List<String> takeExecuted() {
     List<String> copy = List.copyOf(executed);
     executed.clear();
+    executedOn.clear();
     return copy;
+  }
+
+  /** The statements executed on {@code thread} since the last take; the other threads' stay to be taken. */
+  synchronized List<String> takeExecutedOn(Thread thread) {
+    List<String> on = new java.util.ArrayList<>();
+    for (int i = executed.size() - 1; i >= 0; i--) {
+      if (executedOn.get(i) == thread) {
+        on.add(0, executed.remove(i));
+        executedOn.remove(i);
+      }
+    }
+    return on;
   }
 
   @Override
@@ -53,9 +67,14 @@ final class CountingDataSource implements DataSource {
   private <S extends Statement> Object statement(Class<S> type, Statement s, String preparedSql) {
     return proxy(type, type.cast(s), (method, args, result) -> result, (method, args) -> {
       if (method.getName().startsWith("execute")) {
-        executed.add(args != null && args.length > 0 && args[0] instanceof String sql ? sql : preparedSql);
+        record(args != null && args.length > 0 && args[0] instanceof String sql ? sql : preparedSql);
       }
     });
+  }
+
+  private synchronized void record(String sql) {
+    executed.add(sql);
+    executedOn.add(Thread.currentThread());
   }
 
   private interface After {

@@ -11,6 +11,7 @@ import org.sessionregistry.IssuedSession;
 import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.Ids;
+import org.sessionregistry.cache.FrontCache;
 import org.sessionregistry.testing.MutableClock;
 
 /** Round trips are exact: each operation sends one statement, whatever the number of sessions it touches. */
@@ -110,6 +111,44 @@ class JdbcStatementCountTest {
       assertThat(counting.takeExecuted()).as("revoke all but one of 100, on the store's kind of pool")
           .hasSize(database.dialect == Dialect.H2 ? 2 : 1);
       assertThat(registry.list(user)).extracting(s -> s.id()).containsExactly(beyond.session().id());
+    }
+  }
+
+  /**
+   * Behind the front cache, with the database as the channel, a revoke costs its caller the store's one statement:
+   * the channel's row goes in from the channel's own thread, after the call returned.
+   */
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aRevokeBehindTheFrontCacheIsOneStatementForItsCaller(TestDatabase database) throws Exception {
+    CountingDataSource counting = new CountingDataSource(database.dataSource());
+    try (JdbcInvalidationChannel channel = JdbcInvalidationChannel.builder().dataSource(counting)
+        .pollInterval(Duration.ofMinutes(10)).build()) {
+      SessionRegistry registry = SessionRegistry.builder().store(FrontCache.builder().channel(channel).build()
+          .over(JdbcSessionStore.builder().dataSource(counting).dialect(database.dialect).build())).build();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!channel.isConnected()) { // its first poll
+        assertThat(System.nanoTime()).as("the channel's first poll").isLessThan(deadline);
+        Thread.sleep(5);
+      }
+      String user = Ids.newId();
+      IssuedSession one = registry.create(user);
+      IssuedSession two = registry.create(user);
+      assertThat(registry.authenticate(one.token())).isPresent();
+      counting.takeExecuted();
+
+      assertThat(registry.revoke(user, one.session().id())).isTrue();
+      registry.revokeAll(user);
+      assertThat(counting.takeExecutedOn(Thread.currentThread())).as("revoke one, then all: the store's statements")
+          .hasSize(2).noneMatch(sql -> sql.contains("sr_revocations"));
+      List<String> published = new ArrayList<>();
+      while (published.size() < 2) {
+        assertThat(System.nanoTime()).as("the channel's rows, from its thread").isLessThan(deadline);
+        published.addAll(counting.takeExecuted().stream().filter(sql -> sql.contains("sr_revocations")).toList());
+        Thread.sleep(5);
+      }
+      assertThat(registry.authenticate(one.token())).isEmpty();
+      assertThat(registry.authenticate(two.token())).isEmpty();
     }
   }
 }

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.sessionregistry.spi.ChannelListeners;
 import org.sessionregistry.spi.Invalidation;
 import org.sessionregistry.spi.InvalidationChannel;
+import org.sessionregistry.spi.PublishQueue;
 import org.sessionregistry.redis.internal.Deadline;
 import org.sessionregistry.redis.internal.DeadlineConnections;
 import org.sessionregistry.redis.internal.Tls;
@@ -30,7 +31,8 @@ import redis.clients.jedis.providers.ConnectionProvider;
  * died silently is noticed within a few seconds. Listeners are told {@code disconnected()} whenever the subscription
  * is down, and {@code connected()} once it is back, so caches are flushed and bypassed meanwhile.
  *
- * <p>Publishing: a publish that fails on a connection Redis closed (it restarted: the pooled connections are all
+ * <p>Publishing happens on a thread of the channel's ({@link PublishQueue}): a revoke behind a front cache costs its
+ * caller one round trip, the store's, and never waits on a slow or hung channel Redis. A publish that fails on a connection Redis closed (it restarted: the pooled connections are all
  * dead) is retried once on a fresh connection; if that fails too, or Redis does not answer within the timeout, this
  * node takes its channel for down: its listeners are told {@code disconnected()} and the subscription is dropped, so
  * its caches are bypassed until it is subscribed again. A publish never takes longer than the timeout. A message
@@ -43,6 +45,8 @@ import redis.clients.jedis.providers.ConnectionProvider;
  */
 public final class RedisInvalidationChannel implements InvalidationChannel {
   private static final System.Logger LOG = System.getLogger(RedisInvalidationChannel.class.getName());
+  /** Messages waiting to go out before a revoke sends its own (Redis slower than the revokes). */
+  private static final int PUBLISH_QUEUE = 10_000;
 
   private final HostAndPort subscribeTo;
   private final JedisClientConfig config;
@@ -56,6 +60,7 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
   private final Thread subscriber;
   private final ScheduledExecutorService pinger;
   private volatile @Nullable Subscriber current;
+  private final PublishQueue publishing;
   private volatile boolean closed;
 
   private RedisInvalidationChannel(Builder b) {
@@ -76,6 +81,7 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
     this.ownsPublisher = b.publisher == null;
     this.channelName = b.namespace + ":invalidations";
     this.pingInterval = b.pingInterval;
+    this.publishing = new PublishQueue("session-registry-invalidations-publish", this::send, PUBLISH_QUEUE, timeout);
     this.subscriber = new Thread(this::subscribeLoop, "session-registry-invalidations");
     this.subscriber.setDaemon(true);
     this.pinger = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -92,8 +98,13 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
     return new Builder();
   }
 
+  /** Queued: a revoke does not wait for Redis to take its message (see {@link PublishQueue}). */
   @Override
   public void publish(Invalidation invalidation) {
+    publishing.publish(invalidation);
+  }
+
+  private void send(Invalidation invalidation) {
     String text = invalidation.toText();
     JedisException failure = Deadline.within(timeout, () -> {
       try {
@@ -155,6 +166,7 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
 
   @Override
   public void close() {
+    publishing.close(); // what is queued goes out first
     closed = true;
     pinger.shutdownNow();
     Subscriber s = current;

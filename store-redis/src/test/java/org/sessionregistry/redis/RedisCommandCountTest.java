@@ -14,6 +14,7 @@ import org.sessionregistry.IssuedSession;
 import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.Ids;
+import org.sessionregistry.cache.FrontCache;
 import org.sessionregistry.testing.MutableClock;
 import redis.clients.jedis.RedisClient;
 
@@ -118,6 +119,42 @@ class RedisCommandCountTest {
         "zremrangebylex", "object|encoding", "zadd", "pttl", "pexpire");
     assertThat(registry.list(user)).hasSize(100);
     assertThat(registry.authenticate(sessions.get(0).token())).as("the least recently active, ended").isEmpty();
+  }
+
+  /**
+   * Behind the front cache, with a channel on another Redis, a revoke costs its caller the store's one script: the
+   * channel's PUBLISH goes out from the channel's own thread (a revoke does not wait for it: RedisFrontCacheTest pauses
+   * the channel's Redis to show it).
+   */
+  @Test
+  void aRevokeBehindTheFrontCacheIsOneRoundTripOnTheStore() throws Exception {
+    try (OwnedRedis channelServer = OwnedRedis.standalone();
+        RedisInvalidationChannel channel = RedisInvalidationChannel.builder().redis("127.0.0.1", channelServer.port())
+            .build()) {
+      RedisSessionStore store = RedisSessionStore.builder().client(client, "test").build();
+      SessionRegistry registry = SessionRegistry.builder().store(FrontCache.builder().channel(channel).build()
+          .over(store)).build();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!channel.isConnected()) {
+        assertThat(System.nanoTime()).as("subscribed").isLessThan(deadline);
+        Thread.sleep(5);
+      }
+      String warmUp = Ids.newId();
+      registry.revoke(warmUp, registry.create(warmUp).session().id()); // the script cached, a publisher connection
+      String user = Ids.newId();
+      IssuedSession issued = registry.create(user);
+      registry.create(user);
+      assertThat(registry.authenticate(issued.token())).isPresent();
+
+      assertThat(cost(() -> registry.revoke(user, issued.session().id()))).as("revoke one, cached")
+          .isEqualTo(Map.of("evalsha", 1L, "zrange", 1L, "zremrangebylex", 1L));
+      assertThat(cost(() -> registry.revokeAll(user))).as("revoke all, cached").isEqualTo(Map.of("unlink", 1L));
+      while (channelServer.commandCalls(channelServer.port()).getOrDefault("publish", 0L) < 3) {
+        assertThat(System.nanoTime()).as("the channel's messages, from its thread").isLessThan(deadline);
+        Thread.sleep(5);
+      }
+      assertThat(registry.authenticate(issued.token())).isEmpty();
+    }
   }
 
   /** The commands the call ran on the server, by name, with their counts (INFO's own calls left out). */

@@ -212,9 +212,14 @@ class RedisFrontCacheTest {
       publisherServer.stop();
       long start = System.nanoTime();
       channel.publish(org.sessionregistry.spi.Invalidation.user(Ids.newId()));
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a failed publish, retry included")
-          .isLessThan(Duration.ofMillis(300 + 200));
-      assertThat(downs).as("taken for down").hasValue(1);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("queued: the caller does not wait")
+          .isLessThan(Duration.ofMillis(100));
+      while (downs.get() == 0) {
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("taken for down after a failed publish, retry"
+            + " included, within the timeout").isLessThan(Duration.ofMillis(300 + 200));
+        Thread.sleep(1);
+      }
+      assertThat(downs).as("taken for down once").hasValue(1);
       long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
       while (ups.get() < 2) {
         assertThat(System.nanoTime()).as("subscribed again").isLessThan(deadline);
@@ -223,9 +228,12 @@ class RedisFrontCacheTest {
     }
   }
 
-  /** A revoke on a node whose channel's Redis hangs returns within the channel's timeout, and takes effect here. */
+  /**
+   * A revoke on a node whose channel's Redis hangs returns without waiting for it, and takes effect here; the node
+   * takes its channel for down within the channel's timeout.
+   */
   @Test
-  void aRevokeNeverWaitsOnAHungChannelLongerThanItsTimeout() throws Exception {
+  void aRevokeNeverWaitsOnAHungChannel() throws Exception {
     try (OwnedRedis storeServer = OwnedRedis.standalone();
         OwnedRedis channelServer = OwnedRedis.standalone();
         RedisClient client = RedisClient.create("127.0.0.1", storeServer.port());
@@ -242,9 +250,14 @@ class RedisFrontCacheTest {
       try {
         long start = System.nanoTime();
         a.revokeAll(user);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(300 + 200));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the publish is queued: the revoke does not wait")
+            .isLessThan(Duration.ofMillis(100));
         assertThat(a.authenticate(issued.token())).isEmpty();
-        assertThat(channelA.isConnected()).as("taken for down").isFalse();
+        while (channelA.isConnected()) {
+          assertThat(Duration.ofNanos(System.nanoTime() - start)).as("taken for down within the channel's timeout")
+              .isLessThan(Duration.ofMillis(300 + 200));
+          Thread.sleep(1);
+        }
       } finally {
         channelServer.resume();
       }

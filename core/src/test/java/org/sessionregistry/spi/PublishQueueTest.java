@@ -1,0 +1,107 @@
+package org.sessionregistry.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class PublishQueueTest {
+  private final List<String> sent = new CopyOnWriteArrayList<>();
+  private final List<String> sentOn = new CopyOnWriteArrayList<>();
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final CountDownLatch sending = new CountDownLatch(1);
+
+  /** A channel whose publish waits until the test releases it. */
+  private void slowSend(Invalidation invalidation) {
+    sending.countDown();
+    try {
+      release.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    sent.add(invalidation.toText());
+    sentOn.add(Thread.currentThread().getName());
+  }
+
+  @Test
+  void theCallerDoesNotWaitForTheChannel() throws Exception {
+    try (PublishQueue queue = new PublishQueue("test-publish", this::slowSend, 100, Duration.ofSeconds(5))) {
+      long start = System.nanoTime();
+      queue.publish(Invalidation.user("u1"));
+      queue.publish(Invalidation.session("s1"));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+      assertThat(sent).isEmpty();
+      release.countDown();
+      awaitSent(2);
+      assertThat(sent).containsExactly(Invalidation.user("u1").toText(), Invalidation.session("s1").toText());
+      assertThat(sentOn).containsOnly("test-publish");
+    }
+  }
+
+  /** Nothing is dropped: past the capacity, the caller sends its own message (and waits as without the queue). */
+  @Test
+  void aFullQueueSendsOnTheCallersThread() throws Exception {
+    try (PublishQueue queue = new PublishQueue("test-publish", this::slowSend, 2, Duration.ofSeconds(5))) {
+      queue.publish(Invalidation.user("u0"));
+      assertThat(sending.await(5, TimeUnit.SECONDS)).as("the sender holds u0").isTrue();
+      queue.publish(Invalidation.user("u1"));
+      queue.publish(Invalidation.user("u2")); // the queue is full
+      Thread caller = new Thread(() -> queue.publish(Invalidation.user("overflow")), "caller");
+      caller.start();
+      caller.join(200);
+      assertThat(caller.isAlive()).as("the caller waits for its own send").isTrue();
+      release.countDown();
+      caller.join(5_000);
+      awaitSent(4);
+      assertThat(sent).contains(Invalidation.user("overflow").toText());
+      assertThat(sentOn.get(sent.indexOf(Invalidation.user("overflow").toText()))).isEqualTo("caller");
+    }
+  }
+
+  @Test
+  void closeSendsWhatIsQueued() {
+    PublishQueue queue = new PublishQueue("test-publish", this::slowSend, 100, Duration.ofSeconds(5));
+    for (int i = 0; i < 10; i++) {
+      queue.publish(Invalidation.user("u" + i));
+    }
+    release.countDown();
+    queue.close();
+    assertThat(sent).hasSize(10);
+    queue.publish(Invalidation.user("late"));
+    assertThat(sent).as("after close, sent on the caller's thread").hasSize(11);
+  }
+
+  @Test
+  void aFailingSendIsLoggedAndTheNextOneStillGoes() throws Exception {
+    try (PublishQueue queue = new PublishQueue("test-publish", i -> {
+      if (i.toText().equals(Invalidation.user("bad").toText())) {
+        throw new IllegalStateException("channel down");
+      }
+      sent.add(i.toText());
+    }, 100, Duration.ofSeconds(5))) {
+      queue.publish(Invalidation.user("bad"));
+      queue.publish(Invalidation.user("good"));
+      awaitSent(1);
+      assertThat(sent).containsExactly(Invalidation.user("good").toText());
+    }
+  }
+
+  @Test
+  void refusesANonPositiveCapacity() {
+    assertThatThrownBy(() -> new PublishQueue("test-publish", i -> {}, 0, Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("capacity must be at least 1, was 0");
+  }
+
+  private void awaitSent(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (sent.size() < count) {
+      assertThat(System.nanoTime()).as("%d sent", count).isLessThan(deadline);
+      Thread.sleep(1);
+    }
+  }
+}
