@@ -43,6 +43,13 @@ public final class Report {
         .append(Runtime.getRuntime().availableProcessors()).append(" CPUs; ").append(RoundTrips.versions())
         .append(".\n\n");
 
+    if (!keysOf(score, "PeersBenchmark.").isEmpty()) {
+      out.append(peers(score, error));
+    }
+    if (keysOf(score, "RevokeBenchmark.").isEmpty() && keysOf(score, "OperationsBenchmark.").isEmpty()) {
+      System.out.print(out);
+      return;
+    }
     double sha = get(score, "FloorBenchmark.sha256OfToken{}");
     double chmGet = get(score, "FloorBenchmark.concurrentHashMapGet{}");
     double chmRemove = get(score, "FloorBenchmark.concurrentHashMapRemove{}");
@@ -113,6 +120,80 @@ public final class Report {
           .append(String.format(Locale.ROOT, "%,.0f", score.get(key))).append(" |\n");
     }
     System.out.print(out);
+  }
+
+  /**
+   * Us beside Spring Session (PeersBenchmark), one row per operation and store: both times, Spring's ÷ ours (above 1:
+   * we are faster), and ours against the floor where the targets name one. A value whose error is above 20% of it is
+   * marked: indicative only.
+   */
+  private static String peers(Map<String, Double> score, Map<String, Double> error) {
+    double sha = get(score, "FloorBenchmark.sha256OfToken{}");
+    double chmGet = get(score, "FloorBenchmark.concurrentHashMapGet{}");
+    Map<String, Double> floors = new TreeMap<>();
+    floors.put("lookup IN_MEMORY", sha + chmGet);
+    floors.put("create IN_MEMORY", get(score, "FloorBenchmark.createFloor{}"));
+    floors.put("lookup H2", get(score, "JdbcPathBenchmark.plainLookup{}"));
+    floors.put("create H2", get(score, "JdbcPathBenchmark.plainInsert{}"));
+    Map<String, String> floorNames = Map.of(
+        "lookup IN_MEMORY", "SHA-256 + map get",
+        "create IN_MEMORY", "random token + SHA-256 + map put",
+        "lookup H2", "its SELECT, plain JDBC",
+        "create H2", "its INSERT, plain JDBC");
+    StringBuilder out = new StringBuilder();
+    out.append("| operation | store | ours (µs) | Spring Session (µs) | Spring ÷ ours | floor (µs) | ours ÷ floor |\n");
+    out.append("|---|---|---:|---:|---:|---:|---:|\n");
+    for (String op : List.of("revokeAll", "list", "lookup", "create")) {
+      for (String store : List.of("IN_MEMORY", "H2", "POSTGRESQL", "REDIS")) {
+        String ours = null;
+        String spring = null;
+        for (String key : keysOf(score, "PeersBenchmark." + op + "{")) {
+          Map<String, String> p = params(key);
+          if (p.get("store").equals(store)) {
+            if (p.get("impl").equals("ours")) {
+              ours = key;
+            } else {
+              spring = key;
+            }
+          }
+        }
+        if (ours == null || spring == null) {
+          continue;
+        }
+        String label = op.equals("revokeAll") || op.equals("list")
+            ? op + ", N=" + params(ours).get("sessions") : op;
+        double floor = floors.getOrDefault(op + " " + store, Double.NaN);
+        out.append("| ").append(label).append(" | ").append(store).append(" | ")
+            .append(withError(score.get(ours), error.get(ours))).append(" | ")
+            .append(withError(score.get(spring), error.get(spring))).append(" | ")
+            .append(String.format(Locale.ROOT, "**%.2f×**", score.get(spring) / score.get(ours))).append(" | ")
+            .append(Double.isNaN(floor) ? "" : f(floor) + " (" + floorNames.get(op + " " + store) + ")")
+            .append(" | ")
+            .append(Double.isNaN(floor) ? "" : String.format(Locale.ROOT, "%.1f×", score.get(ours) / floor))
+            .append(" |\n");
+      }
+    }
+    if (!keysOf(score, "JdbcPathBenchmark.").isEmpty()) {
+      out.append("\n| H2, one session | the store (µs) | the same SQL, plain JDBC, same pool (µs) | ratio |\n");
+      out.append("|---|---:|---:|---:|\n");
+      for (String[] pair : new String[][] {{"authenticate", "storeAuthenticate", "plainLookup"},
+          {"create", "storeCreate", "plainInsert"}, {"touch", "storeTouch", "plainTouch"}}) {
+        String store = "JdbcPathBenchmark." + pair[1] + "{}";
+        String plain = "JdbcPathBenchmark." + pair[2] + "{}";
+        if (score.containsKey(store) && score.containsKey(plain)) {
+          out.append("| ").append(pair[0]).append(" | ").append(withError(score.get(store), error.get(store)))
+              .append(" | ").append(withError(score.get(plain), error.get(plain))).append(" | ")
+              .append(String.format(Locale.ROOT, "%.1f×", score.get(store) / score.get(plain))).append(" |\n");
+        }
+      }
+    }
+    out.append("\nValues marked † have an error (JMH's 99.9% interval) above 20% of the value: indicative only.\n\n");
+    return out.toString();
+  }
+
+  private static String withError(double score, double error) {
+    String text = f(score) + (Double.isNaN(error) ? "" : " ± " + f(error));
+    return Double.isNaN(error) || error > 0.2 * score ? text + " †" : text;
   }
 
   private static String row(String op, StoreKind store, String n, double score, double error, double floor,
