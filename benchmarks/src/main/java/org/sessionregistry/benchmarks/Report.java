@@ -43,7 +43,7 @@ public final class Report {
         .append(Runtime.getRuntime().availableProcessors()).append(" CPUs; ").append(RoundTrips.versions())
         .append(".\n\n");
 
-    if (!keysOf(score, "PeersBenchmark.").isEmpty()) {
+    if (!keysOf(score, "PeersBenchmark.").isEmpty() || !keysOf(score, "RevokeInARowBenchmark.").isEmpty()) {
       out.append(peers(score, error));
     }
     if (keysOf(score, "RevokeBenchmark.").isEmpty() && keysOf(score, "OperationsBenchmark.").isEmpty()) {
@@ -131,12 +131,12 @@ public final class Report {
     double sha = get(score, "FloorBenchmark.sha256OfToken{}");
     double chmGet = get(score, "FloorBenchmark.concurrentHashMapGet{}");
     Map<String, Double> floors = new TreeMap<>();
-    floors.put("lookup IN_MEMORY", sha + chmGet);
+    floors.put("lookup IN_MEMORY", score.getOrDefault("FloorBenchmark.lookupFloor{}", sha + chmGet));
     floors.put("create IN_MEMORY", get(score, "FloorBenchmark.createFloor{}"));
     floors.put("lookup H2", get(score, "JdbcPathBenchmark.plainLookup{}"));
     floors.put("create H2", get(score, "JdbcPathBenchmark.plainInsert{}"));
     Map<String, String> floorNames = Map.of(
-        "lookup IN_MEMORY", "SHA-256 + map get",
+        "lookup IN_MEMORY", "SHA-256 + map get, over 5,000 tokens",
         "create IN_MEMORY", "random token + SHA-256 + map put",
         "lookup H2", "its SELECT, plain JDBC",
         "create H2", "its INSERT, plain JDBC");
@@ -145,32 +145,31 @@ public final class Report {
     out.append("|---|---|---:|---:|---:|---:|---:|\n");
     for (String op : List.of("revokeAll", "list", "lookup", "create")) {
       for (String store : List.of("IN_MEMORY", "H2", "POSTGRESQL", "REDIS")) {
-        String ours = null;
-        String spring = null;
+        // One row per number of sessions the run has for this operation (ours and Spring's, side by side).
+        Map<Integer, String[]> byN = new TreeMap<>();
         for (String key : keysOf(score, "PeersBenchmark." + op + "{")) {
           Map<String, String> p = params(key);
           if (p.get("store").equals(store)) {
-            if (p.get("impl").equals("ours")) {
-              ours = key;
-            } else {
-              spring = key;
-            }
+            String[] pair = byN.computeIfAbsent(Integer.parseInt(p.get("sessions")), n -> new String[2]);
+            pair[p.get("impl").equals("ours") ? 0 : 1] = key;
           }
         }
-        if (ours == null || spring == null) {
-          continue;
-        }
-        String label = op.equals("revokeAll") || op.equals("list")
-            ? op + ", N=" + params(ours).get("sessions") : op;
-        double floor = floors.getOrDefault(op + " " + store, Double.NaN);
-        out.append("| ").append(label).append(" | ").append(store).append(" | ")
-            .append(withError(score.get(ours), error.get(ours))).append(" | ")
-            .append(withError(score.get(spring), error.get(spring))).append(" | ")
-            .append(String.format(Locale.ROOT, "**%.2f×**", score.get(spring) / score.get(ours))).append(" | ")
-            .append(Double.isNaN(floor) ? "" : f(floor) + " (" + floorNames.get(op + " " + store) + ")")
-            .append(" | ")
-            .append(Double.isNaN(floor) ? "" : String.format(Locale.ROOT, "%.1f×", score.get(ours) / floor))
-            .append(" |\n");
+        byN.forEach((n, pair) -> {
+          if (pair[0] == null || pair[1] == null) {
+            return;
+          }
+          String label = op.equals("revokeAll") || op.equals("list") ? op + ", N=" + n : op;
+          double floor = floors.getOrDefault(op + " " + store, Double.NaN);
+          out.append("| ").append(label).append(" | ").append(store).append(" | ")
+              .append(withError(score.get(pair[0]), error.get(pair[0]))).append(" | ")
+              .append(withError(score.get(pair[1]), error.get(pair[1]))).append(" | ")
+              .append(String.format(Locale.ROOT, "**%.2f×**", score.get(pair[1]) / score.get(pair[0])))
+              .append(" | ")
+              .append(Double.isNaN(floor) ? "" : f(floor) + " (" + floorNames.get(op + " " + store) + ")")
+              .append(" | ")
+              .append(Double.isNaN(floor) ? "" : String.format(Locale.ROOT, "%.1f×", score.get(pair[0]) / floor))
+              .append(" |\n");
+        });
       }
     }
     if (!keysOf(score, "JdbcPathBenchmark.").isEmpty()) {
@@ -184,6 +183,28 @@ public final class Report {
           out.append("| ").append(pair[0]).append(" | ").append(withError(score.get(store), error.get(store)))
               .append(" | ").append(withError(score.get(plain), error.get(plain))).append(" | ")
               .append(String.format(Locale.ROOT, "%.1f×", score.get(store) / score.get(plain))).append(" |\n");
+        }
+      }
+    }
+    if (!keysOf(score, "RevokeInARowBenchmark.").isEmpty()) {
+      out.append("\n| revokes in a row (µs each) | N | revoke-all | revoke-all-except | the store's round trip in a row"
+          + " | revoke-all ÷ round trip |\n|---|---:|---:|---:|---:|---:|\n");
+      for (String store : List.of("IN_MEMORY", "H2", "POSTGRESQL", "REDIS")) {
+        for (String n : List.of("1", "100", "1000")) {
+          String suffix = "{sessions=" + n + ", store=" + store + "}";
+          String all = "RevokeInARowBenchmark.revokeAll" + suffix;
+          String except = "RevokeInARowBenchmark.revokeAllExcept" + suffix;
+          String floor = "RevokeInARowBenchmark.floorInARow" + suffix;
+          if (!score.containsKey(all)) {
+            continue;
+          }
+          out.append("| ").append(store).append(" | ").append(n).append(" | ")
+              .append(withError(score.get(all), error.get(all))).append(" | ")
+              .append(score.containsKey(except) ? withError(score.get(except), error.get(except)) : "").append(" | ")
+              .append(score.containsKey(floor) ? withError(score.get(floor), error.get(floor)) : "").append(" | ")
+              .append(score.containsKey(floor) && !store.equals("IN_MEMORY")
+                  ? String.format(Locale.ROOT, "%.1f×", score.get(all) / score.get(floor)) : "")
+              .append(" |\n");
         }
       }
     }
@@ -201,7 +222,9 @@ public final class Report {
     String ratio = Double.isNaN(floor) ? "" : String.format(Locale.ROOT, "%.1f×", score / floor);
     String verdict = Double.isNaN(target) ? "" : (score / floor <= target ? "≤ " : "**> ") + (int) target + "×"
         + (score / floor <= target ? "" : "**");
-    return "| " + op + " | " + store + " | " + n + " | " + f(score) + " | " + f(error) + " | "
+    // † marks a value whose error is unknown or above 20% of it: indicative only.
+    String indicative = Double.isNaN(error) || error > 0.2 * score ? " †" : "";
+    return "| " + op + " | " + store + " | " + n + " | " + f(score) + indicative + " | " + f(error) + " | "
         + (Double.isNaN(floor) ? "" : f(floor) + " (" + floorName + ")") + " | " + ratio + " | " + verdict + " | "
         + (trips == null ? "" : trips) + " |\n";
   }
