@@ -11,12 +11,13 @@ import java.util.function.Consumer;
  * Sends a channel's invalidations from a thread of its own, for channel authors whose publish is a network round trip:
  * a revoke behind a front cache then costs its caller the store's round trip only. The revoking node's own cache is
  * invalidated before the revoke returns whatever the channel does; the other nodes hear of it when the message
- * arrives, as before, microseconds later, and a message that never arrives is bounded by their maximum staleness, as
+ * arrives, as before, a hand-over later, and a message that never arrives is bounded by their maximum staleness, as
  * a lost one always was.
  *
- * <p>Nothing is dropped: when {@code capacity} messages wait (the channel is slower than the revokes), the next one is
- * sent on the caller's thread, which then waits as it would without the queue. {@link #close} sends what is still
- * waiting. Thread-safe.
+ * <p>One message at a time, one round trip each: a backlog reaches the other nodes as fast as the channel takes them.
+ * Nothing is dropped while the channel works: when {@code capacity} messages wait (the channel is slower than the
+ * revokes), the next one is sent on the caller's thread, which then waits as it would without the queue.
+ * {@link #close} sends what still waits within its drain timeout and logs how many it could not. Thread-safe.
  */
 public final class PublishQueue implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(PublishQueue.class.getName());
@@ -50,7 +51,9 @@ public final class PublishQueue implements AutoCloseable {
   /** Queues the message, or sends it now when the queue is full or closed. Never throws for the channel's failure. */
   public void publish(Invalidation invalidation) {
     pending.incrementAndGet();
-    if (closed || !waiting.offer(invalidation)) {
+    boolean queued = !closed && sender.isAlive() && waiting.offer(invalidation);
+    // Queued while close() ran to its end: nobody would take it, so it goes now (if close did not take it after all).
+    if (!queued || (closed && waiting.remove(invalidation))) {
       try {
         sendNow(invalidation);
       } finally {
@@ -63,6 +66,12 @@ public final class PublishQueue implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    if (Thread.currentThread() == sender) {
+      waiting.offer(STOP); // closed from a send (a listener told of a failure): the loop ends after this message
+      return;
+    }
+    // An interrupted caller (a shutdown) still gets the bounded drain; its interrupt is restored after.
+    boolean interrupted = Thread.interrupted();
     // Blocks while the queue is full: the sender is taking from it meanwhile, and stops at the marker.
     boolean marked = false;
     long until = System.nanoTime() + drainTimeout.toNanos();
@@ -75,15 +84,25 @@ public final class PublishQueue implements AutoCloseable {
         // What a publish that raced close put behind the marker.
         for (Object left = waiting.poll(); left != null; left = waiting.poll()) {
           if (left != STOP) {
-            sendNow((Invalidation) left);
-            pending.decrementAndGet();
+            try {
+              sendNow((Invalidation) left);
+            } finally {
+              pending.decrementAndGet();
+            }
           }
         }
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      interrupted = true;
     }
     sender.interrupt();
+    if (pending.get() > 0) {
+      LOG.log(System.Logger.Level.WARNING, pending.get() + " invalidations not published within " + drainTimeout
+          + " of closing the channel; other nodes drop what they cached within their maximum staleness");
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void run() {
@@ -95,15 +114,14 @@ public final class PublishQueue implements AutoCloseable {
         }
         try {
           sendNow((Invalidation) next);
+        } catch (Throwable t) { // an Error too: this thread must outlive any one message
+          LOG.log(System.Logger.Level.ERROR, "could not publish " + ((Invalidation) next).toText(), t);
         } finally {
           pending.decrementAndGet();
         }
       }
     } catch (InterruptedException e) {
-      if (pending.get() > 0) {
-        LOG.log(System.Logger.Level.WARNING, pending.get() + " invalidations not published: the channel closed"
-            + " before it could send them; other nodes drop what they cached within their maximum staleness");
-      }
+      // close() gave up waiting; it says how many were left
     }
   }
 

@@ -91,6 +91,41 @@ class PublishQueueTest {
     }
   }
 
+  /** An Error in one send (a class that failed to load, memory) does not stop the sender for the next ones. */
+  @Test
+  void anErrorInOneSendLeavesTheSenderRunning() throws Exception {
+    try (PublishQueue queue = new PublishQueue("test-publish", i -> {
+      if (i.toText().equals(Invalidation.user("bad").toText())) {
+        throw new NoClassDefFoundError("a class that failed to load");
+      }
+      sent.add(i.toText());
+      sentOn.add(Thread.currentThread().getName());
+    }, 100, Duration.ofSeconds(5))) {
+      queue.publish(Invalidation.user("bad"));
+      queue.publish(Invalidation.user("good"));
+      awaitSent(1);
+      assertThat(sentOn).containsExactly("test-publish");
+    }
+  }
+
+  /** A send that closes the queue (a listener told of a failure shuts the channel) neither waits on itself nor hangs. */
+  @Test
+  void closeFromASendReturnsAtOnce() throws Exception {
+    PublishQueue[] queue = new PublishQueue[1];
+    CountDownLatch closed = new CountDownLatch(1);
+    queue[0] = new PublishQueue("test-publish", i -> {
+      long start = System.nanoTime();
+      queue[0].close();
+      if (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1)) {
+        closed.countDown();
+      }
+    }, 100, Duration.ofSeconds(5));
+    queue[0].publish(Invalidation.user("u"));
+    assertThat(closed.await(5, TimeUnit.SECONDS)).as("closed from its own thread, promptly").isTrue();
+    queue[0].publish(Invalidation.user("after"));
+    queue[0].close();
+  }
+
   @Test
   void refusesANonPositiveCapacity() {
     assertThatThrownBy(() -> new PublishQueue("test-publish", i -> {}, 0, Duration.ofSeconds(1)))

@@ -110,6 +110,7 @@ class JdbcFrontCacheTest {
       IssuedSession issued = a.create(user);
       assertThat(a.revoke(user, issued.token())).isFalse();
       a.revokeAll(user);
+      channelA.close(); // its rows go in from its own thread: closing sends what waits
       try (java.sql.Connection c = database.connect(new java.util.Properties());
           java.sql.PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM sr_revocations WHERE target IN (?, ?)"
               + " OR target LIKE ? OR target LIKE ?")) {

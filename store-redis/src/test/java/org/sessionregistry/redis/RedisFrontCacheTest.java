@@ -154,7 +154,7 @@ class RedisFrontCacheTest {
       SessionRegistry a = node(client, channelA, Duration.ofMinutes(1));
       SessionRegistry b = node(client, channelB, Duration.ofMinutes(1));
       awaitConnected(channelA, channelB);
-      // Several pooled publisher connections on A: concurrent revokes.
+      // A pooled publisher connection on A (the channel's sender thread uses one), left idle when Redis restarts.
       List<IssuedSession> warm = new java.util.ArrayList<>();
       for (int i = 0; i < 8; i++) {
         warm.add(a.create(Ids.newId()));

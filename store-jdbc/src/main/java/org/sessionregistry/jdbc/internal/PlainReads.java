@@ -54,6 +54,10 @@ public final class PlainReads {
           sql.append(c);
         }
       }
+      if (names.stream().distinct().count() > 1) {
+        // one() and all() bind one value to every parameter: a statement with two would get the wrong one
+        throw new IllegalStateException("a plain read binds one value, this statement has " + names);
+      }
       return new Positional(sql.toString(), List.copyOf(names));
     }
   }
@@ -67,25 +71,39 @@ public final class PlainReads {
   /** The sessions the statement finds by one bound value (every parameter of the statement gets it). */
   public List<Session> all(String operation, Positional statement, Object value) {
     try {
-      return run(statement, value);
+      return attempt(operation, statement, value);
     } catch (SQLException first) {
       if (!SqlErrors.isConnectionLost(first)) {
         throw SqlErrors.translate(description, operation, first);
       }
       dropIdleConnections.run();
       try {
-        return run(statement, value);
+        return attempt(operation, statement, value);
       } catch (SQLException second) {
         SessionStoreException e = SqlErrors.translate(description, operation, second);
         e.addSuppressed(first);
         throw e;
       }
-    } catch (RuntimeException e) {
-      if (e instanceof SessionStoreException s) {
-        throw s;
+    }
+  }
+
+  /** One run, again when it lost a deadlock or a serialization conflict (as {@link StatementRunner}'s). */
+  private List<Session> attempt(String operation, Positional statement, Object value) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return run(statement, value);
+      } catch (SQLException e) {
+        if (attempt < StatementRunner.DEADLOCK_ATTEMPTS && SqlErrors.isDeadlock(e)) {
+          StatementRunner.backOff(attempt);
+          continue;
+        }
+        throw e;
+      } catch (SessionStoreException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        // A row the store cannot read (corrupt props): say so, typed.
+        throw new SessionStoreException(description + " failed to " + operation + ": " + e.getMessage(), e);
       }
-      // A row the store cannot read (corrupt props): say so, typed.
-      throw new SessionStoreException(description + " failed to " + operation + ": " + e.getMessage(), e);
     }
   }
 

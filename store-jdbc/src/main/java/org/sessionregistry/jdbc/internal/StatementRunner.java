@@ -18,7 +18,7 @@ import org.sessionregistry.SessionStoreUnavailableException;
  * operation is also retried once, on a fresh connection, when the database closed the one it ran on.
  */
 public final class StatementRunner {
-  private static final int DEADLOCK_ATTEMPTS = 3;
+  static final int DEADLOCK_ATTEMPTS = 3;
 
   private final Jdbi jdbi;
   private final String description;
@@ -147,7 +147,7 @@ public final class StatementRunner {
     }
   }
 
-  private static void backOff(int attempt) {
+  static void backOff(int attempt) {
     try {
       Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20) * attempt);
     } catch (InterruptedException e) {
