@@ -1,6 +1,8 @@
 package org.sessionregistry.spi;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +16,8 @@ import java.util.function.Consumer;
  * arrives, as before, a hand-over later, and a message that never arrives is bounded by their maximum staleness, as
  * a lost one always was.
  *
- * <p>One message at a time, one round trip each: a backlog reaches the other nodes as fast as the channel takes them.
- * Nothing is dropped while the channel works: when {@code capacity} messages wait (the channel is slower than the
+ * <p>What waited goes out together (up to 256 messages to one send: one round trip where the channel can batch), so a
+ * backlog reaches the other nodes in a few round trips, not one each. Nothing is dropped while the channel works: when {@code capacity} messages wait (the channel is slower than the
  * revokes), the next one is sent on the caller's thread, which then waits as it would without the queue.
  * {@link #close} sends what still waits within its drain timeout and logs how many it could not. Thread-safe.
  */
@@ -23,7 +25,10 @@ public final class PublishQueue implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(PublishQueue.class.getName());
   private static final Object STOP = new Object();
 
-  private final Consumer<Invalidation> send;
+  /** At most this many messages go to one send. */
+  static final int MAX_BATCH = 256;
+
+  private final Consumer<List<Invalidation>> send;
   private final BlockingQueue<Object> waiting;
   /** Queued or being sent. */
   private final AtomicInteger pending = new AtomicInteger();
@@ -32,11 +37,12 @@ public final class PublishQueue implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * @param send the channel's own publish; called on the queue's thread (or, when it is full or closed, the
-   *     caller's), one message at a time from the queue; failures are its own to handle (an exception is logged)
+   * @param send the channel's own publish of one or more messages, in order (all that waited, up to 256: one
+   *     round trip for a backlog where the channel can); called on the queue's thread, or on the caller's with one
+   *     message when the queue is full or closed; failures are its own to handle (an exception is logged)
    * @param drainTimeout how long {@link #close} waits for the messages still queued
    */
-  public PublishQueue(String threadName, Consumer<Invalidation> send, int capacity, Duration drainTimeout) {
+  public PublishQueue(String threadName, Consumer<List<Invalidation>> send, int capacity, Duration drainTimeout) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
     }
@@ -55,7 +61,7 @@ public final class PublishQueue implements AutoCloseable {
     // Queued while close() ran to its end: nobody would take it, so it goes now (if close did not take it after all).
     if (!queued || (closed && waiting.remove(invalidation))) {
       try {
-        sendNow(invalidation);
+        sendNow(List.of(invalidation));
       } finally {
         pending.decrementAndGet();
       }
@@ -85,7 +91,7 @@ public final class PublishQueue implements AutoCloseable {
         for (Object left = waiting.poll(); left != null; left = waiting.poll()) {
           if (left != STOP) {
             try {
-              sendNow((Invalidation) left);
+              sendNow(List.of((Invalidation) left));
             } finally {
               pending.decrementAndGet();
             }
@@ -107,17 +113,31 @@ public final class PublishQueue implements AutoCloseable {
 
   private void run() {
     try {
+      List<Object> taken = new ArrayList<>();
       while (true) {
-        Object next = waiting.take();
-        if (next == STOP) {
-          return;
+        taken.clear();
+        taken.add(waiting.take());
+        waiting.drainTo(taken, MAX_BATCH - 1);
+        List<Invalidation> batch = new ArrayList<>(taken.size());
+        boolean stop = false;
+        for (Object o : taken) {
+          if (o == STOP) {
+            stop = true; // close() puts it last: nothing after it was queued before close began
+          } else {
+            batch.add((Invalidation) o);
+          }
         }
-        try {
-          sendNow((Invalidation) next);
-        } catch (Throwable t) { // an Error too: this thread must outlive any one message
-          LOG.log(System.Logger.Level.ERROR, "could not publish " + ((Invalidation) next).toText(), t);
-        } finally {
-          pending.decrementAndGet();
+        if (!batch.isEmpty()) {
+          try {
+            sendNow(batch);
+          } catch (Throwable t) { // an Error too: this thread must outlive any one batch
+            LOG.log(System.Logger.Level.ERROR, "could not publish " + batch.size() + " invalidations", t);
+          } finally {
+            pending.addAndGet(-batch.size());
+          }
+        }
+        if (stop) {
+          return;
         }
       }
     } catch (InterruptedException e) {
@@ -125,11 +145,12 @@ public final class PublishQueue implements AutoCloseable {
     }
   }
 
-  private void sendNow(Invalidation invalidation) {
+  private void sendNow(List<Invalidation> batch) {
     try {
-      send.accept(invalidation);
+      send.accept(batch);
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "could not publish " + invalidation.toText() + ": " + e.getMessage());
+      LOG.log(System.Logger.Level.WARNING, "could not publish " + batch.size() + " invalidations ("
+          + batch.get(0).toText() + (batch.size() > 1 ? ", ..." : "") + "): " + e.getMessage());
     }
   }
 }

@@ -30,7 +30,7 @@ class PublishQueueTest {
 
   @Test
   void theCallerDoesNotWaitForTheChannel() throws Exception {
-    try (PublishQueue queue = new PublishQueue("test-publish", this::slowSend, 100, Duration.ofSeconds(5))) {
+    try (PublishQueue queue = new PublishQueue("test-publish", batch -> batch.forEach(this::slowSend), 100, Duration.ofSeconds(5))) {
       long start = System.nanoTime();
       queue.publish(Invalidation.user("u1"));
       queue.publish(Invalidation.session("s1"));
@@ -46,7 +46,7 @@ class PublishQueueTest {
   /** Nothing is dropped: past the capacity, the caller sends its own message (and waits as without the queue). */
   @Test
   void aFullQueueSendsOnTheCallersThread() throws Exception {
-    try (PublishQueue queue = new PublishQueue("test-publish", this::slowSend, 2, Duration.ofSeconds(5))) {
+    try (PublishQueue queue = new PublishQueue("test-publish", batch -> batch.forEach(this::slowSend), 2, Duration.ofSeconds(5))) {
       queue.publish(Invalidation.user("u0"));
       assertThat(sending.await(5, TimeUnit.SECONDS)).as("the sender holds u0").isTrue();
       queue.publish(Invalidation.user("u1"));
@@ -63,9 +63,30 @@ class PublishQueueTest {
     }
   }
 
+  /** What waited while a send was under way goes to the next send together: one round trip for a backlog. */
+  @Test
+  void whatWaitedGoesOutTogether() throws Exception {
+    List<Integer> sizes = new CopyOnWriteArrayList<>();
+    try (PublishQueue queue = new PublishQueue("test-publish", batch -> {
+      sizes.add(batch.size());
+      batch.forEach(this::slowSend);
+    }, 1000, Duration.ofSeconds(5))) {
+      queue.publish(Invalidation.user("first"));
+      assertThat(sending.await(5, TimeUnit.SECONDS)).isTrue();
+      for (int i = 0; i < 300; i++) {
+        queue.publish(Invalidation.user("u" + i));
+      }
+      release.countDown();
+      awaitSent(301);
+      assertThat(sizes).as("the first alone, then the 300 that waited, at most 256 a send").containsExactly(1, 256, 44);
+      assertThat(sent.get(1)).isEqualTo(Invalidation.user("u0").toText());
+      assertThat(sent.get(300)).as("in order").isEqualTo(Invalidation.user("u299").toText());
+    }
+  }
+
   @Test
   void closeSendsWhatIsQueued() {
-    PublishQueue queue = new PublishQueue("test-publish", this::slowSend, 100, Duration.ofSeconds(5));
+    PublishQueue queue = new PublishQueue("test-publish", batch -> batch.forEach(this::slowSend), 100, Duration.ofSeconds(5));
     for (int i = 0; i < 10; i++) {
       queue.publish(Invalidation.user("u" + i));
     }
@@ -78,13 +99,16 @@ class PublishQueueTest {
 
   @Test
   void aFailingSendIsLoggedAndTheNextOneStillGoes() throws Exception {
-    try (PublishQueue queue = new PublishQueue("test-publish", i -> {
+    java.util.concurrent.atomic.AtomicInteger tried = new java.util.concurrent.atomic.AtomicInteger();
+    try (PublishQueue queue = new PublishQueue("test-publish", batch -> batch.forEach(i -> {
       if (i.toText().equals(Invalidation.user("bad").toText())) {
+        tried.incrementAndGet();
         throw new IllegalStateException("channel down");
       }
       sent.add(i.toText());
-    }, 100, Duration.ofSeconds(5))) {
+    }), 100, Duration.ofSeconds(5))) {
       queue.publish(Invalidation.user("bad"));
+      awaitTried(tried);
       queue.publish(Invalidation.user("good"));
       awaitSent(1);
       assertThat(sent).containsExactly(Invalidation.user("good").toText());
@@ -94,14 +118,17 @@ class PublishQueueTest {
   /** An Error in one send (a class that failed to load, memory) does not stop the sender for the next ones. */
   @Test
   void anErrorInOneSendLeavesTheSenderRunning() throws Exception {
-    try (PublishQueue queue = new PublishQueue("test-publish", i -> {
+    java.util.concurrent.atomic.AtomicInteger tried = new java.util.concurrent.atomic.AtomicInteger();
+    try (PublishQueue queue = new PublishQueue("test-publish", batch -> batch.forEach(i -> {
       if (i.toText().equals(Invalidation.user("bad").toText())) {
+        tried.incrementAndGet();
         throw new NoClassDefFoundError("a class that failed to load");
       }
       sent.add(i.toText());
       sentOn.add(Thread.currentThread().getName());
-    }, 100, Duration.ofSeconds(5))) {
+    }), 100, Duration.ofSeconds(5))) {
       queue.publish(Invalidation.user("bad"));
+      awaitTried(tried);
       queue.publish(Invalidation.user("good"));
       awaitSent(1);
       assertThat(sentOn).containsExactly("test-publish");
@@ -113,7 +140,7 @@ class PublishQueueTest {
   void closeFromASendReturnsAtOnce() throws Exception {
     PublishQueue[] queue = new PublishQueue[1];
     CountDownLatch closed = new CountDownLatch(1);
-    queue[0] = new PublishQueue("test-publish", i -> {
+    queue[0] = new PublishQueue("test-publish", batch -> {
       long start = System.nanoTime();
       queue[0].close();
       if (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1)) {
@@ -128,8 +155,17 @@ class PublishQueueTest {
 
   @Test
   void refusesANonPositiveCapacity() {
-    assertThatThrownBy(() -> new PublishQueue("test-publish", i -> {}, 0, Duration.ofSeconds(1)))
+    assertThatThrownBy(() -> new PublishQueue("test-publish", batch -> {}, 0, Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("capacity must be at least 1, was 0");
+  }
+
+  /** Until the sender has tried the failing message (so that the next one goes to a send of its own). */
+  private static void awaitTried(java.util.concurrent.atomic.AtomicInteger tried) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (tried.get() == 0) {
+      assertThat(System.nanoTime()).as("the failing send tried").isLessThan(deadline);
+      Thread.sleep(1);
+    }
   }
 
   private void awaitSent(int count) throws InterruptedException {

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.jdbc.internal.SqlStatements;
 import org.sessionregistry.spi.ChannelListeners;
@@ -82,19 +83,26 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
     publishing.publish(invalidation);
   }
 
-  private void send(Invalidation invalidation) {
+  /** The rows of what waited, as one JDBC batch: one round trip for a backlog. */
+  private void send(List<Invalidation> batch) {
     try {
-      jdbi.useHandle(h -> h.createUpdate(sql.get(SqlStatements.Revocation.PUBLISH))
-          .bind("scope", invalidation.toText().substring(0, 1))
-          .bind("target", invalidation.digest())
-          .bind("createdAt", clock.millis())
-          .execute());
+      jdbi.useHandle(h -> {
+        PreparedBatch rows = h.prepareBatch(sql.get(SqlStatements.Revocation.PUBLISH));
+        long now = clock.millis();
+        for (Invalidation invalidation : batch) {
+          rows.bind("scope", invalidation.toText().substring(0, 1))
+              .bind("target", invalidation.digest())
+              .bind("createdAt", now)
+              .add();
+        }
+        rows.execute();
+      });
     } catch (RuntimeException e) {
       // This node's caches stop trusting until the next poll succeeds; the other nodes' polls fail too, or deliver.
       listeners.disconnected();
-      LOG.log(System.Logger.Level.WARNING, "could not publish " + invalidation.toText() + "; this node bypasses its"
-          + " caches until the next poll works, other nodes until theirs fail or within their maximum staleness: "
-          + e.getMessage());
+      LOG.log(System.Logger.Level.WARNING, "could not publish " + batch.size() + " invalidations ("
+          + batch.get(0).toText() + (batch.size() > 1 ? ", ..." : "") + "); this node bypasses its caches until the"
+          + " next poll works, other nodes until theirs fail or within their maximum staleness: " + e.getMessage());
     }
   }
 

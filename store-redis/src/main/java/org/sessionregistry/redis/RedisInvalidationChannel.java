@@ -81,7 +81,9 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
     this.ownsPublisher = b.publisher == null;
     this.channelName = b.namespace + ":invalidations";
     this.pingInterval = b.pingInterval;
-    this.publishing = new PublishQueue("session-registry-invalidations-publish", this::send, PUBLISH_QUEUE, timeout);
+    // One PUBLISH each (a pipeline would share one deadline and one retry among messages that fail apart).
+    this.publishing = new PublishQueue("session-registry-invalidations-publish", batch -> batch.forEach(this::send),
+        PUBLISH_QUEUE, timeout);
     this.subscriber = new Thread(this::subscribeLoop, "session-registry-invalidations");
     this.subscriber.setDaemon(true);
     this.pinger = Executors.newSingleThreadScheduledExecutor(r -> {
