@@ -1,11 +1,5 @@
 package org.sessionregistry.memory;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.Policy.VarExpiration;
-import com.github.benmanes.caffeine.cache.RemovalCause;
-import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
@@ -30,12 +23,14 @@ import org.sessionregistry.spi.TokenHash;
 /**
  * Sessions in this JVM's heap: for a single node, for tests, and as the fastest store. Nothing survives a restart.
  *
- * <p>Sessions are held in a bounded Caffeine cache keyed by token hash, each expiring at its retain-until instant, and
- * indexed by user, so that listing and revoking a user's sessions cost O(sessions of that user) whatever the total.
- * When the cache is full, the least useful sessions are evicted (their users are logged out, and no listener hears of
- * it). Sessions that expire are handed to listeners as {@code EXPIRED}, within about a second, by the registry's
- * {@link org.sessionregistry.SessionRegistry#purgeExpired}. About 450 bytes per session without props (measured over
- * 100,000 sessions; see the README).
+ * <p>Sessions are held in a {@link ConcurrentHashMap} keyed by token hash, indexed by user, so that listing and revoking
+ * a user's sessions cost O(sessions of that user) whatever the total, and filed by retain-until instant, to the second,
+ * so that expiry and eviction never scan. When the store is full, the sessions nearest their retain-until (the idlest,
+ * or those nearest their absolute expiry) are evicted first: their users are logged out, and no listener hears of it.
+ * Sessions that expire are handed to listeners as {@code EXPIRED}, within about a second, by the registry's
+ * {@link org.sessionregistry.SessionRegistry#purgeExpired}; creates drop a few expired ones too, so that a store nobody
+ * purges still lets them go. About 400 bytes per session without props (measured over 100,000 sessions; see the
+ * README).
  *
  * <p>Give it the registry's clock: the two must agree on when a session ends.
  *
@@ -44,20 +39,24 @@ import org.sessionregistry.spi.TokenHash;
  * }</pre>
  *
  * <p>Thread-safe. Revoking all of a user's sessions is a single volatile write, seen by every reader at once; the
- * revoked entries leave the cache with the next writes (each create unlinks one revoke-all's worth) or at
+ * revoked entries leave the map with the next writes (each create unlinks one revoke-all's worth) or at
  * {@link #purgeExpired}.
  */
 public final class InMemorySessionStore implements SessionStore {
 
-  private final Cache<TokenHash, Entry> byToken;
-  private final @Nullable VarExpiration<TokenHash, Entry> expiration;
+  private final ConcurrentHashMap<TokenHash, Entry> byToken = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, UserSessions> byUser = new ConcurrentHashMap<>();
+  /** Every entry in {@code byToken}, by retain-until: what expires, or is evicted, first. */
+  private final RetentionQueue retention = new RetentionQueue();
+  /** Made once: a reference to an inner class's constructor captures the store, so each evaluation would allocate. */
+  private final Function<String, UserSessions> newUser = UserSessions::new;
+  private final long maximumSize;
   private final Clock clock;
-  /** Sessions Caffeine dropped at expiry, until {@link #purgeExpired} hands them to the registry's listeners. */
+  /** Sessions found expired off the purge path, until {@link #purgeExpired} hands them to the registry's listeners. */
   private final ConcurrentLinkedQueue<Session> expired = new ConcurrentLinkedQueue<>();
   /**
-   * Entries a revoke-all killed, still in the cache: the revocation itself is the single write that closed their
-   * user; unlinking them from Caffeine (about ten times a map remove each) is left to the next writes.
+   * Entries a revoke-all killed, still in the map: the revocation itself is the single write that closed their user;
+   * unlinking them is left to the next writes.
    */
   private final ConcurrentLinkedQueue<List<Entry>> unlinked = new ConcurrentLinkedQueue<>();
   private final AtomicInteger unreported = new AtomicInteger();
@@ -68,30 +67,12 @@ public final class InMemorySessionStore implements SessionStore {
       .thenComparing(e -> e.session.createdAt())
       .thenComparing(e -> e.session.id());
   static final int MAX_UNREPORTED = 10_000;
+  /** Expired sessions a create drops on its way, at most: a bounded cost for the caller. */
+  private static final int EXPIRED_PER_CREATE = 4;
 
   private InMemorySessionStore(Builder builder) {
     this.clock = builder.clock;
-    Clock clock = builder.clock;
-    Ticker ticker = () -> now(clock);
-    this.byToken = Caffeine.newBuilder()
-        .maximumSize(builder.maximumSize)
-        .expireAfter(new RetainUntil())
-        .ticker(ticker)
-        // Maintenance on the caller's thread: no background work outlives a call.
-        .executor(Runnable::run)
-        // Synchronous with the eviction, so the user index never lists an evicted session for long.
-        .evictionListener((TokenHash key, @Nullable Entry entry, RemovalCause cause) -> {
-          if (entry != null) {
-            // Revoked sessions were reported by their revocation; only a live one can expire.
-            boolean wasLive = entry.isLive();
-            unlink(entry);
-            if (cause == RemovalCause.EXPIRED && wasLive) {
-              reportExpired(entry.session);
-            }
-          }
-        })
-        .build();
-    this.expiration = byToken.policy().expireVariably().orElse(null);
+    this.maximumSize = builder.maximumSize;
   }
 
   /** A store holding at most 1,000,000 sessions, on the system clock. */
@@ -103,19 +84,24 @@ public final class InMemorySessionStore implements SessionStore {
     return new Builder();
   }
 
-  /** The number of sessions held, approximately. */
+  /** The number of sessions held, approximately (revoked ones may count until the next writes unlink them). */
   public long estimatedSize() {
-    return byToken.estimatedSize();
+    return byToken.mappingCount();
+  }
+
+  /** How many sessions wait in the retention queue: as many as the map holds, once revoked ones are unlinked. */
+  long queued() {
+    return retention.size();
   }
 
   /** Under the user's lock: the limit is checked, and the sessions it ends removed, in the same step as the insert. */
   @Override
   public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit) {
     unlinkRevoked(1);
-    Entry entry = new Entry(tokenHash, session, nanos(retainUntil), everyone.get());
+    Entry entry = new Entry(tokenHash, session, millis(retainUntil), everyone.get());
     List<Entry> ended;
     for (;;) {
-      UserSessions user = byUser.computeIfAbsent(session.userId(), UserSessions::new);
+      UserSessions user = byUser.computeIfAbsent(session.userId(), newUser);
       synchronized (user) {
         if (user.closed) {
           continue; // revoked or retired meanwhile: a fresh one is (or will be) in byUser
@@ -123,26 +109,35 @@ public final class InMemorySessionStore implements SessionStore {
         if (user.find(session.id()) != null) {
           throw new SessionStoreException("a session with id " + session.id() + " exists already");
         }
-        ended = limit.isUnlimited() ? List.of() : makeRoom(user, limit, nanos(session.createdAt()));
+        ended = limit.isUnlimited() ? List.of() : makeRoom(user, limit, session.createdAt().toEpochMilli());
         entry.owner = user;
         user.add(entry);
+        // Filed under the user's lock, so that no delete can come between: what leaves the user leaves the queue.
+        retention.add(entry);
       }
       break;
     }
     List<Session> endedSessions = ended.isEmpty() ? List.of() : new ArrayList<>(ended.size());
     for (Entry e : ended) {
-      byToken.asMap().remove(e.tokenHash, e);
+      forget(e);
       endedSessions.add(e.session);
     }
     // Listed before it is findable by token: nobody holds the token until insert returns.
-    Entry previous = byToken.asMap().putIfAbsent(tokenHash, entry);
+    Entry previous = byToken.putIfAbsent(tokenHash, entry);
     if (previous != null) {
       unlink(entry);
       throw new SessionStoreException("a session with the same token hash exists already");
     }
     if (!entry.isLive()) {
       // A revoke-all took the session between the two steps above; it counted it, so only the token entry is left.
-      byToken.asMap().remove(tokenHash, entry);
+      forget(entry);
+    }
+    // The session's creation is the registry's now: the clock is read only when there is work to do.
+    if (retention.mayHaveDue(session.createdAt().toEpochMilli())) {
+      expireDue(clock.millis(), EXPIRED_PER_CREATE, this::reportExpired);
+    }
+    if (byToken.mappingCount() > maximumSize) {
+      evict(clock.millis());
     }
     return endedSessions;
   }
@@ -154,7 +149,7 @@ public final class InMemorySessionStore implements SessionStore {
   private List<Entry> makeRoom(UserSessions user, SessionLimit limit, long now) {
     List<Entry> live = new ArrayList<>(user.entries.size());
     for (Entry e : user.entries) {
-      if (e.retainUntilNanos >= now && e.epoch >= everyone.get()) {
+      if (e.retainUntil >= now && e.epoch >= everyone.get()) {
         live.add(e);
       }
     }
@@ -180,22 +175,26 @@ public final class InMemorySessionStore implements SessionStore {
    */
   @Override
   public void deleteEveryone() {
-    everyone.incrementAndGet();
+    long epoch = everyone.incrementAndGet();
     for (UserSessions user : byUser.values()) {
       synchronized (user) {
-        user.dropIf(e -> e.epoch < everyone.get());
+        user.dropIf(e -> e.epoch < epoch);
         if (user.entries.isEmpty()) {
           user.closed = true;
           byUser.remove(user.userId, user);
         }
       }
     }
-    byToken.asMap().values().removeIf(e -> e.epoch < everyone.get());
+    for (Entry e : byToken.values()) {
+      if (e.epoch < epoch) {
+        forget(e);
+      }
+    }
   }
 
   @Override
   public Optional<Session> findByToken(TokenHash tokenHash) {
-    Entry entry = byToken.getIfPresent(tokenHash);
+    Entry entry = byToken.get(tokenHash);
     return entry != null && entry.isLive() ? Optional.of(entry.session) : Optional.empty();
   }
 
@@ -210,26 +209,23 @@ public final class InMemorySessionStore implements SessionStore {
     });
   }
 
+  /** Raises the two instants under the user's lock; the retention queue files the session again when it comes due. */
   @Override
   public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
-    Entry entry = underUserLock(userId, null, user -> {
+    long until = millis(retainUntil);
+    return underUserLock(userId, false, user -> {
       Entry e = user.find(sessionId);
-      if (e != null) {
-        if (e.session.lastActivityAt().isBefore(lastActivityAt)) {
-          e.session = e.session.withLastActivityAt(lastActivityAt);
-        }
-        e.retainUntilNanos = Math.max(e.retainUntilNanos, nanos(retainUntil));
+      if (e == null) {
+        return false;
       }
-      return e;
+      if (e.session.lastActivityAt().isBefore(lastActivityAt)) {
+        e.session = e.session.withLastActivityAt(lastActivityAt);
+      }
+      if (e.retainUntil < until) {
+        e.retainUntil = until;
+      }
+      return true;
     });
-    if (entry == null) {
-      return false;
-    }
-    if (expiration != null) {
-      // Read the entry's current deadline, so concurrent touches converge on the latest one.
-      expiration.setExpiresAfter(entry.tokenHash, remaining(entry, now(clock)), TimeUnit.NANOSECONDS);
-    }
-    return true;
   }
 
   @Override
@@ -245,7 +241,7 @@ public final class InMemorySessionStore implements SessionStore {
     if (entry == null) {
       return Optional.empty();
     }
-    byToken.asMap().remove(entry.tokenHash, entry);
+    forget(entry);
     return Optional.of(entry.session);
   }
 
@@ -287,7 +283,7 @@ public final class InMemorySessionStore implements SessionStore {
     return sessions;
   }
 
-  /** Revoke-all without reading: no work for the sessions, whatever their number (they leave the cache later). */
+  /** Revoke-all without reading: no work for the sessions, whatever their number (they leave the map later). */
   @Override
   public void deleteAllOfUserWithoutReading(String userId, @Nullable String keepSessionId) {
     revokeUser(userId, keepSessionId);
@@ -300,7 +296,7 @@ public final class InMemorySessionStore implements SessionStore {
   /**
    * Runs {@code action} on the user's open sessions, under their lock, and returns its result; {@code absent} when the
    * user has none. A user found closed was revoked or retired meanwhile, and a fresh one is (or will be) in
-   * {@code byUser}: look again. The action must not call into the cache (Caffeine may call back into these locks).
+   * {@code byUser}: look again. The action takes no other lock but the retention queue's.
    */
   private <T> T underUserLock(String userId, T absent, Function<UserSessions, T> action) {
     for (;;) {
@@ -316,34 +312,104 @@ public final class InMemorySessionStore implements SessionStore {
     }
   }
 
-  /** Removes from the cache the entries of up to {@code lists} revoke-alls (all with a negative number). */
+  /** Removes from the map the entries of up to {@code lists} revoke-alls (all with a negative number). */
   private void unlinkRevoked(int lists) {
     List<Entry> batch;
     for (int i = 0; i != lists && (batch = unlinked.poll()) != null; i++) {
       for (Entry e : batch) {
         if (!e.isLive()) { // the one a revoke-all-except kept lives on
-          byToken.asMap().remove(e.tokenHash, e);
+          forget(e);
         }
       }
     }
   }
 
   /**
-   * Caffeine drops sessions after their retain-until instant on its own; this runs its pending maintenance and hands
-   * over up to {@code limit} of the sessions it dropped as expired since the last call (at most
-   * {@value #MAX_UNREPORTED} are kept waiting; older ones are forgotten).
+   * Hands over up to {@code limit} sessions whose retain-until passed: first those that creates found on their way,
+   * then those the retention queue has due (at most about a second after their instant; none is scanned for). At most
+   * {@value #MAX_UNREPORTED} sessions found by creates wait to be handed over; older ones are forgotten.
    */
   @Override
   public List<Session> purgeExpired(Instant now, int limit) {
     unlinkRevoked(-1);
-    byToken.cleanUp();
     List<Session> purged = new ArrayList<>(Math.min(limit, 64));
     Session s;
     while (purged.size() < limit && (s = expired.poll()) != null) {
       unreported.decrementAndGet();
       purged.add(s);
     }
+    if (purged.size() < limit) {
+      expireDue(millis(now), limit - purged.size(), purged::add);
+    }
     return purged;
+  }
+
+  /**
+   * Takes up to {@code max} sessions due at {@code now} from the retention queue and removes them, handing each to
+   * {@code report}; a session touched since it was filed goes back in the queue, and a dead one just leaves.
+   */
+  private void expireDue(long now, int max, java.util.function.Consumer<Session> report) {
+    for (int found = 0; found < max; ) {
+      Entry e = (Entry) retention.pollDue(now);
+      if (e == null) {
+        return;
+      }
+      if (settle(e, now, false)) {
+        report.accept(e.session);
+        found++;
+      }
+    }
+  }
+
+  /**
+   * Brings the map back within its maximum size: the sessions nearest their retain-until go first. Expired ones among
+   * them are reported as expired; live ones are evicted unreported. Bounded work per call, so a burst of creates
+   * shares it.
+   */
+  private void evict(long now) {
+    for (int tries = 0; tries < 64 && byToken.mappingCount() > maximumSize; tries++) {
+      Entry e = (Entry) retention.pollFirst();
+      if (e == null) {
+        return;
+      }
+      if (settle(e, now, true)) {
+        reportExpired(e.session);
+      }
+    }
+  }
+
+  /**
+   * Decides the fate of an entry just taken from the retention queue, under its user's lock so that no touch or delete
+   * comes between: dead, it leaves the map; touched since it was filed, it is filed again; past its retain-until, it
+   * is removed and this returns true (the caller reports it); otherwise it stays, unless {@code evict}, which removes
+   * it unreported.
+   */
+  private boolean settle(Entry e, long now, boolean evict) {
+    for (;;) {
+      UserSessions user = e.owner;
+      if (user == null) {
+        forget(e);
+        return false;
+      }
+      boolean expiredNow;
+      synchronized (user) {
+        if (e.owner != user) {
+          continue; // moved by a revoke-all-except meanwhile
+        }
+        if (e.removed || user.closed || e.epoch < everyone.get()) {
+          expiredNow = false; // dead: only the token entry may be left
+        } else if (e.movedOn() || (e.retainUntil >= now && !evict)) {
+          retention.add(e);
+          return false;
+        } else {
+          expiredNow = e.retainUntil < now;
+          e.removed = true;
+          user.remove(e);
+        }
+      }
+      byToken.remove(e.tokenHash, e);
+      return expiredNow;
+    }
   }
 
   private void reportExpired(Session session) {
@@ -359,11 +425,18 @@ public final class InMemorySessionStore implements SessionStore {
   @Override
   public void close() {
     unlinked.clear();
-    byToken.invalidateAll();
+    byToken.clear();
+    retention.clear();
     byUser.clear();
   }
 
-  /** Removes an entry the cache evicted from its user's index. */
+  /** Removes a dead entry from the map and the retention queue; its user no longer holds it. */
+  private void forget(Entry e) {
+    byToken.remove(e.tokenHash, e);
+    retention.remove(e);
+  }
+
+  /** Removes an entry from its user's index and from the retention queue. */
   private void unlink(Entry entry) {
     for (;;) {
       UserSessions user = entry.owner;
@@ -376,31 +449,25 @@ public final class InMemorySessionStore implements SessionStore {
         }
         entry.removed = true;
         user.remove(entry);
+        retention.remove(entry);
         return;
       }
     }
   }
 
-  /**
-   * The clock in whole milliseconds, as the registry reads it: both must agree on when a session ends. Read on every
-   * cache lookup, so without allocating.
-   */
-  private static long now(Clock clock) {
-    return clock.millis() * 1_000_000L;
-  }
-
-  private static long nanos(Instant instant) {
+  /** Epoch millis, saturated: the store keeps instants to the millisecond, as the SPI says. */
+  private static long millis(Instant instant) {
     try {
-      return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+      return instant.toEpochMilli();
     } catch (ArithmeticException e) {
       return instant.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
     }
   }
 
-  /** The sessions of one user. Its lock guards {@link #entries}; it is only ever held briefly, never with another. */
   /** A user's sessions are indexed by id beyond this many. */
   private static final int INDEXED = 16;
 
+  /** The sessions of one user. Its lock guards {@link #entries}; it is only ever held briefly, never with another. */
   private final class UserSessions {
     final String userId;
     final ArrayList<Entry> entries = new ArrayList<>(2);
@@ -462,18 +529,17 @@ public final class InMemorySessionStore implements SessionStore {
     }
   }
 
-  private final class Entry {
+  private final class Entry extends RetentionQueue.Node {
     final TokenHash tokenHash;
     final long epoch;
     volatile Session session;
-    volatile long retainUntilNanos;
     volatile @Nullable UserSessions owner;
     volatile boolean removed;
 
-    Entry(TokenHash tokenHash, Session session, long retainUntilNanos, long epoch) {
+    Entry(TokenHash tokenHash, Session session, long retainUntil, long epoch) {
       this.tokenHash = tokenHash;
       this.session = session;
-      this.retainUntilNanos = retainUntilNanos;
+      this.retainUntil = retainUntil;
       this.epoch = epoch;
     }
 
@@ -494,33 +560,6 @@ public final class InMemorySessionStore implements SessionStore {
         }
         // The owner changed while we looked: a revoke-all-except kept this session. Look again.
       }
-    }
-  }
-
-  /**
-   * Time left until the entry may go: a session is still valid at its retain-until instant itself (Mattermost expires
-   * when now is after expires_at), and Caffeine drops an entry once its time left reaches zero, hence the nanosecond.
-   */
-  private static long remaining(Entry entry, long now) {
-    long left = entry.retainUntilNanos - now;
-    return left < 0 ? 0 : left == Long.MAX_VALUE ? left : left + 1;
-  }
-
-  /** Each session expires from the cache after its retain-until instant; reads do not extend it, touches do. */
-  private static final class RetainUntil implements Expiry<TokenHash, Entry> {
-    @Override
-    public long expireAfterCreate(TokenHash key, Entry entry, long currentTime) {
-      return remaining(entry, currentTime);
-    }
-
-    @Override
-    public long expireAfterUpdate(TokenHash key, Entry entry, long currentTime, long currentDuration) {
-      return remaining(entry, currentTime);
-    }
-
-    @Override
-    public long expireAfterRead(TokenHash key, Entry entry, long currentTime, long currentDuration) {
-      return currentDuration;
     }
   }
 

@@ -1,5 +1,5 @@
 /**
- * The in-memory store, on Caffeine.
+ * The in-memory store.
  */
 @NullMarked
 package org.sessionregistry.memory;

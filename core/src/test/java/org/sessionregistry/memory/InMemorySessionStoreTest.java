@@ -4,16 +4,253 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.management.ManagementFactory;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.sessionregistry.IssuedSession;
+import org.sessionregistry.RevocationReason;
+import org.sessionregistry.Session;
+import org.sessionregistry.SessionListener;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.Ids;
 
-/** What only the in-memory store has: its bound, and its footprint. Its behaviour is the contract suite's. */
+/**
+ * What only the in-memory store has: its bound, its retention queue, and its footprint. Its behaviour is the contract
+ * suite's.
+ */
 class InMemorySessionStoreTest {
+  private final TestClock clock = new TestClock();
+  private final List<String> expired = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> revoked = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final SessionListener events = new SessionListener() {
+    @Override
+    public void sessionRevoked(Session session, RevocationReason reason) {
+      (reason == RevocationReason.EXPIRED ? expired : revoked).add(session.id());
+    }
+  };
+
+  private SessionRegistry registry(InMemorySessionStore store) {
+    return SessionRegistry.builder().store(store).clock(clock).idleTimeout(Duration.ofMinutes(1))
+        .touchInterval(Duration.ZERO).listener(events).build();
+  }
+
+  /** Expiry is found in the retention queue, never by a scan; a touch files the session again instead. */
+  @Test
+  void purgeFindsExpiredSessionsAndLeavesTouchedOnes() {
+    InMemorySessionStore store = InMemorySessionStore.builder().clock(clock).build();
+    SessionRegistry registry = registry(store);
+    String user = Ids.newId();
+    IssuedSession a = registry.create(user);
+    IssuedSession b = registry.create(user);
+    IssuedSession c = registry.create(user);
+    clock.advance(Duration.ofSeconds(40));
+    registry.touch(registry.authenticate(b.token()).orElseThrow());
+    clock.advance(Duration.ofSeconds(30)); // a and c idle for 70 s, b for 30
+
+    while (registry.purgeExpired(1000) > 0) {
+      continue;
+    }
+    assertThat(expired).containsExactlyInAnyOrder(a.session().id(), c.session().id());
+    assertThat(store.estimatedSize()).isEqualTo(1);
+    assertThat(store.queued()).as("the touched session was filed again").isEqualTo(1);
+    assertThat(registry.authenticate(b.token())).isPresent();
+
+    clock.advance(Duration.ofSeconds(30)); // b's retain-until: still valid
+    assertThat(registry.purgeExpired(1000)).isZero();
+    clock.advance(Duration.ofMillis(1025)); // its bucket of 1,024 ms has ended: about a second late at most
+    assertThat(registry.purgeExpired(1000)).isEqualTo(1);
+    assertThat(expired).containsExactlyInAnyOrder(a.session().id(), c.session().id(), b.session().id());
+    assertThat(store.estimatedSize()).isZero();
+    assertThat(store.queued()).isZero();
+    assertThat(store.findByUser(user)).isEmpty();
+  }
+
+  /** Memory stays bounded by time even when nobody purges: each create drops a few expired sessions on its way. */
+  @Test
+  void createsLetExpiredSessionsGoWhenNobodyPurges() {
+    InMemorySessionStore store = InMemorySessionStore.builder().clock(clock).build();
+    SessionRegistry registry = registry(store);
+    for (int i = 0; i < 100; i++) {
+      registry.create(Ids.newId());
+    }
+    clock.advance(Duration.ofMinutes(2));
+    for (int i = 0; i < 25; i++) {
+      registry.create(Ids.newId());
+    }
+    assertThat(store.estimatedSize()).isEqualTo(25);
+    assertThat(store.queued()).isEqualTo(25);
+    assertThat(expired).as("reported at the next purge").isEmpty();
+    assertThat(registry.purgeExpired(1000)).isEqualTo(100);
+    assertThat(expired).hasSize(100).doesNotHaveDuplicates();
+  }
+
+  /** Full, the store evicts the session nearest its retain-until, unreported; a touched session counts as fresh. */
+  @Test
+  void aFullStoreEvictsTheSessionsNearestTheirRetainUntil() {
+    InMemorySessionStore store = InMemorySessionStore.builder().clock(clock).maximumSize(10).build();
+    SessionRegistry registry = registry(store);
+    List<IssuedSession> sessions = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      sessions.add(registry.create(Ids.newId()));
+      clock.advance(Duration.ofSeconds(2)); // a bucket each
+    }
+    registry.touch(registry.authenticate(sessions.get(0).token()).orElseThrow());
+
+    IssuedSession eleventh = registry.create(Ids.newId());
+    IssuedSession twelfth = registry.create(Ids.newId());
+
+    assertThat(store.estimatedSize()).isEqualTo(10);
+    assertThat(store.queued()).isEqualTo(10);
+    assertThat(registry.authenticate(sessions.get(1).token())).as("the idlest").isEmpty();
+    assertThat(registry.authenticate(sessions.get(2).token())).as("the next idlest").isEmpty();
+    assertThat(registry.authenticate(sessions.get(0).token())).as("touched").isPresent();
+    assertThat(sessions.subList(3, 10)).allSatisfy(s -> assertThat(registry.authenticate(s.token())).isPresent());
+    assertThat(registry.authenticate(eleventh.token())).isPresent();
+    assertThat(registry.authenticate(twelfth.token())).isPresent();
+    assertThat(store.findByUser(sessions.get(1).session().userId())).isEmpty();
+    assertThat(expired).isEmpty();
+    assertThat(revoked).as("eviction is not a revocation").isEmpty();
+  }
+
+  /** Evicting expired sessions first: a full store reports them as expired rather than logging out a live user. */
+  @Test
+  void aFullStoreEvictsExpiredSessionsAsExpired() {
+    InMemorySessionStore store = InMemorySessionStore.builder().clock(clock).maximumSize(3).build();
+    SessionRegistry registry = registry(store);
+    IssuedSession old = registry.create(Ids.newId());
+    clock.advance(Duration.ofSeconds(50));
+    IssuedSession b = registry.create(Ids.newId());
+    IssuedSession c = registry.create(Ids.newId());
+    clock.advance(Duration.ofSeconds(30)); // old is past its retain-until (whose bucket is not due before 61.024 s)
+    IssuedSession d = registry.create(Ids.newId());
+
+    assertThat(store.estimatedSize()).isEqualTo(3);
+    assertThat(registry.purgeExpired(10)).isEqualTo(1);
+    assertThat(expired).containsExactly(old.session().id());
+    assertThat(List.of(b, c, d)).allSatisfy(s -> assertThat(registry.authenticate(s.token())).isPresent());
+  }
+
+  @Test
+  void deletedAndRevokedSessionsLeaveTheRetentionQueue() {
+    InMemorySessionStore store = InMemorySessionStore.builder().clock(clock).build();
+    SessionRegistry registry = registry(store);
+    List<IssuedSession> singles = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      singles.add(registry.create(Ids.newId()));
+    }
+    String many = Ids.newId();
+    for (int i = 0; i < 20; i++) {
+      registry.create(many);
+    }
+    for (IssuedSession s : singles.subList(0, 10)) {
+      registry.logout(s.session());
+    }
+    registry.revokeAll(many);
+    registry.create(Ids.newId()); // unlinks the revoke-all's entries
+
+    assertThat(store.estimatedSize()).isEqualTo(21);
+    assertThat(store.queued()).isEqualTo(21);
+    store.deleteEveryone();
+    assertThat(store.estimatedSize()).isZero();
+    assertThat(store.queued()).isZero();
+  }
+
+  /**
+   * Creates, touches, deletes, revoke-alls, purges and evictions from four threads while time runs: afterwards the
+   * token map, the user index and the retention queue hold the same sessions, and nothing removed came back.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void concurrentWritesKeepTheMapTheUserIndexAndTheQueueInStep() throws Exception {
+    InMemorySessionStore store = InMemorySessionStore.builder().clock(clock).maximumSize(300).build();
+    SessionRegistry registry = registry(store);
+    List<String> users = new ArrayList<>();
+    for (int i = 0; i < 6; i++) { // few users: their creates, revokes and revoke-alls meet
+      users.add(Ids.newId());
+    }
+    Map<String, IssuedSession> issued = new ConcurrentHashMap<>();
+    Set<String> removed = ConcurrentHashMap.newKeySet();
+    long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      Thread thread = new Thread(() -> {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        List<IssuedSession> mine = new ArrayList<>();
+        try {
+          start.await();
+          while (System.nanoTime() < end) {
+            int op = random.nextInt(100);
+            String user = users.get(random.nextInt(users.size()));
+            if (op < 50 || mine.isEmpty()) {
+              IssuedSession s = registry.create(user);
+              issued.put(s.session().id(), s);
+              mine.add(s);
+            } else if (op < 70) {
+              registry.authenticate(mine.get(random.nextInt(mine.size())).token()).ifPresent(registry::touch);
+            } else if (op < 85) {
+              IssuedSession s = mine.remove(random.nextInt(mine.size()));
+              removed.add(s.session().id()); // before: a reader may see it gone at once
+              registry.revoke(s.session().userId(), s.session().id());
+            } else if (op < 92) {
+              registry.list(user).forEach(s -> removed.add(s.id()));
+              registry.revokeAll(user);
+            } else if (op < 97) {
+              clock.advance(Duration.ofMillis(random.nextInt(1500)));
+            } else {
+              registry.purgeExpired(50);
+            }
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      });
+      threads.add(thread);
+      thread.start();
+    }
+    start.countDown();
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    assertThat(failures).isEmpty();
+    store.purgeExpired(Instant.MIN, 1); // unlinks what revoke-alls left, expires nothing
+
+    long listed = users.stream().mapToLong(u -> store.findByUser(u).size()).sum();
+    assertThat(store.estimatedSize()).isEqualTo(listed).isLessThanOrEqualTo(300);
+    assertThat(store.queued()).isEqualTo(listed);
+    for (IssuedSession s : issued.values()) {
+      boolean found = store.findByToken(org.sessionregistry.spi.TokenHash.of(s.token())).isPresent();
+      boolean inIndex = store.findByUser(s.session().userId()).stream().anyMatch(x -> x.id().equals(s.session().id()));
+      assertThat(found).as("by token and by user agree").isEqualTo(inIndex);
+      if (removed.contains(s.session().id())) {
+        assertThat(found).as("a removed session stays removed").isFalse();
+      }
+    }
+    assertThat(expired).doesNotHaveDuplicates();
+
+    // Every session still held is in the queue: once all are past their time, purging leaves nothing behind.
+    clock.advance(Duration.ofMinutes(2));
+    while (registry.purgeExpired(1000) > 0) {
+      continue;
+    }
+    assertThat(store.estimatedSize()).isZero();
+    assertThat(store.queued()).isZero();
+    assertThat(users).allSatisfy(u -> assertThat(store.findByUser(u)).isEmpty());
+    assertThat(expired).doesNotHaveDuplicates();
+  }
+
 
   @Test
   void staysWithinItsMaximumSizeAndItsUserIndexFollows() {
@@ -28,7 +265,7 @@ class InMemorySessionStoreTest {
         issued.add(registry.create(user));
       }
     }
-    store.purgeExpired(java.time.Instant.now(), 1); // runs Caffeine's pending maintenance
+    store.purgeExpired(java.time.Instant.now(), 1);
 
     long listed = users.stream().mapToLong(u -> registry.list(u).size()).sum();
     long authenticated = issued.stream().filter(i -> registry.authenticate(i.token()).isPresent()).count();
@@ -37,7 +274,7 @@ class InMemorySessionStoreTest {
     assertThat(authenticated).isEqualTo(store.estimatedSize());
   }
 
-  /** Revoke-all only closes the user; the revoked entries leave the cache with the next create, or at purge. */
+  /** Revoke-all only closes the user; the revoked entries leave the map with the next create, or at purge. */
   @Test
   void revokedEntriesLeaveTheCacheWithTheNextWrite() {
     InMemorySessionStore store = InMemorySessionStore.create();
@@ -53,7 +290,7 @@ class InMemorySessionStoreTest {
     registry.revokeAll(user);
     assertThat(sessions).allSatisfy(s -> assertThat(registry.authenticate(s.token())).isEmpty());
     registry.create(Ids.newId());
-    store.purgeExpired(java.time.Instant.now(), 1); // Caffeine's pending maintenance
+    store.purgeExpired(java.time.Instant.now(), 1);
     assertThat(store.estimatedSize()).as("the next create unlinked the revoked entries").isEqualTo(1);
 
     String other = Ids.newId();
@@ -97,6 +334,35 @@ class InMemorySessionStoreTest {
 
     assertThat(store.estimatedSize()).isEqualTo(sessions);
     assertThat(perSession).isLessThan(600);
+  }
+
+  /** A clock the test moves; shared by the threads of the stress test. */
+  private static final class TestClock extends Clock {
+    private final AtomicLong millis = new AtomicLong(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+
+    void advance(Duration d) {
+      millis.addAndGet(d.toMillis());
+    }
+
+    @Override
+    public long millis() {
+      return millis.get();
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis());
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
   }
 
   private static long usedHeapAfterGc() throws InterruptedException {
