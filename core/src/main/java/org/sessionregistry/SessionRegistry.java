@@ -92,7 +92,7 @@ public final class SessionRegistry implements AutoCloseable {
 
   /** Issues a session with the default details ({@link NewSession#forUser}). */
   public IssuedSession create(String userId) {
-    return create(NewSession.forUser(requireId(userId, "userId")));
+    return create(NewSession.forUser(userId)); // which checks the id
   }
 
   /**
@@ -120,7 +120,9 @@ public final class SessionRegistry implements AutoCloseable {
     Session session = new Session(tokenHash.sessionId(), request.userId(), now, now.plus(sessionLifetime), now,
         request.deviceId(), request.roles(), request.oauth(), false, request.props());
     List<Session> ended = store.insert(session, tokenHash, retainUntil(session), limit);
-    ended.forEach(s -> notifyRevoked(s, RevocationReason.SESSION_LIMIT));
+    for (Session s : ended) {
+      notifyRevoked(s, RevocationReason.SESSION_LIMIT);
+    }
     notifyCreated(session);
     return new IssuedSession(session, token);
   }

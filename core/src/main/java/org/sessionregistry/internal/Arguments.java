@@ -50,7 +50,11 @@ public final class Arguments {
    */
   public static String requireStorable(@Nullable String value, String name) {
     requireNonNull(value, name);
-    for (int i = 0; i < value.length(); i++) {
+    int i = 0;
+    while (i < value.length() && value.charAt(i) != '\0' && !Character.isSurrogate(value.charAt(i))) {
+      i++; // the usual case, all plain: one test per character
+    }
+    for (; i < value.length(); i++) {
       char c = value.charAt(i);
       boolean unpaired = Character.isHighSurrogate(c)
           ? i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))

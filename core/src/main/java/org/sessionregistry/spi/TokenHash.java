@@ -47,7 +47,8 @@ public final class TokenHash {
    * {@link #routingPrefix()}.
    */
   public static TokenHash of(String token) {
-    byte[] d = SHA_256.get().digest(token.getBytes(StandardCharsets.US_ASCII));
+    // ISO-8859-1 copies a compact string's bytes as they are; a token is ASCII, where the two charsets agree.
+    byte[] d = SHA_256.get().digest(token.getBytes(StandardCharsets.ISO_8859_1));
     String routing = token.length() > IdCodec.LENGTH ? token.substring(0, token.length() - IdCodec.LENGTH) : "";
     return new TokenHash(word(d, 0), word(d, 8), word(d, 16), word(d, 24), routing);
   }
@@ -67,7 +68,7 @@ public final class TokenHash {
    * A token forged to match a known session id would need a second preimage of those 128 bits.
    */
   public String sessionId() {
-    return IdCodec.encode(ByteBuffer.allocate(16).putLong(w2).putLong(w3).array());
+    return IdCodec.encode(w2, w3);
   }
 
   private static long word(byte[] b, int at) {

@@ -19,6 +19,25 @@ class IdCodecTest {
   }
 
   @Test
+  void encodesTwoLongsAsTheirSixteenBigEndianBytes() {
+    assertThat(IdCodec.encode(0x0001020304050607L, 0x08090a0b0c0d0e0fL)).isEqualTo("yyyoryarywdyqnyjbefoadeqbh");
+    assertThat(IdCodec.encode(-1L, -1L)).isEqualTo("9999999999999999999999999h");
+    java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+    for (int i = 0; i < 10_000; i++) {
+      long high = random.nextLong();
+      long low = random.nextLong();
+      byte[] bytes = java.nio.ByteBuffer.allocate(16).putLong(high).putLong(low).array();
+      assertThat(IdCodec.encode(high, low)).isEqualTo(IdCodec.encode(bytes));
+    }
+    for (int bit = 0; bit < 128; bit++) { // every bit lands in its place
+      long high = bit < 64 ? 1L << (63 - bit) : 0;
+      long low = bit < 64 ? 0 : 1L << (127 - bit);
+      byte[] bytes = java.nio.ByteBuffer.allocate(16).putLong(high).putLong(low).array();
+      assertThat(IdCodec.encode(high, low)).as("bit %d", bit).isEqualTo(IdCodec.encode(bytes));
+    }
+  }
+
+  @Test
   void newIdsAreValidTokenShapedAndDistinct() {
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < 10_000; i++) {
