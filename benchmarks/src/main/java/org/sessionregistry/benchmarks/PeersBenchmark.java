@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -50,6 +51,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * ({@code FindByIndexNameSessionRepository}); the map has none, so there they are found by a scan, which is what an
  * application on it does. Revoke-all is find-by-principal then delete each, as Spring Security does for a user.
  * Sessions made by create and revoke-all are ended after each invocation (not timed): the stores stay at their size.
+ * Only those two have per-invocation fixtures (in states of their own), so lookup and list are timed over many calls.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -73,9 +75,6 @@ public class PeersBenchmark {
   private Side side;
   private final List<String> known = new ArrayList<>();
   private String listed;
-  private String revoked;
-  private String createdUser;
-  private String created;
   private int next;
 
   @Setup(Level.Trial)
@@ -90,42 +89,25 @@ public class PeersBenchmark {
     }
   }
 
-  /** A user with its sessions, made before each revoke-all and not timed. */
-  @Setup(Level.Invocation)
-  public void freshUser(org.openjdk.jmh.infra.BenchmarkParams params) {
-    if (params.getBenchmark().endsWith("create")) {
-      createdUser = Ids.newId();
-    }
-    if (params.getBenchmark().endsWith("revokeAll")) {
-      revoked = Ids.newId();
-      for (int i = 0; i < sessions; i++) {
-        side.create(revoked);
-      }
-      side.settle();
-    }
-  }
-
   @Benchmark
   public Object lookup() {
     return side.lookup(known.get(next++ % known.size()));
   }
 
+  /** Logins made in one invocation: sub-microsecond creates need more than one per timing to be read at all. */
+  static final int LOGINS = 64;
+
   /**
-   * A login, for a user of its own (named before, not timed: its random id is not the operation's); ended after it
-   * (not timed), so that the store stays at its size.
+   * Logins, each for a user of its own (named before, not timed: a random id is not the operation's); ended after the
+   * invocation (not timed), so that the store stays at its size.
    */
   @Benchmark
-  public Object create() {
-    created = side.create(createdUser);
-    return created;
-  }
-
-  @TearDown(Level.Invocation)
-  public void endCreated() {
-    if (created != null) {
-      side.end(createdUser, created);
-      created = null;
+  @OperationsPerInvocation(LOGINS)
+  public Object create(Logins logins) {
+    for (int i = 0; i < LOGINS; i++) {
+      logins.held[i] = side.create(logins.users[i]);
     }
+    return logins.held;
   }
 
   @Benchmark
@@ -134,8 +116,50 @@ public class PeersBenchmark {
   }
 
   @Benchmark
-  public Object revokeAll() {
-    return side.revokeAll(revoked);
+  public Object revokeAll(Revoked revoked) {
+    return side.revokeAll(revoked.user);
+  }
+
+  /**
+   * The users that {@link #create} logs in, named before each invocation, and their sessions, ended after it. Only
+   * create uses this state, so only create pays for the per-invocation fixtures.
+   */
+  @State(Scope.Thread)
+  public static class Logins {
+    final String[] users = new String[LOGINS];
+    final String[] held = new String[LOGINS];
+
+    @Setup(Level.Invocation)
+    public void name() {
+      for (int i = 0; i < LOGINS; i++) {
+        users[i] = Ids.newId();
+      }
+    }
+
+    @TearDown(Level.Invocation)
+    public void end(PeersBenchmark bench) {
+      for (int i = 0; i < LOGINS; i++) {
+        if (held[i] != null) {
+          bench.side.end(users[i], held[i]);
+          held[i] = null;
+        }
+      }
+    }
+  }
+
+  /** A user with its sessions, made before each revoke-all and not timed. */
+  @State(Scope.Thread)
+  public static class Revoked {
+    String user;
+
+    @Setup(Level.Invocation)
+    public void fresh(PeersBenchmark bench) {
+      user = Ids.newId();
+      for (int i = 0; i < bench.sessions; i++) {
+        bench.side.create(user);
+      }
+      bench.side.settle();
+    }
   }
 
   @TearDown(Level.Trial)
