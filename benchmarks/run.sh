@@ -2,7 +2,7 @@
 # Runs the benchmarks and writes results/<date>-<profile>.json (JMH) and .md (the table for BENCHMARKS.md).
 #   benchmarks/run.sh quick   about 10 minutes on 2 cores: the main rows, short iterations
 #   benchmarks/run.sh full    every store, N up to 1,000, 1,000,000 other sessions, longer iterations
-#   benchmarks/run.sh peers   about 50 minutes: us beside Spring Session on the same stores, two forks each, floors
+#   benchmarks/run.sh peers   about 70 minutes: us beside Spring Session on the same stores, two forks each, floors
 # Servers as for the tests (DEVELOPERS.md): PostgreSQL, Redis on loopback, SR_* variables to point elsewhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,8 +38,9 @@ case "$profile" in
     java -jar "$jar" -rf json -rff "$out-3.json" 'ReplicaWaitBenchmark'
     ;;
   peers)
-    # Spring Session's repositories beside ours (PeersBenchmark), long enough and in two forks for errors under 20%.
-    steady=(-f 2 -wi 3 -w 2s -i 5 -r 2s)
+    # Spring Session's repositories beside ours (PeersBenchmark), long enough and in two forks for errors under 20%:
+    # twenty measurements a row (five a fork left four rows above 20%).
+    steady=(-f 2 -wi 3 -w 2s -i 10 -r 2s)
     java -jar "$jar" "${steady[@]}" -rf json -rff "$out-1.json" \
       'FloorBenchmark.(createFloor|lookupFloor|sha256OfToken|concurrentHashMapGet)' 'JdbcPathBenchmark.(plain|store)(Lookup|Insert|Authenticate|Create|Touch)$'
     java -jar "$jar" "${steady[@]}" -rf json -rff "$out-2.json" 'PeersBenchmark.(lookup|create)' -p sessions=100
