@@ -69,6 +69,7 @@ public final class InMemorySessionStore implements SessionStore {
   static final int MAX_UNREPORTED = 10_000;
   /** Expired sessions a create drops on its way, at most: a bounded cost for the caller. */
   private static final int EXPIRED_PER_CREATE = 4;
+  private static final int POLLS_PER_EXPIRED = 16;
 
   private InMemorySessionStore(Builder builder) {
     this.clock = builder.clock;
@@ -109,6 +110,10 @@ public final class InMemorySessionStore implements SessionStore {
         if (user.find(session.id()) != null) {
           throw new SessionStoreException("a session with id " + session.id() + " exists already");
         }
+        if (!limit.isUnlimited() && byToken.containsKey(tokenHash)) {
+          // Before making room: a failed insert must end nobody (the put below is the check without a limit).
+          throw new SessionStoreException("a session with the same token hash exists already");
+        }
         ended = limit.isUnlimited() ? List.of() : makeRoom(user, limit, session.createdAt().toEpochMilli());
         entry.owner = user;
         user.add(entry);
@@ -129,15 +134,16 @@ public final class InMemorySessionStore implements SessionStore {
       throw new SessionStoreException("a session with the same token hash exists already");
     }
     if (!entry.isLive()) {
-      // A revoke-all took the session between the two steps above; it counted it, so only the token entry is left.
-      forget(entry);
+      // A revoke-all or revoke-everyone took the session between the two steps above: what it left goes now.
+      unlink(entry);
+      byToken.remove(tokenHash, entry);
     }
     // The session's creation is the registry's now: the clock is read only when there is work to do.
     if (retention.mayHaveDue(session.createdAt().toEpochMilli())) {
       expireDue(clock.millis(), EXPIRED_PER_CREATE, this::reportExpired);
     }
     if (byToken.mappingCount() > maximumSize) {
-      evict(clock.millis());
+      evict(clock.millis(), entry);
     }
     return endedSessions;
   }
@@ -178,6 +184,9 @@ public final class InMemorySessionStore implements SessionStore {
     long epoch = everyone.incrementAndGet();
     for (UserSessions user : byUser.values()) {
       synchronized (user) {
+        if (user.closed) {
+          continue; // revoked meanwhile: its entries belong to the revoke-all now, and are dead anyway
+        }
         user.dropIf(e -> e.epoch < epoch);
         if (user.entries.isEmpty()) {
           user.closed = true;
@@ -346,10 +355,13 @@ public final class InMemorySessionStore implements SessionStore {
 
   /**
    * Takes up to {@code max} sessions due at {@code now} from the retention queue and removes them, handing each to
-   * {@code report}; a session touched since it was filed goes back in the queue, and a dead one just leaves.
+   * {@code report}; a session touched since it was filed goes back in the queue, and a dead one just leaves. Looks at
+   * no more than {@value #POLLS_PER_EXPIRED} sessions for each it may find, so that a queue full of touched ones (after
+   * a pause, or a jump of the clock) costs one caller bounded work; the next calls go on.
    */
   private void expireDue(long now, int max, java.util.function.Consumer<Session> report) {
-    for (int found = 0; found < max; ) {
+    long polls = (long) max * POLLS_PER_EXPIRED;
+    for (int found = 0; found < max && polls-- > 0; ) {
       Entry e = (Entry) retention.pollDue(now);
       if (e == null) {
         return;
@@ -366,15 +378,23 @@ public final class InMemorySessionStore implements SessionStore {
    * them are reported as expired; live ones are evicted unreported. Bounded work per call, so a burst of creates
    * shares it.
    */
-  private void evict(long now) {
+  private void evict(long now, Entry inserted) {
+    boolean setAside = false;
     for (int tries = 0; tries < 64 && byToken.mappingCount() > maximumSize; tries++) {
       Entry e = (Entry) retention.pollFirst();
       if (e == null) {
-        return;
+        break;
+      }
+      if (e == inserted) {
+        setAside = true; // never the session this create returns: it goes back after
+        continue;
       }
       if (settle(e, now, true)) {
         reportExpired(e.session);
       }
+    }
+    if (setAside) {
+      settle(inserted, Long.MIN_VALUE, false); // files it again, or lets it go if it died meanwhile
     }
   }
 
@@ -447,8 +467,10 @@ public final class InMemorySessionStore implements SessionStore {
         if (entry.owner != user) {
           continue; // moved by a revoke-all-except meanwhile
         }
-        entry.removed = true;
-        user.remove(entry);
+        if (!user.closed && !entry.removed) { // a closed user's list is the revoke-all's, read without this lock
+          entry.removed = true;
+          user.remove(entry);
+        }
         retention.remove(entry);
         return;
       }

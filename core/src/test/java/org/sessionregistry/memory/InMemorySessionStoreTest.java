@@ -21,9 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.RevocationReason;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionListener;
+import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.Ids;
+import org.sessionregistry.spi.TokenHash;
 
 /**
  * What only the in-memory store has: its bound, its retention queue, and its footprint. Its behaviour is the contract
@@ -141,6 +144,56 @@ class InMemorySessionStoreTest {
     assertThat(List.of(b, c, d)).allSatisfy(s -> assertThat(registry.authenticate(s.token())).isPresent());
   }
 
+  /** Straight through the SPI, with instants of the test's choosing. */
+  private Session insert(InMemorySessionStore store, String user, Instant retainUntil, SessionLimit limit,
+      TokenHash hash) {
+    Instant now = clock.instant();
+    Session s = new Session(hash.sessionId(), user, now, now.plus(Duration.ofDays(1)), now, "", "", false, false,
+        Map.of());
+    store.insert(s, hash, retainUntil, limit);
+    return s;
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(10)
+  void aPurgeAtTheEndOfTimeEnds() {
+    InMemorySessionStore store = InMemorySessionStore.builder().clock(clock).build();
+    Session forever = insert(store, Ids.newId(), Instant.MAX, SessionLimit.unlimited(), TokenHash.of(Ids.newId()));
+    assertThat(store.purgeExpired(Instant.MAX, 10)).isEmpty(); // its bucket ends at the end of time, and is due
+    assertThat(store.findByUser(forever.userId())).containsExactly(forever);
+  }
+
+  /** The create itself is never what makes room, even when it is the session nearest its retain-until. */
+  @Test
+  void aFullStoreNeverEvictsTheSessionBeingCreated() {
+    InMemorySessionStore store = InMemorySessionStore.builder().clock(clock).maximumSize(2).build();
+    Instant later = clock.instant().plus(Duration.ofHours(1));
+    insert(store, Ids.newId(), later, SessionLimit.unlimited(), TokenHash.of(Ids.newId()));
+    insert(store, Ids.newId(), later, SessionLimit.unlimited(), TokenHash.of(Ids.newId()));
+    TokenHash soonest = TokenHash.of(Ids.newId());
+    insert(store, Ids.newId(), clock.instant().plusSeconds(10), SessionLimit.unlimited(), soonest);
+
+    assertThat(store.findByToken(soonest)).isPresent();
+    assertThat(store.estimatedSize()).isEqualTo(2);
+  }
+
+  /** A create refused for its token hash ends nobody, even when the user's limit would have made room. */
+  @Test
+  void aDuplicateTokenHashUnderALimitEndsNobody() {
+    InMemorySessionStore store = InMemorySessionStore.builder().clock(clock).build();
+    TokenHash taken = TokenHash.of(Ids.newId());
+    insert(store, Ids.newId(), clock.instant().plusSeconds(60), SessionLimit.unlimited(), taken);
+    String user = Ids.newId();
+    SessionLimit one = new SessionLimit(1, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE);
+    Session existing = insert(store, user, clock.instant().plusSeconds(60), one, TokenHash.of(Ids.newId()));
+
+    Instant now = clock.instant();
+    Session clash = new Session(Ids.newId(), user, now, now.plusSeconds(60), now, "", "", false, false, Map.of());
+    assertThatThrownBy(() -> store.insert(clash, taken, now.plusSeconds(60), one))
+        .isInstanceOf(SessionStoreException.class).hasMessageContaining("token hash");
+    assertThat(store.findByUser(user)).containsExactly(existing);
+  }
+
   @Test
   void deletedAndRevokedSessionsLeaveTheRetentionQueue() {
     InMemorySessionStore store = InMemorySessionStore.builder().clock(clock).build();
@@ -231,7 +284,7 @@ class InMemorySessionStoreTest {
     assertThat(store.estimatedSize()).isEqualTo(listed).isLessThanOrEqualTo(300);
     assertThat(store.queued()).isEqualTo(listed);
     for (IssuedSession s : issued.values()) {
-      boolean found = store.findByToken(org.sessionregistry.spi.TokenHash.of(s.token())).isPresent();
+      boolean found = store.findByToken(TokenHash.of(s.token())).isPresent();
       boolean inIndex = store.findByUser(s.session().userId()).stream().anyMatch(x -> x.id().equals(s.session().id()));
       assertThat(found).as("by token and by user agree").isEqualTo(inIndex);
       if (removed.contains(s.session().id())) {
