@@ -52,10 +52,14 @@ import org.sessionregistry.spi.TokenHash;
  */
 public final class SessionRegistry implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(SessionRegistry.class.getName());
-  private static final Comparator<Session> NEWEST_ACTIVITY_FIRST = Comparator
-      .comparing(Session::lastActivityAt).reversed()
-      .thenComparing(Comparator.comparing(Session::createdAt).reversed())
-      .thenComparing(Session::id);
+  /** Newest last activity, then newest creation, then id; written out, as a list sorts by it about 7 times a session. */
+  private static final Comparator<Session> NEWEST_ACTIVITY_FIRST = (a, b) -> {
+    int c = b.lastActivityAt().compareTo(a.lastActivityAt());
+    if (c == 0) {
+      c = b.createdAt().compareTo(a.createdAt());
+    }
+    return c != 0 ? c : a.id().compareTo(b.id());
+  };
 
   private final SessionStore store;
   private final Clock clock;
