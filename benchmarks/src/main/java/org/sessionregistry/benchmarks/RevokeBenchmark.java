@@ -62,8 +62,8 @@ public class RevokeBenchmark {
     for (int i = 1; i < sessions; i++) {
       fixture.registry.create(user);
     }
-    // Caffeine defers the bookkeeping of those writes to the next ones: run it now, so the revoke is not billed for it.
-    // (On SQL this also deletes the rows that the previous revoke-all ended by generation: the work it defers.)
+    // Do now what the stores defer, so the revoke is not billed for it: in memory, unlinking the previous revoke-all's
+    // entries; on SQL, deleting the rows it ended by generation.
     fixture.registry.purgeExpired(1);
     fixture.prepareRoundTrip.run();
   }
