@@ -112,23 +112,12 @@ public final class IdCodec {
     return new String(out, 0, 0, LENGTH);
   }
 
-  public static String encode(byte[] bytes) {
-    char[] out = new char[(bytes.length * 8 + 4) / 5];
-    int buffer = 0;
-    int bits = 0;
-    int o = 0;
-    for (byte b : bytes) {
-      buffer = (buffer << 8) | (b & 0xff);
-      bits += 8;
-      while (bits >= 5) {
-        out[o++] = ALPHABET.charAt((buffer >>> (bits - 5)) & 31);
-        bits -= 5;
-      }
+  /** The 26 characters of 16 bytes (an id's randomness, or the first half of a hash), as Mattermost writes them. */
+  public static String encode(byte[] sixteen) {
+    if (sixteen.length != 16) {
+      throw new IllegalArgumentException("an id is 16 bytes, was " + sixteen.length);
     }
-    if (bits > 0) {
-      out[o++] = ALPHABET.charAt((buffer << (5 - bits)) & 31);
-    }
-    return new String(out, 0, o);
+    return encode((long) LONGS.get(sixteen, 0), (long) LONGS.get(sixteen, 8));
   }
 
   /** Mattermost's {@code IsValidId}: exactly 26 ASCII letters or digits. */

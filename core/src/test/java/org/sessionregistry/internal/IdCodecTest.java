@@ -13,6 +13,7 @@ class IdCodecTest {
   /** Vectors from Go's base32 with Mattermost's alphabet and no padding, as model.NewId encodes 16 bytes. */
   @Test
   void encodesSixteenBytesAsMattermostDoes() {
+    assertThat(base32(hex("000102030405060708090a0b0c0d0e0f"))).isEqualTo("yyyoryarywdyqnyjbefoadeqbh");
     assertThat(IdCodec.encode(hex("00000000000000000000000000000000"))).isEqualTo("yyyyyyyyyyyyyyyyyyyyyyyyyy");
     assertThat(IdCodec.encode(hex("000102030405060708090a0b0c0d0e0f"))).isEqualTo("yyyoryarywdyqnyjbefoadeqbh");
     assertThat(IdCodec.encode(hex("ffffffffffffffffffffffffffffffff"))).isEqualTo("9999999999999999999999999h");
@@ -27,14 +28,34 @@ class IdCodecTest {
       long high = random.nextLong();
       long low = random.nextLong();
       byte[] bytes = java.nio.ByteBuffer.allocate(16).putLong(high).putLong(low).array();
-      assertThat(IdCodec.encode(high, low)).isEqualTo(IdCodec.encode(bytes));
+      assertThat(IdCodec.encode(high, low)).isEqualTo(base32(bytes)).isEqualTo(IdCodec.encode(bytes));
     }
     for (int bit = 0; bit < 128; bit++) { // every bit lands in its place
       long high = bit < 64 ? 1L << (63 - bit) : 0;
       long low = bit < 64 ? 0 : 1L << (127 - bit);
       byte[] bytes = java.nio.ByteBuffer.allocate(16).putLong(high).putLong(low).array();
-      assertThat(IdCodec.encode(high, low)).as("bit %d", bit).isEqualTo(IdCodec.encode(bytes));
+      assertThat(IdCodec.encode(high, low)).as("bit %d", bit).isEqualTo(base32(bytes))
+          .isEqualTo(IdCodec.encode(bytes));
     }
+  }
+
+  /** The reference: Go's base32 without padding, bit by bit, most significant first, in Mattermost's alphabet. */
+  private static String base32(byte[] bytes) {
+    StringBuilder out = new StringBuilder();
+    int buffer = 0;
+    int bits = 0;
+    for (byte b : bytes) {
+      buffer = (buffer << 8) | (b & 0xff);
+      bits += 8;
+      while (bits >= 5) {
+        out.append(IdCodec.ALPHABET.charAt((buffer >>> (bits - 5)) & 31));
+        bits -= 5;
+      }
+    }
+    if (bits > 0) {
+      out.append(IdCodec.ALPHABET.charAt((buffer << (5 - bits)) & 31));
+    }
+    return out.toString();
   }
 
   @Test
