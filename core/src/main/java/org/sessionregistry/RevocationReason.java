@@ -12,6 +12,11 @@ public enum RevocationReason {
   EXPIRED,
   /** The session was ended to make room for a new session of its user, beyond the user's {@link SessionLimit}. */
   SESSION_LIMIT,
+  /**
+   * The session's device logged in again: a new session of the same user and device id replaced it
+   * ({@link NewSession#replacingSameDevice()}).
+   */
+  REPLACED_BY_SAME_DEVICE,
   /** The session's user no longer exists, or its credentials changed after the session was created. */
   CREDENTIALS_CHANGED
 }

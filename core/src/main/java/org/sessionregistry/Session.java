@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * @param id the session id, 26 characters
  * @param userId the id of the user the session belongs to, 26 characters
  * @param createdAt when the session was issued
- * @param expiresAt when the session ends regardless of activity (the absolute timeout)
+ * @param expiresAt when the session ends: fixed at creation, or moved later by activity when the registry extends
+ *     sessions with activity ({@link SessionRegistry.Builder#extendWithActivity})
  * @param lastActivityAt the last recorded activity; written at most once per touch interval
  * @param deviceId the client's device id for push notifications, possibly empty, at most 512 characters
  * @param roles space-separated role names, such as {@code "system_user"} or {@code "system_admin system_user"}
@@ -68,6 +69,11 @@ public record Session(
 
   /** This session with a later last activity. */
   public Session withLastActivityAt(Instant lastActivityAt) {
+    return new Session(id, userId, createdAt, expiresAt, lastActivityAt, deviceId, roles, oauth, expiredNotify, props);
+  }
+
+  /** This session with its activity recorded: a later last activity, and an expiry it extended to (or the same). */
+  public Session withActivity(Instant lastActivityAt, Instant expiresAt) {
     return new Session(id, userId, createdAt, expiresAt, lastActivityAt, deviceId, roles, oauth, expiredNotify, props);
   }
 

@@ -66,6 +66,8 @@ public final class SessionRegistry implements AutoCloseable {
   private final Duration sessionLifetime;
   private final @Nullable Duration idleTimeout;
   private final Duration touchInterval;
+  private final boolean extendWithActivity;
+  private final @Nullable Duration maxSessionLifetime;
   private final List<SessionListener> listeners;
   private final Map<String, Set<Permission>> rolePermissions;
   private final UserRoles userRoles;
@@ -81,6 +83,8 @@ public final class SessionRegistry implements AutoCloseable {
     this.sessionLifetime = b.sessionLifetime;
     this.idleTimeout = b.idleTimeout;
     this.touchInterval = b.touchInterval;
+    this.extendWithActivity = b.extendWithActivity;
+    this.maxSessionLifetime = b.maxSessionLifetime;
     this.listeners = List.copyOf(b.listeners);
     this.rolePermissions = Map.copyOf(b.rolePermissions);
     this.userRoles = b.userRoles;
@@ -106,6 +110,9 @@ public final class SessionRegistry implements AutoCloseable {
    * atomic store operation; listeners hear of the sessions it ended ({@link RevocationReason#SESSION_LIMIT}) before
    * the creation.
    *
+   * <p>With {@link NewSession#replacingSameDevice()}, the user's earlier sessions with the same device id end in the
+   * same atomic store operation ({@link RevocationReason#REPLACED_BY_SAME_DEVICE}), before the limit is counted.
+   *
    * <p>A create that races a revoke-all of the same user may return a session that the revoke-all already ended: the
    * two calls overlapped, and the session was created first. Listeners then hear of its revocation before its
    * creation.
@@ -123,9 +130,11 @@ public final class SessionRegistry implements AutoCloseable {
     TokenHash tokenHash = TokenHash.of(token);
     Session session = new Session(tokenHash.sessionId(), request.userId(), now, now.plus(sessionLifetime), now,
         request.deviceId(), request.roles(), request.oauth(), false, request.props());
-    List<Session> ended = store.insert(session, tokenHash, retainUntil(session), limit);
+    boolean endSameDevice = request.replaceSameDevice() && !request.deviceId().isEmpty();
+    List<Session> ended = store.insert(session, tokenHash, retainUntil(session), limit, endSameDevice);
     for (Session s : ended) {
-      notifyRevoked(s, RevocationReason.SESSION_LIMIT);
+      notifyRevoked(s, endSameDevice && s.deviceId().equals(session.deviceId())
+          ? RevocationReason.REPLACED_BY_SAME_DEVICE : RevocationReason.SESSION_LIMIT);
     }
     notifyCreated(session);
     return new IssuedSession(session, token);
@@ -152,9 +161,10 @@ public final class SessionRegistry implements AutoCloseable {
     Session session = found.get();
     Instant now = now();
     if (isExpired(session, now)) {
-      // Past its absolute expiry it is gone for good: remove it. Idle is left to the store's retain-until, because
-      // another node may have recorded activity this copy (a front cache's) does not show yet.
-      if (now.isAfter(session.expiresAt())) {
+      // Past a fixed absolute expiry it is gone for good: remove it. Idle, and an expiry that activity extends, are
+      // left to the store's retain-until, which only the stored state moves: another node may have recorded activity
+      // this copy (a front cache's) does not show yet, and removing it would end a session the store keeps alive.
+      if (!extendWithActivity && now.isAfter(session.expiresAt())) {
         remove(session, RevocationReason.EXPIRED);
       }
       return Optional.empty();
@@ -168,12 +178,14 @@ public final class SessionRegistry implements AutoCloseable {
 
   /**
    * Records activity on a session now: writes its last activity only if the last write is at least the touch interval
-   * old, and never moves it backwards. Cannot bring back a session that was revoked or has expired. When no write is
-   * due, the store is not called and the session is returned as given.
+   * old, and never moves it backwards. With {@link Builder#extendWithActivity}, the same write moves its expiry to now
+   * plus the session lifetime (never beyond {@link Builder#maxSessionLifetime} from its creation, never earlier than it
+   * was). Cannot bring back a session that was revoked or has expired. When no write is due, the store is not called
+   * and the session is returned as given.
    *
    * @param session a session from {@link #authenticate}
-   * @return the session with its recorded last activity, or empty if it has expired or (when a write was due) no
-   *     longer exists
+   * @return the session with its recorded last activity and expiry, or empty if it has expired or (when a write was
+   *     due) no longer exists
    */
   public Optional<Session> touch(Session session) {
     requireNonNull(session, "session");
@@ -184,8 +196,9 @@ public final class SessionRegistry implements AutoCloseable {
     if (Duration.between(session.lastActivityAt(), now).compareTo(touchInterval) < 0) {
       return Optional.of(session);
     }
-    Session touched = session.withLastActivityAt(now);
-    return store.touch(session.userId(), session.id(), now, retainUntil(touched))
+    Session touched = session.withActivity(now, extendedExpiry(session, now));
+    Instant extended = touched.expiresAt().equals(session.expiresAt()) ? null : touched.expiresAt();
+    return store.touch(session.userId(), session.id(), now, extended, retainUntil(touched))
         ? Optional.of(touched)
         : Optional.empty();
   }
@@ -475,6 +488,21 @@ public final class SessionRegistry implements AutoCloseable {
     return since != null && !session.createdAt().isBefore(since);
   }
 
+  /** The expiry activity now gives the session: now plus the lifetime, within the maximum, and never earlier. */
+  private Instant extendedExpiry(Session session, Instant now) {
+    if (!extendWithActivity) {
+      return session.expiresAt();
+    }
+    Instant extended = now.plus(sessionLifetime);
+    if (maxSessionLifetime != null) {
+      Instant cap = session.createdAt().plus(maxSessionLifetime);
+      if (extended.isAfter(cap)) {
+        extended = cap;
+      }
+    }
+    return extended.isAfter(session.expiresAt()) ? extended : session.expiresAt();
+  }
+
   /** Mattermost keeps milliseconds; so does every store. */
   private Instant now() {
     return Instant.ofEpochMilli(clock.millis());
@@ -527,6 +555,8 @@ public final class SessionRegistry implements AutoCloseable {
     private Duration sessionLifetime = Duration.ofDays(30);
     private @Nullable Duration idleTimeout;
     private Duration touchInterval = Duration.ofMinutes(5);
+    private boolean extendWithActivity;
+    private @Nullable Duration maxSessionLifetime;
     private final List<SessionListener> listeners = new ArrayList<>();
     private final Map<String, Set<Permission>> rolePermissions = new HashMap<>(
         Map.of("system_admin", EnumSet.of(Permission.MANAGE_SYSTEM, Permission.EDIT_OTHER_USERS)));
@@ -557,7 +587,10 @@ public final class SessionRegistry implements AutoCloseable {
       return this;
     }
 
-    /** How long a session lives at most, active or not (the absolute timeout). Default 30 days; at most 100 years. */
+    /**
+     * How long a session lives: from its creation (the absolute timeout), or from its last recorded activity when
+     * {@link #extendWithActivity extended with activity}. Default 30 days; at most 100 years.
+     */
     public Builder sessionLifetime(Duration sessionLifetime) {
       requireStoredDuration(sessionLifetime, "sessionLifetime");
       this.sessionLifetime = sessionLifetime;
@@ -579,6 +612,28 @@ public final class SessionRegistry implements AutoCloseable {
       requireNonNull(touchInterval, "touchInterval");
       require(!touchInterval.isNegative(), "touchInterval must not be negative, was " + touchInterval);
       this.touchInterval = touchInterval;
+      return this;
+    }
+
+    /**
+     * Whether activity extends a session: each write of its activity ({@link SessionRegistry#touch}, at most once per
+     * touch interval) also moves its expiry to that moment plus the session lifetime, so an active user is never
+     * logged out in the middle of work. Mattermost's "Extend session length with activity", which Mattermost turns on
+     * by default. The idle timeout and {@link #maxSessionLifetime} still bound the session. Default false: the expiry
+     * is fixed at creation.
+     */
+    public Builder extendWithActivity(boolean extendWithActivity) {
+      this.extendWithActivity = extendWithActivity;
+      return this;
+    }
+
+    /**
+     * The longest a session extended with activity may live from its creation, however active: an absolute bound for
+     * {@link #extendWithActivity}. Not below the session lifetime; at most 100 years. Default: none.
+     */
+    public Builder maxSessionLifetime(Duration maxSessionLifetime) {
+      requireStoredDuration(maxSessionLifetime, "maxSessionLifetime");
+      this.maxSessionLifetime = maxSessionLifetime;
       return this;
     }
 
@@ -637,7 +692,10 @@ public final class SessionRegistry implements AutoCloseable {
       return this;
     }
 
-    /** @throws IllegalStateException if the store is missing or the touch interval is not shorter than idle timeout */
+    /**
+     * @throws IllegalStateException if the store is missing, the touch interval is not shorter than the idle timeout
+     *     (or, extending with activity, than the session lifetime), or the maximum lifetime is below the lifetime
+     */
     public SessionRegistry build() {
       if (store == null) {
         throw new IllegalStateException("store must be set: SessionRegistry.builder().store(...)");
@@ -645,6 +703,15 @@ public final class SessionRegistry implements AutoCloseable {
       if (idleTimeout != null && touchInterval.compareTo(idleTimeout) >= 0) {
         throw new IllegalStateException("touchInterval (" + touchInterval + ") must be shorter than idleTimeout ("
             + idleTimeout + "), or active sessions would time out between two writes of their activity");
+      }
+      if (extendWithActivity && touchInterval.compareTo(sessionLifetime) >= 0) {
+        throw new IllegalStateException("touchInterval (" + touchInterval + ") must be shorter than sessionLifetime ("
+            + sessionLifetime + ") when sessions extend with activity, or active sessions would expire between two"
+            + " writes of their activity");
+      }
+      if (maxSessionLifetime != null && maxSessionLifetime.compareTo(sessionLifetime) < 0) {
+        throw new IllegalStateException("maxSessionLifetime (" + maxSessionLifetime + ") must not be shorter than"
+            + " sessionLifetime (" + sessionLifetime + "): no session could live its lifetime");
       }
       return new SessionRegistry(this);
     }

@@ -65,7 +65,7 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
         .maximumSize(settings.maximumSize())
         .ticker(ticker::getAsLong)
         .executor(Runnable::run)
-        .expireAfter(Expiry.creating((TokenHash k, Entry e) -> lifetime(e)))
+        .expireAfter(Expiry.writing((TokenHash k, Entry e) -> lifetime(e)))
         .removalListener((TokenHash k, @Nullable Entry e, RemovalCause cause) -> {
           if (e != null) {
             bySessionId.remove(e.session.id(), k);
@@ -98,7 +98,8 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
   public Optional<Session> findByToken(TokenHash tokenHash) {
     if (!bypass) {
       Entry e = sessions.getIfPresent(tokenHash);
-      if (e != null && trusted(e)) {
+      // A copy past its expiry is read again: another node may have extended the session since.
+      if (e != null && trusted(e) && !clock.instant().isAfter(e.session.expiresAt())) {
         return Optional.of(e.session);
       }
     }
@@ -113,13 +114,14 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
   }
 
   /**
-   * A create within a limit may end some of the user's sessions, and only the store knows which: the user's cached
-   * sessions are distrusted from before the store is asked (so that none it ends is served here meanwhile) until after
-   * it answered, and the other nodes are told when it did end some.
+   * A create within a limit, or replacing its device's sessions, may end some of the user's sessions, and only the
+   * store knows which: the user's cached sessions are distrusted from before the store is asked (so that none it ends
+   * is served here meanwhile) until after it answered, and the other nodes are told when it did end some.
    */
   @Override
-  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit) {
-    boolean limited = !limit.isUnlimited();
+  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
+      boolean endSameDevice) {
+    boolean limited = !limit.isUnlimited() || endSameDevice;
     if (limited) {
       invalidate(Invalidation.user(session.userId()));
     }
@@ -128,7 +130,7 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
     boolean bypassed = bypass;
     List<Session> ended;
     try {
-      ended = delegate.insert(session, tokenHash, retainUntil, limit);
+      ended = delegate.insert(session, tokenHash, retainUntil, limit, endSameDevice);
     } finally {
       if (limited) {
         invalidate(Invalidation.user(session.userId())); // what was loaded while the store decided
@@ -158,14 +160,21 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
   }
 
   @Override
-  public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
-    boolean exists = delegate.touch(userId, sessionId, lastActivityAt, retainUntil);
+  public boolean touch(String userId, String sessionId, Instant lastActivityAt, @Nullable Instant expiresAt,
+      Instant retainUntil) {
+    boolean exists = delegate.touch(userId, sessionId, lastActivityAt, expiresAt, retainUntil);
     TokenHash hash = bySessionId.get(sessionId);
     if (hash != null) {
       if (exists) {
-        // Keep the cached copy's activity current, or the registry would write it again on every request.
-        sessions.asMap().computeIfPresent(hash, (k, e) -> e.session.lastActivityAt().isBefore(lastActivityAt)
-            ? e.withSession(e.session.withLastActivityAt(lastActivityAt)) : e);
+        // Keep the cached copy's activity and expiry current, or the registry would write them again on every request.
+        Instant expiry = expiresAt;
+        sessions.asMap().computeIfPresent(hash, (k, e) -> {
+          Session cached = e.session;
+          Instant newExpiry = expiry == null ? cached.expiresAt() : max(cached.expiresAt(), expiry);
+          return cached.lastActivityAt().isBefore(lastActivityAt) || !newExpiry.equals(cached.expiresAt())
+              ? e.withSession(cached.withActivity(max(cached.lastActivityAt(), lastActivityAt), newExpiry))
+              : e;
+        });
       } else {
         sessions.invalidate(hash);
       }
@@ -302,6 +311,10 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
       sessions.put(hash, entry);
       bySessionId.put(entry.session.id(), hash);
     }
+  }
+
+  private static Instant max(Instant a, Instant b) {
+    return a.isBefore(b) ? b : a;
   }
 
   private boolean trusted(Entry e) {

@@ -98,7 +98,8 @@ public final class InMemorySessionStore implements SessionStore {
 
   /** Under the user's lock: the limit is checked, and the sessions it ends removed, in the same step as the insert. */
   @Override
-  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit) {
+  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
+      boolean endSameDevice) {
     unlinkRevoked(1);
     Entry entry = new Entry(tokenHash, session, millis(retainUntil), everyone.get());
     List<Entry> ended;
@@ -111,11 +112,15 @@ public final class InMemorySessionStore implements SessionStore {
         if (user.find(session.id()) != null) {
           throw new SessionStoreException("a session with id " + session.id() + " exists already");
         }
-        if (!limit.isUnlimited() && byToken.containsKey(tokenHash)) {
-          // Before making room: a failed insert must end nobody (the put below is the check without a limit).
+        if ((endSameDevice || !limit.isUnlimited()) && byToken.containsKey(tokenHash)) {
+          // Before ending any: a failed insert must end nobody (the put below is the check otherwise).
           throw new SessionStoreException("a session with the same token hash exists already");
         }
-        ended = limit.isUnlimited() ? List.of() : makeRoom(user, limit, session.createdAt().toEpochMilli());
+        List<Entry> sameDevice = endSameDevice ? ofDevice(user, session.deviceId()) : List.of();
+        List<Entry> madeRoom = limit.isUnlimited() ? List.of()
+            : makeRoom(user, limit, session.createdAt().toEpochMilli(), sameDevice); // may refuse: before any ends
+        end(user, sameDevice);
+        ended = sameDevice.isEmpty() ? madeRoom : concat(sameDevice, madeRoom);
         entry.owner = user;
         user.add(entry);
         // Filed under the user's lock, so that no delete can come between: what leaves the user leaves the queue.
@@ -149,14 +154,46 @@ public final class InMemorySessionStore implements SessionStore {
     return endedSessions;
   }
 
+  /** The user's sessions of this device; holds the user's lock. */
+  private static List<Entry> ofDevice(UserSessions user, String deviceId) {
+    List<Entry> found = List.of();
+    for (Entry e : user.entries) {
+      if (e.session.deviceId().equals(deviceId)) {
+        if (found.isEmpty()) {
+          found = new ArrayList<>(1);
+        }
+        found.add(e);
+      }
+    }
+    return found;
+  }
+
+  /** Ends these sessions of the user; holds the user's lock. The entries are dead when it returns. */
+  private static void end(UserSessions user, List<Entry> entries) {
+    for (Entry e : entries) {
+      e.removed = true;
+      user.drop(e); // not remove(): the new session keeps this user open
+    }
+  }
+
+  private static List<Entry> concat(List<Entry> a, List<Entry> b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    List<Entry> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
   /**
-   * Ends the user's least recently active live sessions until one more fits, or refuses; holds the user's lock. The
-   * ended entries are dead (removed) when this returns; their token entries go after the lock.
+   * Ends the user's least recently active live sessions, but those {@code leaving} anyway, until one more fits, or
+   * refuses; holds the user's lock. The ended entries are dead (removed) when this returns; their token entries go
+   * after the lock.
    */
-  private List<Entry> makeRoom(UserSessions user, SessionLimit limit, long now) {
+  private List<Entry> makeRoom(UserSessions user, SessionLimit limit, long now, List<Entry> leaving) {
     List<Entry> live = new ArrayList<>(user.entries.size());
     for (Entry e : user.entries) {
-      if (e.retainUntil >= now && e.epoch >= everyone.get()) {
+      if (e.retainUntil >= now && e.epoch >= everyone.get() && !leaving.contains(e)) {
         live.add(e);
       }
     }
@@ -168,11 +205,8 @@ public final class InMemorySessionStore implements SessionStore {
       throw new SessionLimitExceededException(user.userId, limit.maxSessions());
     }
     live.sort(LEAST_RECENTLY_ACTIVE_FIRST);
-    List<Entry> ended = live.subList(0, excess);
-    for (Entry e : ended) {
-      e.removed = true;
-      user.drop(e); // not remove(): the new session keeps this user open
-    }
+    List<Entry> ended = List.copyOf(live.subList(0, excess));
+    end(user, ended);
     return ended;
   }
 
@@ -219,17 +253,22 @@ public final class InMemorySessionStore implements SessionStore {
     });
   }
 
-  /** Raises the two instants under the user's lock; the retention queue files the session again when it comes due. */
+  /** Raises the instants under the user's lock; the retention queue files the session again when it comes due. */
   @Override
-  public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
+  public boolean touch(String userId, String sessionId, Instant lastActivityAt, @Nullable Instant expiresAt,
+      Instant retainUntil) {
     long until = millis(retainUntil);
     return underUserLock(userId, false, user -> {
       Entry e = user.find(sessionId);
       if (e == null) {
         return false;
       }
-      if (e.session.lastActivityAt().isBefore(lastActivityAt)) {
-        e.session = e.session.withLastActivityAt(lastActivityAt);
+      Session stored = e.session;
+      boolean later = stored.lastActivityAt().isBefore(lastActivityAt);
+      boolean extended = expiresAt != null && stored.expiresAt().isBefore(expiresAt);
+      if (later || extended) {
+        e.session = stored.withActivity(later ? lastActivityAt : stored.lastActivityAt(),
+            extended ? expiresAt : stored.expiresAt());
       }
       if (e.retainUntil < until) {
         e.retainUntil = until;

@@ -39,11 +39,16 @@ public interface SessionStore extends AutoCloseable {
    * activity, then oldest creation, then lowest id) until the new one fits, in the same step: concurrent inserts for
    * one user never leave more than the limit live, and nobody ever sees more. An unlimited limit checks nothing.
    *
-   * @return the sessions removed to make room, in any order; empty when none
+   * <p>With {@code endSameDevice} (only ever given with a non-empty {@link Session#deviceId()}), the user's sessions
+   * with the same device id are removed first, in the same atomic step, and do not count against the limit: a device
+   * that logs in again replaces its session, and concurrent inserts for one device leave exactly one of them.
+   *
+   * @return the sessions removed (of the same device, and to make room), in any order; empty when none
    * @throws SessionLimitExceededException if the user is at the limit and the policy refuses (nothing written)
    * @throws SessionStoreException if a session with the same id or token hash exists (the existing one is unchanged)
    */
-  List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit);
+  List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
+      boolean endSameDevice);
 
   /** The session whose token has this hash, or empty. Read only. */
   Optional<Session> findByToken(TokenHash tokenHash);
@@ -52,13 +57,15 @@ public interface SessionStore extends AutoCloseable {
   List<Session> findByUser(String userId);
 
   /**
-   * Records activity: raises the session's last activity to {@code lastActivityAt} and its retain-until to
-   * {@code retainUntil}, each only if the stored value is earlier. Never moves either backwards, never re-creates a
-   * removed session, changes no other field. Idempotent.
+   * Records activity: raises the session's last activity to {@code lastActivityAt}, its expiry to {@code expiresAt}
+   * (a session extended with activity; null leaves the expiry alone, and costs nothing to read) and its retain-until
+   * to {@code retainUntil}, each only if the stored value is earlier. Never moves any of them backwards, never
+   * re-creates a removed session, changes no other field. Idempotent.
    *
-   * @return whether the session exists (and now has at least that last activity)
+   * @return whether the session exists (and now has at least that last activity and expiry)
    */
-  boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil);
+  boolean touch(String userId, String sessionId, Instant lastActivityAt, @Nullable Instant expiresAt,
+      Instant retainUntil);
 
   /**
    * Removes one session of the user. Idempotent.

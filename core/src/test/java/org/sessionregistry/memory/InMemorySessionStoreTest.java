@@ -150,7 +150,7 @@ class InMemorySessionStoreTest {
     Instant now = clock.instant();
     Session s = new Session(hash.sessionId(), user, now, now.plus(Duration.ofDays(1)), now, "", "", false, false,
         Map.of());
-    store.insert(s, hash, retainUntil, limit);
+    store.insert(s, hash, retainUntil, limit, false);
     return s;
   }
 
@@ -189,7 +189,7 @@ class InMemorySessionStoreTest {
 
     Instant now = clock.instant();
     Session clash = new Session(Ids.newId(), user, now, now.plusSeconds(60), now, "", "", false, false, Map.of());
-    assertThatThrownBy(() -> store.insert(clash, taken, now.plusSeconds(60), one))
+    assertThatThrownBy(() -> store.insert(clash, taken, now.plusSeconds(60), one, false))
         .isInstanceOf(SessionStoreException.class).hasMessageContaining("token hash");
     assertThat(store.findByUser(user)).containsExactly(existing);
   }

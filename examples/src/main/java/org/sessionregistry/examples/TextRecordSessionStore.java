@@ -43,16 +43,34 @@ public final class TextRecordSessionStore implements SessionStore {
   /** An empty store. It keeps no clock: the registry hands it every instant it needs. */
   public TextRecordSessionStore() {}
 
-  /** The limit is checked, and the sessions it ends removed, under the same lock as the insert: one atomic step. */
+  /**
+   * The device's sessions and the limit are found, and the sessions they end removed, under the same lock as the
+   * insert: one atomic step.
+   */
   @Override
-  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit) {
+  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
+      boolean endSameDevice) {
     String hash = tokenHash.toHex();
     synchronized (lock) {
       if (records.containsKey(session.id()) || byToken.containsKey(hash)) {
         throw new SessionStoreException("text-record store: a session with id " + session.id()
             + " or with the same token hash exists already; nothing was written");
       }
-      List<Session> ended = limit.isUnlimited() ? List.of() : makeRoom(session, limit);
+      List<String> sameDevice = new ArrayList<>();
+      if (endSameDevice) {
+        for (String id : byUser.getOrDefault(session.userId(), Set.of())) {
+          if (Record.parse(id, records.get(id)).session.deviceId().equals(session.deviceId())) {
+            sameDevice.add(id);
+          }
+        }
+      }
+      List<Session> ended = new ArrayList<>();
+      if (!limit.isUnlimited()) {
+        ended.addAll(makeRoom(session, limit, sameDevice)); // may refuse: before anything is removed
+      }
+      for (String id : sameDevice) {
+        ended.add(remove(id).session);
+      }
       records.put(session.id(), new Record(session, hash, retainUntil).toText());
       byToken.put(hash, session.id());
       byUser.computeIfAbsent(session.userId(), u -> new LinkedHashSet<>()).add(session.id());
@@ -60,12 +78,15 @@ public final class TextRecordSessionStore implements SessionStore {
     }
   }
 
-  /** Ends the user's least recently active live sessions until one more fits, or refuses; holds the lock. */
-  private List<Session> makeRoom(Session newSession, SessionLimit limit) {
+  /**
+   * Ends the user's least recently active live sessions, but those {@code leaving} anyway, until one more fits, or
+   * refuses; holds the lock.
+   */
+  private List<Session> makeRoom(Session newSession, SessionLimit limit, List<String> leaving) {
     List<Record> live = new ArrayList<>();
     for (String id : byUser.getOrDefault(newSession.userId(), Set.of())) {
       Record r = Record.parse(id, records.get(id));
-      if (!r.retainUntil.isBefore(newSession.createdAt())) {
+      if (!r.retainUntil.isBefore(newSession.createdAt()) && !leaving.contains(id)) {
         live.add(r);
       }
     }
@@ -114,7 +135,8 @@ public final class TextRecordSessionStore implements SessionStore {
   }
 
   @Override
-  public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
+  public boolean touch(String userId, String sessionId, Instant lastActivityAt, @Nullable Instant expiresAt,
+      Instant retainUntil) {
     synchronized (lock) {
       String text = records.get(sessionId);
       if (text == null) {
@@ -125,7 +147,8 @@ public final class TextRecordSessionStore implements SessionStore {
         return false;
       }
       Instant activity = later(r.session.lastActivityAt(), lastActivityAt);
-      records.put(sessionId, new Record(r.session.withLastActivityAt(activity), r.tokenHash,
+      Instant expiry = expiresAt == null ? r.session.expiresAt() : later(r.session.expiresAt(), expiresAt);
+      records.put(sessionId, new Record(r.session.withActivity(activity, expiry), r.tokenHash,
           later(r.retainUntil, retainUntil)).toText());
       return true;
     }

@@ -125,9 +125,10 @@ class OneDecisionPerRequestTest {
     }
 
     @Override
-    public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit) {
+    public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
+        boolean endSameDevice) {
       count("insert");
-      return delegate.insert(session, tokenHash, retainUntil, limit);
+      return delegate.insert(session, tokenHash, retainUntil, limit, endSameDevice);
     }
 
     @Override
@@ -149,9 +150,10 @@ class OneDecisionPerRequestTest {
     }
 
     @Override
-    public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
+    public boolean touch(String userId, String sessionId, Instant lastActivityAt, @Nullable Instant expiresAt,
+        Instant retainUntil) {
       count("touch");
-      return delegate.touch(userId, sessionId, lastActivityAt, retainUntil);
+      return delegate.touch(userId, sessionId, lastActivityAt, expiresAt, retainUntil);
     }
 
     @Override

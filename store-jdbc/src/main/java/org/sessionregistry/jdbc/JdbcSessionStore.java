@@ -106,23 +106,34 @@ public final class JdbcSessionStore implements SessionStore {
   }
 
   /**
-   * Unlimited, one {@code INSERT}. Within a limit, one transaction: the user's row in {@code sr_users} is taken first
-   * (so that creates and revoke-alls of one user queue behind each other), then the sessions beyond the limit are
-   * deleted and the new one inserted, or it is inserted only if there is room. On PostgreSQL the statements go as one
+   * Unlimited, one {@code INSERT}. Within a limit, or replacing the device's sessions, one transaction: the user's row
+   * in {@code sr_users} is taken first (so that creates and revoke-alls of one user queue behind each other), then the
+   * device's sessions are deleted, then the sessions beyond the limit, and the new one inserted, or it is inserted
+   * only if there is room. On PostgreSQL the statements go as one
    * round trip (one implicit transaction), on MariaDB too when the connection allows several statements at once (the
    * store's own pool does); otherwise, and on H2 (in this JVM), one statement after the other in a transaction.
    */
   @Override
-  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit) {
-    if (limit.isUnlimited()) {
+  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
+      boolean endSameDevice) {
+    if (limit.isUnlimited() && !endSameDevice) {
       db.call("create a session", h -> insertOrExplain(session, () -> bindSession(
           h.createUpdate(sql.get(SqlStatements.Session.INSERT)), session, tokenHash, retainUntil).execute()));
       return List.of();
     }
-    boolean evict = limit.policy() == SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE;
-    List<SqlStatements.Session> steps = evict
-        ? List.of(SqlStatements.Session.LOCK_USER, SqlStatements.Session.MAKE_ROOM, SqlStatements.Session.INSERT)
-        : List.of(SqlStatements.Session.LOCK_USER, SqlStatements.Session.INSERT_UNLESS_FULL);
+    List<SqlStatements.Session> steps = new ArrayList<>(4);
+    steps.add(SqlStatements.Session.LOCK_USER);
+    if (endSameDevice) {
+      steps.add(SqlStatements.Session.END_DEVICE);
+    }
+    if (limit.isUnlimited()) {
+      steps.add(SqlStatements.Session.INSERT);
+    } else if (limit.policy() == SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE) {
+      steps.add(SqlStatements.Session.MAKE_ROOM);
+      steps.add(SqlStatements.Session.INSERT);
+    } else {
+      steps.add(SqlStatements.Session.INSERT_UNLESS_FULL);
+    }
     Capped result = db.call("create a session within its user's limit", h -> insertOrExplain(session,
         () -> oneRoundTrip() ? together(h, steps, session, tokenHash, retainUntil, limit)
             : oneByOne(h, steps, session, tokenHash, retainUntil, limit)));
@@ -217,7 +228,7 @@ public final class JdbcSessionStore implements SessionStore {
         List<Object> results = new ArrayList<>();
         for (; step < steps.size(); step++) {
           SqlStatements.Session s = steps.get(step);
-          results.add(s == SqlStatements.Session.MAKE_ROOM
+          results.add(s == SqlStatements.Session.MAKE_ROOM || s == SqlStatements.Session.END_DEVICE
               ? bindCapped(h.createQuery(sql.get(s)), session, tokenHash, retainUntil, limit)
                   .map(SessionRows.MAPPER).list()
               : bindCapped(h.createUpdate(sql.get(s)), session, tokenHash, retainUntil, limit).execute());
@@ -242,11 +253,11 @@ public final class JdbcSessionStore implements SessionStore {
 
   @SuppressWarnings("unchecked")
   private static Capped capped(List<SqlStatements.Session> steps, java.util.function.IntFunction<Object> result) {
-    List<Session> ended = List.of();
+    List<Session> ended = new ArrayList<>();
     int inserted = 0;
     for (int i = 0; i < steps.size(); i++) {
       switch (steps.get(i)) {
-        case MAKE_ROOM -> ended = (List<Session>) result.apply(i);
+        case END_DEVICE, MAKE_ROOM -> ended.addAll((List<Session>) result.apply(i));
         case INSERT, INSERT_UNLESS_FULL -> inserted = (Integer) result.apply(i);
         default -> { }
       }
@@ -278,7 +289,8 @@ public final class JdbcSessionStore implements SessionStore {
     return bindSession(statement, session, tokenHash, retainUntil)
         .bind("now", session.createdAt().toEpochMilli())
         .bind("keep", limit.maxSessions() - 1)
-        .bind("max", limit.maxSessions());
+        .bind("max", limit.maxSessions())
+        .bind("refuseAt", limit.policy() == SessionLimit.Policy.REFUSE_NEW ? limit.maxSessions() : Integer.MAX_VALUE);
   }
 
   /** A duplicate key said without the value: the driver's text would show it. */
@@ -328,9 +340,11 @@ public final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
-  public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
+  public boolean touch(String userId, String sessionId, Instant lastActivityAt, @Nullable Instant expiresAt,
+      Instant retainUntil) {
     return db.callIdempotent("record activity", h -> h.createUpdate(sql.get(SqlStatements.Session.TOUCH))
         .bind("lastActivityAt", lastActivityAt.toEpochMilli())
+        .bind("expiresAt", expiresAt == null ? 0 : expiresAt.toEpochMilli()) // GREATEST with 0: unchanged
         .bind("retainUntil", retainUntil.toEpochMilli())
         .bind("userId", userId)
         .bind("id", sessionId)

@@ -75,3 +75,15 @@ WITH raised AS (
   RETURNING generation)
 UPDATE sr_sessions SET generation = (SELECT generation FROM raised)
 WHERE user_id = :userId AND id = :keep AND generation >= (SELECT generation FROM raised) - 1
+
+-- name: end_device
+-- A create replacing its device's sessions, after lock_user in the same transaction: the user's sessions of that device.
+-- Unless the create will be refused (the user's other live sessions fill its limit, :refuseAt): then it ends nothing.
+DELETE FROM sr_sessions
+WHERE user_id = :userId AND device_id = :deviceId
+  AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)
+  AND (SELECT COUNT(*) FROM sr_sessions o
+       WHERE o.user_id = :userId AND o.device_id <> :deviceId AND o.retain_until >= :now
+         AND o.generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0))
+      < :refuseAt
+RETURNING id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props

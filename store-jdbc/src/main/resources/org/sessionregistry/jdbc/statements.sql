@@ -25,7 +25,8 @@ WHERE user_id = :userId
 -- name: touch
 -- GREATEST: never backwards. Matching the row: never re-creates one.
 UPDATE sr_sessions
-SET last_activity_at = GREATEST(last_activity_at, :lastActivityAt), retain_until = GREATEST(retain_until, :retainUntil)
+SET last_activity_at = GREATEST(last_activity_at, :lastActivityAt), expires_at = GREATEST(expires_at, :expiresAt),
+    retain_until = GREATEST(retain_until, :retainUntil)
 WHERE user_id = :userId AND id = :id
   AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)
 

@@ -126,7 +126,8 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   @Override
-  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit) {
+  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
+      boolean endSameDevice) {
     if (!session.userId().equals(tokenHash.routingPrefix()) || !session.id().equals(tokenHash.sessionId())) {
       throw new SessionStoreException(description + ": session " + session.id() + " does not match its token (the "
           + "token must start with the user id, and the session id must be the token hash's); nothing was written");
@@ -135,7 +136,8 @@ public final class RedisSessionStore implements SessionStore {
         List.of(session.id(), RecordCodec.header(retainUntil, session.lastActivityAt()), RecordCodec.rest(session),
             String.valueOf(ttlMillis(retainUntil)), now(),
             limit.isUnlimited() ? "0" : String.valueOf(limit.maxSessions()),
-            limit.policy() == SessionLimit.Policy.REFUSE_NEW ? "refuse" : "end"))));
+            limit.policy() == SessionLimit.Policy.REFUSE_NEW ? "refuse" : "end",
+            endSameDevice ? RecordCodec.deviceField(session.deviceId()) : ""))));
     long status = (Long) reply.get(0);
     if (status == -1) {
       throw new SessionLimitExceededException(session.userId(), limit.maxSessions());
@@ -225,11 +227,13 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   @Override
-  public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
+  public boolean touch(String userId, String sessionId, Instant lastActivityAt, @Nullable Instant expiresAt,
+      Instant retainUntil) {
     Object result = call("record activity", () -> touch.run(redis, List.of(key(userId)),
         List.of(sessionId, RecordCodec.millis13(lastActivityAt.toEpochMilli()),
             RecordCodec.millis13(retainUntil.toEpochMilli()),
-            String.valueOf(ttlMillis(retainUntil)), now())));
+            String.valueOf(ttlMillis(retainUntil)), now(),
+            expiresAt == null ? "" : RecordCodec.millis13(expiresAt.toEpochMilli()))));
     return Long.valueOf(1).equals(result);
   }
 

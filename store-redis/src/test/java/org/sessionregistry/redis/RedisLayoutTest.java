@@ -133,7 +133,7 @@ class RedisLayoutTest {
     Session s = registry.create(user).session();
     clock.advance(Duration.ofHours(1).plusMillis(1));
 
-    assertThat(store.touch(user, s.id(), clock.instant(), clock.instant().plus(Duration.ofHours(1)))).isFalse();
+    assertThat(store.touch(user, s.id(), clock.instant(), s.expiresAt(), clock.instant().plus(Duration.ofHours(1)))).isFalse();
     assertThat(client.exists(store.key(user))).as("removed, not revived").isFalse();
   }
 
@@ -172,7 +172,8 @@ class RedisLayoutTest {
     IssuedSession issued = registry.create(user);
     Session s = issued.session();
 
-    store.insert(s, TokenHash.of(issued.token()), s.createdAt().plus(Duration.ofHours(1)), SessionLimit.unlimited());
+    store.insert(s, TokenHash.of(issued.token()), s.createdAt().plus(Duration.ofHours(1)), SessionLimit.unlimited(),
+        false);
     assertThat(registry.list(user)).containsExactly(s);
   }
 
@@ -184,10 +185,10 @@ class RedisLayoutTest {
         false, Map.of());
     String token = user + Ids.newId(); // shaped as this store's tokens are
 
-    assertThatThrownBy(() -> store.insert(other, TokenHash.of(token), s.expiresAt(), SessionLimit.unlimited()))
+    assertThatThrownBy(() -> store.insert(other, TokenHash.of(token), s.expiresAt(), SessionLimit.unlimited(), false))
         .isInstanceOf(SessionStoreException.class).hasMessageContaining("does not match its token")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(token));
-    assertThatThrownBy(() -> store.insert(s, TokenHash.of(Ids.newId()), s.expiresAt(), SessionLimit.unlimited()))
+    assertThatThrownBy(() -> store.insert(s, TokenHash.of(Ids.newId()), s.expiresAt(), SessionLimit.unlimited(), false))
         .isInstanceOf(SessionStoreException.class);
     assertThat(registry.list(user)).containsExactly(s);
   }
@@ -212,7 +213,7 @@ class RedisLayoutTest {
 
     assertThatThrownBy(() -> registry.list(user)).isInstanceOf(SessionStoreException.class)
         .hasMessageContaining("session " + future + " in record version 9");
-    assertThatThrownBy(() -> store.touch(user, future, clock.instant(), clock.instant()))
+    assertThatThrownBy(() -> store.touch(user, future, clock.instant(), clock.instant(), clock.instant()))
         .isInstanceOf(SessionStoreException.class).hasMessageContaining("version 9");
     IssuedSession later = registry.create(user);
     assertThat(later.session().id()).as("creates still work beside it").isNotNull();

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
@@ -186,7 +187,7 @@ public abstract class SessionStoreContract {
     Session s = issued.session();
     TokenHash otherToken = TokenHash.of(IssuedIds.next());
 
-    assertThatThrownBy(() -> store.insert(s, otherToken, s.expiresAt(), SessionLimit.unlimited()))
+    assertThatThrownBy(() -> store.insert(s, otherToken, s.expiresAt(), SessionLimit.unlimited(), false))
         .isInstanceOf(SessionStoreException.class);
     assertThat(registry.authenticate(issued.token())).contains(s);
     assertThat(store.findByToken(otherToken)).isEmpty();
@@ -201,7 +202,7 @@ public abstract class SessionStoreContract {
         other.lastActivityAt(), "", "system_user", false, false, Map.of());
 
     assertThatThrownBy(() -> store.insert(clash, TokenHash.of(issued.token()), clash.expiresAt(),
-        SessionLimit.unlimited()))
+        SessionLimit.unlimited(), false))
         .isInstanceOf(SessionStoreException.class)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(issued.token()));
     assertThat(registry.authenticate(issued.token())).contains(issued.session());
@@ -480,9 +481,9 @@ public abstract class SessionStoreContract {
     Instant later = s.createdAt().plus(Duration.ofHours(1));
     Instant earlier = s.createdAt().plus(Duration.ofMinutes(30));
 
-    assertThat(store.touch(s.userId(), s.id(), later, later.plus(IDLE_TIMEOUT))).isTrue();
+    assertThat(store.touch(s.userId(), s.id(), later, s.expiresAt(), later.plus(IDLE_TIMEOUT))).isTrue();
     assertThat(store.findByToken(hash).orElseThrow().lastActivityAt()).isEqualTo(later);
-    assertThat(store.touch(s.userId(), s.id(), earlier, earlier.plus(IDLE_TIMEOUT))).as("it exists").isTrue();
+    assertThat(store.touch(s.userId(), s.id(), earlier, s.expiresAt(), earlier.plus(IDLE_TIMEOUT))).as("it exists").isTrue();
     assertThat(store.findByToken(hash).orElseThrow()).isEqualTo(s.withLastActivityAt(later));
 
     // The retain-until did not move back either: the session outlives the earlier touch's idle end, purge included.
@@ -518,7 +519,7 @@ public abstract class SessionStoreContract {
     for (IssuedSession i : List.of(one, all)) {
       Session s = i.session();
       assertThat(registry.touch(s)).isEmpty();
-      assertThat(store.touch(user, s.id(), clock.instant(), clock.instant().plus(IDLE_TIMEOUT))).isFalse();
+      assertThat(store.touch(user, s.id(), clock.instant(), s.expiresAt(), clock.instant().plus(IDLE_TIMEOUT))).isFalse();
       assertThat(registry.authenticate(i.token())).isEmpty();
     }
     assertThat(registry.list(user)).isEmpty();
@@ -530,7 +531,7 @@ public abstract class SessionStoreContract {
     String user = newUserId();
     String id = newUserId();
 
-    assertThat(store.touch(user, id, clock.instant(), clock.instant().plus(IDLE_TIMEOUT))).isFalse();
+    assertThat(store.touch(user, id, clock.instant(), clock.instant(), clock.instant().plus(IDLE_TIMEOUT))).isFalse();
     assertThat(store.findByUser(user)).isEmpty();
   }
 
@@ -856,6 +857,17 @@ public abstract class SessionStoreContract {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("touchInterval (PT5M) must be shorter than idleTimeout (PT5M), or active sessions would time out"
             + " between two writes of their activity");
+    assertBadArgument(() -> SessionRegistry.builder().maxSessionLifetime(Duration.ZERO),
+        "maxSessionLifetime must be positive, was PT0S");
+    assertThatThrownBy(() -> SessionRegistry.builder().store(store).sessionLifetime(Duration.ofDays(30))
+        .maxSessionLifetime(Duration.ofDays(29)).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("maxSessionLifetime (PT696H) must not be shorter than sessionLifetime (PT720H)");
+    assertThatThrownBy(() -> SessionRegistry.builder().store(store).extendWithActivity(true)
+        .sessionLifetime(Duration.ofMinutes(5)).touchInterval(Duration.ofMinutes(5)).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("touchInterval (PT5M) must be shorter than sessionLifetime (PT5M) when sessions"
+            + " extend with activity");
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -1028,7 +1040,7 @@ public abstract class SessionStoreContract {
             for (int i = 1; i <= 30; i++) {
               Session s = sessions.get((i + offset) % sessions.size()).session();
               Instant at = base.plusMillis(i * 10L + offset);
-              store.touch(user, s.id(), at, at.plus(IDLE_TIMEOUT));
+              store.touch(user, s.id(), at, s.expiresAt(), at.plus(IDLE_TIMEOUT));
             }
             return null;
           }));
@@ -1099,6 +1111,275 @@ public abstract class SessionStoreContract {
           assertThat(registry.authenticate(s.token()).isPresent()).isEqualTo(s == keep);
         }
         assertThat(registry.list(user)).extracting(Session::id).containsExactly(keep.session().id());
+      }
+    } finally {
+      shutdown(pool);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Sessions extended with activity
+
+  /** A registry whose sessions extend with activity, without an idle timeout (so long pauses are no concern). */
+  private SessionRegistry extending(Consumer<SessionRegistry.Builder> more) {
+    return registry(b -> {
+      b.extendWithActivity(true);
+      more.accept(b);
+    });
+  }
+
+  @Test
+  void activityMovesTheExpiryToNowPlusTheLifetime() {
+    SessionRegistry extending = extending(b -> {});
+    String user = newUserId();
+    IssuedSession issued = extending.create(user);
+    TokenHash hash = TokenHash.of(issued.token());
+
+    clock.advance(Duration.ofDays(20));
+    Session touched = extending.touch(extending.authenticate(issued.token()).orElseThrow()).orElseThrow();
+
+    Instant extended = clock.instant().plus(LIFETIME);
+    assertThat(touched.expiresAt()).isEqualTo(extended);
+    assertThat(store.findByToken(hash).orElseThrow().expiresAt()).as("stored").isEqualTo(extended);
+    assertThat(extending.list(user)).extracting(Session::expiresAt).containsExactly(extended);
+
+    clock.advance(Duration.ofDays(15)); // past the expiry it had at creation, within the extended one
+    assertThat(extending.authenticate(issued.token())).as("an active session outlives its first expiry")
+        .map(Session::expiresAt).contains(extended);
+    assertThat(extending.list(user)).hasSize(1);
+    assertThat(events.revoked(RevocationReason.EXPIRED, user)).isEmpty();
+
+    clock.set(extended.plusMillis(1));
+    assertThat(extending.authenticate(issued.token())).as("then it ends, a lifetime after its last activity")
+        .isEmpty();
+    assertThat(extending.list(user)).isEmpty();
+  }
+
+  @Test
+  void theExtensionIsWrittenWithTheActivityAtMostOncePerTouchInterval() {
+    SessionRegistry extending = extending(b -> {});
+    IssuedSession issued = extending.create(newUserId());
+    TokenHash hash = TokenHash.of(issued.token());
+
+    clock.advance(TOUCH_INTERVAL.minusMillis(1));
+    Session early = extending.touch(extending.authenticate(issued.token()).orElseThrow()).orElseThrow();
+    assertThat(early).as("no write due: returned as it was").isEqualTo(issued.session());
+    assertThat(store.findByToken(hash).orElseThrow().expiresAt()).isEqualTo(issued.session().expiresAt());
+
+    clock.advance(Duration.ofMillis(1));
+    Session due = extending.touch(early).orElseThrow();
+    assertThat(due.expiresAt()).isEqualTo(clock.instant().plus(LIFETIME));
+    assertThat(store.findByToken(hash).orElseThrow()).isEqualTo(due);
+  }
+
+  @Test
+  void theExpiryNeverMovesBackwards() {
+    SessionRegistry extending = extending(b -> {});
+    IssuedSession issued = extending.create(newUserId());
+    Session s = issued.session();
+    TokenHash hash = TokenHash.of(issued.token());
+    Instant far = s.expiresAt().plus(Duration.ofDays(10));
+
+    assertThat(store.touch(s.userId(), s.id(), s.lastActivityAt(), far, far)).isTrue();
+    assertThat(store.touch(s.userId(), s.id(), s.lastActivityAt(), s.expiresAt(), s.expiresAt())).isTrue();
+    assertThat(store.findByToken(hash).orElseThrow().expiresAt()).as("not lowered by the store").isEqualTo(far);
+
+    // A stale copy, touched now, asks for less than the store holds: the store keeps the later expiry.
+    clock.advance(TOUCH_INTERVAL);
+    Session touched = extending.touch(s).orElseThrow();
+    assertThat(touched.expiresAt()).isEqualTo(clock.instant().plus(LIFETIME));
+    assertThat(store.findByToken(hash).orElseThrow().expiresAt()).isEqualTo(far);
+    assertThat(store.findByToken(hash).orElseThrow().lastActivityAt()).isEqualTo(clock.instant());
+  }
+
+  @Test
+  void theMaximumLifetimeAndTheIdleTimeoutStillBoundAnExtendedSession() {
+    Duration max = LIFETIME.plusDays(10);
+    SessionRegistry extending = extending(b -> b.maxSessionLifetime(max).idleTimeout(IDLE_TIMEOUT));
+    String user = newUserId();
+    IssuedSession issued = extending.create(user);
+    Instant cap = issued.session().createdAt().plus(max);
+
+    // Active every 7 hours, within the idle timeout, until the maximum is near.
+    while (clock.instant().isBefore(cap.minus(Duration.ofHours(7)))) {
+      clock.advance(Duration.ofHours(7));
+      Session touched = extending.touch(extending.authenticate(issued.token()).orElseThrow()).orElseThrow();
+      assertThat(touched.expiresAt()).isBeforeOrEqualTo(cap);
+    }
+    assertThat(store.findByToken(TokenHash.of(issued.token()))).map(Session::expiresAt).contains(cap);
+    clock.set(cap);
+    assertThat(extending.authenticate(issued.token())).isPresent();
+    clock.set(cap.plusMillis(1));
+    assertThat(extending.authenticate(issued.token())).as("never beyond the maximum lifetime").isEmpty();
+
+    IssuedSession idle = extending.create(user);
+    clock.advance(IDLE_TIMEOUT.plusMillis(1));
+    assertThat(extending.authenticate(idle.token())).as("idle still ends it").isEmpty();
+  }
+
+  /** Without the setting, activity leaves the expiry where creation put it. */
+  @Test
+  void withoutExtensionActivityLeavesTheExpiryAlone() {
+    IssuedSession issued = registry.create(newUserId());
+    clock.advance(Duration.ofHours(1));
+    Session touched = registry.touch(registry.authenticate(issued.token()).orElseThrow()).orElseThrow();
+    assertThat(touched.expiresAt()).isEqualTo(issued.session().expiresAt());
+    assertThat(store.findByToken(TokenHash.of(issued.token())).orElseThrow().expiresAt())
+        .isEqualTo(issued.session().expiresAt());
+  }
+
+  /**
+   * A touch that extends a session, racing a revoke-all of its user, behind a barrier, many rounds: the session ends
+   * every time, and no row or key of it comes back (with and without a listener, which take different store paths).
+   */
+  @Test
+  void anExtendingTouchRacingARevokeAllNeverBringsTheSessionBack() throws Exception {
+    SessionRegistry withListener = extending(b -> {});
+    SessionRegistry withoutListener = SessionRegistry.builder().store(store).clock(clock).sessionLifetime(LIFETIME)
+        .touchInterval(TOUCH_INTERVAL).extendWithActivity(true).build();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    long start = System.nanoTime();
+    try {
+      for (int round = 0; moreRounds(round, 20, start); round++) {
+        SessionRegistry r = round % 2 == 0 ? withListener : withoutListener;
+        String user = newUserId();
+        IssuedSession issued = r.create(user);
+        Session copy = r.authenticate(issued.token()).orElseThrow();
+        clock.advance(TOUCH_INTERVAL);
+        CyclicBarrier go = new CyclicBarrier(2);
+        Future<?> touch = pool.submit(() -> {
+          go.await();
+          return r.touch(copy);
+        });
+        Future<?> revoke = pool.submit(() -> {
+          go.await();
+          r.revokeAll(user);
+          return null;
+        });
+        touch.get(30, TimeUnit.SECONDS);
+        revoke.get(30, TimeUnit.SECONDS);
+
+        assertThat(r.authenticate(issued.token())).as("round " + round).isEmpty();
+        assertThat(r.list(user)).as("round " + round).isEmpty();
+        assertThat(store.findByToken(TokenHash.of(issued.token()))).as("round " + round).isEmpty();
+        clock.advance(TOUCH_INTERVAL);
+        assertThat(r.touch(copy)).as("a later touch of the copy, round " + round).isEmpty();
+        assertThat(r.authenticate(issued.token())).isEmpty();
+      }
+    } finally {
+      shutdown(pool);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // A device logging in again
+
+  @Test
+  void aDeviceLoggingInAgainReplacesItsSessionsAndNoOther() {
+    String user = newUserId();
+    IssuedSession phone = registry.create(NewSession.forUser(user).withDeviceId("phone"));
+    IssuedSession phoneAgain = registry.create(NewSession.forUser(user).withDeviceId("phone")); // not replacing
+    IssuedSession laptop = registry.create(NewSession.forUser(user).withDeviceId("laptop"));
+    IssuedSession noDevice = registry.create(user);
+    IssuedSession lookalike = registry.create(NewSession.forUser(user).withDeviceId("phone "));
+    IssuedSession otherCase = registry.create(NewSession.forUser(user).withDeviceId("Phone"));
+    IssuedSession otherUser = registry.create(NewSession.forUser(newUserId()).withDeviceId("phone"));
+
+    IssuedSession replacing = registry.create(NewSession.forUser(user).withDeviceId("phone").replacingSameDevice());
+
+    assertThat(registry.authenticate(phone.token())).isEmpty();
+    assertThat(registry.authenticate(phoneAgain.token())).isEmpty();
+    assertThat(events.revoked(RevocationReason.REPLACED_BY_SAME_DEVICE, user))
+        .containsExactlyInAnyOrderElementsOf(ids(List.of(phone, phoneAgain)));
+    for (IssuedSession kept : List.of(laptop, noDevice, lookalike, otherCase, otherUser, replacing)) {
+      assertThat(registry.authenticate(kept.token())).as(kept.session().deviceId()).isPresent();
+    }
+    assertThat(registry.list(user)).extracting(Session::id).containsExactlyInAnyOrderElementsOf(
+        ids(List.of(laptop, noDevice, lookalike, otherCase, replacing)));
+
+    IssuedSession withoutDevice = registry.create(NewSession.forUser(user).replacingSameDevice());
+    assertThat(registry.authenticate(noDevice.token())).as("no device id: nothing to replace").isPresent();
+    assertThat(registry.list(user)).hasSize(6).extracting(Session::id).contains(withoutDevice.session().id());
+  }
+
+  @Test
+  void aDeviceReplacingItsSessionDoesNotCountAgainstTheLimit() {
+    SessionRegistry ending = registry(b -> b.maxSessionsPerUser(2, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE));
+    String user = newUserId();
+    IssuedSession phone = ending.create(NewSession.forUser(user).withDeviceId("phone"));
+    clock.advance(Duration.ofSeconds(1));
+    IssuedSession laptop = ending.create(NewSession.forUser(user).withDeviceId("laptop"));
+    clock.advance(Duration.ofSeconds(1));
+
+    IssuedSession again = ending.create(NewSession.forUser(user).withDeviceId("laptop").replacingSameDevice());
+
+    assertThat(registry.list(user)).extracting(Session::id)
+        .containsExactlyInAnyOrder(phone.session().id(), again.session().id());
+    assertThat(events.revoked(RevocationReason.REPLACED_BY_SAME_DEVICE, user)).containsExactly(laptop.session().id());
+    assertThat(events.revoked(RevocationReason.SESSION_LIMIT, user)).as("the phone keeps its session").isEmpty();
+  }
+
+  @Test
+  void aRefusedCreateReplacesNothing() {
+    String user = newUserId();
+    List<IssuedSession> before = List.of(registry.create(NewSession.forUser(user).withDeviceId("phone")),
+        registry.create(NewSession.forUser(user).withDeviceId("laptop")),
+        registry.create(NewSession.forUser(user).withDeviceId("tablet")));
+    SessionRegistry refusing = registry(b -> b.maxSessionsPerUser(2, SessionLimit.Policy.REFUSE_NEW));
+
+    assertThatThrownBy(() -> refusing.create(NewSession.forUser(user).withDeviceId("phone").replacingSameDevice()))
+        .as("the other devices fill the limit").isInstanceOf(SessionLimitExceededException.class);
+
+    assertThat(store.findByUser(user)).extracting(Session::id).containsExactlyInAnyOrderElementsOf(ids(before));
+    assertThat(events.revoked(RevocationReason.REPLACED_BY_SAME_DEVICE, user)).isEmpty();
+    refusing.revoke(user, before.get(2).session().id());
+    IssuedSession again = refusing.create(NewSession.forUser(user).withDeviceId("phone").replacingSameDevice());
+    assertThat(refusing.list(user)).extracting(Session::id)
+        .containsExactlyInAnyOrder(before.get(1).session().id(), again.session().id());
+  }
+
+  /**
+   * 32 logins of one device at once, behind a barrier, many rounds, each replacing the device's sessions: exactly one
+   * session of the device is left, one of the 32, and every other was ended exactly once; the user's other device
+   * keeps its session, with a limit or without.
+   */
+  @Test
+  void concurrentLoginsOfOneDeviceLeaveExactlyOneSession() throws Exception {
+    int logins = 32;
+    SessionRegistry unlimited = registry(b -> {});
+    SessionRegistry capped = registry(b -> b.maxSessionsPerUser(4, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE));
+    ExecutorService pool = Executors.newFixedThreadPool(logins);
+    long start = System.nanoTime();
+    try {
+      for (int round = 0; moreRounds(round, 10, start); round++) {
+        SessionRegistry r = round % 2 == 0 ? unlimited : capped;
+        String user = newUserId();
+        IssuedSession other = r.create(NewSession.forUser(user).withDeviceId("laptop"));
+        IssuedSession earlier = r.create(NewSession.forUser(user).withDeviceId("phone"));
+        CyclicBarrier go = new CyclicBarrier(logins);
+        List<Future<IssuedSession>> futures = new ArrayList<>();
+        for (int i = 0; i < logins; i++) {
+          futures.add(pool.submit(() -> {
+            go.await();
+            return r.create(NewSession.forUser(user).withDeviceId("phone").replacingSameDevice());
+          }));
+        }
+        List<IssuedSession> created = new ArrayList<>();
+        for (Future<IssuedSession> f : futures) {
+          created.add(f.get(60, TimeUnit.SECONDS));
+        }
+
+        List<Session> left = r.list(user);
+        assertThat(left).as("round " + round).hasSize(2);
+        assertThat(left).extracting(Session::id).as("round " + round).contains(other.session().id());
+        String survivor = left.stream().filter(s -> s.deviceId().equals("phone")).findFirst().orElseThrow().id();
+        assertThat(ids(created)).contains(survivor);
+        List<String> replaced = events.revoked(RevocationReason.REPLACED_BY_SAME_DEVICE, user);
+        assertThat(replaced).as("round " + round).doesNotHaveDuplicates().hasSize(logins)
+            .contains(earlier.session().id()).doesNotContain(survivor, other.session().id());
+        assertThat(events.revoked(RevocationReason.SESSION_LIMIT, user)).as("round " + round).isEmpty();
+        long valid = created.stream().filter(s -> r.authenticate(s.token()).isPresent()).count();
+        assertThat(valid).as("round " + round).isEqualTo(1);
       }
     } finally {
       shutdown(pool);

@@ -21,7 +21,8 @@ public final class UnreachableStore implements SessionStore {
   }
 
   @Override
-  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit) {
+  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
+      boolean endSameDevice) {
     throw down();
   }
 
@@ -41,7 +42,8 @@ public final class UnreachableStore implements SessionStore {
   }
 
   @Override
-  public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
+  public boolean touch(String userId, String sessionId, Instant lastActivityAt, @Nullable Instant expiresAt,
+      Instant retainUntil) {
     throw down();
   }
 

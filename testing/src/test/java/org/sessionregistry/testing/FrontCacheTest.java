@@ -16,7 +16,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.Session;
@@ -86,6 +88,36 @@ class FrontCacheTest {
     }
     IssuedSession after = a.create(Ids.newId());
     assertThat(b.authenticate(after.token())).as("a session made after it").isPresent();
+  }
+
+  /**
+   * B's cached copy of a session is older than the extension A wrote with the user's activity: past the copy's expiry
+   * B reads the session again, and neither refuses nor removes it. The ticker stands still, so the staleness bound
+   * never retires the copy: only the expiry check can.
+   */
+  @Test
+  void aCopyPastItsExpiryIsReadAgainAndTheExtensionHonoured() {
+    AtomicLong ticks = new AtomicLong();
+    SessionRegistry a = extendingNode(ticks);
+    SessionRegistry b = extendingNode(ticks);
+    String user = Ids.newId();
+    IssuedSession issued = a.create(user);
+    clock.advance(Duration.ofDays(20));
+    assertThat(b.authenticate(issued.token())).as("cached on B, with the expiry of its creation").isPresent();
+    Session extended = a.touch(a.authenticate(issued.token()).orElseThrow()).orElseThrow();
+    assertThat(extended.expiresAt()).isAfter(issued.session().expiresAt());
+
+    clock.set(issued.session().expiresAt().plusMillis(1));
+    assertThat(b.authenticate(issued.token())).as("read again on B").map(Session::expiresAt)
+        .contains(extended.expiresAt());
+    assertThat(a.authenticate(issued.token())).isPresent();
+    assertThat(b.list(user)).hasSize(1);
+  }
+
+  private SessionRegistry extendingNode(AtomicLong ticks) {
+    return SessionRegistry.builder().clock(clock).extendWithActivity(true).store(FrontCache.builder()
+        .maximumStaleness(Duration.ofSeconds(30)).channel(channel).clock(clock).ticker(ticks::get).build()
+        .over(shared)).build();
   }
 
   /** The race Mattermost loses: B read the session before A's revoke, and fills its cache after it. */
@@ -351,8 +383,9 @@ class FrontCacheTest {
     }
 
     @Override
-    public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit) {
-      return delegate.insert(session, tokenHash, retainUntil, limit);
+    public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
+        boolean endSameDevice) {
+      return delegate.insert(session, tokenHash, retainUntil, limit, endSameDevice);
     }
 
     @Override
@@ -372,8 +405,9 @@ class FrontCacheTest {
     }
 
     @Override
-    public boolean touch(String userId, String sessionId, Instant lastActivityAt, Instant retainUntil) {
-      return delegate.touch(userId, sessionId, lastActivityAt, retainUntil);
+    public boolean touch(String userId, String sessionId, Instant lastActivityAt, @Nullable Instant expiresAt,
+        Instant retainUntil) {
+      return delegate.touch(userId, sessionId, lastActivityAt, expiresAt, retainUntil);
     }
 
     @Override

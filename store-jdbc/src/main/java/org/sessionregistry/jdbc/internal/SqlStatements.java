@@ -25,7 +25,7 @@ public final class SqlStatements<N extends Enum<N>> {
   public enum Session {
     INSERT, FIND_BY_TOKEN, FIND_BY_USER, TOUCH, DELETE_ONE, DELETE_ALL, DELETE_ALL_EXCEPT, KEEP_ONE,
     RAISE_GENERATION, PURGE_EXPIRED, PENDING_USERS, DELETE_REVOKED, CLEAR_PENDING, DELETE_EVERYONE,
-    LOCK_USER, MAKE_ROOM, INSERT_UNLESS_FULL
+    LOCK_USER, END_DEVICE, MAKE_ROOM, INSERT_UNLESS_FULL
   }
 
   /** What the invalidation channel runs: {@code revocations.sql}, the same on every database. */

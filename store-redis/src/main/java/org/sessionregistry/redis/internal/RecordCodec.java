@@ -42,10 +42,19 @@ public final class RecordCodec {
     StringBuilder b = new StringBuilder(64);
     b.append(millis13(s.createdAt().toEpochMilli())).append(millis13(s.expiresAt().toEpochMilli()))
         .append(s.oauth() ? '1' : '0').append(s.expiredNotify() ? '1' : '0')
-        .append(s.deviceId().length()).append(':').append(s.deviceId())
+        .append(deviceField(s.deviceId()))
         .append(s.roles().length()).append(':').append(s.roles())
         .append(PropsJson.write(s.props()));
     return b.toString();
+  }
+
+  /**
+   * The device id as {@link #rest} writes it, its length (in UTF-16 units) then a colon then itself, for the insert
+   * script to find the device's sessions by: it follows the two instants and two flags that open the rest. The length
+   * makes a match exact, whatever follows.
+   */
+  public static String deviceField(String deviceId) {
+    return deviceId.length() + ":" + deviceId;
   }
 
   /** An instant as the 13 digits the scripts compare. */
