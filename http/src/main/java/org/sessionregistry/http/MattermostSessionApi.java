@@ -179,7 +179,7 @@ public final class MattermostSessionApi {
     if (path.equals("/api/v4/users/sessions/revoke/all") || path.equals("/api/v4/users/sessions/revoke/all/")) {
       requireMethod(method, "POST");
       checkBodySize(request);
-      Session caller = authenticate(request);
+      Session caller = authenticate(request, reply);
       if (!registry.hasPermission(caller, Permission.MANAGE_SYSTEM)) {
         throw new Failure(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.");
       }
@@ -195,7 +195,7 @@ public final class MattermostSessionApi {
     requireMethod(method, action == null ? "GET" : "POST");
     checkBodySize(request);
 
-    Session caller = authenticate(request);
+    Session caller = authenticate(request, reply);
     String userId = userIdParam(m.group(1), caller);
     // The one permission decision of the request: what follows calls the registry's unchecked forms.
     if (!registry.hasPermissionToUser(caller, userId)) {
@@ -241,14 +241,6 @@ public final class MattermostSessionApi {
       throw invalidCredentials;
     }
     LoginUser user = checkPassword(loginId, password, request.remoteAddress()).orElseThrow(() -> invalidCredentials);
-    if (!deviceId.isEmpty()) {
-      // As Mattermost: a device logging in again replaces its earlier sessions, so a reinstalled app leaves none live.
-      for (Session s : registry.list(user.id())) {
-        if (s.deviceId().equals(deviceId)) {
-          registry.revoke(user.id(), s.id());
-        }
-      }
-    }
     String csrf = Ids.newId();
     Map<String, String> props = new HashMap<>(UserAgentInfo.parse(request.header("User-Agent")).props());
     props.put("csrf", csrf);
@@ -257,8 +249,10 @@ public final class MattermostSessionApi {
     }
     IssuedSession issued;
     try {
+      // As Mattermost, a device logging in again replaces its earlier sessions (a reinstalled app leaves none live):
+      // in the same store operation as the create, so two logins of one device at once leave one session.
       issued = registry.create(NewSession.forUser(user.id()).withDeviceId(deviceId).withRoles(user.roles())
-          .withProps(props));
+          .withProps(props).replacingSameDevice());
     } catch (SessionLimitExceededException e) {
       throw new Failure(403, "api.user.login.session_limit.app_error",
           "This account has as many sessions as it may. Log out of one of them, then log in again.");
@@ -368,9 +362,26 @@ public final class MattermostSessionApi {
     reply.json(200, OK);
   }
 
-  /** The caller's live session, touched; 401 otherwise. One store read, and a write when the touch is due. */
-  private Session authenticate(HttpRequest request) {
-    return authenticator.authenticate(request).orElseThrow(this::sessionExpired);
+  /**
+   * The caller's live session, touched; 401 otherwise. One store read, and a write when the touch is due. A session
+   * the touch extended, authenticated by cookie, gets its cookies again with the new lifetime, as Mattermost's
+   * {@code AttachSessionCookies}: the browser would otherwise drop them at the old expiry.
+   */
+  private Session authenticate(HttpRequest request, Reply reply) {
+    RequestAuthenticator.Authentication auth = authenticator.authenticateTelling(request)
+        .orElseThrow(this::sessionExpired);
+    Session session = auth.session();
+    if (auth.extended() && auth.cookieToken() != null) {
+      long maxAge = Duration.between(session.lastActivityAt(), session.expiresAt()).toSeconds();
+      reply.cookie("MMAUTHTOKEN", auth.cookieToken(), true, maxAge);
+      reply.cookie("MMUSERID", session.userId(), false, maxAge);
+      String csrf = session.props().get("csrf");
+      if (csrf != null) {
+        reply.cookie("MMCSRF", csrf, false, maxAge);
+      }
+      reply.keepOnError = reply.headers.size(); // the extension is stored whatever the answer: so are the cookies
+    }
+    return session;
   }
 
   private static String userIdParam(String param, Session caller) {
@@ -498,6 +509,8 @@ public final class MattermostSessionApi {
     final List<Map.Entry<String, String>> headers = new ArrayList<>();
     int status = 200;
     byte[] body = new byte[0];
+    /** How many of the first headers an error answer keeps (the cookies of an extended session). */
+    int keepOnError;
 
     Reply(String requestId) {
       this.requestId = requestId;
@@ -508,7 +521,11 @@ public final class MattermostSessionApi {
     }
 
     void cookie(String name, String value, boolean httpOnly) {
-      header("Set-Cookie", name + "=" + value + "; Path=/; Max-Age=" + cookieMaxAgeSeconds + "; SameSite=Lax"
+      cookie(name, value, httpOnly, cookieMaxAgeSeconds);
+    }
+
+    void cookie(String name, String value, boolean httpOnly, long maxAgeSeconds) {
+      header("Set-Cookie", name + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds + "; SameSite=Lax"
           + (httpOnly ? "; HttpOnly" : "") + (secureCookies ? "; Secure" : ""));
     }
 
@@ -527,7 +544,10 @@ public final class MattermostSessionApi {
     }
 
     void error(int status, String id, String message) {
+      List<Map.Entry<String, String>> kept = new ArrayList<>(headers.subList(0, keepOnError));
+      headers.subList(0, keepOnError).clear();
       headers.removeIf(h -> !h.getKey().equals("Allow") && !h.getKey().equals("Retry-After"));
+      headers.addAll(0, kept);
       this.status = status;
       this.body = AppError.body(status, id, message, "", requestId);
     }

@@ -42,12 +42,39 @@ public final class RequestAuthenticator {
     return find(request).flatMap(registry::touch);
   }
 
-  /** Like {@link #authenticate}, without recording activity: for a request that ends the session anyway. */
-  public Optional<Session> find(HttpRequest request) {
+  /**
+   * {@link #authenticate}, telling the binding whether the touch extended the session, and the cookie's token when the
+   * credential came in one: a browser must then get its cookies again with the new lifetime.
+   */
+  Optional<Authentication> authenticateTelling(HttpRequest request) {
     Credential credential = credential(request);
     if (credential == null) {
       return Optional.empty();
     }
+    Optional<Session> found = find(request, credential);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    return registry.touch(found.get()).map(touched -> new Authentication(touched,
+        touched.expiresAt().isAfter(found.get().expiresAt()), credential.fromCookie ? credential.token : null));
+  }
+
+  /** A request's live session, touched; whether the touch extended it; the token of the cookie it came in, if any. */
+  record Authentication(Session session, boolean extended, @Nullable String cookieToken) {
+    /** Never shows the token. */
+    @Override
+    public String toString() {
+      return "Authentication[session=" + session.id() + ", extended=" + extended + "]";
+    }
+  }
+
+  /** Like {@link #authenticate}, without recording activity: for a request that ends the session anyway. */
+  public Optional<Session> find(HttpRequest request) {
+    Credential credential = credential(request);
+    return credential == null ? Optional.empty() : find(request, credential);
+  }
+
+  private Optional<Session> find(HttpRequest request, Credential credential) {
     boolean needsProof = credential.fromCookie && !request.method().equals("GET")
         && !"XMLHttpRequest".equals(request.header("X-Requested-With"));
     String csrf = request.header("X-CSRF-Token");

@@ -59,6 +59,10 @@ final class ServerConfig {
           + " (then it fails); shorter than --redis-timeout"},
       new String[] {"--session-lifetime", "SR_SESSION_LIFETIME", "30d", "absolute timeout (e.g. 30d, 12h, 90m)"},
       new String[] {"--idle-timeout", "SR_IDLE_TIMEOUT", "none", "idle timeout (e.g. 8h), or none"},
+      new String[] {"--extend-sessions-with-activity", "SR_EXTEND_SESSIONS_WITH_ACTIVITY", "true", "count the session"
+          + " lifetime from the last activity, as Mattermost by default (false: from login)"},
+      new String[] {"--max-session-lifetime", "SR_MAX_SESSION_LIFETIME", "none", "longest a session extended with"
+          + " activity lives from login (e.g. 90d), or none"},
       new String[] {"--purge-interval", "SR_PURGE_INTERVAL", "1m", "how often expired sessions are deleted from a SQL"
           + " store"},
       new String[] {"--cache", "SR_CACHE", "none", "front cache: none | local (one node) | redis (pub/sub on --redis)"
@@ -136,6 +140,8 @@ final class ServerConfig {
   final Duration redisWaitTimeout;
   final Duration sessionLifetime;
   final @Nullable Duration idleTimeout;
+  final boolean extendSessionsWithActivity;
+  final @Nullable Duration maxSessionLifetime;
   final Duration purgeInterval;
   final CacheKind cache;
   final Duration cacheStaleness;
@@ -220,6 +226,14 @@ final class ServerConfig {
     this.sessionLifetime = parseDuration("--session-lifetime", v.get("--session-lifetime"));
     String idle = v.get("--idle-timeout");
     this.idleTimeout = idle.equalsIgnoreCase("none") ? null : parseDuration("--idle-timeout", idle);
+    this.extendSessionsWithActivity = parseBoolean("--extend-sessions-with-activity",
+        v.get("--extend-sessions-with-activity"));
+    String max = v.get("--max-session-lifetime");
+    this.maxSessionLifetime = max.equalsIgnoreCase("none") ? null : parseDuration("--max-session-lifetime", max);
+    if (maxSessionLifetime != null && maxSessionLifetime.compareTo(sessionLifetime) < 0) {
+      throw new IllegalArgumentException("--max-session-lifetime (" + max + ") must not be shorter than"
+          + " --session-lifetime (" + v.get("--session-lifetime") + ")");
+    }
     this.purgeInterval = parseDuration("--purge-interval", v.get("--purge-interval"));
     this.cache = CacheKind.parse(v.get("--cache"));
     this.cacheStaleness = parseDuration("--cache-staleness", v.get("--cache-staleness"));

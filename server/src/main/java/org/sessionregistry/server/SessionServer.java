@@ -188,16 +188,24 @@ final class SessionServer implements AutoCloseable {
         SessionRegistry.Builder rb = SessionRegistry.builder()
             .store(store)
             .sessionLifetime(config.sessionLifetime)
+            .extendWithActivity(config.extendSessionsWithActivity)
             .userRoles(users)
             .userCredentials(users);
+        if (config.maxSessionLifetime != null) {
+          rb.maxSessionLifetime(config.maxSessionLifetime);
+        }
         if (config.maxSessionsPerUser > 0) {
           rb.maxSessionsPerUser(config.maxSessionsPerUser, config.sessionLimitPolicy);
         }
+        // Activity is written every 5 minutes (Mattermost's interval), or twice per idle timeout or lifetime if either
+        // is shorter than 10 minutes: an active session must never lapse between two writes.
+        Duration shortest = config.idleTimeout == null || config.idleTimeout.compareTo(config.sessionLifetime) > 0
+            ? config.sessionLifetime : config.idleTimeout;
         if (config.idleTimeout != null) {
           rb.idleTimeout(config.idleTimeout);
-          if (config.idleTimeout.compareTo(Duration.ofMinutes(10)) <= 0) {
-            rb.touchInterval(config.idleTimeout.dividedBy(2));
-          }
+        }
+        if (shortest.compareTo(Duration.ofMinutes(10)) <= 0) {
+          rb.touchInterval(shortest.dividedBy(2));
         }
         SessionRegistry registry = rb.build();
         try {

@@ -83,6 +83,10 @@ class MainTest {
     assertThat(err.toString()).contains("--redis-wait-timeout (2s) must be shorter than --redis-timeout (2s)");
     assertThat(run("", Map.of(), "--redis-wait-replicas", "101")).isEqualTo(2);
     assertThat(err.toString()).contains("--redis-wait-replicas must be a number from 0 to 100, was \"101\"");
+    assertThat(run("", Map.of(), "--max-session-lifetime", "7d")).isEqualTo(2);
+    assertThat(err.toString()).contains("--max-session-lifetime (7d) must not be shorter than --session-lifetime (30d)");
+    assertThat(run("", Map.of(), "--extend-sessions-with-activity", "sometimes")).isEqualTo(2);
+    assertThat(err.toString()).contains("--extend-sessions-with-activity must be true or false, was \"sometimes\"");
     assertThat(run("", Map.of(), "--help")).isZero();
     assertThat(out.toString()).contains("--store").contains("SR_STORE").contains("--http-header-timeout")
         .contains("SR_HTTP_MAX_CONNECTIONS");
