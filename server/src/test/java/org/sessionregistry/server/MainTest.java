@@ -83,6 +83,15 @@ class MainTest {
     assertThat(err.toString()).contains("--redis-wait-timeout (2s) must be shorter than --redis-timeout (2s)");
     assertThat(run("", Map.of(), "--redis-wait-replicas", "101")).isEqualTo(2);
     assertThat(err.toString()).contains("--redis-wait-replicas must be a number from 0 to 100, was \"101\"");
+    assertThat(run("", Map.of(), "--trusted-proxies", "10.0.0.1/8")).isEqualTo(2);
+    assertThat(err.toString()).contains("--trusted-proxies must be none or comma-separated CIDRs such as"
+        + " 10.0.0.0/8,2001:db8::/32, was \"10.0.0.1/8\": cidrs: \"10.0.0.1/8\" has bits set past its /8 prefix;"
+        + " write its network's first address (10.0.0.0/8)");
+    assertThat(run("", Map.of("SR_TRUSTED_PROXIES", "10.0.0.0/8,proxy.internal"))).isEqualTo(2);
+    assertThat(err.toString()).contains("--trusted-proxies must be none or comma-separated CIDRs such as"
+        + " 10.0.0.0/8,2001:db8::/32, was \"10.0.0.0/8,proxy.internal\": cidrs: \"proxy.internal\" is not a CIDR");
+    assertThat(run("", Map.of(), "--trusted-proxies", "")).isEqualTo(2);
+    assertThat(err.toString()).contains("--trusted-proxies must be none or comma-separated CIDRs");
     assertThat(run("", Map.of(), "--help")).isZero();
     assertThat(out.toString()).contains("--store").contains("SR_STORE").contains("--http-header-timeout")
         .contains("SR_HTTP_MAX_CONNECTIONS");
