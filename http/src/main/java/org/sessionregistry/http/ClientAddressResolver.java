@@ -39,6 +39,8 @@ public interface ClientAddressResolver {
    * <ul>
    *   <li>An entry that is no IP literal ({@code unknown}, an obfuscated {@code _name}, anything else) ends the walk:
    *       the client is then the trusted hop that reported it (the peer if none). No name is ever resolved.
+   *   <li>A request with {@code Forwarded} is judged by it alone: if it names no one, the client is the peer, not what
+   *       {@code X-Forwarded-For} says (a proxy that writes {@code Forwarded} may pass a client's on untouched).
    *   <li>All entries trusted: the left-most. At most 32 entries are read, of at most 256 characters each, from the
    *       right: a longer header is never read whole, and what lies beyond is never trusted.
    *   <li>HTTPS: with {@code Forwarded}, the {@code proto} of the entry that named the client; else the right-most

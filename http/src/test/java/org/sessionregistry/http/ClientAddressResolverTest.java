@@ -147,6 +147,9 @@ class ClientAddressResolverTest {
     Client c = proxies.resolve(request("10.0.0.1", "X-Forwarded-For", "203.0.113.9", "X-Forwarded-Proto", "https",
         "Forwarded", "for=198.51.100.7"));
     assertThat(c).isEqualTo(new Client("198.51.100.7", false));
+    assertThat(proxies.resolve(request("10.0.0.1", "X-Forwarded-For", "203.0.113.9", "Forwarded", "for=garbage"))
+        .address()).as("a Forwarded that names no one falls back to the peer, never to X-Forwarded-For")
+        .isEqualTo("10.0.0.1");
   }
 
   @Test
