@@ -41,7 +41,7 @@ final class Nginx implements AutoCloseable {
    * accepts connections.
    */
   static Nginx start(Path dir, String serverBlocks, int... ports) throws IOException, InterruptedException {
-    String binary = find();
+    String binary = find(System.getenv().getOrDefault("PATH", ""), PLACES);
     Path conf = dir.resolve("nginx.conf");
     // As root, nginx would switch its worker to "nobody", who cannot read the test's directory.
     String user = "root".equals(System.getProperty("user.name")) ? "user root;\n" : "";
@@ -75,14 +75,15 @@ final class Nginx implements AutoCloseable {
     return nginx;
   }
 
-  private static String find() {
+  /** The first executable nginx on the path or in the places given. */
+  static String find(String path, List<String> places) {
     List<String> looked = new ArrayList<>();
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+    for (String dir : path.split(File.pathSeparator)) {
       if (!dir.isEmpty()) {
         looked.add(dir + "/nginx");
       }
     }
-    looked.addAll(PLACES);
+    looked.addAll(places);
     for (String candidate : looked) {
       if (Files.isExecutable(Path.of(candidate))) {
         return candidate;

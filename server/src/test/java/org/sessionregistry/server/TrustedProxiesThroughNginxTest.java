@@ -1,6 +1,7 @@
 package org.sessionregistry.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -132,6 +133,14 @@ class TrustedProxiesThroughNginxTest {
     RawHttp.Response plain = login("127.0.0.7", plainPort, "user1", password, "", "X-Forwarded-Proto: https\r\n");
     assertThat(cookies(plain)).as("a client's own X-Forwarded-Proto, overwritten by nginx's $scheme").hasSize(3)
         .noneSatisfy(c -> assertThat(c).contains("Secure"));
+  }
+
+  @Test
+  void aMissingNginxFailsTheTestNamingWhereItLookedAndHowToInstallIt() {
+    assertThatThrownBy(() -> Nginx.find("/nonexistent/bin", List.of("/nonexistent/sbin/nginx")))
+        .hasMessage("nginx is needed as the reverse proxy of this test and is not installed: looked for it at"
+            + " /nonexistent/bin/nginx, /nonexistent/sbin/nginx. Install it with: apt-get update && apt-get install"
+            + " -y nginx-light (.ci/run does it)");
   }
 
   private static RawHttp.Response login(String from, int port, String user, String password, String deviceId,
