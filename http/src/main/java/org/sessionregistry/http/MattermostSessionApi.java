@@ -44,8 +44,8 @@ import org.sessionregistry.SessionStoreUnavailableException;
  *
  * <p>A login records the client in the new session's props, as Mattermost does: {@code platform}, {@code os} and
  * {@code browser} from the {@code User-Agent} ({@link UserAgentInfo}), and, when the builder asks for it, the client's
- * address as {@code ip_address} (off by default: it is personal data), as its {@link ClientAddressResolver} finds it. A login beyond the registry's session limit
- * with the refusing policy gets 403.
+ * address as {@code ip_address} (off by default: it is personal data), as its {@link ClientAddressResolver} finds
+ * it. A login beyond the registry's session limit with the refusing policy gets 403.
  *
  * <p>As Mattermost: the token comes from {@code Authorization: Bearer <t>} (or {@code Token <t>}, any case), else the
  * {@code MMAUTHTOKEN} cookie (then a write also needs {@code X-CSRF-Token} or {@code X-Requested-With: XMLHttpRequest};

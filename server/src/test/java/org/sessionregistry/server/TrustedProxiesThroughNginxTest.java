@@ -45,7 +45,7 @@ class TrustedProxiesThroughNginxTest {
     plainPort = Nginx.freePort();
     httpsPort = Nginx.freePort();
     // As the README says: the client's address appended, X-Forwarded-Proto and Forwarded overwritten. The second
-    // listener stands in for the TLS one (the test has no certificate): it says https as a TLS listener's $scheme would.
+    // listener stands in for the TLS one (the test has no certificate): it says https, as $scheme would there.
     String proxy = """
             location / {
               proxy_pass http://127.0.0.1:%d;
