@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param path the decoded path, without the query string, e.g. {@code /api/v4/users/me/sessions}
  * @param headers header names (any case) to their values
  * @param body the body, at most the API's body limit plus one byte (so it can tell an oversized body), or empty
- * @param remoteAddress the client's address as the server sees it (a proxy's, behind one), or empty when unknown
+ * @param remoteAddress the TCP peer's address (a proxy's, behind one: {@link ClientAddressResolver} finds the
+ *     client), or empty when unknown
  */
 public record HttpRequest(String method, String path, Map<String, List<String>> headers, byte[] body,
     String remoteAddress) {

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code Expect: 100-continue}: it sends {@code 100 Continue} before the handler can refuse an oversized body;
  *   <li>no connection limit, no HTTP/2.
  * </ul>
- * Its method names are passed on as sent, and the API refuses {@code post} for {@code POST}.
+ * Its method names are passed on as sent, and the API refuses {@code post} for {@code POST}. The request's
+ * {@code remoteAddress} is the TCP peer: behind a proxy, give the API's builder {@code clientAddress(...)}.
  */
 public final class JdkHttpHandler implements HttpHandler {
   private final MattermostSessionApi api;

@@ -44,8 +44,8 @@ import org.sessionregistry.SessionStoreUnavailableException;
  *
  * <p>A login records the client in the new session's props, as Mattermost does: {@code platform}, {@code os} and
  * {@code browser} from the {@code User-Agent} ({@link UserAgentInfo}), and, when the builder asks for it, the client's
- * address as {@code ip_address} (off by default: it is personal data). A login beyond the registry's session limit
- * with the refusing policy gets 403.
+ * address as {@code ip_address} (off by default: it is personal data), as its {@link ClientAddressResolver} finds
+ * it. A login beyond the registry's session limit with the refusing policy gets 403.
  *
  * <p>As Mattermost: the token comes from {@code Authorization: Bearer <t>} (or {@code Token <t>}, any case), else the
  * {@code MMAUTHTOKEN} cookie (then a write also needs {@code X-CSRF-Token} or {@code X-Requested-With: XMLHttpRequest};
@@ -80,6 +80,7 @@ public final class MattermostSessionApi {
   private final int maxBodyBytes;
   private final boolean secureCookies;
   private final boolean recordClientAddress;
+  private final ClientAddressResolver clientAddress;
   /** Strict: a key given twice, or anything after the object, is a bad request, not "the last one wins". */
   private final ObjectMapper json = com.fasterxml.jackson.databind.json.JsonMapper.builder()
       .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -103,6 +104,7 @@ public final class MattermostSessionApi {
     this.maxBodyBytes = b.maxBodyBytes;
     this.secureCookies = b.secureCookies;
     this.recordClientAddress = b.recordClientAddress;
+    this.clientAddress = b.clientAddress;
     this.cookieMaxAgeSeconds = b.cookieMaxAge.toSeconds();
     this.attempts = b.attempts;
     this.maxFailedLogins = b.maxFailedLogins;
@@ -140,7 +142,9 @@ public final class MattermostSessionApi {
     String requestId = Ids.newId();
     Reply reply = new Reply(requestId);
     try {
-      route(request, reply);
+      ClientAddressResolver.Client client = clientAddress.resolve(request); // once: the limits and props agree
+      reply.secure = secureCookies || client.https();
+      route(request, client.address(), reply);
     } catch (Failure f) {
       reply.error(f.status, f.id, f.message);
       if (f.allow != null) {
@@ -163,12 +167,12 @@ public final class MattermostSessionApi {
     return reply.toResponse();
   }
 
-  private void route(HttpRequest request, Reply reply) {
+  private void route(HttpRequest request, String clientAddress, Reply reply) {
     String path = request.path();
     String method = request.method(); // case-sensitive, as HTTP's are: "post" is not POST
     if (path.equals("/api/v4/users/login") || path.equals("/api/v4/users/login/")) {
       requireMethod(method, "POST");
-      login(request, reply);
+      login(request, clientAddress, reply);
       return;
     }
     if (path.equals("/api/v4/users/logout") || path.equals("/api/v4/users/logout/")) {
@@ -221,7 +225,7 @@ public final class MattermostSessionApi {
     }
   }
 
-  private void login(HttpRequest request, Reply reply) {
+  private void login(HttpRequest request, String clientAddress, Reply reply) {
     checkBodySize(request);
     requireJson(request);
     JsonNode body = jsonBody(request);
@@ -240,12 +244,12 @@ public final class MattermostSessionApi {
     if (loginId == null || loginId.isEmpty() || loginId.length() > 256) {
       throw invalidCredentials;
     }
-    LoginUser user = checkPassword(loginId, password, request.remoteAddress()).orElseThrow(() -> invalidCredentials);
+    LoginUser user = checkPassword(loginId, password, clientAddress).orElseThrow(() -> invalidCredentials);
     String csrf = Ids.newId();
     Map<String, String> props = new HashMap<>(UserAgentInfo.parse(request.header("User-Agent")).props());
     props.put("csrf", csrf);
-    if (recordClientAddress && !request.remoteAddress().isEmpty()) {
-      props.put("ip_address", request.remoteAddress());
+    if (recordClientAddress && !clientAddress.isEmpty()) {
+      props.put("ip_address", clientAddress);
     }
     IssuedSession issued;
     try {
@@ -507,6 +511,8 @@ public final class MattermostSessionApi {
   private final class Reply {
     final String requestId;
     final List<Map.Entry<String, String>> headers = new ArrayList<>();
+    /** Whether cookies are {@code Secure}: always with secureCookies, else when the client came over HTTPS. */
+    boolean secure = secureCookies;
     int status = 200;
     byte[] body = new byte[0];
     /** How many of the first headers an error answer keeps (the cookies of an extended session). */
@@ -526,12 +532,12 @@ public final class MattermostSessionApi {
 
     void cookie(String name, String value, boolean httpOnly, long maxAgeSeconds) {
       header("Set-Cookie", name + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds + "; SameSite=Lax"
-          + (httpOnly ? "; HttpOnly" : "") + (secureCookies ? "; Secure" : ""));
+          + (httpOnly ? "; HttpOnly" : "") + (secure ? "; Secure" : ""));
     }
 
     void expireCookie(String name, boolean httpOnly) {
       header("Set-Cookie", name + "=; Path=/; Max-Age=0; SameSite=Lax" + (httpOnly ? "; HttpOnly" : "")
-          + (secureCookies ? "; Secure" : ""));
+          + (secure ? "; Secure" : ""));
     }
 
     void json(int status, Object value) {
@@ -569,6 +575,7 @@ public final class MattermostSessionApi {
     private int maxBodyBytes = 64 * 1024;
     private boolean secureCookies;
     private boolean recordClientAddress;
+    private ClientAddressResolver clientAddress = ClientAddressResolver.direct();
     private Duration cookieMaxAge = Duration.ofDays(30);
     private LoginAttempts attempts = LoginAttempts.inProcess();
     private int maxFailedLogins = MAX_LOGIN_ATTEMPTS;
@@ -591,7 +598,10 @@ public final class MattermostSessionApi {
       return this;
     }
 
-    /** Marks cookies {@code Secure} (send them over HTTPS only). Default false: the server listens on plain HTTP. */
+    /**
+     * Marks cookies {@code Secure} (send them over HTTPS only) on every response. Default false: they are
+     * {@code Secure} only when the {@link #clientAddress} resolver says the client came over HTTPS.
+     */
     public Builder secureCookies(boolean secureCookies) {
       this.secureCookies = secureCookies;
       return this;
@@ -599,10 +609,23 @@ public final class MattermostSessionApi {
 
     /**
      * Records the client's address in a new session's props ({@code ip_address}), listed with the session as Kratos
-     * and others show it. Off by default: an address is personal data. Behind a proxy it is the proxy's.
+     * and others show it. Off by default: an address is personal data. It is the {@link #clientAddress} resolver's.
      */
     public Builder recordClientAddress(boolean recordClientAddress) {
       this.recordClientAddress = recordClientAddress;
+      return this;
+    }
+
+    /**
+     * Who the client of a request is: its address for the login limits and {@code ip_address}, and whether it came
+     * over HTTPS for the cookies. Resolved once per request. Default {@link ClientAddressResolver#direct()}, the TCP
+     * peer; behind a reverse proxy, {@link ClientAddressResolver#trustedProxies} with the proxy's network.
+     */
+    public Builder clientAddress(ClientAddressResolver clientAddress) {
+      if (clientAddress == null) {
+        throw new IllegalArgumentException("clientAddress must not be null");
+      }
+      this.clientAddress = clientAddress;
       return this;
     }
 
@@ -646,8 +669,8 @@ public final class MattermostSessionApi {
 
     /**
      * Failed logins from one client address, whatever the user, within the lockout, before its logins get 429 until
-     * the lockout has passed: one client spraying guesses over many users. Behind a proxy every client has the
-     * proxy's address: raise it. Default 100.
+     * the lockout has passed: one client spraying guesses over many users. Behind a proxy, give the
+     * {@link #clientAddress} resolver the proxy's network, or every client counts as the proxy. Default 100.
      */
     public Builder maxFailedLoginsPerAddress(int maxFailedLoginsPerAddress) {
       if (maxFailedLoginsPerAddress < 1 || maxFailedLoginsPerAddress > 100_000_000) {

@@ -65,6 +65,8 @@ final class HttpEdge implements AutoCloseable {
     http.setHttpCompliance(HttpCompliance.STRICT);
     http.setUriCompliance(UriCompliance.DEFAULT);
     http.setIdleTimeout(s.idleTimeout().toMillis());
+    // No ForwardedRequestCustomizer, deliberately: it would believe Forwarded headers from any peer. getRemoteAddr()
+    // stays the TCP peer, and the API's ClientAddressResolver reads the headers from --trusted-proxies only.
     ConnectionFactory[] factories = s.h2c()
         ? new ConnectionFactory[] {new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http)}
         : new ConnectionFactory[] {new HttpConnectionFactory(http)};

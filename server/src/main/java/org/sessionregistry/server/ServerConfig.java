@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.SessionLimit;
+import org.sessionregistry.http.ClientAddressResolver;
 
 /**
  * The server's settings, from flags ({@code --port 8065}) or environment variables ({@code SR_PORT=8065}); a flag wins.
@@ -79,13 +80,16 @@ final class ServerConfig {
           + " before that address is locked out of the user (others are not)"},
       new String[] {"--login-lockout", "SR_LOGIN_LOCKOUT", "15m", "how long failures count, from the first"},
       new String[] {"--login-max-failures-per-address", "SR_LOGIN_MAX_FAILURES_PER_ADDRESS", "100", "failed logins"
-          + " from one address, any user, before its logins get 429 (raise it behind a proxy)"},
+          + " from one address, any user, before its logins get 429"},
       new String[] {"--login-max-concurrent-checks", "SR_LOGIN_MAX_CONCURRENT_CHECKS", "<cores>", "passwords"
           + " hashed at once; more logins get 429 at once"},
       new String[] {"--login-rate-per-address", "SR_LOGIN_RATE_PER_ADDRESS", "120", "login attempts per address and"
           + " minute (429 beyond)"},
       new String[] {"--record-client-address", "SR_RECORD_CLIENT_ADDRESS", "false", "keep a login's client address in"
           + " its session (ip_address): personal data"},
+      new String[] {"--trusted-proxies", "SR_TRUSTED_PROXIES", "none", "comma-separated CIDRs of reverse proxies"
+          + " whose Forwarded / X-Forwarded-For / X-Forwarded-Proto are believed (e.g. 10.0.0.0/8,::1); none: the"
+          + " TCP peer is the client"},
       new String[] {"--http-idle-timeout", "SR_HTTP_IDLE_TIMEOUT", "30s", "close a connection after this long without"
           + " a byte"},
       new String[] {"--http-header-timeout", "SR_HTTP_HEADER_TIMEOUT", "10s", "longest a client may take to send a"
@@ -151,6 +155,7 @@ final class ServerConfig {
   final int maxSessionsPerUser;
   final SessionLimit.Policy sessionLimitPolicy;
   final boolean recordClientAddress;
+  final ClientAddressResolver clientAddress;
   final Duration httpIdleTimeout;
   final Duration httpHeaderTimeout;
   final Duration httpBodyTimeout;
@@ -187,6 +192,7 @@ final class ServerConfig {
           + v.get("--session-limit-policy") + "\"");
     };
     this.recordClientAddress = parseBoolean("--record-client-address", v.get("--record-client-address"));
+    this.clientAddress = parseTrustedProxies(v.get("--trusted-proxies"));
     this.httpIdleTimeout = parseDuration("--http-idle-timeout", v.get("--http-idle-timeout"));
     this.httpHeaderTimeout = parseDuration("--http-header-timeout", v.get("--http-header-timeout"));
     this.httpBodyTimeout = parseDuration("--http-body-timeout", v.get("--http-body-timeout"));
@@ -329,6 +335,22 @@ final class ServerConfig {
     }
     throw new IllegalArgumentException(name + " must be a number from " + min + " to " + max + ", was \"" + value
         + "\"");
+  }
+
+  private static ClientAddressResolver parseTrustedProxies(String value) {
+    if (value.equals("none")) {
+      return ClientAddressResolver.direct();
+    }
+    List<String> cidrs = new ArrayList<>();
+    for (String cidr : value.split(",", -1)) {
+      cidrs.add(cidr.strip());
+    }
+    try {
+      return ClientAddressResolver.trustedProxies(cidrs);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--trusted-proxies must be none or comma-separated CIDRs such as"
+          + " 10.0.0.0/8,2001:db8::/32, was \"" + value + "\": " + e.getMessage());
+    }
   }
 
   private static int parsePort(String value) {

@@ -234,6 +234,7 @@ final class SessionServer implements AutoCloseable {
             .maxBodyBytes(config.httpMaxBodyBytes)
             .secureCookies(config.secureCookies)
             .recordClientAddress(config.recordClientAddress)
+            .clientAddress(config.clientAddress)
             .cookieMaxAge(config.sessionLifetime)
             .loginAttempts(attempts)
             .maxFailedLogins(config.loginMaxFailures, config.loginLockout)

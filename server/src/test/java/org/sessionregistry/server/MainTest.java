@@ -87,6 +87,15 @@ class MainTest {
     assertThat(err.toString()).contains("--max-session-lifetime (7d) must not be shorter than --session-lifetime (30d)");
     assertThat(run("", Map.of(), "--extend-sessions-with-activity", "sometimes")).isEqualTo(2);
     assertThat(err.toString()).contains("--extend-sessions-with-activity must be true or false, was \"sometimes\"");
+    assertThat(run("", Map.of(), "--trusted-proxies", "10.0.0.1/8")).isEqualTo(2);
+    assertThat(err.toString()).contains("--trusted-proxies must be none or comma-separated CIDRs such as"
+        + " 10.0.0.0/8,2001:db8::/32, was \"10.0.0.1/8\": cidrs: \"10.0.0.1/8\" has bits set past its /8 prefix;"
+        + " write its network's first address (10.0.0.0/8)");
+    assertThat(run("", Map.of("SR_TRUSTED_PROXIES", "10.0.0.0/8,proxy.internal"))).isEqualTo(2);
+    assertThat(err.toString()).contains("--trusted-proxies must be none or comma-separated CIDRs such as"
+        + " 10.0.0.0/8,2001:db8::/32, was \"10.0.0.0/8,proxy.internal\": cidrs: \"proxy.internal\" is not a CIDR");
+    assertThat(run("", Map.of(), "--trusted-proxies", "")).isEqualTo(2);
+    assertThat(err.toString()).contains("--trusted-proxies must be none or comma-separated CIDRs");
     assertThat(run("", Map.of(), "--help")).isZero();
     assertThat(out.toString()).contains("--store").contains("SR_STORE").contains("--http-header-timeout")
         .contains("SR_HTTP_MAX_CONNECTIONS");

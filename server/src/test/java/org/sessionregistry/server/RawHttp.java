@@ -3,6 +3,7 @@ package org.sessionregistry.server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -18,7 +19,17 @@ final class RawHttp {
 
   /** Sends the bytes and reads until the server closes the connection (or 5 s pass without a byte). */
   static Response send(int port, byte[] request) throws IOException {
-    try (Socket s = new Socket("127.0.0.1", port)) {
+    return send(new Socket("127.0.0.1", port), request);
+  }
+
+  /** As {@link #send(int, byte[])}, from a local address of ours: on Linux, any of 127.0.0.0/8 reaches 127.0.0.1. */
+  static Response sendFrom(InetAddress from, int port, String request) throws IOException {
+    return send(new Socket(InetAddress.getByName("127.0.0.1"), port, from, 0),
+        request.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  private static Response send(Socket socket, byte[] request) throws IOException {
+    try (Socket s = socket) {
       s.setSoTimeout(5_000);
       OutputStream out = s.getOutputStream();
       out.write(request);

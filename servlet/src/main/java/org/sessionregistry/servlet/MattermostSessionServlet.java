@@ -21,7 +21,10 @@ import org.sessionregistry.http.MattermostSessionApi;
  * <p>A body longer than the API's limit is refused with 413 before it is read: a client that sent
  * {@code Expect: 100-continue} gets the 413 instead of {@code 100 Continue}. Otherwise at most the limit plus one byte
  * is read. The container's own answers (a request it cannot parse) are the container's: on Jetty the runnable server
- * rewrites them into AppErrors. Thread-safe.
+ * rewrites them into AppErrors. The client's address (the login limits, {@code ip_address}) and HTTPS (the cookies'
+ * {@code Secure}) are the API's {@link org.sessionregistry.http.ClientAddressResolver}, from
+ * {@code MattermostSessionApi.Builder.clientAddress}: the servlet hands on the TCP peer ({@code getRemoteAddr()}) and
+ * the headers; give a {@link SessionRegistryFilter} the same resolver. Thread-safe.
  */
 public final class MattermostSessionServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;

@@ -17,6 +17,8 @@ import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionStoreUnavailableException;
 import org.sessionregistry.http.AppError;
+import org.sessionregistry.http.ClientAddressResolver;
+import org.sessionregistry.http.HttpRequest;
 import org.sessionregistry.http.RequestAuthenticator;
 
 /**
@@ -33,7 +35,15 @@ import org.sessionregistry.http.RequestAuthenticator;
  *     EnumSet.of(DispatcherType.REQUEST));
  * // Or let anonymous requests through, and look at the session where it matters:
  * SessionRegistryFilter.optional(registry);
+ * // Behind a reverse proxy: the client as the proxy reports it (give the API's builder the same resolver).
+ * SessionRegistryFilter.requiring(registry)
+ *     .withClientAddress(ClientAddressResolver.trustedProxies(List.of("10.0.0.0/8")));
  * }</pre>
+ *
+ * <p>Every request it passes on carries its client ({@link ClientAddressResolver.Client}: address, HTTPS) as the
+ * attribute {@link #CLIENT_ATTRIBUTE} (or {@link #client(ServletRequest)}), resolved by the filter's
+ * {@link ClientAddressResolver}, by default {@link ClientAddressResolver#direct()}. {@code getRemoteAddr()} stays the
+ * container's, the TCP peer.
  *
  * <p>A store that cannot be asked answers 503 as an AppError (another store failure, 500): a session that could not
  * be checked is never let through. Thread-safe.
@@ -41,26 +51,47 @@ import org.sessionregistry.http.RequestAuthenticator;
 public final class SessionRegistryFilter implements Filter {
   /** The request attribute holding the authenticated {@link Session}. */
   public static final String SESSION_ATTRIBUTE = Session.class.getName();
+  /** The request attribute holding the request's {@link ClientAddressResolver.Client}. */
+  public static final String CLIENT_ATTRIBUTE = ClientAddressResolver.Client.class.getName();
   private static final System.Logger LOG = System.getLogger(SessionRegistryFilter.class.getName());
 
   private final SessionRegistry registry;
   private final RequestAuthenticator authenticator;
   private final boolean required;
+  private final ClientAddressResolver clientAddress;
 
-  private SessionRegistryFilter(SessionRegistry registry, boolean required) {
+  private SessionRegistryFilter(SessionRegistry registry, boolean required, ClientAddressResolver clientAddress) {
     this.registry = registry;
     this.authenticator = new RequestAuthenticator(registry);
     this.required = required;
+    this.clientAddress = clientAddress;
   }
 
   /** A filter that answers 401 ({@code api.context.session_expired.app_error}) to a request without a live session. */
   public static SessionRegistryFilter requiring(SessionRegistry registry) {
-    return new SessionRegistryFilter(requireRegistry(registry), true);
+    return new SessionRegistryFilter(requireRegistry(registry), true, ClientAddressResolver.direct());
   }
 
   /** A filter that lets a request without a live session through, as anonymous. */
   public static SessionRegistryFilter optional(SessionRegistry registry) {
-    return new SessionRegistryFilter(requireRegistry(registry), false);
+    return new SessionRegistryFilter(requireRegistry(registry), false, ClientAddressResolver.direct());
+  }
+
+  /**
+   * This filter, with the client of each request resolved by {@code clientAddress} (see {@link #CLIENT_ATTRIBUTE}):
+   * behind a reverse proxy, the resolver the API's builder has ({@code MattermostSessionApi.Builder.clientAddress}).
+   */
+  public SessionRegistryFilter withClientAddress(ClientAddressResolver clientAddress) {
+    if (clientAddress == null) {
+      throw new IllegalArgumentException("clientAddress must not be null");
+    }
+    return new SessionRegistryFilter(registry, required, clientAddress);
+  }
+
+  /** The client of a request this filter passed on; empty for one it did not see. */
+  public static Optional<ClientAddressResolver.Client> client(ServletRequest request) {
+    return request.getAttribute(CLIENT_ATTRIBUTE) instanceof ClientAddressResolver.Client c ? Optional.of(c)
+        : Optional.empty();
   }
 
   /** The session this filter authenticated the request with; empty for an anonymous one. */
@@ -74,9 +105,11 @@ public final class SessionRegistryFilter implements Filter {
     if (!(request instanceof HttpServletRequest req) || !(response instanceof HttpServletResponse resp)) {
       throw new ServletException("SessionRegistryFilter serves HTTP requests only");
     }
+    HttpRequest neutral = ServletExchange.withoutBody(req);
+    req.setAttribute(CLIENT_ATTRIBUTE, clientAddress.resolve(neutral));
     Optional<Session> session;
     try {
-      session = authenticator.authenticate(ServletExchange.withoutBody(req));
+      session = authenticator.authenticate(neutral);
     } catch (RequestAuthenticator.CsrfProofMissingException e) {
       session = Optional.empty(); // a cookie write without its proof is anonymous
     } catch (SessionStoreUnavailableException e) {

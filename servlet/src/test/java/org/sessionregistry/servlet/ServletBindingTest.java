@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.ee11.servlet.FilterHolder;
@@ -31,6 +32,7 @@ import org.sessionregistry.IssuedSession;
 import org.sessionregistry.NewSession;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionRegistry;
+import org.sessionregistry.http.ClientAddressResolver;
 import org.sessionregistry.http.LoginUser;
 import org.sessionregistry.http.MattermostSessionApi;
 import org.sessionregistry.memory.InMemorySessionStore;
@@ -59,10 +61,6 @@ class ServletBindingTest {
     MattermostSessionApi api = MattermostSessionApi.builder(registry, (login, password) ->
         password.equals("right password") ? Optional.of(new LoginUser(userId, login, "", "system_user"))
             : Optional.empty()).build();
-    server = new Server();
-    ServerConnector connector = new ServerConnector(server);
-    connector.setHost("127.0.0.1");
-    server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler("/");
     context.addServlet(new ServletHolder(new MattermostSessionServlet(api)), "/api/v4/*");
     context.addServlet(new ServletHolder(new WhoAmI()), "/app/*");
@@ -71,6 +69,15 @@ class ServletBindingTest {
         EnumSet.of(DispatcherType.REQUEST));
     context.addFilter(new FilterHolder(SessionRegistryFilter.optional(registry)), "/public/*",
         EnumSet.of(DispatcherType.REQUEST));
+    return serve(context);
+  }
+
+  /** Jetty on a free loopback port, serving the context. */
+  private int serve(ServletContextHandler context) throws Exception {
+    server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    server.addConnector(connector);
     server.setHandler(context);
     server.start();
     return connector.getLocalPort();
@@ -161,6 +168,43 @@ class ServletBindingTest {
         .doesNotContain("Exception");
   }
 
+  /**
+   * One resolver for the servlet (through the API's builder) and the filter: both see the client the trusted proxy
+   * (here the test itself, on 127.0.0.1) reports; without it, the filter's client is the TCP peer.
+   */
+  @Test
+  void theServletAndTheFilterResolveTheClientWithTheSameResolver() throws Exception {
+    ClientAddressResolver proxies = ClientAddressResolver.trustedProxies(List.of("127.0.0.1"));
+    MattermostSessionApi api = MattermostSessionApi.builder(registry, (login, password) ->
+        Optional.of(new LoginUser(userId, login, "", "system_user"))).clientAddress(proxies)
+        .recordClientAddress(true).build();
+    ServletContextHandler context = new ServletContextHandler("/");
+    context.addServlet(new ServletHolder(new MattermostSessionServlet(api)), "/api/v4/*");
+    context.addServlet(new ServletHolder(new ClientIs()), "/app/*");
+    context.addServlet(new ServletHolder(new ClientIs()), "/direct/*");
+    context.addFilter(new FilterHolder(SessionRegistryFilter.optional(registry).withClientAddress(proxies)),
+        "/app/*", EnumSet.of(DispatcherType.REQUEST));
+    context.addFilter(new FilterHolder(SessionRegistryFilter.optional(registry)), "/direct/*",
+        EnumSet.of(DispatcherType.REQUEST));
+    int port = serve(context);
+
+    HttpResponse<String> login = http.send(HttpRequest.newBuilder(uri(port, "/api/v4/users/login"))
+        .header("Content-Type", "application/json").header("X-Forwarded-For", "1.2.3.4, 198.51.100.7")
+        .header("X-Forwarded-Proto", "https")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"login_id\":\"u\",\"password\":\"p\"}")).build(),
+        BodyHandlers.ofString());
+    assertThat(registry.authenticate(login.headers().firstValue("Token").orElseThrow()).orElseThrow().props())
+        .containsEntry("ip_address", "198.51.100.7");
+    assertThat(login.headers().allValues("Set-Cookie")).allSatisfy(c -> assertThat(c).endsWith("; Secure"));
+
+    assertThat(http.send(HttpRequest.newBuilder(uri(port, "/app/page")).header("X-Forwarded-For",
+        "1.2.3.4, 198.51.100.7").header("X-Forwarded-Proto", "https").build(), BodyHandlers.ofString()).body())
+        .isEqualTo("198.51.100.7 https=true");
+    assertThat(http.send(HttpRequest.newBuilder(uri(port, "/direct/page")).header("X-Forwarded-For",
+        "198.51.100.7").build(), BodyHandlers.ofString()).body())
+        .as("the default: the TCP peer").isEqualTo("127.0.0.1 https=false");
+  }
+
   private static URI uri(int port, String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }
@@ -173,6 +217,18 @@ class ServletBindingTest {
       out.flush();
       InputStream in = s.getInputStream();
       return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** An application's own endpoint: where the call comes from. */
+  private static final class ClientIs extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      ClientAddressResolver.Client client = SessionRegistryFilter.client(req).orElseThrow();
+      resp.setContentType("text/plain");
+      resp.getWriter().write(client.address() + " https=" + client.https());
     }
   }
 
