@@ -27,7 +27,8 @@ import org.sessionregistry.spi.SessionStore;
  * emptied and bypassed. Without a channel, a cache only suits a single node.
  *
  * <p>A cached session's last activity may lag the store's by up to the maximum staleness (another node recorded it):
- * near its idle timeout, a session may then be refused here that long before it really ends.
+ * near its idle timeout, a session may then be refused here that long before it really ends. A copy past its expiry is
+ * read again from the store instead of refused: another node may have extended the session with activity.
  *
  * <p>Immutable and thread-safe.
  */
