@@ -3,30 +3,55 @@ package org.sessionregistry.http;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 
-/** {@link LoginAttempts#inProcess()}: atomic per key through the map's compute. */
+/** {@link LoginAttempts#inProcess()}: atomic per key through the map's compute; times are the ticker's nanos. */
 final class InProcessLoginAttempts implements LoginAttempts {
-  private record Count(long value, long windowNanos) {}
+  private final Ticker ticker;
+  private final Cache<String, Counts> counts;
 
-  private final Cache<String, Count> counts = Caffeine.newBuilder()
-      .maximumSize(1_000_000)
-      .expireAfter(Expiry.<String, Count>creating((k, c) -> Duration.ofNanos(c.windowNanos)))
-      .build();
+  InProcessLoginAttempts(Ticker ticker) {
+    this.ticker = ticker;
+    this.counts = Caffeine.newBuilder()
+        .maximumSize(1_000_000)
+        .ticker(ticker)
+        .expireAfter(Expiry.<String, Counts>writing((k, c) -> Duration.ofNanos(Math.max(0,
+            Math.max(c.failures() > 0 ? c.failuresUntil() : 0, c.placesUntil()) - ticker.read()))))
+        .build();
+  }
 
   @Override
-  public long acquire(String key, Duration window) {
-    return counts.asMap().compute(key, (k, c) -> c == null ? new Count(1, window.toNanos())
-        : new Count(c.value + 1, c.windowNanos)).value;
+  public long failures(String key) {
+    Counts c = counts.getIfPresent(key);
+    return c == null ? 0 : c.at(ticker.read()).failures();
+  }
+
+  @Override
+  public Reservation reserve(String key, long limit, Duration lease) {
+    Reservation[] outcome = new Reservation[1];
+    counts.asMap().compute(key, (k, old) -> {
+      long now = ticker.read();
+      Counts live = old == null ? Counts.NONE : old.at(now);
+      outcome[0] = live.reservation(limit);
+      return outcome[0] == Reservation.RESERVED ? live.reserved(now, lease.toNanos()) : old;
+    });
+    return outcome[0];
+  }
+
+  @Override
+  public void fail(String key, Duration window) {
+    counts.asMap().compute(key, (k, old) -> {
+      long now = ticker.read();
+      return (old == null ? Counts.NONE : old.at(now)).failed(now, window.toNanos());
+    });
   }
 
   @Override
   public void release(String key) {
-    counts.asMap().computeIfPresent(key, (k, c) -> c.value <= 1 ? null : new Count(c.value - 1, c.windowNanos));
-  }
-
-  @Override
-  public void reset(String key) {
-    counts.invalidate(key);
+    counts.asMap().computeIfPresent(key, (k, old) -> {
+      Counts c = old.at(ticker.read()).released();
+      return c.isEmpty() ? null : c;
+    });
   }
 }

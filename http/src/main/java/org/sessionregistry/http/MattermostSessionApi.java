@@ -3,11 +3,9 @@ package org.sessionregistry.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -87,15 +85,8 @@ public final class MattermostSessionApi {
       .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
   private final long cookieMaxAgeSeconds;
-  private final LoginAttempts attempts;
-  private final int maxFailedLogins;
-  private final int maxFailedLoginsPerAddress;
   private final Duration lockout;
-  private final Semaphore passwordChecks;
-  private final int loginsPerAddressPerMinute;
-  /** Per client address: login attempts left, refilled at loginsPerAddressPerMinute. This node only. */
-  private final Cache<String, double[]> loginRate = Caffeine.newBuilder()
-      .maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(2)).build();
+  private final LoginGate gate;
 
   private MattermostSessionApi(Builder b) {
     this.registry = b.registry;
@@ -106,12 +97,9 @@ public final class MattermostSessionApi {
     this.recordClientAddress = b.recordClientAddress;
     this.clientAddress = b.clientAddress;
     this.cookieMaxAgeSeconds = b.cookieMaxAge.toSeconds();
-    this.attempts = b.attempts;
-    this.maxFailedLogins = b.maxFailedLogins;
-    this.maxFailedLoginsPerAddress = b.maxFailedLoginsPerAddress;
     this.lockout = b.lockout;
-    this.passwordChecks = new Semaphore(b.maxConcurrentPasswordChecks);
-    this.loginsPerAddressPerMinute = b.loginsPerAddressPerMinute;
+    this.gate = new LoginGate(b.attempts, b.maxFailedLogins, b.maxFailedLoginsPerAddress, b.lockout,
+        b.maxConcurrentPasswordChecks, b.maxWaitingLogins, b.maxLoginWait, b.loginsPerAddressPerMinute, b.ticker);
   }
 
   public static Builder builder(SessionRegistry registry, LoginVerifier logins) {
@@ -283,67 +271,21 @@ public final class MattermostSessionApi {
     reply.json(200, u);
   }
 
-  /**
-   * The password check, behind the limits, none of which costs a hash: a rate of attempts per client address (429),
-   * failed logins per user and address (locked, 401, as Mattermost, but only from the addresses that failed: the owner
-   * elsewhere still logs in), failed logins per address whatever the user (429), and a bound on password checks at
-   * once (429: a hash is ~100 ms of a core, so more at once would only queue every other request behind them). Slots
-   * are taken before the check, so parallel attempts cannot pass a count none of them has added to yet.
-   */
+  /** The password check, behind the limits of the {@link LoginGate}. */
   private Optional<LoginUser> checkPassword(String loginId, String password, String address) {
-    if (!withinRate(address)) {
-      throw tooManyLogins("Too many login attempts from this address. Please try again in a minute.", 60);
-    }
-    String who = logins.userIdOf(loginId).map(id -> "u:" + id)
-        .orElseGet(() -> "l:" + loginId.toLowerCase(Locale.ROOT));
-    String userAtAddress = who + "@" + address;
-    String fromAddress = "a:" + address;
-    if (attempts.acquire(userAtAddress, lockout) > maxFailedLogins) {
-      attempts.release(userAtAddress);
-      throw new Failure(401, "api.user.check_user_login_attempts.too_many.app_error",
-          "Your account is locked because of too many failed password attempts. Please try again later.");
-    }
-    if (attempts.acquire(fromAddress, lockout) > maxFailedLoginsPerAddress) {
-      attempts.release(fromAddress);
-      attempts.release(userAtAddress);
-      throw tooManyLogins("Too many failed logins from this address. Please try again later.",
-          lockout.toSeconds());
-    }
-    if (!passwordChecks.tryAcquire()) {
-      attempts.release(fromAddress);
-      attempts.release(userAtAddress);
-      throw tooManyLogins("The server is checking as many passwords as it can. Please try again in a moment.", 1);
-    }
-    Optional<LoginUser> verified;
+    String user = logins.userIdOf(loginId).orElseGet(() -> "login:" + loginId.toLowerCase(Locale.ROOT));
     try {
-      verified = logins.verify(loginId, password);
-    } catch (RuntimeException e) {
-      attempts.release(fromAddress);
-      attempts.release(userAtAddress);
-      throw e;
-    } finally {
-      passwordChecks.release();
-    }
-    if (verified.isPresent()) {
-      attempts.reset(userAtAddress);
-      attempts.release(fromAddress);
-    }
-    return verified;
-  }
-
-  /** Takes one login attempt from the address's bucket, if it has one left. */
-  private boolean withinRate(String address) {
-    double[] bucket = loginRate.get(address, a -> new double[] {loginsPerAddressPerMinute, System.nanoTime()});
-    synchronized (bucket) {
-      long now = System.nanoTime();
-      double refill = (now - bucket[1]) / 60e9 * loginsPerAddressPerMinute;
-      bucket[0] = Math.min(loginsPerAddressPerMinute, bucket[0] + refill);
-      bucket[1] = now;
-      if (bucket[0] < 1) {
-        return false;
-      }
-      bucket[0] -= 1;
-      return true;
+      return gate.check(user, address, () -> logins.verify(loginId, password));
+    } catch (LoginGate.Refused r) {
+      throw switch (r.reason) {
+        case RATE -> tooManyLogins("Too many login attempts from this address. Please try again in a minute.", 60);
+        case LOCKED -> new Failure(401, "api.user.check_user_login_attempts.too_many.app_error",
+            "Your account is locked because of too many failed password attempts. Please try again later.");
+        case ADDRESS_FAILURES -> tooManyLogins("Too many failed logins from this address. Please try again later.",
+            lockout.toSeconds());
+        case BUSY -> tooManyLogins("The server is checking as many passwords as it can. Please try again in a"
+            + " moment.", 1);
+      };
     }
   }
 
@@ -577,12 +519,15 @@ public final class MattermostSessionApi {
     private boolean recordClientAddress;
     private ClientAddressResolver clientAddress = ClientAddressResolver.direct();
     private Duration cookieMaxAge = Duration.ofDays(30);
-    private LoginAttempts attempts = LoginAttempts.inProcess();
+    private @Nullable LoginAttempts attempts;
     private int maxFailedLogins = MAX_LOGIN_ATTEMPTS;
     private int maxFailedLoginsPerAddress = 100;
     private Duration lockout = Duration.ofMinutes(15);
     private int maxConcurrentPasswordChecks = Runtime.getRuntime().availableProcessors();
     private int loginsPerAddressPerMinute = 120;
+    private int maxWaitingLogins = 64;
+    private Duration maxLoginWait = Duration.ofSeconds(10);
+    private Ticker ticker = Ticker.systemTicker();
 
     private Builder(SessionRegistry registry, LoginVerifier logins) {
       this.registry = registry;
@@ -639,8 +584,8 @@ public final class MattermostSessionApi {
     }
 
     /**
-     * Where failed logins are counted: give every node the same (the runnable server uses its Redis or its
-     * database). Default: {@link LoginAttempts#inProcess()}, for one node.
+     * Where failed logins and the password checks in flight are counted: give every node the same (the runnable
+     * server uses its Redis or its database). Default: {@link LoginAttempts#inProcess()}, for one node.
      */
     public Builder loginAttempts(LoginAttempts attempts) {
       if (attempts == null) {
@@ -653,7 +598,10 @@ public final class MattermostSessionApi {
     /**
      * Failed logins of one user from one client address, within {@code lockout}, before that address is locked out
      * of that user (401, Mattermost's "account is locked") until the lockout has passed since the first failure. The
-     * user logs in from other addresses as before. Default 10 (Mattermost's MaximumLoginAttempts) and 15 minutes.
+     * user logs in from other addresses as before. Only failures count: a correct password is never told "locked"
+     * while the failures are below the limit, however many logins of the user are checked at once; and at most this
+     * many wrong passwords are ever checked, however many arrive at once. Default 10 (Mattermost's
+     * MaximumLoginAttempts) and 15 minutes.
      */
     public Builder maxFailedLogins(int maxFailedLogins, Duration lockout) {
       if (maxFailedLogins < 1 || maxFailedLogins > 1_000_000) {
@@ -669,8 +617,8 @@ public final class MattermostSessionApi {
 
     /**
      * Failed logins from one client address, whatever the user, within the lockout, before its logins get 429 until
-     * the lockout has passed: one client spraying guesses over many users. Behind a proxy, give the
-     * {@link #clientAddress} resolver the proxy's network, or every client counts as the proxy. Default 100.
+     * the lockout has passed: one client spraying guesses over many users. Successes do not count. Behind a proxy,
+     * give the {@link #clientAddress} resolver the proxy's network, or every client counts as the proxy. Default 100.
      */
     public Builder maxFailedLoginsPerAddress(int maxFailedLoginsPerAddress) {
       if (maxFailedLoginsPerAddress < 1 || maxFailedLoginsPerAddress > 100_000_000) {
@@ -682,8 +630,8 @@ public final class MattermostSessionApi {
     }
 
     /**
-     * Passwords checked at once, on this node; a login beyond gets 429 with {@code Retry-After}, at once, unhashed.
-     * A slow hash is a core's work: more at once would only queue every other request. Default: the cores.
+     * Passwords checked at once, on this node; a login beyond waits for one (see {@link #passwordCheckQueue}). A slow
+     * hash is a core's work: more at once would only queue every other request. Default: the cores.
      */
     public Builder maxConcurrentPasswordChecks(int maxConcurrentPasswordChecks) {
       if (maxConcurrentPasswordChecks < 1 || maxConcurrentPasswordChecks > 10_000) {
@@ -696,7 +644,8 @@ public final class MattermostSessionApi {
 
     /**
      * Login attempts per client address and minute, on this node, as a bucket of that many refilled over the
-     * minute; beyond, 429 with {@code Retry-After}, unhashed. Default 120.
+     * minute; beyond, 429 with {@code Retry-After}, unhashed. A login that succeeds, or that was not checked because
+     * the server was busy, is given back: only failures and refusals use it up. Default 120.
      */
     public Builder loginsPerAddressPerMinute(int loginsPerAddressPerMinute) {
       if (loginsPerAddressPerMinute < 1 || loginsPerAddressPerMinute > 1_000_000) {
@@ -707,7 +656,39 @@ public final class MattermostSessionApi {
       return this;
     }
 
+    /**
+     * How a burst of logins is served when every password check is busy: up to {@code maxWaiting} logins wait for one,
+     * first come first served, each for at most {@code maxWait}; a login beyond either bound gets 429 with
+     * {@code Retry-After: 1}, unhashed, and is not counted against its address's rate. Each waiting login holds the
+     * thread serving it: keep checks plus waiting well below the threads serving requests, so that requests that need
+     * no password always find one (the runnable server leaves at least a quarter of them). {@code maxWaiting} 0 answers
+     * 429 at once when the checks are busy.
+     *
+     * <p>Default 64 waiting, 10 s: with the default 2 to 16 cores and a ~100 ms hash, a burst of 64 logins from one
+     * office is served within about 3 s on the smallest machine, well inside the wait and any client's timeout.
+     */
+    public Builder passwordCheckQueue(int maxWaiting, Duration maxWait) {
+      if (maxWaiting < 0 || maxWaiting > 10_000) {
+        throw new IllegalArgumentException("maxWaiting must be 0 to 10,000, was " + maxWaiting);
+      }
+      if (maxWait == null || maxWait.toMillis() < 1 || maxWait.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("maxWait must be 1 ms to 1 minute, was " + maxWait);
+      }
+      this.maxWaitingLogins = maxWaiting;
+      this.maxLoginWait = maxWait;
+      return this;
+    }
+
+    /** The time source of the login limits' windows and rates; tests move it. */
+    Builder ticker(Ticker ticker) {
+      this.ticker = ticker;
+      return this;
+    }
+
     public MattermostSessionApi build() {
+      if (attempts == null) {
+        attempts = new InProcessLoginAttempts(ticker);
+      }
       return new MattermostSessionApi(this);
     }
   }

@@ -1,0 +1,169 @@
+package org.sessionregistry.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.sessionregistry.http.LoginAttempts;
+import org.sessionregistry.http.LoginAttempts.Reservation;
+import org.sessionregistry.jdbc.Dialect;
+import org.sessionregistry.jdbc.JdbcSessionStore;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The shared failed-login counts, on the real Redis and databases: places bound the checks in flight exactly, only
+ * failures lock, and both end on their own.
+ */
+class SharedLoginAttemptsTest {
+  private static final String REDIS_HOST = env("SR_REDIS_HOST", "127.0.0.1");
+  private static final int REDIS_PORT = Integer.parseInt(env("SR_REDIS_PORT", "6379"));
+  private static final Duration WINDOW = Duration.ofMinutes(1);
+  private static final Duration LEASE = Duration.ofMinutes(1);
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final String namespace = "sr-attempts-" + UUID.randomUUID();
+  private final String key = "u:" + UUID.randomUUID() + "@203.0.113.1";
+
+  @AfterEach
+  void close() throws Exception {
+    try (Jedis jedis = new Jedis(REDIS_HOST, REDIS_PORT)) {
+      for (String k : jedis.keys(namespace + ":*")) {
+        jedis.unlink(k);
+      }
+    }
+    for (AutoCloseable r : resources) {
+      r.close();
+    }
+  }
+
+  /**
+   * 32 reservations at once under a limit of 10 take exactly 10 places; places ended without a failure come back,
+   * places ended as failures stay counted, and only when the failures alone reach the limit is the key locked.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"in-process", "redis", "postgresql", "mariadb", "h2"})
+  void placesBoundTheChecksInFlightExactlyAndOnlyFailuresLock(String store) throws Exception {
+    LoginAttempts attempts = open(store);
+    assertThat(reserveAtOnce(attempts, 32)).isEqualTo(Map.of(Reservation.RESERVED, 10L,
+        Reservation.ALL_RESERVED, 22L));
+    for (int i = 0; i < 4; i++) {
+      attempts.fail(key, WINDOW);
+    }
+    for (int i = 0; i < 6; i++) {
+      attempts.release(key);
+    }
+    assertThat(attempts.failures(key)).isEqualTo(4);
+    assertThat(reserveAtOnce(attempts, 32)).isEqualTo(Map.of(Reservation.RESERVED, 6L,
+        Reservation.ALL_RESERVED, 26L));
+    for (int i = 0; i < 5; i++) {
+      attempts.fail(key, WINDOW);
+    }
+    assertThat(attempts.failures(key)).isEqualTo(9);
+    assertThat(attempts.reserve(key, 10, LEASE)).as("one place in flight, nine failures").isEqualTo(
+        Reservation.ALL_RESERVED);
+    attempts.release(key);
+    assertThat(attempts.reserve(key, 10, LEASE)).isEqualTo(Reservation.RESERVED);
+    attempts.fail(key, WINDOW);
+    assertThat(attempts.failures(key)).isEqualTo(10);
+    assertThat(reserveAtOnce(attempts, 32)).isEqualTo(Map.of(Reservation.LOCKED, 32L));
+    assertThat(attempts.failures("u:someone-else@203.0.113.1")).isZero();
+  }
+
+  /** A place never ended lapses after its lease (a node stopped mid-check); failures age out with their window. */
+  @ParameterizedTest
+  @ValueSource(strings = {"in-process", "redis", "postgresql", "mariadb", "h2"})
+  void placesLapseAndFailuresAgeOut(String store) throws Exception {
+    LoginAttempts attempts = open(store);
+    Duration short_ = Duration.ofMillis(300);
+    assertThat(attempts.reserve(key, 1, short_)).isEqualTo(Reservation.RESERVED);
+    assertThat(attempts.reserve(key, 1, short_)).isEqualTo(Reservation.ALL_RESERVED);
+    awaitUntil(() -> attempts.reserve(key, 1, LEASE) == Reservation.RESERVED, "the lapsed place is free again");
+    attempts.fail(key, short_);
+    assertThat(attempts.failures(key)).isEqualTo(1);
+    assertThat(attempts.reserve(key, 1, LEASE)).isEqualTo(Reservation.LOCKED);
+    awaitUntil(() -> attempts.failures(key) == 0, "the failure aged out");
+    assertThat(attempts.reserve(key, 1, LEASE)).isEqualTo(Reservation.RESERVED);
+  }
+
+  private Map<Reservation, Long> reserveAtOnce(LoginAttempts attempts, int n) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      CyclicBarrier start = new CyclicBarrier(n);
+      List<Future<Reservation>> answers = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        answers.add(pool.submit(() -> {
+          start.await(10, TimeUnit.SECONDS);
+          return attempts.reserve(key, 10, LEASE);
+        }));
+      }
+      List<Reservation> all = new ArrayList<>();
+      for (Future<Reservation> a : answers) {
+        all.add(a.get(30, TimeUnit.SECONDS));
+      }
+      return all.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private LoginAttempts open(String store) {
+    return switch (store) {
+      case "in-process" -> LoginAttempts.inProcess();
+      case "redis" -> {
+        UnifiedJedis jedis = RedisClient.builder().hostAndPort(new HostAndPort(REDIS_HOST, REDIS_PORT)).build();
+        resources.add(jedis);
+        yield SharedLoginAttempts.redis(jedis, namespace);
+      }
+      default -> {
+        String url = switch (store) {
+          case "postgresql" -> env("SR_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+          case "mariadb" -> env("SR_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/test");
+          default -> "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        };
+        String user = switch (store) {
+          case "postgresql" -> env("SR_POSTGRES_USER", "postgres");
+          case "mariadb" -> env("SR_MARIADB_USER", "root");
+          default -> "sa";
+        };
+        String password = switch (store) {
+          case "postgresql" -> env("SR_POSTGRES_PASSWORD", "");
+          case "mariadb" -> env("SR_MARIADB_PASSWORD", "");
+          default -> "";
+        };
+        HikariDataSource pool = JdbcSessionStore.newPool(url, user, password, 40, Duration.ofSeconds(10));
+        resources.add(pool);
+        yield SharedLoginAttempts.jdbc(pool, Dialect.ofJdbcUrl(url), Clock.systemUTC());
+      }
+    };
+  }
+
+  private static void awaitUntil(java.util.function.BooleanSupplier condition, String what) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as(what + " within 10 s").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  private static String env(String name, String otherwise) {
+    String v = System.getenv(name);
+    return v == null || v.isEmpty() ? otherwise : v;
+  }
+}
