@@ -17,6 +17,8 @@ import org.sessionregistry.http.ClientAddressResolver;
  * Every value is checked at once; a bad one fails with a message that names it.
  */
 final class ServerConfig {
+  /** Logins that may wait for a password check, when the thread budget allows: see --login-max-waiting. */
+  static final int DEFAULT_LOGIN_WAITING = 64;
 
   /** The stores the server can use. */
   enum StoreKind {
@@ -80,11 +82,15 @@ final class ServerConfig {
           + " before that address is locked out of the user (others are not)"},
       new String[] {"--login-lockout", "SR_LOGIN_LOCKOUT", "15m", "how long failures count, from the first"},
       new String[] {"--login-max-failures-per-address", "SR_LOGIN_MAX_FAILURES_PER_ADDRESS", "100", "failed logins"
-          + " from one address, any user, before its logins get 429"},
+          + " from one address, any user, before its logins get 429 (successes do not count)"},
       new String[] {"--login-max-concurrent-checks", "SR_LOGIN_MAX_CONCURRENT_CHECKS", "<cores>", "passwords"
-          + " hashed at once; more logins get 429 at once"},
+          + " hashed at once; more logins wait for one"},
+      new String[] {"--login-max-waiting", "SR_LOGIN_MAX_WAITING", "<64, within the thread budget>", "logins waiting"
+          + " for a password check (429 beyond); checks plus waiting may hold at most 3/4 of --http-max-requests"},
+      new String[] {"--login-max-wait", "SR_LOGIN_MAX_WAIT", "10s", "longest a login waits for a password check"
+          + " (then 429)"},
       new String[] {"--login-rate-per-address", "SR_LOGIN_RATE_PER_ADDRESS", "120", "login attempts per address and"
-          + " minute (429 beyond)"},
+          + " minute (429 beyond; successes are given back)"},
       new String[] {"--record-client-address", "SR_RECORD_CLIENT_ADDRESS", "false", "keep a login's client address in"
           + " its session (ip_address): personal data"},
       new String[] {"--trusted-proxies", "SR_TRUSTED_PROXIES", "none", "comma-separated CIDRs of reverse proxies"
@@ -99,7 +105,8 @@ final class ServerConfig {
       new String[] {"--http-max-header-size", "SR_HTTP_MAX_HEADER_SIZE", "8192", "bytes of request line and headers"
           + " (414, 431 beyond)"},
       new String[] {"--http-max-body", "SR_HTTP_MAX_BODY", "65536", "bytes of request body (413 beyond)"},
-      new String[] {"--http-max-requests", "SR_HTTP_MAX_REQUESTS", "64", "requests served at once, each on a thread"},
+      new String[] {"--http-max-requests", "SR_HTTP_MAX_REQUESTS", "128", "requests served at once, each on a"
+          + " thread"},
       new String[] {"--http-max-queued", "SR_HTTP_MAX_QUEUED", "512", "requests waiting for one of those, without a"
           + " thread (503 beyond)"},
       new String[] {"--http-queue-timeout", "SR_HTTP_QUEUE_TIMEOUT", "5s", "longest a request waits (then 503)"},
@@ -140,6 +147,8 @@ final class ServerConfig {
   final int loginMaxFailuresPerAddress;
   final int loginMaxConcurrentChecks;
   final int loginRatePerAddress;
+  final int loginMaxWaiting;
+  final Duration loginMaxWait;
   final int redisWaitReplicas;
   final Duration redisWaitTimeout;
   final Duration sessionLifetime;
@@ -219,10 +228,26 @@ final class ServerConfig {
     this.loginMaxFailuresPerAddress = parseInt("--login-max-failures-per-address",
         v.get("--login-max-failures-per-address"), 1, 100_000_000);
     String checks = v.getOrDefault("--login-max-concurrent-checks", "<cores>");
-    this.loginMaxConcurrentChecks = checks.equals("<cores>") ? Runtime.getRuntime().availableProcessors()
+    this.loginMaxConcurrentChecks = checks.equals("<cores>")
+        ? Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), httpMaxRequests * 3 / 4))
         : parseInt("--login-max-concurrent-checks", checks, 1, 10_000);
     this.loginRatePerAddress = parseInt("--login-rate-per-address", v.get("--login-rate-per-address"), 1,
         1_000_000);
+    // Logins waiting for a check hold their threads: a quarter of the request threads is always left to the rest.
+    int loginThreads = httpMaxRequests * 3 / 4;
+    String waiting = v.get("--login-max-waiting");
+    this.loginMaxWaiting = waiting != null ? parseInt("--login-max-waiting", waiting, 0, 10_000)
+        : Math.max(0, Math.min(DEFAULT_LOGIN_WAITING, loginThreads - loginMaxConcurrentChecks));
+    if (loginMaxConcurrentChecks + loginMaxWaiting > loginThreads) {
+      throw new IllegalArgumentException("--login-max-concurrent-checks (" + loginMaxConcurrentChecks + ") plus"
+          + " --login-max-waiting (" + loginMaxWaiting + ") must be at most 3/4 of --http-max-requests ("
+          + httpMaxRequests + "), " + loginThreads + ": logins waiting hold threads the other requests need");
+    }
+    this.loginMaxWait = parseDuration("--login-max-wait", v.get("--login-max-wait"));
+    if (loginMaxWait.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new IllegalArgumentException("--login-max-wait must be at most 1m, was \"" + v.get("--login-max-wait")
+          + "\"");
+    }
     this.redisWaitReplicas = parseInt("--redis-wait-replicas", v.get("--redis-wait-replicas"), 0, 100);
     this.redisWaitTimeout = parseDuration("--redis-wait-timeout", v.get("--redis-wait-timeout"));
     if (redisWaitReplicas > 0 && redisWaitTimeout.compareTo(redisTimeout) >= 0) {

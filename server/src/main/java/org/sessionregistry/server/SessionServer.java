@@ -240,6 +240,7 @@ final class SessionServer implements AutoCloseable {
             .maxFailedLogins(config.loginMaxFailures, config.loginLockout)
             .maxFailedLoginsPerAddress(config.loginMaxFailuresPerAddress)
             .maxConcurrentPasswordChecks(config.loginMaxConcurrentChecks)
+            .passwordCheckQueue(config.loginMaxWaiting, config.loginMaxWait)
             .loginsPerAddressPerMinute(config.loginRatePerAddress)
             .build();
         ScheduledExecutorService purger = null;
