@@ -57,7 +57,7 @@ import org.sessionregistry.SessionStoreUnavailableException;
  * MattermostSessionApi api = MattermostSessionApi.builder(registry, loginVerifier).build();
  * // In a servlet container: new MattermostSessionServlet(api) (session-registry-servlet). With no dependency:
  * HttpServer server = JdkHttpHandler.start(new JdkHttpHandler(api), new InetSocketAddress("127.0.0.1", 8065),
- *     Executors.newFixedThreadPool(64));
+ *     Executors.newFixedThreadPool(128)); // logins waiting for a password check hold threads
  * }</pre>
  *
  * <p>Thread-safe.
