@@ -83,7 +83,8 @@ final class HttpEdge implements AutoCloseable {
     context.addServlet(new ServletHolder("sessions", servlet), "/*");
     context.setErrorHandler(new AppErrorHandler());
     // Jetty's bounded job queue would drop connections without an answer: the queue that is bounded is QoS's, of
-    // requests waiting for a slot, and beyond it they get a 503.
+    // requests waiting for a slot, and beyond it they get a 503. Logins waiting for a password check keep their slot
+    // (and thread): ServerConfig holds them to 3/4 of maxRequests, so the rest always serve other requests.
     QoSHandler qos = new QoSHandler(context);
     qos.setMaxRequestCount(s.maxRequests());
     qos.setMaxSuspendedRequestCount(s.maxQueued());

@@ -38,7 +38,7 @@ final class SharedLoginAttempts {
   }
 
   /**
-   * In Redis: a hash {@code <namespace>:login:<digest>} of the failures ({@code f}) and the end of their window
+   * In Redis: a hash {@code <namespace>:logins:<digest>} of the failures ({@code f}) and the end of their window
    * ({@code fu}), the places ({@code p}) and the end of their lease ({@code pu}), in Redis's own time, each operation
    * one Lua script; the key expires when both have ended.
    */
@@ -99,7 +99,8 @@ final class SharedLoginAttempts {
     }
 
     private String key(String key) {
-      return namespace + ":login:" + digest(key);
+      // Not ":login:", where servers before places kept a plain counter: a rolling upgrade must not meet WRONGTYPE.
+      return namespace + ":logins:" + digest(key);
     }
 
     private static Object call(java.util.function.Supplier<Object> command) {
