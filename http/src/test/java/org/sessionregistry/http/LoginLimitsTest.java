@@ -1,6 +1,7 @@
 package org.sessionregistry.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -239,6 +240,19 @@ class LoginLimitsTest {
       unblock.countDown();
       one.shutdownNow();
     }
+  }
+
+  @Test
+  void badWaitingBoundsAreRefusedNamingTheSettingAndValue() {
+    MattermostSessionApi.Builder b = MattermostSessionApi.builder(registry, verifier);
+    assertThatThrownBy(() -> b.passwordCheckQueue(-1, Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxWaiting must be 0 to 10,000, was -1");
+    assertThatThrownBy(() -> b.passwordCheckQueue(8, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxWait must be 1 ms to 1 minute, was PT0S");
+    assertThatThrownBy(() -> b.passwordCheckQueue(8, Duration.ofMinutes(2)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxWait must be 1 ms to 1 minute, was PT2M");
+    assertThatThrownBy(() -> b.passwordCheckQueue(8, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxWait must be 1 ms to 1 minute, was null");
   }
 
   /** Successes are given back to the address's rate and never count as its failures. */
