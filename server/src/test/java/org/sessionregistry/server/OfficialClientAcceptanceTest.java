@@ -130,7 +130,8 @@ class OfficialClientAcceptanceTest {
     assertThat(p.exitValue()).isZero();
   }
 
-  private static void deleteNamespace(String namespace) {
+  /** Unlinks every key of a test's namespace on the loopback Redis. */
+  static void deleteNamespace(String namespace) {
     try (Jedis redis = new Jedis(REDIS_HOST, REDIS_PORT)) {
       String cursor = ScanParams.SCAN_POINTER_START;
       do {
