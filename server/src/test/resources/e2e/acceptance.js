@@ -6,6 +6,7 @@
 'use strict';
 const assert = require('node:assert/strict');
 const {Client4} = require('@mattermost/client');
+const {test, run} = require('./cases');
 
 const url = process.env.SR_URL;
 const [admin, user, user2] = ['SR_ADMIN', 'SR_USER', 'SR_USER2'].map((name) => {
@@ -46,8 +47,6 @@ async function rejects(promise, status) {
     assert.ok(error.server_error_id, 'the AppError has an id');
 }
 
-const cases = [];
-const test = (name, fn) => cases.push([name, fn]);
 const state = {};
 
 test('login as each user', async () => {
@@ -171,19 +170,4 @@ test('revokeSessionsForAllUsers: an admin ends every session of every user, its 
     assert.ok((await fresh.c.getSessions('me')).length === 1, 'a login after it works, alone');
 });
 
-(async () => {
-    let passed = 0;
-    let failed = 0;
-    for (const [name, fn] of cases) {
-        try {
-            await fn();
-            passed++;
-            console.log(`ok - ${name}`);
-        } catch (e) {
-            failed++;
-            console.log(`not ok - ${name}: ${e && e.message}`);
-        }
-    }
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exit(failed === 0 ? 0 : 1);
-})();
+run();

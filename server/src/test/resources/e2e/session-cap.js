@@ -7,6 +7,7 @@
 'use strict';
 const assert = require('node:assert/strict');
 const {Client4} = require('@mattermost/client');
+const {test, run} = require('./cases');
 
 const url = process.env.SR_URL;
 const [login, password] = (process.env.SR_USER || '').split(':');
@@ -32,8 +33,6 @@ async function alive(c) {
     }
 }
 
-const cases = [];
-const test = (name, fn) => cases.push([name, fn]);
 const state = {one: [], burst: []};
 
 test('7 logins one after the other: every one succeeds, the first 3 ended for the newest 4', async () => {
@@ -71,19 +70,4 @@ test('the sessions left are the newest: none of the 7 earlier, and 4 of the 12',
     assert.equal(burst.filter((a) => a).length, CAP, `4 of the burst live: ${burst}`);
 });
 
-(async () => {
-    let passed = 0;
-    let failed = 0;
-    for (const [name, fn] of cases) {
-        try {
-            await fn();
-            passed++;
-            console.log(`ok - ${name}`);
-        } catch (e) {
-            failed++;
-            console.log(`not ok - ${name}: ${e && e.message}`);
-        }
-    }
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exit(failed === 0 ? 0 : 1);
-})();
+run();

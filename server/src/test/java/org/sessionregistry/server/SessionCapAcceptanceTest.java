@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,21 +39,9 @@ class SessionCapAcceptanceTest {
         Map.of("user1", "system_user"));
     try (SessionServer server = SessionServer.start(config, new PrintStream(new ByteArrayOutputStream(), true,
         StandardCharsets.UTF_8))) {
-      Path script = Path.of(getClass().getResource("/e2e/session-cap.js").toURI());
-      ProcessBuilder node = new ProcessBuilder("node", script.getFileName().toString())
-          .directory(script.getParent().toFile()).redirectErrorStream(true);
-      node.environment().put("SR_URL", "http://127.0.0.1:" + server.port());
-      node.environment().put("SR_USER", "user1:" + passwords.get("user1"));
-      Process p = node.start();
-      boolean finished = p.waitFor(120, TimeUnit.SECONDS);
-      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!finished) {
-        p.destroyForcibly();
-      }
-      System.out.println("[" + setup + "] session cap through the official client:\n" + output);
-      assertThat(finished).as("node finished within 120s").isTrue();
-      assertThat(output).doesNotContain("not ok").contains("3 passed, 0 failed");
-      assertThat(p.exitValue()).isZero();
+      String output = OfficialClientAcceptanceTest.runScript("session-cap.js", setup, Map.of(
+          "SR_URL", "http://127.0.0.1:" + server.port(), "SR_USER", "user1:" + passwords.get("user1")));
+      assertThat(output).contains("3 passed, 0 failed");
     } finally {
       if (setup.startsWith("redis")) {
         OfficialClientAcceptanceTest.deleteNamespace(namespace);
