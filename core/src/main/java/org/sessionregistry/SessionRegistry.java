@@ -133,8 +133,10 @@ public final class SessionRegistry implements AutoCloseable {
     boolean endSameDevice = request.replaceSameDevice() && !request.deviceId().isEmpty();
     List<Session> ended = store.insert(session, tokenHash, retainUntil(session), limit, endSameDevice);
     for (Session s : ended) {
-      notifyRevoked(s, endSameDevice && s.deviceId().equals(session.deviceId())
-          ? RevocationReason.REPLACED_BY_SAME_DEVICE : RevocationReason.SESSION_LIMIT);
+      // The device's sessions end whatever their state: one past its expiry, not purged yet, had expired.
+      notifyRevoked(s, isExpired(s, now) ? RevocationReason.EXPIRED
+          : endSameDevice && s.deviceId().equals(session.deviceId()) ? RevocationReason.REPLACED_BY_SAME_DEVICE
+          : RevocationReason.SESSION_LIMIT);
     }
     notifyCreated(session);
     return new IssuedSession(session, token);

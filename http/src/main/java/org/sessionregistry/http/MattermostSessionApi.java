@@ -264,9 +264,8 @@ public final class MattermostSessionApi {
       throw invalidBody("body");
     }
     reply.header("Token", issued.token());
-    reply.cookie("MMAUTHTOKEN", issued.token(), true);
-    reply.cookie("MMUSERID", user.id(), false);
-    reply.cookie("MMCSRF", csrf, false);
+    SessionCookies.of(issued.token(), issued.session(), cookieMaxAgeSeconds, reply.secure)
+        .forEach(c -> reply.header("Set-Cookie", c));
     Map<String, Object> u = new LinkedHashMap<>();
     u.put("id", user.id());
     u.put("create_at", 0);
@@ -316,9 +315,9 @@ public final class MattermostSessionApi {
   private void logout(HttpRequest request, Reply reply) {
     checkBodySize(request);
     authenticator.find(request).ifPresent(registry::logout);
-    reply.expireCookie("MMAUTHTOKEN", true);
-    reply.expireCookie("MMUSERID", false);
-    reply.expireCookie("MMCSRF", false);
+    reply.expireCookie(SessionCookies.TOKEN, true);
+    reply.expireCookie(SessionCookies.USER_ID, false);
+    reply.expireCookie(SessionCookies.CSRF, false);
     reply.json(200, OK);
   }
 
@@ -328,20 +327,13 @@ public final class MattermostSessionApi {
    * {@code AttachSessionCookies}: the browser would otherwise drop them at the old expiry.
    */
   private Session authenticate(HttpRequest request, Reply reply) {
-    RequestAuthenticator.Authentication auth = authenticator.authenticateTelling(request)
+    RequestAuthenticator.Authentication auth = authenticator.authenticateWithCookies(request, reply.secure)
         .orElseThrow(this::sessionExpired);
-    Session session = auth.session();
-    if (auth.extended() && auth.cookieToken() != null) {
-      long maxAge = Duration.between(session.lastActivityAt(), session.expiresAt()).toSeconds();
-      reply.cookie("MMAUTHTOKEN", auth.cookieToken(), true, maxAge);
-      reply.cookie("MMUSERID", session.userId(), false, maxAge);
-      String csrf = session.props().get("csrf");
-      if (csrf != null) {
-        reply.cookie("MMCSRF", csrf, false, maxAge);
-      }
+    if (!auth.cookies().isEmpty()) {
+      auth.cookies().forEach(c -> reply.header("Set-Cookie", c));
       reply.keepOnError = reply.headers.size(); // the extension is stored whatever the answer: so are the cookies
     }
-    return session;
+    return auth.session();
   }
 
   private static String userIdParam(String param, Session caller) {
@@ -482,18 +474,8 @@ public final class MattermostSessionApi {
       headers.add(Map.entry(name, value));
     }
 
-    void cookie(String name, String value, boolean httpOnly) {
-      cookie(name, value, httpOnly, cookieMaxAgeSeconds);
-    }
-
-    void cookie(String name, String value, boolean httpOnly, long maxAgeSeconds) {
-      header("Set-Cookie", name + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds + "; SameSite=Lax"
-          + (httpOnly ? "; HttpOnly" : "") + (secure ? "; Secure" : ""));
-    }
-
     void expireCookie(String name, boolean httpOnly) {
-      header("Set-Cookie", name + "=; Path=/; Max-Age=0; SameSite=Lax" + (httpOnly ? "; HttpOnly" : "")
-          + (secure ? "; Secure" : ""));
+      header("Set-Cookie", SessionCookies.cookie(name, "", httpOnly, 0, secure));
     }
 
     void json(int status, Object value) {

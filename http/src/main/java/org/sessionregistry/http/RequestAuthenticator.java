@@ -1,5 +1,7 @@
 package org.sessionregistry.http;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -20,7 +22,6 @@ import org.sessionregistry.SessionRegistry;
  */
 public final class RequestAuthenticator {
   private static final Pattern AUTH_HEADER = Pattern.compile("(?i)(?:bearer|token)\\s+(\\S+)\\s*");
-  private static final String COOKIE = "MMAUTHTOKEN";
 
   private final SessionRegistry registry;
 
@@ -43,10 +44,15 @@ public final class RequestAuthenticator {
   }
 
   /**
-   * {@link #authenticate}, telling the binding whether the touch extended the session, and the cookie's token when the
-   * credential came in one: a browser must then get its cookies again with the new lifetime.
+   * {@link #authenticate}, with the cookies the response must carry: when the touch extended a session that came in
+   * the {@code MMAUTHTOKEN} cookie ({@link SessionRegistry.Builder#extendWithActivity}), the session cookies again with
+   * the new lifetime, as Mattermost's {@code AttachSessionCookies} does, or the browser would drop them at the old
+   * expiry. A bearer token never travels into a cookie.
+   *
+   * @param secureCookies whether cookies must be {@code Secure} (the client came over HTTPS)
+   * @throws CsrfProofMissingException if a cookie-authenticated write lacks its CSRF proof
    */
-  Optional<Authentication> authenticateTelling(HttpRequest request) {
+  public Optional<Authentication> authenticateWithCookies(HttpRequest request, boolean secureCookies) {
     Credential credential = credential(request);
     if (credential == null) {
       return Optional.empty();
@@ -55,16 +61,27 @@ public final class RequestAuthenticator {
     if (found.isEmpty()) {
       return Optional.empty();
     }
+    Instant before = found.get().expiresAt();
     return registry.touch(found.get()).map(touched -> new Authentication(touched,
-        touched.expiresAt().isAfter(found.get().expiresAt()), credential.fromCookie ? credential.token : null));
+        credential.fromCookie && touched.expiresAt().isAfter(before)
+            ? SessionCookies.of(credential.token,
+                touched, Duration.between(touched.lastActivityAt(), touched.expiresAt()).toSeconds(), secureCookies)
+            : List.of()));
   }
 
-  /** A request's live session, touched; whether the touch extended it; the token of the cookie it came in, if any. */
-  record Authentication(Session session, boolean extended, @Nullable String cookieToken) {
-    /** Never shows the token. */
+  /**
+   * A request's live session, its activity recorded, and the {@code Set-Cookie} values the response must carry
+   * (empty unless the session was extended and came in a cookie). Its {@code toString()} shows no cookie: they hold
+   * the token.
+   */
+  public record Authentication(Session session, List<String> cookies) {
+    public Authentication {
+      cookies = List.copyOf(cookies);
+    }
+
     @Override
     public String toString() {
-      return "Authentication[session=" + session.id() + ", extended=" + extended + "]";
+      return "Authentication[session=" + session.id() + ", cookies=" + cookies.size() + "]";
     }
   }
 
@@ -104,7 +121,7 @@ public final class RequestAuthenticator {
       for (String header : cookies) {
         for (String pair : header.split(";")) {
           int eq = pair.indexOf('=');
-          if (eq > 0 && pair.substring(0, eq).trim().equals(COOKIE)) {
+          if (eq > 0 && pair.substring(0, eq).trim().equals(SessionCookies.TOKEN)) {
             return new Credential(pair.substring(eq + 1).trim(), true);
           }
         }

@@ -27,7 +27,7 @@ import org.sessionregistry.http.RequestAuthenticator;
  * reaches the application with its {@link Session} as the request attribute {@link #SESSION_ATTRIBUTE} (or
  * {@link #session(ServletRequest)}), with {@code getUserPrincipal()} naming the user ({@link SessionPrincipal}) and
  * {@code isUserInRole} answering from the session's roles; its activity is recorded as {@link SessionRegistry#touch}
- * does.
+ * does, and a cookie session that activity extended gets its cookies again with the new lifetime.
  *
  * <pre>{@code
  * // Every request under /app/* must carry a live session; others get 401 as an AppError:
@@ -106,10 +106,15 @@ public final class SessionRegistryFilter implements Filter {
       throw new ServletException("SessionRegistryFilter serves HTTP requests only");
     }
     HttpRequest neutral = ServletExchange.withoutBody(req);
-    req.setAttribute(CLIENT_ATTRIBUTE, clientAddress.resolve(neutral));
+    ClientAddressResolver.Client client = clientAddress.resolve(neutral);
+    req.setAttribute(CLIENT_ATTRIBUTE, client);
     Optional<Session> session;
     try {
-      session = authenticator.authenticate(neutral);
+      Optional<RequestAuthenticator.Authentication> auth =
+          authenticator.authenticateWithCookies(neutral, client.https() || req.isSecure());
+      // A cookie session that activity extended gets its cookies again, or the browser drops them at the old expiry.
+      auth.ifPresent(a -> a.cookies().forEach(c -> resp.addHeader("Set-Cookie", c)));
+      session = auth.map(RequestAuthenticator.Authentication::session);
     } catch (RequestAuthenticator.CsrfProofMissingException e) {
       session = Optional.empty(); // a cookie write without its proof is anonymous
     } catch (SessionStoreUnavailableException e) {

@@ -16,6 +16,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +39,7 @@ import org.sessionregistry.http.ClientAddressResolver;
 import org.sessionregistry.http.LoginUser;
 import org.sessionregistry.http.MattermostSessionApi;
 import org.sessionregistry.memory.InMemorySessionStore;
+import org.sessionregistry.testing.MutableClock;
 import org.sessionregistry.testing.UnreachableStore;
 
 /**
@@ -154,6 +158,37 @@ class ServletBindingTest {
     assertThat(http.send(HttpRequest.newBuilder(uri(port, "/app/page"))
         .header("Authorization", "Bearer " + issued.token()).build(), BodyHandlers.ofString()).statusCode())
         .as("revoked").isEqualTo(401);
+  }
+
+  /** A browser whose session activity extended gets its cookies again from the filter, with the new lifetime. */
+  @Test
+  void theFilterSendsTheCookiesAgainWhenActivityExtendsTheSession() throws Exception {
+    MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    SessionRegistry extending = SessionRegistry.builder().store(InMemorySessionStore.builder().clock(clock).build())
+        .clock(clock).sessionLifetime(Duration.ofDays(30)).extendWithActivity(true).build();
+    int port = start(extending);
+    IssuedSession issued = extending.create(NewSession.forUser(userId).withProps(Map.of("csrf", "the-csrf")));
+    HttpRequest byCookie = HttpRequest.newBuilder(uri(port, "/app/page"))
+        .header("Cookie", "MMAUTHTOKEN=" + issued.token()).build();
+
+    HttpResponse<String> early = http.send(byCookie, BodyHandlers.ofString());
+    assertThat(early.statusCode()).isEqualTo(200);
+    assertThat(early.headers().allValues("Set-Cookie")).as("no write due: nothing to refresh").isEmpty();
+
+    clock.advance(Duration.ofDays(1));
+    HttpResponse<String> extended = http.send(byCookie, BodyHandlers.ofString());
+    assertThat(extended.statusCode()).isEqualTo(200);
+    long maxAge = Duration.ofDays(30).toSeconds();
+    assertThat(extended.headers().allValues("Set-Cookie")).containsExactlyInAnyOrder(
+        "MMAUTHTOKEN=" + issued.token() + "; Path=/; Max-Age=" + maxAge + "; SameSite=Lax; HttpOnly",
+        "MMUSERID=" + userId + "; Path=/; Max-Age=" + maxAge + "; SameSite=Lax",
+        "MMCSRF=the-csrf; Path=/; Max-Age=" + maxAge + "; SameSite=Lax");
+
+    clock.advance(Duration.ofDays(1));
+    HttpResponse<String> bearer = http.send(HttpRequest.newBuilder(uri(port, "/app/page"))
+        .header("Authorization", "Bearer " + issued.token()).build(), BodyHandlers.ofString());
+    assertThat(bearer.statusCode()).isEqualTo(200);
+    assertThat(bearer.headers().allValues("Set-Cookie")).as("a bearer token never goes into a cookie").isEmpty();
   }
 
   @Test

@@ -1302,6 +1302,20 @@ public abstract class SessionStoreContract {
     assertThat(registry.list(user)).hasSize(6).extracting(Session::id).contains(withoutDevice.session().id());
   }
 
+  /** A session of the device that had expired (not purged yet) is reported expired, not replaced. */
+  @Test
+  void anExpiredSessionOfTheDeviceIsReportedExpired() {
+    String user = newUserId();
+    IssuedSession idle = registry.create(NewSession.forUser(user).withDeviceId("phone"));
+    clock.advance(IDLE_TIMEOUT.plusMinutes(1));
+
+    IssuedSession again = registry.create(NewSession.forUser(user).withDeviceId("phone").replacingSameDevice());
+
+    assertThat(events.revoked(RevocationReason.REPLACED_BY_SAME_DEVICE, user)).isEmpty();
+    assertThat(registry.list(user)).extracting(Session::id).containsExactly(again.session().id());
+    assertThat(store.findByUser(user)).extracting(Session::id).doesNotContain(idle.session().id());
+  }
+
   @Test
   void aDeviceReplacingItsSessionDoesNotCountAgainstTheLimit() {
     SessionRegistry ending = registry(b -> b.maxSessionsPerUser(2, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE));
