@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.sessionregistry.IssuedSession;
+import org.sessionregistry.NewSession;
 import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.Ids;
@@ -45,6 +46,13 @@ class JdbcStatementCountTest {
     assertThat(counting.takeExecuted()).as("touch when due").hasSize(1);
     assertThat(registry.touch(registry.touch(sessions.get(8).session()).orElseThrow())).isPresent();
     assertThat(counting.takeExecuted()).as("touch, then touch again within the interval").hasSize(1);
+    SessionRegistry extending = SessionRegistry.builder()
+        .store(JdbcSessionStore.builder().dataSource(counting).dialect(database.dialect).build())
+        .clock(clock).extendWithActivity(true).build();
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(extending.touch(sessions.get(9).session()).orElseThrow().expiresAt())
+        .isEqualTo(clock.instant().plus(Duration.ofDays(30)));
+    assertThat(counting.takeExecuted()).as("touch that extends the session").hasSize(1);
 
     assertThat(registry.revoke(user, sessions.get(0).session().id())).isTrue();
     assertThat(counting.takeExecuted()).as("revoke one").hasSize(1);
@@ -105,6 +113,15 @@ class JdbcStatementCountTest {
           .hasSize(database.dialect == Dialect.H2 ? 3 : 1);
       assertThat(registry.list(user)).hasSize(100).extracting(s -> s.id()).contains(beyond.session().id());
       assertThat(registry.authenticate(sessions.get(0).token())).as("the least recently active, ended").isEmpty();
+
+      IssuedSession phone = registry.create(NewSession.forUser(user).withDeviceId("phone"));
+      clock.advance(Duration.ofMillis(1));
+      counting.takeExecuted();
+      IssuedSession phoneAgain = registry.create(NewSession.forUser(user).withDeviceId("phone").replacingSameDevice());
+      assertThat(counting.takeExecuted()).as("a device logging in again at the limit: its session replaced")
+          .hasSize(database.dialect == Dialect.H2 ? 4 : 1);
+      assertThat(registry.authenticate(phone.token())).isEmpty();
+      assertThat(registry.list(user)).hasSize(100).extracting(s -> s.id()).contains(phoneAgain.session().id());
 
       counting.takeExecuted();
       registry.revokeAllExcept(user, beyond.session().id());

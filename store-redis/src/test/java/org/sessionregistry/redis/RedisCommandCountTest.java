@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sessionregistry.IssuedSession;
+import org.sessionregistry.NewSession;
 import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.Ids;
@@ -72,6 +73,14 @@ class RedisCommandCountTest {
     assertThat(cost(() -> registry.create(user))).as("create beside 100 (it outlives them: the TTL grows)")
         .isEqualTo(Map.of("evalsha", 1L, "zrange", 2L, "zcard", 1L, "object|encoding", 1L, "zadd", 1L, "pttl", 1L,
             "pexpire", 1L));
+    SessionRegistry extending = SessionRegistry.builder().store(store).clock(clock).extendWithActivity(true).build();
+    assertThat(cost(() -> extending.touch(sessions.get(4).session()))).as("touch that extends: the expiry too")
+        .isEqualTo(Map.of("evalsha", 1L, "zrange", 2L, "zrem", 2L, "zadd", 2L, "pttl", 1L, "pexpire", 1L));
+    IssuedSession phone = registry.create(NewSession.forUser(user).withDeviceId("phone"));
+    assertThat(cost(() -> registry.create(NewSession.forUser(user).withDeviceId("phone").replacingSameDevice())))
+        .as("a device logging in again beside 100: one script").containsEntry("evalsha", 1L)
+        .doesNotContainKeys("eval", "del", "unlink");
+    assertThat(registry.authenticate(phone.token())).isEmpty();
     assertThat(cost(() -> registry.revoke(user, sessions.get(0).session().id()))).as("revoke one")
         .isEqualTo(Map.of("evalsha", 1L, "zrange", 1L, "zremrangebylex", 1L));
     assertThat(cost(() -> registry.revokeAll(user))).as("revoke all of 100, no listener")
