@@ -85,16 +85,17 @@ final class LoginGate {
   /**
    * Checks a password through the limits: {@code verify}'s answer, or {@link Refused}.
    *
-   * @param user the user the login names (its id, or the login id when unknown), whatever its spelling
+   * @param user the user the login names (its id, or the login id when unknown), whatever its spelling: asked only
+   *     once the address's rate has let the attempt in, so that a flood refused by the rate costs no lookup
    * @param address the client's address
    */
-  <T> Optional<T> check(String user, String address, Supplier<Optional<T>> verify) {
+  <T> Optional<T> check(Supplier<String> user, String address, Supplier<Optional<T>> verify) {
     if (!rate.take(address)) {
       throw new Refused(Refusal.RATE);
     }
     boolean countsAgainstRate = true;
     try {
-      String userAtAddress = "u:" + user + "@" + address;
+      String userAtAddress = "u:" + user.get() + "@" + address;
       String fromAddress = "a:" + address;
       // Before any wait: a locked login does not take a place in the queue.
       if (attempts.failures(userAtAddress) >= maxFailed) {

@@ -314,6 +314,35 @@ class LoginLimitsTest {
     assertThat(checks).as("the sixth was not checked").hasValue(5);
   }
 
+  /** A flood refused by the address's rate costs no directory lookup: the rate is taken before the user is resolved. */
+  @Test
+  void aLoginRefusedByTheRateDoesNotLookTheUserUp() {
+    AtomicInteger lookups = new AtomicInteger();
+    LoginVerifier counted = new LoginVerifier() {
+      @Override
+      public Optional<LoginUser> verify(String loginId, String password) {
+        return verifier.verify(loginId, password);
+      }
+
+      @Override
+      public Optional<String> userIdOf(String loginId) {
+        lookups.incrementAndGet();
+        return verifier.userIdOf(loginId);
+      }
+    };
+    MattermostSessionApi api = MattermostSessionApi.builder(registry, counted).loginsPerAddressPerMinute(3)
+        .maxFailedLoginsPerAddress(100).build();
+    for (int i = 0; i < 3; i++) {
+      assertThat(api.handle(login("user", "wrong", "203.0.113.1")).status()).isEqualTo(401);
+    }
+    int admitted = lookups.get();
+    for (int i = 0; i < 20; i++) {
+      assertError(api.handle(login("user", "wrong", "203.0.113.1")), 429,
+          "api.user.login.too_many_requests.app_error");
+    }
+    assertThat(lookups).as("lookups for the 20 refused by the rate").hasValue(admitted);
+  }
+
   /** {@code correct} then {@code wrong} logins of "user" from one address, all released at once; answers in order. */
   private List<HttpResponse> atOnce(MattermostSessionApi api, int correct, int wrong, String address)
       throws Exception {
