@@ -124,6 +124,8 @@ final class SharedLoginAttempts {
     private static final List<String> PLACES = List.of(
         "ALTER TABLE sr_login_attempts ADD COLUMN IF NOT EXISTS places BIGINT DEFAULT 0 NOT NULL",
         "ALTER TABLE sr_login_attempts ADD COLUMN IF NOT EXISTS places_until BIGINT DEFAULT 0 NOT NULL");
+    /** The SQLState of a row missing after it was made: a transaction to try again, as a serialization failure. */
+    private static final String ROW_GONE = "40001";
     private final DataSource dataSource;
     private final Dialect dialect;
     private final Clock clock;
@@ -180,18 +182,22 @@ final class SharedLoginAttempts {
     }
 
     /**
-     * In one transaction: the key's row made if missing, then held ({@code FOR UPDATE}) while its live counts are
-     * read, changed and written back; a change to null writes nothing.
+     * In one transaction: the key's row made if missing, or held if present, by one statement, then read
+     * ({@code FOR UPDATE}) while its live counts are changed and written back; a change to null writes nothing. Should
+     * the row still be missing (a purge deleted it in between, on a database that did not hold it), the whole is tried
+     * again.
      */
     private void change(String k, long now, java.util.function.UnaryOperator<Counts> change) {
       run(c -> {
-        insertIfMissing(c, k);
+        insertOrHold(c, k);
         Counts live;
         try (PreparedStatement s = c.prepareStatement("SELECT n, expires_at, places, places_until"
             + " FROM sr_login_attempts WHERE k = ? FOR UPDATE")) {
           s.setString(1, k);
           try (ResultSet r = s.executeQuery()) {
-            r.next();
+            if (!r.next()) {
+              throw new SQLException("the login key's row was deleted while it was taken", ROW_GONE);
+            }
             live = new Counts(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4)).at(now);
           }
         }
@@ -211,13 +217,18 @@ final class SharedLoginAttempts {
       });
     }
 
-    /** A row with nothing counted, unless the key has one; two first attempts at once both end up with the one row. */
-    private void insertIfMissing(Connection c, String k) throws SQLException {
+    /**
+     * A row with nothing counted, unless the key has one, which is then updated to itself: either way the row is this
+     * transaction's from here on, so that a purge cannot delete it before it is read. Two first attempts at once both
+     * end up with the one row.
+     */
+    private void insertOrHold(Connection c, String k) throws SQLException {
       String sql = switch (dialect) {
-        case POSTGRESQL -> "INSERT INTO sr_login_attempts (k, n, expires_at) VALUES (?, 0, 0) ON CONFLICT (k) DO NOTHING";
+        case POSTGRESQL -> "INSERT INTO sr_login_attempts (k, n, expires_at) VALUES (?, 0, 0)"
+            + " ON CONFLICT (k) DO UPDATE SET k = EXCLUDED.k";
         case MARIADB -> "INSERT INTO sr_login_attempts (k, n, expires_at) VALUES (?, 0, 0) ON DUPLICATE KEY UPDATE k = k";
         default -> "MERGE INTO sr_login_attempts t USING (VALUES (CAST(? AS VARCHAR(32)))) AS v(k) ON t.k = v.k"
-            + " WHEN NOT MATCHED THEN INSERT (k, n, expires_at) VALUES (v.k, 0, 0)";
+            + " WHEN MATCHED THEN UPDATE SET n = t.n WHEN NOT MATCHED THEN INSERT (k, n, expires_at) VALUES (v.k, 0, 0)";
       };
       try (PreparedStatement s = c.prepareStatement(sql)) {
         s.setString(1, k);
@@ -243,7 +254,8 @@ final class SharedLoginAttempts {
 
     /**
      * One transaction; a failure is a typed one. Two first inserts of a key at once may collide (H2's MERGE: a unique
-     * violation; MariaDB: a deadlock): the work is tried again, and then finds the row.
+     * violation; MariaDB: a deadlock), or a row may be purged under a database that did not hold it: the work is tried
+     * again, and then finds the row.
      */
     private <T> T run(Work<T> work) {
       try (Connection c = dataSource.getConnection()) {

@@ -3,6 +3,11 @@ package org.sessionregistry.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,8 +19,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -102,6 +110,39 @@ class SharedLoginAttemptsTest {
     assertThat(attempts.reserve(key, 1, LEASE)).isEqualTo(Reservation.RESERVED);
   }
 
+  /**
+   * A purge that deletes a key's row between the statement that makes it and the read that holds it does not fail the
+   * operation (it was a 503 on PostgreSQL and H2, whose insert left an existing row unheld).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"postgresql", "mariadb", "h2"})
+  void aPurgeRacingAnOperationDoesNotFailIt(String store) throws Exception {
+    AtomicReference<Runnable> afterRowMade = new AtomicReference<>();
+    SharedLoginAttempts.Jdbc attempts = SharedLoginAttempts.jdbc(hooked(pool(store), afterRowMade),
+        Dialect.ofJdbcUrl(url(store)), Clock.systemUTC());
+    assertThat(attempts.reserve(key, 10, Duration.ofMillis(1))).isEqualTo(Reservation.RESERVED);
+    attempts.release(key);
+    Thread.sleep(20); // every count of the key's row has ended: a purge deletes it
+    ExecutorService purger = Executors.newSingleThreadExecutor();
+    try {
+      afterRowMade.set(() -> {
+        Future<?> purge = purger.submit(attempts::purgeExpired);
+        try {
+          purge.get(500, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          // The row is held: the purge waits for this transaction, and goes on after it.
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      assertThat(attempts.reserve(key, 10, LEASE)).isEqualTo(Reservation.RESERVED);
+      assertThat(afterRowMade.get()).as("the purge ran mid-operation").isNull();
+    } finally {
+      purger.shutdown();
+      assertThat(purger.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
   private Map<Reservation, Long> reserveAtOnce(LoginAttempts attempts, int n) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(n);
     try {
@@ -131,27 +172,74 @@ class SharedLoginAttemptsTest {
         resources.add(jedis);
         yield SharedLoginAttempts.redis(jedis, namespace);
       }
-      default -> {
-        String url = switch (store) {
-          case "postgresql" -> env("SR_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-          case "mariadb" -> env("SR_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/test");
-          default -> "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        };
-        String user = switch (store) {
-          case "postgresql" -> env("SR_POSTGRES_USER", "postgres");
-          case "mariadb" -> env("SR_MARIADB_USER", "root");
-          default -> "sa";
-        };
-        String password = switch (store) {
-          case "postgresql" -> env("SR_POSTGRES_PASSWORD", "");
-          case "mariadb" -> env("SR_MARIADB_PASSWORD", "");
-          default -> "";
-        };
-        HikariDataSource pool = JdbcSessionStore.newPool(url, user, password, 40, Duration.ofSeconds(10));
-        resources.add(pool);
-        yield SharedLoginAttempts.jdbc(pool, Dialect.ofJdbcUrl(url), Clock.systemUTC());
-      }
+      default -> SharedLoginAttempts.jdbc(pool(store), Dialect.ofJdbcUrl(url(store)), Clock.systemUTC());
     };
+  }
+
+  private static String url(String store) {
+    return switch (store) {
+      case "postgresql" -> env("SR_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+      case "mariadb" -> env("SR_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/test");
+      default -> "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    };
+  }
+
+  /** A pool on {@code store}'s database (a fresh one for H2), closed after the test. */
+  private HikariDataSource pool(String store) {
+    String user = switch (store) {
+      case "postgresql" -> env("SR_POSTGRES_USER", "postgres");
+      case "mariadb" -> env("SR_MARIADB_USER", "root");
+      default -> "sa";
+    };
+    String password = switch (store) {
+      case "postgresql" -> env("SR_POSTGRES_PASSWORD", "");
+      case "mariadb" -> env("SR_MARIADB_PASSWORD", "");
+      default -> "";
+    };
+    HikariDataSource pool = JdbcSessionStore.newPool(url(store), user, password, 40, Duration.ofSeconds(10));
+    resources.add(pool);
+    return pool;
+  }
+
+  /**
+   * {@code pool}, except that right after a statement that makes or holds a key's row, {@code afterRowMade} (when set)
+   * runs, in the middle of that transaction.
+   */
+  private static DataSource hooked(DataSource pool, AtomicReference<Runnable> afterRowMade) {
+    return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+        (proxy, method, args) -> {
+          Object result = invoke(pool, method, args);
+          if (!method.getName().equals("getConnection")) {
+            return result;
+          }
+          Connection c = (Connection) result;
+          return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+              (cp, cm, cargs) -> {
+                Object made = invoke(c, cm, cargs);
+                if (!cm.getName().equals("prepareStatement") || !(cargs[0] instanceof String sql)
+                    || !(sql.startsWith("INSERT INTO sr_login_attempts") || sql.startsWith("MERGE INTO sr_login_attempts"))) {
+                  return made;
+                }
+                PreparedStatement s = (PreparedStatement) made;
+                return Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
+                    new Class<?>[] {PreparedStatement.class}, (sp, sm, sargs) -> {
+                      Object out = invoke(s, sm, sargs);
+                      Runnable hook = sm.getName().equals("executeUpdate") ? afterRowMade.getAndSet(null) : null;
+                      if (hook != null) {
+                        hook.run();
+                      }
+                      return out;
+                    });
+              });
+        });
+  }
+
+  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 
   private static void awaitUntil(java.util.function.BooleanSupplier condition, String what) throws Exception {
