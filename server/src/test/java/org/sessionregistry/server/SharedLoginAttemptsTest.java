@@ -69,28 +69,30 @@ class SharedLoginAttemptsTest {
   @ValueSource(strings = {"in-process", "redis", "postgresql", "mariadb", "h2"})
   void placesBoundTheChecksInFlightExactlyAndOnlyFailuresLock(String store) throws Exception {
     LoginAttempts attempts = open(store);
-    assertThat(reserveAtOnce(attempts, 32)).isEqualTo(Map.of(Reservation.RESERVED, 10L,
+    List<String> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
+    assertThat(reserveAtOnce(attempts, 32, taken)).isEqualTo(Map.of(Reservation.RESERVED, 10L,
         Reservation.ALL_RESERVED, 22L));
     for (int i = 0; i < 4; i++) {
-      attempts.fail(key, WINDOW);
+      attempts.fail(key, taken.get(i), WINDOW);
     }
-    for (int i = 0; i < 6; i++) {
-      attempts.release(key);
+    for (int i = 4; i < 10; i++) {
+      attempts.release(key, taken.get(i));
     }
     assertThat(attempts.failures(key)).isEqualTo(4);
-    assertThat(reserveAtOnce(attempts, 32)).isEqualTo(Map.of(Reservation.RESERVED, 6L,
+    taken.clear();
+    assertThat(reserveAtOnce(attempts, 32, taken)).isEqualTo(Map.of(Reservation.RESERVED, 6L,
         Reservation.ALL_RESERVED, 26L));
     for (int i = 0; i < 5; i++) {
-      attempts.fail(key, WINDOW);
+      attempts.fail(key, taken.get(i), WINDOW);
     }
     assertThat(attempts.failures(key)).isEqualTo(9);
-    assertThat(attempts.reserve(key, 10, LEASE)).as("one place in flight, nine failures").isEqualTo(
+    assertThat(attempts.reserve(key, "one-more", 10, LEASE)).as("one place in flight, nine failures").isEqualTo(
         Reservation.ALL_RESERVED);
-    attempts.release(key);
-    assertThat(attempts.reserve(key, 10, LEASE)).isEqualTo(Reservation.RESERVED);
-    attempts.fail(key, WINDOW);
+    attempts.release(key, taken.get(5));
+    assertThat(attempts.reserve(key, "last", 10, LEASE)).isEqualTo(Reservation.RESERVED);
+    attempts.fail(key, "last", WINDOW);
     assertThat(attempts.failures(key)).isEqualTo(10);
-    assertThat(reserveAtOnce(attempts, 32)).isEqualTo(Map.of(Reservation.LOCKED, 32L));
+    assertThat(reserveAtOnce(attempts, 32, taken)).isEqualTo(Map.of(Reservation.LOCKED, 32L));
     assertThat(attempts.failures("u:someone-else@203.0.113.1")).isZero();
   }
 
@@ -100,14 +102,37 @@ class SharedLoginAttemptsTest {
   void placesLapseAndFailuresAgeOut(String store) throws Exception {
     LoginAttempts attempts = open(store);
     Duration short_ = Duration.ofMillis(300);
-    assertThat(attempts.reserve(key, 1, short_)).isEqualTo(Reservation.RESERVED);
-    assertThat(attempts.reserve(key, 1, short_)).isEqualTo(Reservation.ALL_RESERVED);
-    awaitUntil(() -> attempts.reserve(key, 1, LEASE) == Reservation.RESERVED, "the lapsed place is free again");
-    attempts.fail(key, short_);
+    assertThat(attempts.reserve(key, "a", 1, short_)).isEqualTo(Reservation.RESERVED);
+    assertThat(attempts.reserve(key, "b", 1, short_)).isEqualTo(Reservation.ALL_RESERVED);
+    awaitUntil(() -> attempts.reserve(key, "c", 1, LEASE) == Reservation.RESERVED, "the lapsed place is free again");
+    attempts.fail(key, "c", short_);
     assertThat(attempts.failures(key)).isEqualTo(1);
-    assertThat(attempts.reserve(key, 1, LEASE)).isEqualTo(Reservation.LOCKED);
+    assertThat(attempts.reserve(key, "d", 1, LEASE)).isEqualTo(Reservation.LOCKED);
     awaitUntil(() -> attempts.failures(key) == 0, "the failure aged out");
-    assertThat(attempts.reserve(key, 1, LEASE)).isEqualTo(Reservation.RESERVED);
+    assertThat(attempts.reserve(key, "e", 1, LEASE)).isEqualTo(Reservation.RESERVED);
+  }
+
+  /**
+   * A place never ended lapses one lease after it was taken even while other checks keep taking and ending places
+   * under the key (a busy NAT address). Before, every reservation moved the key's one lease on, so the leaked place
+   * lived as long as the key stayed busy.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"in-process", "redis", "postgresql", "mariadb", "h2"})
+  void aLeakedPlaceLapsesWhileTheKeyStaysBusy(String store) throws Exception {
+    LoginAttempts attempts = open(store);
+    Duration lease = Duration.ofMillis(500);
+    assertThat(attempts.reserve(key, "leaked", 2, lease)).isEqualTo(Reservation.RESERVED);
+    int[] round = {0};
+    awaitUntil(() -> {
+      String busy = "busy-" + ++round[0];
+      String probe = "probe-" + round[0];
+      assertThat(attempts.reserve(key, busy, 2, lease)).isEqualTo(Reservation.RESERVED);
+      boolean lapsed = attempts.reserve(key, probe, 2, lease) == Reservation.RESERVED;
+      attempts.release(key, busy);
+      attempts.release(key, probe);
+      return lapsed;
+    }, "the leaked place lapsed while a check came every 50 ms");
   }
 
   /**
@@ -120,8 +145,8 @@ class SharedLoginAttemptsTest {
     AtomicReference<Runnable> afterRowMade = new AtomicReference<>();
     SharedLoginAttempts.Jdbc attempts = SharedLoginAttempts.jdbc(hooked(pool(store), afterRowMade),
         Dialect.ofJdbcUrl(url(store)), Clock.systemUTC());
-    assertThat(attempts.reserve(key, 10, Duration.ofMillis(1))).isEqualTo(Reservation.RESERVED);
-    attempts.release(key);
+    assertThat(attempts.reserve(key, "a", 10, Duration.ofMillis(1))).isEqualTo(Reservation.RESERVED);
+    attempts.release(key, "a");
     Thread.sleep(20); // every count of the key's row has ended: a purge deletes it
     ExecutorService purger = Executors.newSingleThreadExecutor();
     try {
@@ -135,7 +160,7 @@ class SharedLoginAttemptsTest {
           throw new IllegalStateException(e);
         }
       });
-      assertThat(attempts.reserve(key, 10, LEASE)).isEqualTo(Reservation.RESERVED);
+      assertThat(attempts.reserve(key, "b", 10, LEASE)).isEqualTo(Reservation.RESERVED);
       assertThat(afterRowMade.get()).as("the purge ran mid-operation").isNull();
     } finally {
       purger.shutdown();
@@ -143,15 +168,21 @@ class SharedLoginAttemptsTest {
     }
   }
 
-  private Map<Reservation, Long> reserveAtOnce(LoginAttempts attempts, int n) throws Exception {
+  /** {@code n} reservations at once, each its own place; the places taken are added to {@code taken}. */
+  private Map<Reservation, Long> reserveAtOnce(LoginAttempts attempts, int n, List<String> taken) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(n);
     try {
       CyclicBarrier start = new CyclicBarrier(n);
       List<Future<Reservation>> answers = new ArrayList<>();
       for (int i = 0; i < n; i++) {
+        String place = "place-" + UUID.randomUUID();
         answers.add(pool.submit(() -> {
           start.await(10, TimeUnit.SECONDS);
-          return attempts.reserve(key, 10, LEASE);
+          Reservation r = attempts.reserve(key, place, 10, LEASE);
+          if (r == Reservation.RESERVED) {
+            taken.add(place);
+          }
+          return r;
         }));
       }
       List<Reservation> all = new ArrayList<>();
