@@ -1,6 +1,8 @@
 package org.sessionregistry.http;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Failed logins, and password checks in flight, per key (a user at a client address, or an address): where the
@@ -14,9 +16,11 @@ import java.time.Duration;
  *       lock a key: when they reach the limit, {@link #reserve} answers {@link Reservation#LOCKED}.
  *   <li><b>places</b>, one per password check in flight, taken by {@link #reserve} before the check so that parallel
  *       attempts cannot all pass a limit none of them has reached yet: failures plus places never exceed the limit,
- *       so at most the limit of wrong passwords is ever checked. A place ends as a failure ({@link #fail}) or without
- *       one ({@link #release}: the password was right, or it was not checked). A place never ended (its node stopped
- *       mid-check) lapses once {@code lease} has passed since the key's latest reservation.
+ *       so at most the limit of wrong passwords is ever checked. Each place is named by its check ({@code place}, an id
+ *       unique among all nodes) and has a deadline of its own, its lease from when it was taken. A place ends as a
+ *       failure ({@link #fail}) or without one ({@link #release}: the password was right, or it was not checked). A
+ *       place never ended (its node stopped mid-check, or ending it failed) lapses at its own deadline, however many
+ *       other places are taken under the key meanwhile.
  * </ul>
  *
  * <p>A success does not wipe earlier failures (unlike Mattermost's): they age out with their window, so that a guesser
@@ -43,48 +47,70 @@ public interface LoginAttempts {
 
   /**
    * One key's counts and when each ends, in whatever time unit an implementation keeps (epoch ms, ticker nanos): the
-   * arithmetic every implementation shares, for those that read a key, change it and write it back atomically.
+   * arithmetic shared by the implementations that read a key, change it and write it back atomically.
    *
    * @param failures failures recorded
    * @param failuresUntil when their window ends
-   * @param places places taken by checks in flight
-   * @param placesUntil when their lease ends
+   * @param places the places taken by checks in flight: each check's id, and when its lease ends
    */
-  record Counts(long failures, long failuresUntil, long places, long placesUntil) {
+  record Counts(long failures, long failuresUntil, Map<String, Long> places) {
     /** A key with nothing counted. */
-    public static final Counts NONE = new Counts(0, 0, 0, 0);
+    public static final Counts NONE = new Counts(0, 0, Map.of());
 
-    /** These counts at {@code now}: a failure window or a lease that has ended counts 0. */
+    public Counts {
+      places = Map.copyOf(places);
+    }
+
+    /** These counts at {@code now}: a failure window or a place's lease that has ended counts 0. */
     public Counts at(long now) {
-      return new Counts(failuresUntil - now > 0 ? failures : 0, failuresUntil, placesUntil - now > 0 ? places : 0,
-          placesUntil);
+      Map<String, Long> live = places;
+      if (places.values().stream().anyMatch(until -> until - now <= 0)) {
+        live = new HashMap<>(places);
+        live.values().removeIf(until -> until - now <= 0);
+      }
+      return new Counts(failuresUntil - now > 0 ? failures : 0, failuresUntil, live);
     }
 
     /** What a reservation under {@code limit} finds in these (live) counts. */
     public Reservation reservation(long limit) {
       return failures >= limit ? Reservation.LOCKED
-          : failures + places >= limit ? Reservation.ALL_RESERVED : Reservation.RESERVED;
+          : failures + places.size() >= limit ? Reservation.ALL_RESERVED : Reservation.RESERVED;
     }
 
-    /** With one more place, all of whose lease now ends at {@code now + lease}. */
-    public Counts reserved(long now, long lease) {
-      return new Counts(failures, failuresUntil, places + 1, now + lease);
+    /** With {@code place} taken, its lease ending at {@code now + lease}; the other places keep theirs. */
+    public Counts reserved(String place, long now, long lease) {
+      Map<String, Long> more = new HashMap<>(places);
+      more.put(place, now + lease);
+      return new Counts(failures, failuresUntil, more);
     }
 
-    /** With one place ended as a failure; the first failure starts the window, {@code now + window}. */
-    public Counts failed(long now, long window) {
-      return new Counts(failures + 1, failures == 0 ? now + window : failuresUntil, Math.max(0, places - 1),
-          placesUntil);
+    /** With {@code place} ended as a failure; the first failure starts the window, {@code now + window}. */
+    public Counts failed(String place, long now, long window) {
+      return new Counts(failures + 1, failures == 0 ? now + window : failuresUntil, released(place).places);
     }
 
-    /** With one place ended without a failure. */
-    public Counts released() {
-      return new Counts(failures, failuresUntil, Math.max(0, places - 1), placesUntil);
+    /** With {@code place} ended without a failure (nothing changes if it was not taken, or has lapsed). */
+    public Counts released(String place) {
+      if (!places.containsKey(place)) {
+        return this;
+      }
+      Map<String, Long> fewer = new HashMap<>(places);
+      fewer.remove(place);
+      return new Counts(failures, failuresUntil, fewer);
     }
 
     /** Nothing counted: the key can go. */
     public boolean isEmpty() {
-      return failures == 0 && places == 0;
+      return failures == 0 && places.isEmpty();
+    }
+
+    /** How long after {@code now} all of these will have ended, if nothing changes: 0 when they have. */
+    public long left(long now) {
+      long left = failures > 0 ? Math.max(0, failuresUntil - now) : 0;
+      for (long until : places.values()) {
+        left = Math.max(left, until - now);
+      }
+      return left;
     }
   }
 
@@ -92,17 +118,21 @@ public interface LoginAttempts {
   long failures(String key);
 
   /**
-   * Takes a place under {@code key} if its failures plus its places are below {@code limit}.
+   * Takes the place {@code place} under {@code key} if its failures plus its places are below {@code limit}.
    *
-   * @param lease how long the key's places live, from now, if they are never ended
+   * @param place the check's id, unique among all nodes; the same for each key the check reserves
+   * @param lease how long this place lives, from now, if it is never ended
    */
-  Reservation reserve(String key, long limit, Duration lease);
+  Reservation reserve(String key, String place, long limit, Duration lease);
 
-  /** Ends one of {@code key}'s places as a failure; the key's first failure starts a window of {@code window}. */
-  void fail(String key, Duration window);
+  /**
+   * Ends {@code key}'s place {@code place} as a failure (the failure counts even if the place had lapsed); the key's
+   * first failure starts a window of {@code window}.
+   */
+  void fail(String key, String place, Duration window);
 
-  /** Ends one of {@code key}'s places without a failure. */
-  void release(String key);
+  /** Ends {@code key}'s place {@code place} without a failure; nothing if it had lapsed. */
+  void release(String key, String place);
 
   /** Counts in this JVM, for one node: up to a million keys, each kept while it has failures or places. */
   static LoginAttempts inProcess() {

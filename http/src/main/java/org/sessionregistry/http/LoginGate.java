@@ -3,6 +3,7 @@ package org.sessionregistry.http;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,6 +55,7 @@ final class LoginGate {
     }
   }
 
+  private static final System.Logger LOG = System.getLogger(LoginGate.class.getName());
   /** Longest a place may be held: a check, however slow, ends well within it. */
   static final Duration PLACE_LEASE = Duration.ofMinutes(1);
   /** How long a login whose places are all taken lets others go before it queues again. */
@@ -85,16 +87,17 @@ final class LoginGate {
   /**
    * Checks a password through the limits: {@code verify}'s answer, or {@link Refused}.
    *
-   * @param user the user the login names (its id, or the login id when unknown), whatever its spelling
+   * @param user the user the login names (its id, or the login id when unknown), whatever its spelling: asked only
+   *     once the address's rate has let the attempt in, so that a flood refused by the rate costs no lookup
    * @param address the client's address
    */
-  <T> Optional<T> check(String user, String address, Supplier<Optional<T>> verify) {
+  <T> Optional<T> check(Supplier<String> user, String address, Supplier<Optional<T>> verify) {
     if (!rate.take(address)) {
       throw new Refused(Refusal.RATE);
     }
     boolean countsAgainstRate = true;
     try {
-      String userAtAddress = "u:" + user + "@" + address;
+      String userAtAddress = "u:" + user.get() + "@" + address;
       String fromAddress = "a:" + address;
       // Before any wait: a locked login does not take a place in the queue.
       if (attempts.failures(userAtAddress) >= maxFailed) {
@@ -127,11 +130,13 @@ final class LoginGate {
 
   private <T> Optional<T> checkInTurn(String userAtAddress, String fromAddress, Supplier<Optional<T>> verify) {
     long deadline = System.nanoTime() + maxWaitNanos;
+    // This check's places under both keys: ended by this id, or lapsing one lease after they were taken.
+    String place = UUID.randomUUID().toString();
     while (true) {
       acquireCheck(deadline);
       try {
-        if (reserve(userAtAddress, fromAddress)) {
-          return checkReserved(userAtAddress, fromAddress, verify);
+        if (reserve(userAtAddress, fromAddress, place)) {
+          return checkReserved(userAtAddress, fromAddress, place, verify);
         }
       } finally {
         checks.release();
@@ -141,8 +146,8 @@ final class LoginGate {
   }
 
   /** Both places, or none: true if taken; false if all are taken by checks in flight. */
-  private boolean reserve(String userAtAddress, String fromAddress) {
-    LoginAttempts.Reservation user = attempts.reserve(userAtAddress, maxFailed, PLACE_LEASE);
+  private boolean reserve(String userAtAddress, String fromAddress, String place) {
+    LoginAttempts.Reservation user = attempts.reserve(userAtAddress, place, maxFailed, PLACE_LEASE);
     if (user == LoginAttempts.Reservation.LOCKED) {
       throw new Refused(Refusal.LOCKED);
     }
@@ -151,38 +156,72 @@ final class LoginGate {
     }
     LoginAttempts.Reservation any;
     try {
-      any = attempts.reserve(fromAddress, maxFailedPerAddress, PLACE_LEASE);
+      any = attempts.reserve(fromAddress, place, maxFailedPerAddress, PLACE_LEASE);
     } catch (RuntimeException e) {
-      attempts.release(userAtAddress);
+      try {
+        attempts.release(userAtAddress, place);
+      } catch (RuntimeException r) {
+        e.addSuppressed(r);
+      }
       throw e;
     }
     if (any == LoginAttempts.Reservation.RESERVED) {
       return true;
     }
-    attempts.release(userAtAddress);
+    attempts.release(userAtAddress, place);
     if (any == LoginAttempts.Reservation.LOCKED) {
       throw new Refused(Refusal.ADDRESS_FAILURES);
     }
     return false;
   }
 
-  private <T> Optional<T> checkReserved(String userAtAddress, String fromAddress, Supplier<Optional<T>> verify) {
+  /**
+   * Checks the password in its places, and ends both whatever happens to either: as failures if the password was
+   * wrong (a failure that could not be recorded is thrown), else released. A right password stays right if releasing
+   * fails: that is logged, and the place lapses with its lease.
+   */
+  private <T> Optional<T> checkReserved(String userAtAddress, String fromAddress, String place,
+      Supplier<Optional<T>> verify) {
     Optional<T> verified;
     try {
       verified = verify.get();
     } catch (RuntimeException | Error e) {
-      attempts.release(userAtAddress);
-      attempts.release(fromAddress);
+      try {
+        endPlaces(userAtAddress, fromAddress, place, false);
+      } catch (RuntimeException r) {
+        e.addSuppressed(r);
+      }
       throw e;
     }
-    if (verified.isPresent()) {
-      attempts.release(userAtAddress);
-      attempts.release(fromAddress);
-    } else {
-      attempts.fail(userAtAddress, lockout);
-      attempts.fail(fromAddress, lockout);
+    if (verified.isEmpty()) {
+      endPlaces(userAtAddress, fromAddress, place, true);
+      return verified;
+    }
+    try {
+      endPlaces(userAtAddress, fromAddress, place, false);
+    } catch (RuntimeException e) {
+      // No key, user or address here: only what failed. The login is good; its places lapse with their lease.
+      LOG.log(System.Logger.Level.WARNING, "a verified login's check places could not be released; they lapse within "
+          + PLACE_LEASE.toSeconds() + " s: " + e);
     }
     return verified;
+  }
+
+  /** Ends the place under both keys, the second even if ending the first throws. */
+  private void endPlaces(String userAtAddress, String fromAddress, String place, boolean failed) {
+    try {
+      endPlace(userAtAddress, place, failed);
+    } finally {
+      endPlace(fromAddress, place, failed);
+    }
+  }
+
+  private void endPlace(String key, String place, boolean failed) {
+    if (failed) {
+      attempts.fail(key, place, lockout);
+    } else {
+      attempts.release(key, place);
+    }
   }
 
   private void acquireCheck(long deadline) {

@@ -286,9 +286,10 @@ public final class MattermostSessionApi {
 
   /** The password check, behind the limits of the {@link LoginGate}. */
   private Optional<LoginUser> checkPassword(String loginId, String password, String address) {
-    String user = logins.userIdOf(loginId).orElseGet(() -> "login:" + loginId.toLowerCase(Locale.ROOT));
     try {
-      return gate.check(user, address, () -> logins.verify(loginId, password));
+      // The user is resolved (a directory lookup) only once the address's rate has let the attempt in.
+      return gate.check(() -> logins.userIdOf(loginId).orElseGet(() -> "login:" + loginId.toLowerCase(Locale.ROOT)),
+          address, () -> logins.verify(loginId, password));
     } catch (LoginGate.Refused r) {
       throw switch (r.reason) {
         case RATE -> tooManyLogins("Too many login attempts from this address. Please try again in a minute.", 60);

@@ -314,6 +314,88 @@ class LoginLimitsTest {
     assertThat(checks).as("the sixth was not checked").hasValue(5);
   }
 
+  /** A flood refused by the address's rate costs no directory lookup: the rate is taken before the user is resolved. */
+  @Test
+  void aLoginRefusedByTheRateDoesNotLookTheUserUp() {
+    AtomicInteger lookups = new AtomicInteger();
+    LoginVerifier counted = new LoginVerifier() {
+      @Override
+      public Optional<LoginUser> verify(String loginId, String password) {
+        return verifier.verify(loginId, password);
+      }
+
+      @Override
+      public Optional<String> userIdOf(String loginId) {
+        lookups.incrementAndGet();
+        return verifier.userIdOf(loginId);
+      }
+    };
+    MattermostSessionApi api = MattermostSessionApi.builder(registry, counted).loginsPerAddressPerMinute(3)
+        .maxFailedLoginsPerAddress(100).build();
+    for (int i = 0; i < 3; i++) {
+      assertThat(api.handle(login("user", "wrong", "203.0.113.1")).status()).isEqualTo(401);
+    }
+    int admitted = lookups.get();
+    for (int i = 0; i < 20; i++) {
+      assertError(api.handle(login("user", "wrong", "203.0.113.1")), 429,
+          "api.user.login.too_many_requests.app_error");
+    }
+    assertThat(lookups).as("lookups for the 20 refused by the rate").hasValue(admitted);
+  }
+
+  /**
+   * Ending the user's place failing (a blip of the shared counts) still ends the address's: a verified login succeeds
+   * and frees its address place; a wrong one is answered 503 (its failure could not be recorded for the user), yet is
+   * recorded for the address. Before, the first throw skipped the second key: its place leaked, and the right password
+   * was answered 503.
+   */
+  @Test
+  void endingTheUserPlaceFailingStillEndsTheAddressPlace() {
+    LoginAttempts store = LoginAttempts.inProcess();
+    java.util.concurrent.atomic.AtomicBoolean blip = new java.util.concurrent.atomic.AtomicBoolean();
+    LoginAttempts blipping = new LoginAttempts() {
+      @Override
+      public long failures(String key) {
+        return store.failures(key);
+      }
+
+      @Override
+      public Reservation reserve(String key, String place, long limit, Duration lease) {
+        return store.reserve(key, place, limit, lease);
+      }
+
+      @Override
+      public void fail(String key, String place, Duration window) {
+        blipOn(key);
+        store.fail(key, place, window);
+      }
+
+      @Override
+      public void release(String key, String place) {
+        blipOn(key);
+        store.release(key, place);
+      }
+
+      private void blipOn(String key) {
+        if (key.startsWith("u:") && blip.getAndSet(false)) {
+          throw new org.sessionregistry.SessionStoreUnavailableException("blip", null);
+        }
+      }
+    };
+    MattermostSessionApi api = MattermostSessionApi.builder(registry, verifier).loginAttempts(blipping)
+        .maxFailedLoginsPerAddress(1).build();
+    blip.set(true);
+    assertThat(api.handle(login("user", "right password", "203.0.113.1")).status()).isEqualTo(200);
+    assertThat(blip).as("the release blipped").isFalse();
+    assertThat(store.reserve("a:203.0.113.1", "probe", 1, Duration.ofMinutes(1)))
+        .as("the address's only place is free").isEqualTo(LoginAttempts.Reservation.RESERVED);
+    store.release("a:203.0.113.1", "probe");
+
+    blip.set(true);
+    assertThat(api.handle(login("user", "wrong", "203.0.113.1")).status()).isEqualTo(503);
+    assertThat(store.failures("a:203.0.113.1")).as("the address's failure, recorded").isEqualTo(1);
+  }
+
   /** {@code correct} then {@code wrong} logins of "user" from one address, all released at once; answers in order. */
   private List<HttpResponse> atOnce(MattermostSessionApi api, int correct, int wrong, String address)
       throws Exception {
@@ -363,8 +445,8 @@ class LoginLimitsTest {
     }
 
     @Override
-    public Reservation reserve(String key, long limit, Duration lease) {
-      Reservation r = store.reserve(key, limit, lease);
+    public Reservation reserve(String key, String place, long limit, Duration lease) {
+      Reservation r = store.reserve(key, place, limit, lease);
       if (key.startsWith("u:") && r == Reservation.LOCKED) {
         noteLocked();
       }
@@ -372,16 +454,16 @@ class LoginLimitsTest {
     }
 
     @Override
-    public void fail(String key, Duration window) {
+    public void fail(String key, String place, Duration window) {
       if (key.startsWith("u:")) {
         recorded.incrementAndGet();
       }
-      store.fail(key, window);
+      store.fail(key, place, window);
     }
 
     @Override
-    public void release(String key) {
-      store.release(key);
+    public void release(String key, String place) {
+      store.release(key, place);
     }
 
     private void noteLocked() {
