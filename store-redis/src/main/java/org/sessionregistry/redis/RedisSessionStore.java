@@ -16,13 +16,13 @@ import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionLimitExceededException;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionStoreUnavailableException;
-import org.sessionregistry.Ids;
 import org.sessionregistry.redis.internal.Deadline;
 import org.sessionregistry.redis.internal.DeadlineConnections;
 import org.sessionregistry.redis.internal.LuaScript;
 import org.sessionregistry.redis.internal.RecordCodec;
 import org.sessionregistry.redis.internal.RedisErrors;
 import org.sessionregistry.redis.internal.Tls;
+import org.sessionregistry.redis.internal.UserDigest;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
 import redis.clients.jedis.AbstractPipeline;
@@ -43,12 +43,15 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 /**
  * Sessions in Redis, standalone or Cluster, through Jedis ({@link RedisClient} or {@link RedisClusterClient}).
  *
- * <p>Layout: one key per user, {@code ns:{<user id>}} under a configurable namespace {@code ns}: a sorted set whose
- * scores are all 0, so that members sort by their bytes. A session is a header member (session id, part {@code 00},
- * retain-until, last activity) and the rest of its record in parts {@code 01}, {@code 02}, ... (the user id is the
- * key's); while the set is small the parts are at most 64 bytes, so Redis keeps the whole set as one compact listpack.
- * Every token this store issues starts with its user id, and the registry derives each session id from its token's
- * hash ({@link TokenHash#sessionId()}), so a token alone names its key and its members. Each operation is one round
+ * <p>Layout: one key per user, {@code ns:{<user digest>}} under a configurable namespace {@code ns}, where the user
+ * digest is the SHA-256 of the user id, 52 characters of base32: any user id makes a key of the
+ * same shape, which a Cluster places by the digest alone (a hash tag). The key is a sorted set whose scores are all 0,
+ * so that members sort by their bytes. A session is a header member (session id, part {@code 00}, retain-until, last
+ * activity) and the rest of its record, the user id included, in parts {@code 01}, {@code 02}, ...; while the set is
+ * small the parts are at most 64 bytes, so Redis keeps the whole set as one compact listpack. Every token this store
+ * issues starts with its user's digest (no user id can be read from it), and the registry derives each session id
+ * from its token's hash ({@link TokenHash#sessionId()}), so a token alone names its key and its members. Readers return
+ * only records of the user asked for (or, by token, whose user has the token's digest). Each operation is one round
  * trip:
  * <ul>
  *   <li>authenticate: one {@code ZRANGEBYLEX} over the session id's range;
@@ -119,18 +122,20 @@ public final class RedisSessionStore implements SessionStore {
     return new Builder();
   }
 
-  /** The user id: it names the user's key. */
+  /** The user's digest, SHA-256 in 52 base32 characters: it names the user's key. */
   @Override
   public String tokenPrefix(String userId) {
-    return userId;
+    return UserDigest.of(userId);
   }
 
   @Override
   public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
       boolean endSameDevice) {
-    if (!session.userId().equals(tokenHash.routingPrefix()) || !session.id().equals(tokenHash.sessionId())) {
+    if (!UserDigest.of(session.userId()).equals(tokenHash.routingPrefix())
+        || !session.id().equals(tokenHash.sessionId())) {
       throw new SessionStoreException(description + ": session " + session.id() + " does not match its token (the "
-          + "token must start with the user id, and the session id must be the token hash's); nothing was written");
+          + "token must start with the user's digest, and the session id must be the token hash's); nothing was"
+          + " written");
     }
     List<Object> reply = objects(call("create a session", () -> insert.run(redis, List.of(key(session.userId())),
         List.of(session.id(), RecordCodec.header(retainUntil, session.lastActivityAt()), RecordCodec.rest(session),
@@ -212,13 +217,15 @@ public final class RedisSessionStore implements SessionStore {
 
   @Override
   public Optional<Session> findByToken(TokenHash tokenHash) {
-    String userId = tokenHash.routingPrefix();
-    if (!Ids.isValidId(userId)) {
-      return Optional.empty();
+    String digest = tokenHash.routingPrefix();
+    if (!UserDigest.isDigest(digest)) {
+      return Optional.empty(); // not this store's token (a token of version 1 started with its user id)
     }
     String id = tokenHash.sessionId();
-    List<String> members = call("authenticate a token", () -> redis.zrangeByLex(key(userId), "[" + id, "(" + id + "~"));
-    return records.readAll(userId, members, false).stream().findFirst();
+    List<String> members = call("authenticate a token",
+        () -> redis.zrangeByLex(keyOfDigest(digest), "[" + id, "(" + id + "~"));
+    return records.readAll(members, false).stream()
+        .filter(s -> UserDigest.of(s.userId()).equals(digest)).findFirst();
   }
 
   @Override
@@ -331,9 +338,13 @@ public final class RedisSessionStore implements SessionStore {
     return description;
   }
 
-  /** The user's key: a hash tag of the user id alone, so that a Cluster keeps it in the user's slot. */
+  /** The user's key: a hash tag of the user's digest alone, so that a Cluster keeps it in the user's slot. */
   String key(String userId) {
-    return namespace + ":{" + userId + "}";
+    return keyOfDigest(UserDigest.of(userId));
+  }
+
+  private String keyOfDigest(String digest) {
+    return namespace + ":{" + digest + "}";
   }
 
   private String now() {

@@ -42,7 +42,7 @@ if device ~= '' or (max > 0 and redis.call('ZCARD', key) >= max) then
       rest[#rest + 1] = string.sub(all[j], ID_LENGTH + 3)
       j = j + 1
     end
-    if is_header(member) and string.sub(member, 29, 29) == '1' then
+    if is_header(member) and string.sub(member, 29, 29) == RECORD_VERSION then
       rest = table.concat(rest)
       -- The rest opens with creation and expiry (13 digits each) and two flags, then the device field.
       if device ~= '' and string.sub(rest, 29, 28 + #device) == device then

@@ -19,11 +19,15 @@ import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.Ids;
+import org.sessionregistry.redis.internal.UserDigest;
 import org.sessionregistry.spi.TokenHash;
 import org.sessionregistry.testing.MutableClock;
 import redis.clients.jedis.RedisClient;
 
-/** The Redis layout's own rules: one key per user named by the token, a set that cleans itself by time. */
+/**
+ * The Redis layout's own rules: one key per user named by a digest of the user id that opens every token, a set that
+ * cleans itself by time.
+ */
 class RedisLayoutTest {
   private static OwnedRedis server;
   private static RedisClient client;
@@ -48,16 +52,21 @@ class RedisLayoutTest {
   void aUsersSessionsAreOneSortedSetNamedByTheTokenAlone() {
     String user = Ids.newId();
     IssuedSession issued = registry.create(user);
-    String key = "sr:{" + user + "}";
+    String digest = UserDigest.of(user);
+    String key = "sr:{" + digest + "}";
 
-    assertThat(issued.token()).startsWith(user).hasSize(52);
-    assertThat(TokenHash.of(issued.token()).routingPrefix()).isEqualTo(user);
+    assertThat(digest).hasSize(52).matches("[ybndrfg8ejkmcpqxot1uwisza345h769]{52}");
+    assertThat(issued.token()).startsWith(digest).hasSize(78).doesNotContain(user);
+    assertThat(TokenHash.of(issued.token()).routingPrefix()).isEqualTo(digest);
+    assertThat(store.key(user)).isEqualTo(key);
     assertThat(client.type(key)).isEqualTo("zset");
     List<String> members = client.zrange(key, 0, -1);
     String id = issued.session().id();
-    assertThat(members).as("a header and the rest of the record in parts that keep the set compact").hasSize(3)
-        .allSatisfy(m -> assertThat(m).startsWith(id).hasSizeLessThanOrEqualTo(64).doesNotContain(user));
-    assertThat(members.get(0)).startsWith(id + "001");
+    assertThat(members).as("a header and the rest of the record, user id included, in parts that keep the set compact")
+        .hasSize(4).allSatisfy(m -> assertThat(m).startsWith(id).hasSizeLessThanOrEqualTo(64));
+    assertThat(members.get(0)).startsWith(id + "002");
+    assertThat(String.join("", members.subList(1, 4)).replace(id + "01", "").replace(id + "02", "")
+        .replace(id + "03", "")).contains("26:" + user);
     assertThat(members.get(1)).startsWith(id + "01");
     assertThat(String.join("", members)).doesNotContain(issued.token());
     assertThat(client.zscore(key, members.get(0))).isZero();
@@ -148,8 +157,8 @@ class RedisLayoutTest {
     String past = String.format("%013d", clock.millis() - 1);
     for (int i = 0; i < 8_100; i++) {
       String id = Ids.newId();
-      stale.put(id + "001" + past + past, 0.0);
-      stale.put(id + "01" + past + past + "000:0:{}", 0.0);
+      stale.put(id + "002" + past + past, 0.0);
+      stale.put(id + "01" + past + past + "000:0:26:" + user + "{}", 0.0);
     }
     client.zadd(store.key(user), stale);
 
@@ -183,7 +192,7 @@ class RedisLayoutTest {
     Session s = registry.create(user).session();
     Session other = new Session(Ids.newId(), user, s.createdAt(), s.expiresAt(), s.lastActivityAt(), "", "", false,
         false, Map.of());
-    String token = user + Ids.newId(); // shaped as this store's tokens are
+    String token = UserDigest.of(user) + Ids.newId(); // shaped as this store's tokens are
 
     assertThatThrownBy(() -> store.insert(other, TokenHash.of(token), s.expiresAt(), SessionLimit.unlimited(), false))
         .isInstanceOf(SessionStoreException.class).hasMessageContaining("does not match its token")
@@ -195,9 +204,12 @@ class RedisLayoutTest {
 
   @Test
   void aTokenNamingAnotherUserOrNoUserFindsNothing() {
-    IssuedSession issued = registry.create(Ids.newId());
-    String random = issued.token().substring(26);
+    String user = Ids.newId();
+    IssuedSession issued = registry.create(user);
+    String random = issued.token().substring(UserDigest.LENGTH);
 
+    assertThat(registry.authenticate(UserDigest.of(Ids.newId()) + random)).isEmpty();
+    assertThat(registry.authenticate(user + random)).as("shaped as a token of record version 1").isEmpty();
     assertThat(registry.authenticate(Ids.newId() + random)).isEmpty();
     assertThat(registry.authenticate(random)).isEmpty();
     assertThat(registry.authenticate("ab" + random)).isEmpty();
@@ -227,12 +239,31 @@ class RedisLayoutTest {
     String user = Ids.newId();
     String id = Ids.newId();
     String now = String.format("%013d", clock.millis());
-    client.zadd(store.key(user), 0, id + "001" + now + now);
+    client.zadd(store.key(user), 0, id + "002" + now + now);
     client.zadd(store.key(user), 0, id + "01" + "x-secret-csrf-value:{\"csrf\":\"x-secret\"}");
 
     assertThatThrownBy(() -> registry.list(user)).isInstanceOf(SessionStoreException.class)
         .hasMessageContaining("session " + id).hasNoCause()
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret"));
+  }
+
+  /**
+   * Two users whose digests were equal (a SHA-256 collision, simulated by copying one's record under the other's key)
+   * still see only their own sessions: the record holds its user id, and readers compare it.
+   */
+  @Test
+  void aRecordOfAnotherUserUnderTheKeyIsNotTheirs() {
+    String alice = Ids.newId();
+    String mallory = Ids.newId();
+    IssuedSession hers = registry.create(alice);
+    IssuedSession his = registry.create(mallory);
+    client.zadd(store.key(alice), client.zrange(store.key(mallory), 0, -1).stream()
+        .collect(java.util.stream.Collectors.toMap(m -> m, m -> 0.0)));
+
+    assertThat(registry.list(alice)).containsExactly(hers.session());
+    assertThat(registry.authenticate(his.token())).contains(his.session());
+    assertThat(store.deleteAllOfUser(alice, null)).containsExactly(hers.session());
+    assertThat(registry.list(mallory)).containsExactly(his.session());
   }
 
   /** Sessions, not members: headers (part 00). */

@@ -140,6 +140,7 @@ public abstract class SessionStoreContract {
     String prefix = store.tokenPrefix(user);
     assertThat(issued.token()).startsWith(prefix).hasSize(prefix.length() + 26)
         .matches("[A-Za-z0-9]*[ybndrfg8ejkmcpqxot1uwisza345h769]{26}").isNotEqualTo(s.id());
+    assertThat(prefix).as("a token does not show its user id").doesNotContain(user);
     assertThat(s.id()).as("derived from the token's hash").isEqualTo(TokenHash.of(issued.token()).sessionId());
     assertThat(s.createdAt()).isEqualTo(now);
     assertThat(s.lastActivityAt()).isEqualTo(now);

@@ -12,13 +12,16 @@ import org.sessionregistry.spi.PropsJson;
  * How a session is written into, and read back from, the members of its user's sorted set (see members.lua). A member
  * is the session id, a two-character part number, then data. The header (part {@code 00}) holds a version character,
  * the retain-until and the last activity, fixed-width, so that the scripts read and rewrite them without parsing. The
- * rest (parts {@code 01} and on, cut by the scripts) holds the other instants, the flags, the device id and roles with
- * their lengths, and the props as JSON. The user id is the key's, not the record's.
+ * rest (parts {@code 01} and on, cut by the scripts) holds the other instants, the flags, the device id, roles and user
+ * id with their lengths, and the props as JSON. The key is named by a digest of the user id ({@link UserDigest}), so
+ * the record keeps the user id itself, and readers return only the records of the user they were asked for.
+ *
+ * <p>Version 2; version 1 (before user ids of any shape) kept no user id, and lived under keys named by the user id.
  *
  * <p>Failures name the session, never the record's contents: a record may hold props such as {@code csrf}.
  */
 public final class RecordCodec {
-  private static final char VERSION = '1';
+  private static final char VERSION = '2';
   private static final int ID_END = Ids.LENGTH;
   private static final int DATA = ID_END + 2;
   private static final String HEADER_PART = "00";
@@ -44,6 +47,7 @@ public final class RecordCodec {
         .append(s.oauth() ? '1' : '0').append(s.expiredNotify() ? '1' : '0')
         .append(deviceField(s.deviceId()))
         .append(s.roles().length()).append(':').append(s.roles())
+        .append(s.userId().length()).append(':').append(s.userId())
         .append(PropsJson.write(s.props()));
     return b.toString();
   }
@@ -69,9 +73,17 @@ public final class RecordCodec {
   /**
    * The sessions of these members, which come sorted (a session's parts together, header first). After a deletion
    * ({@code deleted}), a session this store cannot read (a newer version, damage) is skipped with a warning: the
-   * deletion happened, and the caller must hear of the others.
+   * deletion happened, and the caller must hear of the others. Records of another user than {@code userId} (one whose
+   * digest names the same key: a SHA-256 collision) are skipped.
    */
   public List<Session> readAll(String userId, List<String> members, boolean deleted) {
+    List<Session> all = readAll(members, deleted);
+    all.removeIf(s -> !s.userId().equals(userId));
+    return all;
+  }
+
+  /** The sessions of these members, whatever their user; see {@link #readAll(String, List, boolean)}. */
+  public List<Session> readAll(List<String> members, boolean deleted) {
     List<Session> sessions = new ArrayList<>(members.size());
     for (int first = 0; first < members.size(); ) {
       String id = members.get(first).substring(0, Math.min(ID_END, members.get(first).length()));
@@ -80,7 +92,7 @@ public final class RecordCodec {
         end++;
       }
       try {
-        sessions.add(read(userId, members.subList(first, end)));
+        sessions.add(read(members.subList(first, end)));
       } catch (SessionStoreException e) {
         if (!deleted) {
           throw e;
@@ -93,7 +105,7 @@ public final class RecordCodec {
   }
 
   /** One session from its members, header first. */
-  private Session read(String userId, List<String> members) {
+  private Session read(List<String> members) {
     String header = members.get(0);
     String id = header.substring(0, Math.min(ID_END, header.length()));
     if (!header.startsWith(HEADER_PART, ID_END) || header.length() <= DATA) {
@@ -118,6 +130,7 @@ public final class RecordCodec {
       boolean expiredNotify = r.flag();
       String deviceId = r.sized();
       String roles = r.sized();
+      String userId = r.sized();
       return new Session(id, userId, created, expires, lastActivity, deviceId, roles, oauth, expiredNotify,
           PropsJson.read(r.remaining()));
     } catch (RuntimeException e) {
