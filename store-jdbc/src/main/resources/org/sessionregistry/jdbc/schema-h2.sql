@@ -1,10 +1,10 @@
--- Session Registry, JDBC store schema version 2 (version 1, never released, lacked generations), H2 2.x.
+-- Session Registry, JDBC store schema version 3 (2 had 26-character user ids; 1, never released, no generations), H2 2.x.
 -- Instants are epoch milliseconds, as in Mattermost's Sessions table. The token is never stored: token_hash is its
 -- SHA-256. retain_until is when the session may be deleted (absolute or idle expiry, whichever is first).
 CREATE TABLE IF NOT EXISTS sr_sessions (
     id               VARCHAR(26)  NOT NULL,
     token_hash       BINARY(32)   NOT NULL,
-    user_id          VARCHAR(26)  NOT NULL,
+    user_id          VARCHAR(255) NOT NULL,
     create_at        BIGINT       NOT NULL,
     expires_at       BIGINT       NOT NULL,
     last_activity_at BIGINT       NOT NULL,
@@ -28,7 +28,7 @@ ALTER TABLE sr_sessions ADD COLUMN IF NOT EXISTS generation BIGINT NOT NULL DEFA
 -- generation is not below its user's (0 when the user has no row); purge_pending marks users whose older sessions
 -- purgeExpired still has to delete.
 CREATE TABLE IF NOT EXISTS sr_users (
-    user_id       VARCHAR(26) NOT NULL,
+    user_id       VARCHAR(255) NOT NULL,
     generation    BIGINT      NOT NULL,
     purge_pending BOOLEAN     NOT NULL,
     CONSTRAINT sr_users_pk PRIMARY KEY (user_id)
@@ -43,3 +43,8 @@ CREATE TABLE IF NOT EXISTS sr_revocations (
     created_at BIGINT      NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sr_revocations_created_at ON sr_revocations (created_at);
+
+-- User ids of any shape (1 to 255 characters): tables made before them, with user_id VARCHAR(26), get the wider
+-- column; on tables that have it already this changes nothing.
+ALTER TABLE sr_sessions ALTER COLUMN user_id SET DATA TYPE VARCHAR(255);
+ALTER TABLE sr_users ALTER COLUMN user_id SET DATA TYPE VARCHAR(255);

@@ -1,11 +1,12 @@
--- Session Registry, JDBC store schema version 2 (version 1, never released, lacked generations), MariaDB 10.6+ (DELETE ... RETURNING, SKIP LOCKED).
+-- Session Registry, JDBC store schema version 3 (2 had 26-character user ids; 1, never released, no generations), MariaDB 10.6+ (DELETE ... RETURNING, SKIP LOCKED).
 -- Instants are epoch milliseconds, as in Mattermost's Sessions table. The token is never stored: token_hash is its
 -- SHA-256. retain_until is when the session may be deleted (absolute or idle expiry, whichever is first).
--- Ids compare case-sensitively (ascii_bin), as on the other databases.
+-- Ids compare case-sensitively (ascii_bin; user ids, which may be any text, utf8mb4_bin), as on the other databases.
+-- The user id rule refuses surrounding whitespace, so PAD SPACE cannot make two user ids equal.
 CREATE TABLE IF NOT EXISTS sr_sessions (
     id               VARCHAR(26) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
     token_hash       BINARY(32)   NOT NULL,
-    user_id          VARCHAR(26) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    user_id          VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     create_at        BIGINT       NOT NULL,
     expires_at       BIGINT       NOT NULL,
     last_activity_at BIGINT       NOT NULL,
@@ -29,7 +30,7 @@ ALTER TABLE sr_sessions ADD COLUMN IF NOT EXISTS generation BIGINT NOT NULL DEFA
 -- generation is not below its user's (0 when the user has no row); purge_pending marks users whose older sessions
 -- purgeExpired still has to delete.
 CREATE TABLE IF NOT EXISTS sr_users (
-    user_id       VARCHAR(26) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    user_id       VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     generation    BIGINT  NOT NULL,
     purge_pending BOOLEAN NOT NULL,
     PRIMARY KEY (user_id),
@@ -44,3 +45,8 @@ CREATE TABLE IF NOT EXISTS sr_revocations (
     created_at BIGINT NOT NULL,
     KEY sr_revocations_created_at (created_at)
 ) ENGINE=InnoDB;
+
+-- User ids of any shape (1 to 255 characters): tables made before them, with user_id VARCHAR(26), get the wider
+-- column; on tables that have it already this changes nothing.
+ALTER TABLE sr_sessions MODIFY user_id VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL;
+ALTER TABLE sr_users MODIFY user_id VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL;

@@ -22,7 +22,7 @@ WHERE user_id = :userId AND id <> :keep
 -- name: raise_generation
 -- Revoke-all without reading: one row whatever the number of sessions. Every session below the new generation is
 -- revoked at once; purge_pending tells delete_revoked to delete their rows later.
-MERGE INTO sr_users u USING (VALUES (CAST(:userId AS VARCHAR(26)))) AS v(user_id) ON u.user_id = v.user_id
+MERGE INTO sr_users u USING (VALUES (CAST(:userId AS VARCHAR(255)))) AS v(user_id) ON u.user_id = v.user_id
 WHEN MATCHED THEN UPDATE SET generation = u.generation + 1, purge_pending = TRUE
 WHEN NOT MATCHED THEN INSERT (user_id, generation, purge_pending) VALUES (v.user_id, 1, TRUE)
 
@@ -43,7 +43,7 @@ DELETE FROM sr_sessions WHERE user_id = :userId AND generation < :generation FET
 -- A create within a limit first takes its user's row (made if missing; the update changes nothing), so that creates
 -- and revoke-alls of the same user queue behind it, in one transaction with the next statements (H2 runs in the
 -- application's JVM: no statement crosses a network).
-MERGE INTO sr_users u USING (VALUES (CAST(:userId AS VARCHAR(26)))) AS v(user_id) ON u.user_id = v.user_id
+MERGE INTO sr_users u USING (VALUES (CAST(:userId AS VARCHAR(255)))) AS v(user_id) ON u.user_id = v.user_id
 WHEN MATCHED THEN UPDATE SET generation = u.generation
 WHEN NOT MATCHED THEN INSERT (user_id, generation, purge_pending) VALUES (v.user_id, 0, FALSE)
 
@@ -61,7 +61,7 @@ FROM OLD TABLE (DELETE FROM sr_sessions
 -- The new session, unless the user has :max live sessions already (then no row: the create is refused).
 INSERT INTO sr_sessions (id, token_hash, user_id, create_at, expires_at, last_activity_at, retain_until, device_id,
     roles, is_oauth, expired_notify, props, generation)
-SELECT CAST(:id AS VARCHAR(26)), CAST(:tokenHash AS BINARY(32)), CAST(:userId AS VARCHAR(26)), :createAt, :expiresAt,
+SELECT CAST(:id AS VARCHAR(26)), CAST(:tokenHash AS BINARY(32)), CAST(:userId AS VARCHAR(255)), :createAt, :expiresAt,
     :lastActivityAt, :retainUntil, CAST(:deviceId AS VARCHAR(512)), CAST(:roles AS VARCHAR(256)), :oauth,
     :expiredNotify, CAST(:props AS CHARACTER VARYING(1000000)),
     COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)
