@@ -6,6 +6,7 @@ import static org.sessionregistry.internal.Arguments.requireId;
 import static org.sessionregistry.internal.Arguments.requireMaxLength;
 import static org.sessionregistry.internal.Arguments.requireNonNull;
 import static org.sessionregistry.internal.Arguments.requireStorable;
+import static org.sessionregistry.internal.Arguments.requireUserId;
 
 import java.time.Instant;
 import java.util.Collection;
@@ -21,7 +22,8 @@ import java.util.TreeMap;
  * without leaking a credential. Listings are sanitized further: secret props such as {@code csrf} are removed.
  *
  * @param id the session id, 26 characters
- * @param userId the id of the user the session belongs to, 26 characters
+ * @param userId the id of the user the session belongs to: the application's own, 1 to 255 characters
+ *     ({@link Ids#isValidUserId})
  * @param createdAt when the session was issued
  * @param expiresAt when the session ends: fixed at creation, or moved later by activity when the registry extends
  *     sessions with activity ({@link SessionRegistry.Builder#extendWithActivity})
@@ -58,7 +60,7 @@ public record Session(
   /** Validates every field; fails with an {@link IllegalArgumentException} naming the field. */
   public Session {
     requireId(id, "id");
-    requireId(userId, "userId");
+    requireUserId(userId, "userId");
     requireNonNull(createdAt, "createdAt");
     requireNonNull(expiresAt, "expiresAt");
     requireNonNull(lastActivityAt, "lastActivityAt");

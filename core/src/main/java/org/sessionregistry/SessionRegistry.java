@@ -2,6 +2,7 @@ package org.sessionregistry;
 
 import static org.sessionregistry.internal.Arguments.require;
 import static org.sessionregistry.internal.Arguments.requireId;
+import static org.sessionregistry.internal.Arguments.requireUserId;
 import static org.sessionregistry.internal.Arguments.requireMaxLength;
 import static org.sessionregistry.internal.Arguments.requireNonNull;
 
@@ -122,7 +123,7 @@ public final class SessionRegistry implements AutoCloseable {
    */
   public IssuedSession create(NewSession request) {
     requireNonNull(request, "request");
-    requireId(request.userId(), "userId");
+    requireUserId(request.userId(), "userId");
     requireMaxLength(request.deviceId(), "deviceId", Session.MAX_DEVICE_ID_LENGTH);
     requireMaxLength(request.roles(), "roles", Session.MAX_ROLES_LENGTH);
     Instant now = now();
@@ -210,7 +211,7 @@ public final class SessionRegistry implements AutoCloseable {
    * last activity first. Empty when none.
    */
   public List<Session> list(String userId) {
-    requireId(userId, "userId");
+    requireUserId(userId, "userId");
     Instant now = now();
     List<Session> live = new ArrayList<>();
     for (Session s : store.findByUser(userId)) {
@@ -228,7 +229,7 @@ public final class SessionRegistry implements AutoCloseable {
    * @return whether a live session was revoked; false if the user has no such session (idempotent)
    */
   public boolean revoke(String userId, String sessionId) {
-    requireId(userId, "userId");
+    requireUserId(userId, "userId");
     requireId(sessionId, "sessionId");
     return revoke(userId, sessionId, RevocationReason.REVOKE);
   }
@@ -249,7 +250,7 @@ public final class SessionRegistry implements AutoCloseable {
    * before tells how many there are.
    */
   public void revokeAll(String userId) {
-    requireId(userId, "userId");
+    requireUserId(userId, "userId");
     revokeAll(userId, null);
   }
 
@@ -258,7 +259,7 @@ public final class SessionRegistry implements AutoCloseable {
    * session stays valid throughout. If it is not one of the user's sessions, all are revoked.
    */
   public void revokeAllExcept(String userId, String keepSessionId) {
-    requireId(userId, "userId");
+    requireUserId(userId, "userId");
     requireId(keepSessionId, "keepSessionId");
     revokeAll(userId, keepSessionId);
   }
@@ -290,7 +291,7 @@ public final class SessionRegistry implements AutoCloseable {
    */
   public boolean hasPermissionToUser(Session caller, String userId) {
     requireNonNull(caller, "caller");
-    requireId(userId, "userId");
+    requireUserId(userId, "userId");
     if (!credentialsValid(caller)) {
       return false;
     }

@@ -29,6 +29,51 @@ public final class Arguments {
     return value;
   }
 
+  /** The most characters a user id may have. */
+  public static final int MAX_USER_ID_LENGTH = 255;
+
+  /**
+   * A user id: 1 to {@value #MAX_USER_ID_LENGTH} characters that every store keeps exactly ({@link #requireStorable}),
+   * no control character, and no whitespace at either end (MariaDB's PAD SPACE collations would compare {@code "a"}
+   * and {@code "a "} equal, and such ids are mistakes more often than names).
+   */
+  public static String requireUserId(@Nullable String value, String name) {
+    requireNonNull(value, name);
+    if (value.isEmpty() || value.length() > MAX_USER_ID_LENGTH) {
+      throw new IllegalArgumentException(name + " must be 1 to " + MAX_USER_ID_LENGTH + " characters, was "
+          + value.length() + " characters");
+    }
+    requireStorable(value, name);
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        throw new IllegalArgumentException(name + " must not contain control characters, found "
+            + String.format("U+%04X", (int) value.charAt(i)) + " at index " + i);
+      }
+    }
+    int last = value.length() - 1;
+    int edge = isBlank(value.charAt(0)) ? 0 : isBlank(value.charAt(last)) ? last : -1;
+    if (edge >= 0) {
+      throw new IllegalArgumentException(name + " must not begin or end with whitespace, found "
+          + String.format("U+%04X", (int) value.charAt(edge)) + " at index " + edge);
+    }
+    return value;
+  }
+
+  /** Whether {@link #requireUserId} accepts the value. */
+  public static boolean isValidUserId(@Nullable String value) {
+    try {
+      requireUserId(value, "userId");
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Whitespace of any kind, the no-break spaces too (which {@link Character#isWhitespace} leaves out). */
+  private static boolean isBlank(char c) {
+    return Character.isWhitespace(c) || Character.isSpaceChar(c);
+  }
+
   public static String requireMaxLength(@Nullable String value, String name, int max) {
     requireNonNull(value, name);
     if (value.length() > max) {

@@ -112,7 +112,8 @@ public interface SessionStore extends AutoCloseable {
    * Redis store keeps all of a user's sessions under one key named by a digest of the user id): empty, or up to 64
    * ASCII letters and digits, the same for every call with the same user. It is no secret, and costs no random bits:
    * 26 random characters (128 bits) follow it, and {@link TokenHash#routingPrefix()} gives it back. Derive it from the
-   * user id by a hash, never by copying it: a token must not show whose it is. Default: empty.
+   * user id by a hash, never by copying it: a token must not show whose it is, and user ids may be any text
+   * ({@link org.sessionregistry.Ids#isValidUserId}). Default: empty.
    */
   default String tokenPrefix(String userId) {
     return "";

@@ -227,7 +227,7 @@ public final class TextRecordSessionStore implements SessionStore {
     static Record parse(String id, String text) {
       String[] f = text.split("\t", 9);
       String userId = f[0];
-      if (!Ids.isValidId(userId)) {
+      if (!Ids.isValidUserId(userId)) {
         throw new SessionStoreException("text-record store: session " + id + " has no valid user id");
       }
       String rest = f[8];

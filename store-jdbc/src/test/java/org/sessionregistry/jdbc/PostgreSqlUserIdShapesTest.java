@@ -1,0 +1,14 @@
+package org.sessionregistry.jdbc;
+
+import java.time.Clock;
+import org.sessionregistry.spi.SessionStore;
+import org.sessionregistry.testing.UserIdShapesContract;
+
+/** User ids of every shape on PostgreSQL. */
+class PostgreSqlUserIdShapesTest extends UserIdShapesContract {
+
+  @Override
+  protected SessionStore createStore(Clock clock) {
+    return JdbcSessionStore.builder().dataSource(TestDatabase.POSTGRESQL.dataSource()).build();
+  }
+}

@@ -1,0 +1,45 @@
+-- Session Registry, JDBC store schema version 2 (version 1, never released, lacked generations), H2 2.x.
+-- Instants are epoch milliseconds, as in Mattermost's Sessions table. The token is never stored: token_hash is its
+-- SHA-256. retain_until is when the session may be deleted (absolute or idle expiry, whichever is first).
+CREATE TABLE IF NOT EXISTS sr_sessions (
+    id               VARCHAR(26)  NOT NULL,
+    token_hash       BINARY(32)   NOT NULL,
+    user_id          VARCHAR(26)  NOT NULL,
+    create_at        BIGINT       NOT NULL,
+    expires_at       BIGINT       NOT NULL,
+    last_activity_at BIGINT       NOT NULL,
+    retain_until     BIGINT       NOT NULL,
+    device_id        VARCHAR(512) NOT NULL,
+    roles            VARCHAR(256) NOT NULL,
+    is_oauth         BOOLEAN      NOT NULL,
+    expired_notify   BOOLEAN      NOT NULL,
+    props            CHARACTER VARYING(1000000) NOT NULL,
+    generation       BIGINT       NOT NULL DEFAULT 0,
+    CONSTRAINT sr_sessions_pk PRIMARY KEY (id),
+    CONSTRAINT sr_sessions_token_hash UNIQUE (token_hash)
+);
+CREATE INDEX IF NOT EXISTS sr_sessions_user_id ON sr_sessions (user_id);
+CREATE INDEX IF NOT EXISTS sr_sessions_retain_until ON sr_sessions (retain_until);
+
+-- A table made by version 1 gets the column; otherwise nothing happens.
+ALTER TABLE sr_sessions ADD COLUMN IF NOT EXISTS generation BIGINT NOT NULL DEFAULT 0;
+
+-- Generations: a revoke-all without a listener is one row here, not one row per session. A session is live while its
+-- generation is not below its user's (0 when the user has no row); purge_pending marks users whose older sessions
+-- purgeExpired still has to delete.
+CREATE TABLE IF NOT EXISTS sr_users (
+    user_id       VARCHAR(26) NOT NULL,
+    generation    BIGINT      NOT NULL,
+    purge_pending BOOLEAN     NOT NULL,
+    CONSTRAINT sr_users_pk PRIMARY KEY (user_id)
+);
+CREATE INDEX IF NOT EXISTS sr_users_purge_pending ON sr_users (purge_pending);
+
+-- Revocations for front caches on other nodes (JdbcInvalidationChannel): a small log, polled, trimmed by age.
+CREATE TABLE IF NOT EXISTS sr_revocations (
+    seq        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    scope      CHAR(1)     NOT NULL,
+    target     VARCHAR(26) NOT NULL,
+    created_at BIGINT      NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sr_revocations_created_at ON sr_revocations (created_at);
