@@ -3,7 +3,7 @@ package org.sessionregistry.http;
 /**
  * A user whose credentials checked out, as login returns it (Mattermost's user object, the fields this API knows).
  *
- * @param id the user id, 26 letters or digits
+ * @param id the user id: the application's own, as the registry takes it ({@link org.sessionregistry.Ids#isValidUserId})
  * @param username the login name
  * @param email the email address, possibly empty
  * @param roles space-separated roles, e.g. {@code "system_user"}; the new session gets them

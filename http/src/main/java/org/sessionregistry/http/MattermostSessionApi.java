@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -67,6 +68,8 @@ public final class MattermostSessionApi {
   private static final Pattern USER_ROUTE =
       Pattern.compile("/api/v4/users/([^/]+)/sessions(/revoke(?:/all)?)?/?");
   private static final Pattern ROUTE_PARAM = Pattern.compile("[A-Za-z0-9]+");
+  /** Mattermost's rule for the user id in a path: {@link Ids#isValidId}. */
+  private static final Predicate<String> MATTERMOST_IDS = Ids::isValidId;
   private static final Map<String, String> OK = Map.of("status", "OK");
   /** Mattermost's default MaximumLoginAttempts: then the login is locked (here for 15 minutes). */
   static final int MAX_LOGIN_ATTEMPTS = 10;
@@ -88,11 +91,14 @@ public final class MattermostSessionApi {
   private final Duration lockout;
   private final LoginGate gate;
 
+  private final Predicate<String> userIdRule;
+
   private MattermostSessionApi(Builder b) {
     this.registry = b.registry;
     this.authenticator = new RequestAuthenticator(b.registry);
     this.logins = b.logins;
     this.maxBodyBytes = b.maxBodyBytes;
+    this.userIdRule = b.userIdRule;
     this.secureCookies = b.secureCookies;
     this.recordClientAddress = b.recordClientAddress;
     this.clientAddress = b.clientAddress;
@@ -180,7 +186,7 @@ public final class MattermostSessionApi {
       return;
     }
     Matcher m = USER_ROUTE.matcher(path);
-    if (!m.matches() || !ROUTE_PARAM.matcher(m.group(1)).matches()) {
+    if (!m.matches() || (userIdRule == MATTERMOST_IDS && !ROUTE_PARAM.matcher(m.group(1)).matches())) {
       throw new Failure(404, "api.context.404.app_error", "Sorry, we could not find the page.");
     }
     String action = m.group(2);
@@ -188,7 +194,7 @@ public final class MattermostSessionApi {
     checkBodySize(request);
 
     Session caller = authenticate(request, reply);
-    String userId = userIdParam(m.group(1), caller);
+    String userId = userIdParam(m.group(1), caller, userIdRule);
     // The one permission decision of the request: what follows calls the registry's unchecked forms.
     if (!registry.hasPermissionToUser(caller, userId)) {
       throw new Failure(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.");
@@ -337,11 +343,11 @@ public final class MattermostSessionApi {
     return auth.session();
   }
 
-  private static String userIdParam(String param, Session caller) {
+  private static String userIdParam(String param, Session caller, Predicate<String> rule) {
     if (param.equals("me")) {
       return caller.userId();
     }
-    if (!Ids.isValidId(param)) {
+    if (!rule.test(param) || !Ids.isValidUserId(param)) {
       throw new Failure(400, "api.context.invalid_url_param.app_error",
           "Invalid or missing user_id parameter in request URL.");
     }
@@ -512,6 +518,7 @@ public final class MattermostSessionApi {
     private final SessionRegistry registry;
     private final LoginVerifier logins;
     private int maxBodyBytes = 64 * 1024;
+    private Predicate<String> userIdRule = MATTERMOST_IDS;
     private boolean secureCookies;
     private boolean recordClientAddress;
     private ClientAddressResolver clientAddress = ClientAddressResolver.direct();
@@ -529,6 +536,22 @@ public final class MattermostSessionApi {
     private Builder(SessionRegistry registry, LoginVerifier logins) {
       this.registry = registry;
       this.logins = logins;
+    }
+
+    /**
+     * Which user ids a path may name ({@code /api/v4/users/<user id>/sessions}); others get Mattermost's 400
+     * {@code api.context.invalid_url_param.app_error}. Default: Mattermost's ids, 26 ASCII letters or digits (any other
+     * path segment is a 404, as on Mattermost's router). An application whose user ids are its own (UUIDs, numbers)
+     * gives its rule here; the registry's rule ({@link Ids#isValidUserId}) applies as well. The path is decoded before
+     * matching, so an id with a {@code /} cannot be named in a path, and {@code me} always means the caller. The rule
+     * must be fast, and must not block or throw.
+     */
+    public Builder userIdRule(Predicate<String> rule) {
+      if (rule == null) {
+        throw new IllegalArgumentException("userIdRule must not be null");
+      }
+      this.userIdRule = rule;
+      return this;
     }
 
     /** The largest request body accepted; larger ones get 413. Default 64 KiB. */

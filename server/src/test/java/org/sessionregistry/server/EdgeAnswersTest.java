@@ -70,6 +70,7 @@ class EdgeAnswersTest {
       no Host                   | 400 | GET /api/v4/users/me/sessions HTTP/1.1\\r\\n\\r\\n
       an unknown expectation    | 417 | POST /api/v4/users/login HTTP/1.1\\r\\nHost: x\\r\\nExpect: tea\\r\\nContent-Length: 2\\r\\nConnection: close\\r\\n\\r\\n{}
       an unknown route          | 404 | GET /index.html HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n
+      a UUID as a user id       | 404 | GET /api/v4/users/3f2a8c1e-5b7d-4e0a-9c3f-1d2e3f4a5b6c/sessions HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n
       """)
   void malformedRequestsGetAppErrors(String what, int status, String request) throws Exception {
     assertAppError(RawHttp.send(port, request.replace("\\r", "\r").replace("\\n", "\n")), status);
