@@ -1,32 +1,18 @@
 package org.sessionregistry.redis;
 
 import java.time.Clock;
-import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.testing.SessionStoreContract;
 import redis.clients.jedis.RedisClusterClient;
 
-/** The contract, unchanged, on a Redis Cluster of three masters that this test starts on free loopback ports. */
+/** The contract, unchanged, on a Redis Cluster of three masters that the tests start on free loopback ports. */
 class RedisClusterSessionStoreContractTest extends SessionStoreContract {
-  private static OwnedRedis cluster;
   private static RedisClusterClient client;
 
   @BeforeAll
   static void startCluster() throws Exception {
-    cluster = OwnedRedis.cluster(3);
-    client = RedisClusterClient.create(Set.copyOf(cluster.nodes()));
-  }
-
-  @AfterAll
-  static void stopCluster() throws Exception {
-    if (client != null) {
-      client.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
+    client = SharedCluster.client();
   }
 
   @Override
