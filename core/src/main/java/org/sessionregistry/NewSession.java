@@ -33,10 +33,6 @@ public record NewSession(String userId, String deviceId, String roles, boolean o
     return new NewSession(userId, deviceId, roles, oauth, props, replaceSameDevice);
   }
 
-  public NewSession withOauth(boolean oauth) {
-    return new NewSession(userId, deviceId, roles, oauth, props, replaceSameDevice);
-  }
-
   /**
    * This request, ending the user's earlier sessions with the same device id when the session is created, atomically
    * with the create (as Mattermost does when a device logs in again): two logins of one device at once leave one

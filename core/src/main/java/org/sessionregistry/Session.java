@@ -89,16 +89,6 @@ public record Session(
     return new Session(id, userId, createdAt, expiresAt, lastActivityAt, deviceId, roles, oauth, expiredNotify, kept);
   }
 
-  /** Whether {@code role} is one of the space-separated {@link #roles()}. */
-  public boolean hasRole(String role) {
-    for (String r : roles.split(" ")) {
-      if (r.equals(role)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Shows prop keys only: a prop value may be a secret (csrf). */
   @Override
   public String toString() {

@@ -103,7 +103,7 @@ class OfficialClientAcceptanceTest {
     tomcat.getConnector().setProperty("address", "127.0.0.1");
     Context context = tomcat.addContext("", null);
     Tomcat.addServlet(context, "sessions", servlet);
-    context.addServletMappingDecoded("/api/v4/*", "sessions");
+    context.addServletMapping("/api/v4/*", "sessions");
     tomcat.start();
     return tomcat;
   }

@@ -82,8 +82,10 @@ class SlowClientsTest {
       }
       Collections.sort(millis);
       System.out.println("100 slow + 500 idle connections: normal requests took " + millis + " ms");
-      assertThat(millis.get(millis.size() / 2)).as("median, ms").isLessThan(100);
-      assertThat(millis.get(millis.size() - 1)).as("slowest, ms").isLessThan(1_000);
+      // A request queued behind a trickling client waits for its next byte (a second) or its header timeout (10 s):
+      // the bounds tell that from a busy machine's few milliseconds. Speed itself is BENCHMARKS.md's.
+      assertThat(millis.get(millis.size() / 2)).as("median, ms").isLessThan(500);
+      assertThat(millis.get(millis.size() - 1)).as("slowest, ms").isLessThan(5_000);
       trickle.shutdownNow();
       for (Socket s : sockets) {
         s.close(); // before the server stops: it would wait for them

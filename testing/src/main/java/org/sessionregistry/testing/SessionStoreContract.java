@@ -245,6 +245,13 @@ public abstract class SessionStoreContract {
     assertThat(listed.props()).containsOnlyKeys("platform");
     assertThat(listed.id()).isEqualTo(issued.session().id());
     assertThat(registry.authenticate(issued.token()).orElseThrow().props()).containsKey("csrf");
+
+    SessionRegistry withPushTokens = registry(b -> b.secretProp("push_token"));
+    IssuedSession phone = withPushTokens.create(NewSession.forUser(user)
+        .withProps(Map.of("push_token", "apple:secret", "platform", "iOS")));
+    assertThat(withPushTokens.list(user)).as("a secret prop of the application's, hidden too")
+        .extracting(Session::props).containsOnly(Map.of("platform", "Windows"), Map.of("platform", "iOS"));
+    assertThat(withPushTokens.authenticate(phone.token()).orElseThrow().props()).containsKey("push_token");
   }
 
   @Test

@@ -17,17 +17,17 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's quick start compiles against the current API and prints what the README says it prints. */
+/** The quick start (docs/embedding.md) compiles against the current API and prints what the page says it prints. */
 class ReadmeQuickStartTest {
 
   @Test
   void quickStartCompilesAndRunsAsDocumented(@TempDir Path dir) throws Exception {
-    String readme = Files.readString(Path.of("..", "README.md"));
+    String readme = Files.readString(Path.of("..", "docs", "embedding.md"));
     Matcher code = Pattern.compile("```java\n((?:(?!```).)*?public class QuickStart.*?)```", Pattern.DOTALL)
         .matcher(readme);
-    assertThat(code.find()).as("README.md has the QuickStart snippet").isTrue();
+    assertThat(code.find()).as("docs/embedding.md has the QuickStart snippet").isTrue();
     Matcher printed = Pattern.compile("It prints `([^`]*)`").matcher(readme);
-    assertThat(printed.find()).as("README.md says what the snippet prints").isTrue();
+    assertThat(printed.find()).as("docs/embedding.md says what the snippet prints").isTrue();
 
     Path source = dir.resolve("QuickStart.java");
     Files.writeString(source, code.group(1));
