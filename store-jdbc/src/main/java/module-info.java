@@ -6,7 +6,7 @@ module org.sessionregistry.jdbc {
   requires transitive org.sessionregistry.core;
   requires transitive java.sql;
   requires transitive org.jdbi.v3.core;
-  requires transitive com.zaxxer.hikari;
+  requires com.zaxxer.hikari;
 
   exports org.sessionregistry.jdbc;
 }

@@ -1,6 +1,5 @@
 package org.sessionregistry.benchmarks;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -24,6 +23,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.sessionregistry.Ids;
+import org.sessionregistry.jdbc.ConnectionPool;
 import org.sessionregistry.jdbc.JdbcSessionStore;
 import redis.clients.jedis.RedisClient;
 
@@ -50,8 +50,8 @@ public class FloorBenchmark {
   private final ConcurrentHashMap<String, String> map = new ConcurrentHashMap<>();
   private final String[] keys = new String[REMOVES];
   private RedisClient redis;
-  private HikariDataSource h2;
-  private HikariDataSource postgres;
+  private ConnectionPool h2;
+  private ConnectionPool postgres;
   private String rowId;
   private String redisKey;
   private final String namespace = "sr-floor-" + UUID.randomUUID();
@@ -72,7 +72,7 @@ public class FloorBenchmark {
     h2 = JdbcSessionStore.newPool("jdbc:h2:mem:floor;DB_CLOSE_DELAY=-1", "sa", "", 2, Duration.ofSeconds(5));
     postgres = JdbcSessionStore.newPool(StoreKind.POSTGRES_URL, StoreKind.POSTGRES_USER, StoreKind.POSTGRES_PASSWORD,
         2, Duration.ofSeconds(5));
-    for (HikariDataSource db : new HikariDataSource[] {h2, postgres}) {
+    for (ConnectionPool db : new ConnectionPool[] {h2, postgres}) {
       execute(db, "DROP TABLE IF EXISTS sr_floor");
       execute(db, "CREATE TABLE sr_floor (id VARCHAR(26) PRIMARY KEY, v VARCHAR(26))");
     }
@@ -159,7 +159,7 @@ public class FloorBenchmark {
     @Setup(Level.Invocation)
     public void insert(FloorBenchmark b) throws Exception {
       b.rowId = Ids.newId();
-      for (HikariDataSource db : new HikariDataSource[] {b.h2, b.postgres}) {
+      for (ConnectionPool db : new ConnectionPool[] {b.h2, b.postgres}) {
         try (Connection c = db.getConnection();
             PreparedStatement s = c.prepareStatement("INSERT INTO sr_floor (id, v) VALUES (?, ?)")) {
           s.setString(1, b.rowId);
@@ -180,7 +180,7 @@ public class FloorBenchmark {
     return delete(postgres);
   }
 
-  private int delete(HikariDataSource db) throws Exception {
+  private int delete(ConnectionPool db) throws Exception {
     try (Connection c = db.getConnection();
         PreparedStatement s = c.prepareStatement("DELETE FROM sr_floor WHERE id = ?")) {
       s.setString(1, rowId);
@@ -190,14 +190,14 @@ public class FloorBenchmark {
 
   @TearDown(Level.Trial)
   public void close() throws Exception {
-    for (HikariDataSource db : new HikariDataSource[] {h2, postgres}) {
+    for (ConnectionPool db : new ConnectionPool[] {h2, postgres}) {
       execute(db, "DROP TABLE IF EXISTS sr_floor");
       db.close();
     }
     redis.close();
   }
 
-  private static void execute(HikariDataSource db, String sql) throws Exception {
+  private static void execute(ConnectionPool db, String sql) throws Exception {
     try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
       s.execute();
     }

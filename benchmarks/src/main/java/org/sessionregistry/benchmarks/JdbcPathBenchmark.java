@@ -1,6 +1,5 @@
 package org.sessionregistry.benchmarks;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,6 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.SessionRegistry;
+import org.sessionregistry.jdbc.ConnectionPool;
 import org.sessionregistry.jdbc.Dialect;
 import org.sessionregistry.jdbc.JdbcSchema;
 import org.sessionregistry.jdbc.JdbcSessionStore;
@@ -52,7 +52,7 @@ public class JdbcPathBenchmark {
       + " retain_until = GREATEST(retain_until, ?) WHERE user_id = ? AND id = ? AND generation >="
       + " COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = ?), 0)";
 
-  private HikariDataSource pool;
+  private ConnectionPool pool;
   private SessionRegistry registry;
   private final List<IssuedSession> issued = new ArrayList<>();
   private final List<byte[]> hashes = new ArrayList<>();

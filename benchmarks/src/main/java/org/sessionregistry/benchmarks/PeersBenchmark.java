@@ -1,6 +1,5 @@
 package org.sessionregistry.benchmarks;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
+import org.sessionregistry.jdbc.ConnectionPool;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
@@ -249,7 +249,7 @@ public class PeersBenchmark {
         }
         case H2, POSTGRESQL -> {
           map = null;
-          HikariDataSource pool = kind == StoreKind.H2
+          ConnectionPool pool = kind == StoreKind.H2
               ? org.sessionregistry.jdbc.JdbcSessionStore.newPool("jdbc:h2:mem:spring-" + UUID.randomUUID()
                   + ";DB_CLOSE_DELAY=-1", "sa", "", 8, Duration.ofSeconds(5))
               : org.sessionregistry.jdbc.JdbcSessionStore.newPool(StoreKind.POSTGRES_URL, StoreKind.POSTGRES_USER,

@@ -1,21 +1,21 @@
 package org.sessionregistry.benchmarks;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.sessionregistry.Ids;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.cache.FrontCache;
-import org.sessionregistry.spi.InvalidationChannel;
+import org.sessionregistry.jdbc.ConnectionPool;
 import org.sessionregistry.jdbc.Dialect;
 import org.sessionregistry.jdbc.JdbcInvalidationChannel;
 import org.sessionregistry.jdbc.JdbcSchema;
-import org.sessionregistry.Ids;
 import org.sessionregistry.jdbc.JdbcSessionStore;
 import org.sessionregistry.memory.InMemorySessionStore;
 import org.sessionregistry.redis.RedisInvalidationChannel;
 import org.sessionregistry.redis.RedisSessionStore;
+import org.sessionregistry.spi.InvalidationChannel;
 import org.sessionregistry.spi.SessionStore;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
@@ -57,7 +57,7 @@ public enum StoreKind {
       }
       case H2, H2_CACHED, POSTGRESQL, POSTGRESQL_CACHED -> {
         boolean h2 = this == H2 || this == H2_CACHED;
-        HikariDataSource pool = h2
+        ConnectionPool pool = h2
             ? JdbcSessionStore.newPool("jdbc:h2:mem:bench-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "",
                 8, Duration.ofSeconds(5))
             : JdbcSessionStore.newPool(POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD, 8, Duration.ofSeconds(5));

@@ -1,6 +1,6 @@
 package org.sessionregistry.cache;
 
-import org.sessionregistry.spi.ChannelListeners;
+import org.sessionregistry.internal.channel.ChannelListeners;
 import org.sessionregistry.spi.Invalidation;
 import org.sessionregistry.spi.InvalidationChannel;
 

@@ -14,7 +14,7 @@ public interface InvalidationChannel extends AutoCloseable {
    * Sends an invalidation to every listener of every node, this one included. Best effort: a failure is logged, not
    * thrown, because the revocation itself already happened in the store; front caches bound what a lost message costs
    * by their maximum staleness. A channel whose publish is a round trip should queue it and return at once
-   * ({@link PublishQueue}): revokes then do not wait for it; the revoking node's own cache is invalidated before.
+   * (on a thread of its own): revokes then do not wait for it; the revoking node's own cache is invalidated before.
    */
   void publish(Invalidation invalidation);
 

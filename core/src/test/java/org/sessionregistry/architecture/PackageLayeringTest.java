@@ -38,7 +38,8 @@ class PackageLayeringTest {
       ROOT + ".internal", Set.of(),
       ROOT + ".spi", Set.of(ROOT, ROOT + ".internal"),
       ROOT, Set.of(ROOT + ".spi", ROOT + ".internal"),
-      ROOT + ".cache", Set.of(ROOT, ROOT + ".spi", ROOT + ".internal"),
+      ROOT + ".internal.channel", Set.of(ROOT + ".spi"),
+      ROOT + ".cache", Set.of(ROOT, ROOT + ".spi", ROOT + ".internal", ROOT + ".internal.channel"),
       ROOT + ".memory", Set.of(ROOT, ROOT + ".spi", ROOT + ".internal"));
 
   /** What the SPI may use of the API: the values a store reads and writes, and the failures it throws. */

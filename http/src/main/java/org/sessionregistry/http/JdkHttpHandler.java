@@ -29,6 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  * Its method names are passed on as sent, and the API refuses {@code post} for {@code POST}. The request's
  * {@code remoteAddress} is the TCP peer: behind a proxy, give the API's builder {@code clientAddress(...)}.
+ *
+ * <p>The module reads {@code jdk.httpserver} only when the application does: a modular application that uses this class
+ * declares {@code requires jdk.httpserver} (on the class path, the JDK's modules are all there).
  */
 public final class JdkHttpHandler implements HttpHandler {
   private final MattermostSessionApi api;

@@ -1,6 +1,5 @@
 package org.sessionregistry.server;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
@@ -19,12 +18,13 @@ import org.sessionregistry.Ids;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.cache.FrontCache;
+import org.sessionregistry.http.LoginAttempts;
 import org.sessionregistry.http.MattermostSessionApi;
+import org.sessionregistry.jdbc.ConnectionPool;
 import org.sessionregistry.jdbc.Dialect;
 import org.sessionregistry.jdbc.JdbcInvalidationChannel;
 import org.sessionregistry.jdbc.JdbcSessionStore;
 import org.sessionregistry.memory.InMemorySessionStore;
-import org.sessionregistry.http.LoginAttempts;
 import org.sessionregistry.redis.RedisSessionStore;
 import org.sessionregistry.server.ServerConfig.CacheKind;
 import org.sessionregistry.server.ServerConfig.StoreKind;
@@ -146,7 +146,7 @@ final class SessionServer implements AutoCloseable {
       List<AutoCloseable> resources = new ArrayList<>();
       boolean sql = config.store == StoreKind.H2 || config.store == StoreKind.POSTGRESQL
           || config.store == StoreKind.MARIADB;
-      HikariDataSource pool = null;
+      ConnectionPool pool = null;
       if (sql) {
         pool = JdbcSessionStore.newPool(jdbcUrl(config), config.jdbcUser, config.jdbcPassword, 10,
             Duration.ofSeconds(5));
@@ -324,7 +324,7 @@ final class SessionServer implements AutoCloseable {
     }
   }
 
-  private static SessionStore openStore(ServerConfig config, @Nullable HikariDataSource pool, RedisAccess redis)
+  private static SessionStore openStore(ServerConfig config, @Nullable ConnectionPool pool, RedisAccess redis)
       throws StartupException {
     try {
       return switch (config.store) {

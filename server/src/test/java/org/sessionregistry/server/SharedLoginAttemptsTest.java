@@ -2,7 +2,6 @@ package org.sessionregistry.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -27,8 +26,9 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.sessionregistry.http.LoginAttempts;
 import org.sessionregistry.http.LoginAttempts.Reservation;
+import org.sessionregistry.http.LoginAttempts;
+import org.sessionregistry.jdbc.ConnectionPool;
 import org.sessionregistry.jdbc.Dialect;
 import org.sessionregistry.jdbc.JdbcSessionStore;
 import redis.clients.jedis.HostAndPort;
@@ -216,7 +216,7 @@ class SharedLoginAttemptsTest {
   }
 
   /** A pool on {@code store}'s database (a fresh one for H2), closed after the test. */
-  private HikariDataSource pool(String store) {
+  private ConnectionPool pool(String store) {
     String user = switch (store) {
       case "postgresql" -> env("SR_POSTGRES_USER", "postgres");
       case "mariadb" -> env("SR_MARIADB_USER", "root");
@@ -227,7 +227,7 @@ class SharedLoginAttemptsTest {
       case "mariadb" -> env("SR_MARIADB_PASSWORD", "");
       default -> "";
     };
-    HikariDataSource pool = JdbcSessionStore.newPool(url(store), user, password, 40, Duration.ofSeconds(10));
+    ConnectionPool pool = JdbcSessionStore.newPool(url(store), user, password, 40, Duration.ofSeconds(10));
     resources.add(pool);
     return pool;
   }

@@ -12,11 +12,11 @@ import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jspecify.annotations.Nullable;
+import org.sessionregistry.internal.channel.ChannelListeners;
+import org.sessionregistry.internal.channel.PublishQueue;
 import org.sessionregistry.jdbc.internal.SqlStatements;
-import org.sessionregistry.spi.ChannelListeners;
 import org.sessionregistry.spi.Invalidation;
 import org.sessionregistry.spi.InvalidationChannel;
-import org.sessionregistry.spi.PublishQueue;
 
 /**
  * Front-cache invalidations through the database, on any supported one: a node that revokes inserts a row into

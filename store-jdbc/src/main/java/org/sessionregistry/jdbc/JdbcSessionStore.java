@@ -493,7 +493,7 @@ public final class JdbcSessionStore implements SessionStore {
   }
 
   /**
-   * A HikariCP pool set up as the store's own is (the one {@link Builder#jdbcUrl} builds): READ COMMITTED, broken
+   * A connection pool set up as the store's own is (the one {@link Builder#jdbcUrl} builds): READ COMMITTED, broken
    * connections evicted on any connection-class error, an H2 file written at each commit, H2's statements and lock
    * waits timed by the connection as long as the default statement timeout (5 s: a store with that timeout then sets
    * none per statement, which costs H2 more than its query), and a start that does not fail while the database is
@@ -501,11 +501,11 @@ public final class JdbcSessionStore implements SessionStore {
    *
    * @throws IllegalArgumentException if the URL is not one of a supported database
    */
-  public static HikariDataSource newPool(String jdbcUrl, String username, String password, int maximumPoolSize,
+  public static ConnectionPool newPool(String jdbcUrl, String username, String password, int maximumPoolSize,
       Duration connectionTimeout) {
     Dialect.ofJdbcUrl(jdbcUrl);
-    return PoolFactory.newPool(jdbcUrl, username, password, maximumPoolSize, connectionTimeout,
-        Duration.ofSeconds(5));
+    return new ConnectionPool(PoolFactory.newPool(jdbcUrl, username, password, maximumPoolSize, connectionTimeout,
+        Duration.ofSeconds(5)));
   }
 
   /**
@@ -646,14 +646,14 @@ public final class JdbcSessionStore implements SessionStore {
         }
         // After the database closed a connection, fresh ones for the retry: HikariCP's own pool, or the
         // application's if it is one (soft eviction closes idle connections now, busy ones when returned).
-        HikariDataSource hikari = pool != null ? pool : dataSource instanceof HikariDataSource h ? h : null;
+        HikariDataSource hikari = pool != null ? pool : hikariOf(dataSource);
         Runnable dropIdle = hikari == null ? () -> {} : () -> {
           var bean = hikari.getHikariPoolMXBean(); // null until the pool started
           if (bean != null) {
             bean.softEvictConnections();
           }
         };
-        javax.sql.DataSource connections = pool != null ? pool : dataSource;
+        javax.sql.DataSource connections = hikari != null ? hikari : dataSource;
         boolean timed = connections != null && PoolFactory.timesStatements(connections, statementTimeout);
         return new JdbcSessionStore(db, d, description, pool, (int) statementTimeout.toSeconds(), dropIdle, timed,
             jdbi == null, connections);
@@ -663,6 +663,11 @@ public final class JdbcSessionStore implements SessionStore {
         }
         throw e;
       }
+    }
+
+    /** The HikariCP pool behind the application's data source, if it is one or one of ours. */
+    private static @Nullable HikariDataSource hikariOf(@Nullable DataSource dataSource) {
+      return dataSource instanceof HikariDataSource h ? h : dataSource instanceof ConnectionPool p ? p.pool() : null;
     }
 
     private HikariDataSource pool(String url) {

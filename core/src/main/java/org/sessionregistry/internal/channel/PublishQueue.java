@@ -1,4 +1,4 @@
-package org.sessionregistry.spi;
+package org.sessionregistry.internal.channel;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,9 +8,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.sessionregistry.spi.Invalidation;
 
 /**
- * Sends a channel's invalidations from a thread of its own, for channel authors whose publish is a network round trip:
+ * Sends a channel's invalidations from a thread of its own, for the library's channels whose publish is a network round trip:
  * a revoke behind a front cache then costs its caller the store's round trip only. The revoking node's own cache is
  * invalidated before the revoke returns whatever the channel does; the other nodes hear of it when the message
  * arrives, as before, a hand-over later, and a message that never arrives is bounded by their maximum staleness, as

@@ -1,9 +1,11 @@
-package org.sessionregistry.spi;
+package org.sessionregistry.internal.channel;
 
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.sessionregistry.spi.Invalidation;
+import org.sessionregistry.spi.InvalidationChannel;
 
 /**
- * The listeners of an {@link InvalidationChannel} and its connection state, for channel authors: a listener that
+ * The listeners of an {@link InvalidationChannel} and its connection state, for the library's channels: a listener that
  * subscribes while the channel is connected is told so at once, and every change of state is told to all listeners
  * exactly once. Thread-safe.
  */

@@ -1,14 +1,14 @@
-package org.sessionregistry.spi;
+package org.sessionregistry.internal.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.sessionregistry.spi.Invalidation;
 
 class PublishQueueTest {
   private final List<String> sent = new CopyOnWriteArrayList<>();
