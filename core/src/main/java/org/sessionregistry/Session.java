@@ -69,11 +69,6 @@ public record Session(
     props = copyProps(props);
   }
 
-  /** This session with a later last activity. */
-  public Session withLastActivityAt(Instant lastActivityAt) {
-    return new Session(id, userId, createdAt, expiresAt, lastActivityAt, deviceId, roles, oauth, expiredNotify, props);
-  }
-
   /** This session with its activity recorded: a later last activity, and an expiry it extended to (or the same). */
   public Session withActivity(Instant lastActivityAt, Instant expiresAt) {
     return new Session(id, userId, createdAt, expiresAt, lastActivityAt, deviceId, roles, oauth, expiredNotify, props);

@@ -334,7 +334,7 @@ public final class MattermostSessionApi {
    * {@code AttachSessionCookies}: the browser would otherwise drop them at the old expiry.
    */
   private Session authenticate(HttpRequest request, Reply reply) {
-    RequestAuthenticator.Authentication auth = authenticator.authenticateWithCookies(request, reply.secure)
+    RequestAuthenticator.Authentication auth = authenticator.authenticate(request, reply.secure)
         .orElseThrow(this::sessionExpired);
     if (!auth.cookies().isEmpty()) {
       auth.cookies().forEach(c -> reply.header("Set-Cookie", c));

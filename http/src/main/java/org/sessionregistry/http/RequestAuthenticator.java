@@ -33,26 +33,17 @@ public final class RequestAuthenticator {
   }
 
   /**
-   * The live session of the request's credential, its activity recorded (see {@link SessionRegistry#touch}). Empty
-   * when the request carries no credential, or one that names no live session.
-   *
-   * @throws CsrfProofMissingException if a cookie-authenticated write lacks its CSRF proof
-   * @throws org.sessionregistry.SessionStoreException if the store could not be asked: refuse the request
-   */
-  public Optional<Session> authenticate(HttpRequest request) {
-    return find(request).flatMap(registry::touch);
-  }
-
-  /**
-   * {@link #authenticate}, with the cookies the response must carry: when the touch extended a session that came in
-   * the {@code MMAUTHTOKEN} cookie ({@link SessionRegistry.Builder#extendWithActivity}), the session cookies again with
-   * the new lifetime, as Mattermost's {@code AttachSessionCookies} does, or the browser would drop them at the old
-   * expiry. A bearer token never travels into a cookie.
+   * The live session of the request's credential, its activity recorded (see {@link SessionRegistry#touch}), with the
+   * cookies the response must carry: when the touch extended a session that came in the {@code MMAUTHTOKEN} cookie
+   * ({@link SessionRegistry.Builder#extendWithActivity}), the session cookies again with the new lifetime, as
+   * Mattermost's {@code AttachSessionCookies} does, or the browser would drop them at the old expiry. A bearer token
+   * never travels into a cookie. Empty when the request carries no credential, or one that names no live session.
    *
    * @param secureCookies whether cookies must be {@code Secure} (the client came over HTTPS)
    * @throws CsrfProofMissingException if a cookie-authenticated write lacks its CSRF proof
+   * @throws org.sessionregistry.SessionStoreException if the store could not be asked: refuse the request
    */
-  public Optional<Authentication> authenticateWithCookies(HttpRequest request, boolean secureCookies) {
+  public Optional<Authentication> authenticate(HttpRequest request, boolean secureCookies) {
     Credential credential = credential(request);
     if (credential == null) {
       return Optional.empty();
@@ -85,7 +76,7 @@ public final class RequestAuthenticator {
     }
   }
 
-  /** Like {@link #authenticate}, without recording activity: for a request that ends the session anyway. */
+  /** The request's live session, without recording activity: for a request that ends the session anyway. */
   public Optional<Session> find(HttpRequest request) {
     Credential credential = credential(request);
     return credential == null ? Optional.empty() : find(request, credential);

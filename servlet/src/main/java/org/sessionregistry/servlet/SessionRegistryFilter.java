@@ -111,7 +111,7 @@ public final class SessionRegistryFilter implements Filter {
     Optional<Session> session;
     try {
       Optional<RequestAuthenticator.Authentication> auth =
-          authenticator.authenticateWithCookies(neutral, client.https() || req.isSecure());
+          authenticator.authenticate(neutral, client.https() || req.isSecure());
       // A cookie session that activity extended gets its cookies again, or the browser drops them at the old expiry.
       auth.ifPresent(a -> a.cookies().forEach(c -> resp.addHeader("Set-Cookie", c)));
       session = auth.map(RequestAuthenticator.Authentication::session);

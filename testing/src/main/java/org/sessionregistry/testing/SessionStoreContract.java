@@ -492,12 +492,12 @@ public abstract class SessionStoreContract {
     assertThat(store.touch(s.userId(), s.id(), later, s.expiresAt(), later.plus(IDLE_TIMEOUT))).isTrue();
     assertThat(store.findByToken(hash).orElseThrow().lastActivityAt()).isEqualTo(later);
     assertThat(store.touch(s.userId(), s.id(), earlier, s.expiresAt(), earlier.plus(IDLE_TIMEOUT))).as("it exists").isTrue();
-    assertThat(store.findByToken(hash).orElseThrow()).isEqualTo(s.withLastActivityAt(later));
+    assertThat(store.findByToken(hash).orElseThrow()).isEqualTo(s.withActivity(later, s.expiresAt()));
 
     // The retain-until did not move back either: the session outlives the earlier touch's idle end, purge included.
     clock.set(earlier.plus(IDLE_TIMEOUT).plus(Duration.ofMinutes(1)));
     registry.purgeExpired(10_000);
-    assertThat(registry.authenticate(issued.token())).contains(s.withLastActivityAt(later));
+    assertThat(registry.authenticate(issued.token())).contains(s.withActivity(later, s.expiresAt()));
 
     // A stale copy of the session (activity at creation), touched later, records the later activity.
     clock.set(later.plus(TOUCH_INTERVAL));
