@@ -57,15 +57,7 @@ final class IpLiteral {
     return b.toString();
   }
 
-  /**
-   * A peer address as an adapter gives it ({@code [::1]}, {@code fe80::1%eth0}, {@code 0:0:0:0:0:0:0:1}) in the
-   * canonical form; one that is no IP literal (empty, a Unix socket's name) as it is.
-   */
-  static String normalizePeer(String peer) {
-    byte[] bytes = peerBytes(peer);
-    return bytes == null ? peer : format(bytes);
-  }
-
+  /** A peer address as an adapter gives it ({@code [::1]}, {@code fe80::1%eth0}): its bytes, or null. */
   static byte @Nullable [] peerBytes(String peer) {
     String s = peer;
     if (s.length() > 2 && s.charAt(0) == '[' && s.charAt(s.length() - 1) == ']') {

@@ -11,9 +11,9 @@ import org.jspecify.annotations.Nullable;
 final class TrustedProxies implements ClientAddressResolver {
   static final TrustedProxies NONE = new TrustedProxies(List.of());
   /** Entries read from the right of a header, at most: a chain of proxies is a few hops. */
-  static final int MAX_HOPS = 32;
+  private static final int MAX_HOPS = 32;
   /** Characters of one entry, at most; a quoted IPv6 with a port and a {@code proto} is under 80. */
-  static final int MAX_ENTRY_CHARS = 256;
+  private static final int MAX_ENTRY_CHARS = 256;
 
   private final List<Cidr> trusted;
 
@@ -93,7 +93,7 @@ final class TrustedProxies implements ClientAddressResolver {
    * inside quotes separates nothing. An entry longer than {@link #MAX_ENTRY_CHARS} comes out empty and ends the list.
    * So at most 32 entries of 256 characters are scanned, however long the header a client sent through a proxy.
    */
-  static List<String> entriesFromTheRight(List<String> lines) {
+  private static List<String> entriesFromTheRight(List<String> lines) {
     List<String> out = new ArrayList<>();
     for (int l = lines.size() - 1; l >= 0; l--) {
       String line = lines.get(l);
