@@ -154,11 +154,11 @@ public final class InMemorySessionStore implements SessionStore {
     return endedSessions;
   }
 
-  /** The user's sessions of this device; holds the user's lock. */
-  private static List<Entry> ofDevice(UserSessions user, String deviceId) {
+  /** The user's sessions of this device that no revoke-everyone ended already; holds the user's lock. */
+  private List<Entry> ofDevice(UserSessions user, String deviceId) {
     List<Entry> found = List.of();
     for (Entry e : user.entries) {
-      if (e.session.deviceId().equals(deviceId)) {
+      if (e.session.deviceId().equals(deviceId) && e.epoch >= everyone.get()) {
         if (found.isEmpty()) {
           found = new ArrayList<>(1);
         }
