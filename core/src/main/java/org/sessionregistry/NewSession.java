@@ -6,7 +6,8 @@ import java.util.Map;
  * What to issue a session for: the user and the client's details. Build one with {@link #forUser(String)} and the
  * {@code with...} methods; the values are checked by {@link SessionRegistry#create(NewSession)}.
  *
- * @param userId the user: the application's id for it, 1 to 255 characters ({@link Ids#isValidUserId})
+ * @param userId the user: the application's id for it, 1 to {@value Ids#MAX_USER_ID_LENGTH} characters
+ *     ({@link Ids#isValidUserId})
  * @param deviceId the client's device id, possibly empty, at most {@value Session#MAX_DEVICE_ID_LENGTH} characters
  * @param roles space-separated roles, at most {@value Session#MAX_ROLES_LENGTH} characters
  * @param oauth whether the session is issued through OAuth

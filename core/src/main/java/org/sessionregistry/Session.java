@@ -22,7 +22,8 @@ import java.util.TreeMap;
  * without leaking a credential. Listings are sanitized further: secret props such as {@code csrf} are removed.
  *
  * @param id the session id, 26 characters
- * @param userId the id of the user the session belongs to: the application's own, 1 to 255 characters
+ * @param userId the id of the user the session belongs to: the application's own, 1 to
+ *     {@value Ids#MAX_USER_ID_LENGTH} characters
  *     ({@link Ids#isValidUserId})
  * @param createdAt when the session was issued
  * @param expiresAt when the session ends: fixed at creation, or moved later by activity when the registry extends

@@ -39,34 +39,37 @@ public final class Arguments {
    */
   public static String requireUserId(@Nullable String value, String name) {
     requireNonNull(value, name);
-    if (value.isEmpty() || value.length() > MAX_USER_ID_LENGTH) {
-      throw new IllegalArgumentException(name + " must be 1 to " + MAX_USER_ID_LENGTH + " characters, was "
-          + value.length() + " characters");
-    }
-    requireStorable(value, name);
-    for (int i = 0; i < value.length(); i++) {
-      if (Character.isISOControl(value.charAt(i))) {
-        throw new IllegalArgumentException(name + " must not contain control characters, found "
-            + String.format("U+%04X", (int) value.charAt(i)) + " at index " + i);
-      }
-    }
-    int last = value.length() - 1;
-    int edge = isBlank(value.charAt(0)) ? 0 : isBlank(value.charAt(last)) ? last : -1;
-    if (edge >= 0) {
-      throw new IllegalArgumentException(name + " must not begin or end with whitespace, found "
-          + String.format("U+%04X", (int) value.charAt(edge)) + " at index " + edge);
+    String problem = userIdProblem(value, name);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
     }
     return value;
   }
 
-  /** Whether {@link #requireUserId} accepts the value. */
+  /** Whether {@link #requireUserId} accepts the value; builds no message and no exception for one it refuses. */
   public static boolean isValidUserId(@Nullable String value) {
-    try {
-      requireUserId(value, "userId");
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
+    return value != null && userIdProblem(value, "userId") == null;
+  }
+
+  /** What {@link #requireUserId} refuses the value for, or null; only a refusal pays for formatting. */
+  private static @Nullable String userIdProblem(String value, String name) {
+    if (value.isEmpty() || value.length() > MAX_USER_ID_LENGTH) {
+      return name + " must be 1 to " + MAX_USER_ID_LENGTH + " characters, was " + value.length() + " characters";
     }
+    String unstorable = storableProblem(value, name);
+    if (unstorable != null) {
+      return unstorable;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        return name + " must not contain control characters, found " + String.format("U+%04X", (int) value.charAt(i))
+            + " at index " + i;
+      }
+    }
+    int last = value.length() - 1;
+    int edge = isBlank(value.charAt(0)) ? 0 : isBlank(value.charAt(last)) ? last : -1;
+    return edge < 0 ? null : name + " must not begin or end with whitespace, found "
+        + String.format("U+%04X", (int) value.charAt(edge)) + " at index " + edge;
   }
 
   /** Whitespace of any kind, the no-break spaces too (which {@link Character#isWhitespace} leaves out). */
@@ -95,6 +98,14 @@ public final class Arguments {
    */
   public static String requireStorable(@Nullable String value, String name) {
     requireNonNull(value, name);
+    String problem = storableProblem(value, name);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    return value;
+  }
+
+  private static @Nullable String storableProblem(String value, String name) {
     int i = 0;
     while (i < value.length() && value.charAt(i) != '\0' && !Character.isSurrogate(value.charAt(i))) {
       i++; // the usual case, all plain: one test per character
@@ -105,14 +116,14 @@ public final class Arguments {
           ? i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))
           : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(value.charAt(i - 1)));
       if (c == '\0' || unpaired) {
-        throw new IllegalArgumentException(name + " must not contain " + (c == '\0' ? "NUL" : "an unpaired surrogate")
-            + ", found " + String.format("U+%04X", (int) c) + " at index " + i + " (stores cannot keep it exactly)");
+        return name + " must not contain " + (c == '\0' ? "NUL" : "an unpaired surrogate") + ", found "
+            + String.format("U+%04X", (int) c) + " at index " + i + " (stores cannot keep it exactly)";
       }
       if (Character.isHighSurrogate(c)) {
         i++; // its low half, checked
       }
     }
-    return value;
+    return null;
   }
 
   /** A name that is no secret (a props key) as a message may show it: itself when plain printable ASCII, else shown. */
