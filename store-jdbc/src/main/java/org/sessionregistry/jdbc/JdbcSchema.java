@@ -9,7 +9,9 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The shipped schema scripts. Apply {@link Dialect#schemaResource()} with your migration tool, or let
- * {@link JdbcSessionStore.Builder#createSchemaIfMissing(boolean)} run it; both create the table only if it is missing.
+ * {@link JdbcSessionStore.Builder#createSchemaIfMissing(boolean)} run it; both create the tables only if they are
+ * missing, and widen a schema-2 {@code user_id} (an {@code ALTER} that changes nothing on a migrated table, but takes
+ * the table's lock for a moment).
  */
 public final class JdbcSchema {
   private JdbcSchema() {}
