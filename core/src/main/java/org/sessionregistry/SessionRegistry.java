@@ -83,7 +83,7 @@ public final class SessionRegistry implements AutoCloseable {
     this.clock = b.clock;
     this.sessionLifetime = b.sessionLifetime;
     this.idleTimeout = b.idleTimeout;
-    this.touchInterval = b.touchInterval;
+    this.touchInterval = b.effectiveTouchInterval();
     this.extendWithActivity = b.extendWithActivity;
     this.maxSessionLifetime = b.maxSessionLifetime;
     this.listeners = List.copyOf(b.listeners);
@@ -557,7 +557,7 @@ public final class SessionRegistry implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Duration sessionLifetime = Duration.ofDays(30);
     private @Nullable Duration idleTimeout;
-    private Duration touchInterval = Duration.ofMinutes(5);
+    private @Nullable Duration touchInterval;
     private boolean extendWithActivity;
     private @Nullable Duration maxSessionLifetime;
     private final List<SessionListener> listeners = new ArrayList<>();
@@ -609,7 +609,9 @@ public final class SessionRegistry implements AutoCloseable {
 
     /**
      * The least time between two writes of a session's last activity; touches in between cost nothing. Zero writes on
-     * every touch. Default 5 minutes, as Mattermost. Must be shorter than the idle timeout.
+     * every touch. Must be shorter than the idle timeout (and, extending with activity, than the lifetime). Default 5
+     * minutes, as Mattermost; half the idle timeout (or the extended lifetime) when that is shorter than 10 minutes, so
+     * that an active session never lapses between two writes.
      */
     public Builder touchInterval(Duration touchInterval) {
       requireNonNull(touchInterval, "touchInterval");
@@ -703,6 +705,7 @@ public final class SessionRegistry implements AutoCloseable {
       if (store == null) {
         throw new IllegalStateException("store must be set: SessionRegistry.builder().store(...)");
       }
+      Duration touchInterval = effectiveTouchInterval();
       if (idleTimeout != null && touchInterval.compareTo(idleTimeout) >= 0) {
         throw new IllegalStateException("touchInterval (" + touchInterval + ") must be shorter than idleTimeout ("
             + idleTimeout + "), or active sessions would time out between two writes of their activity");
@@ -717,6 +720,17 @@ public final class SessionRegistry implements AutoCloseable {
             + " sessionLifetime (" + sessionLifetime + "): no session could live its lifetime");
       }
       return new SessionRegistry(this);
+    }
+
+    private Duration effectiveTouchInterval() {
+      if (touchInterval != null) {
+        return touchInterval;
+      }
+      Duration shortest = extendWithActivity ? sessionLifetime : Duration.ofMinutes(10);
+      if (idleTimeout != null && idleTimeout.compareTo(shortest) < 0) {
+        shortest = idleTimeout;
+      }
+      return shortest.compareTo(Duration.ofMinutes(10)) < 0 ? shortest.dividedBy(2) : Duration.ofMinutes(5);
     }
 
     /** Positive, whole milliseconds (what stores keep), and at most 100 years (what instants can add). */

@@ -197,15 +197,8 @@ final class SessionServer implements AutoCloseable {
         if (config.maxSessionsPerUser > 0) {
           rb.maxSessionsPerUser(config.maxSessionsPerUser, config.sessionLimitPolicy);
         }
-        // Activity is written every 5 minutes (Mattermost's interval), or twice per idle timeout or lifetime if either
-        // is shorter than 10 minutes: an active session must never lapse between two writes.
-        Duration shortest = config.idleTimeout == null || config.idleTimeout.compareTo(config.sessionLifetime) > 0
-            ? config.sessionLifetime : config.idleTimeout;
         if (config.idleTimeout != null) {
-          rb.idleTimeout(config.idleTimeout);
-        }
-        if (shortest.compareTo(Duration.ofMinutes(10)) <= 0) {
-          rb.touchInterval(shortest.dividedBy(2));
+          rb.idleTimeout(config.idleTimeout); // the registry's touch interval fits it
         }
         SessionRegistry registry = rb.build();
         try {

@@ -481,6 +481,21 @@ public abstract class SessionStoreContract {
         .isEqualTo(clock.instant());
   }
 
+  /** Without a touch interval set, a short idle timeout gets one that fits it: an active session never lapses. */
+  @Test
+  void theDefaultTouchIntervalFitsAShortIdleTimeout() {
+    SessionRegistry shortIdle = SessionRegistry.builder().store(store).clock(clock)
+        .idleTimeout(Duration.ofMinutes(2)).build();
+    IssuedSession issued = shortIdle.create(newUserId());
+    for (int minute = 1; minute <= 10; minute++) {
+      clock.advance(Duration.ofMinutes(1));
+      assertThat(shortIdle.authenticate(issued.token()).flatMap(shortIdle::touch)).as("minute " + minute)
+          .isPresent();
+    }
+    assertThat(store.findByToken(TokenHash.of(issued.token())).orElseThrow().lastActivityAt())
+        .as("written every minute, half the idle timeout").isEqualTo(clock.instant());
+  }
+
   @Test
   void touchNeverMovesActivityBackwards() {
     IssuedSession issued = registry.create(newUserId());
