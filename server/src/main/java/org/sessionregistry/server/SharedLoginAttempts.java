@@ -103,8 +103,7 @@ final class SharedLoginAttempts {
 
     /** The key's failures, then its places. */
     private List<String> keys(String key) {
-      // Not ":login:", where servers before places kept a plain counter, nor ":logins:<digest>", where they kept
-      // one lease per key in the hash: a rolling upgrade must not meet WRONGTYPE or misread a field.
+      // Not ":login:", where servers before places kept a plain counter: a rolling upgrade must not meet WRONGTYPE.
       String failures = namespace + ":logins:{" + digest(key) + "}";
       return List.of(failures, failures + ":places");
     }
@@ -127,15 +126,8 @@ final class SharedLoginAttempts {
   static final class Jdbc implements LoginAttempts {
     private static final String CREATE = "CREATE TABLE IF NOT EXISTS sr_login_attempts (k VARCHAR(32) NOT NULL"
         + " PRIMARY KEY, n BIGINT NOT NULL, expires_at BIGINT NOT NULL)";
-    /**
-     * The columns where the previous version kept one count of places and one lease per key: no longer read, still
-     * made, so that nodes of that version keep working against the table during a rolling upgrade.
-     */
-    private static final List<String> PLACES = List.of(
-        "ALTER TABLE sr_login_attempts ADD COLUMN IF NOT EXISTS places BIGINT DEFAULT 0 NOT NULL",
-        "ALTER TABLE sr_login_attempts ADD COLUMN IF NOT EXISTS places_until BIGINT DEFAULT 0 NOT NULL",
-        "CREATE TABLE IF NOT EXISTS sr_login_places (k VARCHAR(32) NOT NULL, place VARCHAR(64) NOT NULL,"
-            + " lapses_at BIGINT NOT NULL, PRIMARY KEY (k, place))");
+    private static final String CREATE_PLACES = "CREATE TABLE IF NOT EXISTS sr_login_places (k VARCHAR(32) NOT NULL,"
+        + " place VARCHAR(64) NOT NULL, lapses_at BIGINT NOT NULL, PRIMARY KEY (k, place))";
     /** The SQLState of a row missing after it was made: a transaction to try again, as a serialization failure. */
     private static final String ROW_GONE = "40001";
     private final DataSource dataSource;
@@ -149,9 +141,7 @@ final class SharedLoginAttempts {
       run(c -> {
         try (Statement s = c.createStatement()) {
           s.execute(CREATE);
-          for (String alter : PLACES) {
-            s.execute(alter);
-          }
+          s.execute(CREATE_PLACES);
         }
         return null;
       });
