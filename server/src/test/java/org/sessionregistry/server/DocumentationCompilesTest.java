@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every Java block of the README and of {@code docs/} compiles against the current API, on the jars a user has (the
- * server's test path holds every module, the drivers, Jetty and Tomcat), so a wrong signature fails the build.
+ * server's test path holds every module, the drivers, Jetty, Tomcat, the Spring Boot starter and Spring Security), so a
+ * wrong signature fails the build.
  *
  * <p>A block that declares types (a class, an interface, a record) is compiled as they are, all such blocks together
  * (one may use another's), with an elided body {@code { ... }} standing for any body. A block of statements is a
@@ -59,6 +60,14 @@ class DocumentationCompilesTest {
       import org.sessionregistry.redis.*;
       import org.sessionregistry.servlet.*;
       import org.sessionregistry.spi.*;
+      import org.sessionregistry.spring.security.SessionRegistryConfigurer;
+      import org.springframework.context.annotation.Bean;
+      import org.springframework.context.annotation.Configuration;
+      import org.springframework.security.config.Customizer;
+      import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
+      import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+      import org.springframework.security.core.annotation.AuthenticationPrincipal;
+      import org.springframework.security.web.SecurityFilterChain;
       import org.sessionregistry.testing.*;
       import redis.clients.jedis.HostAndPort;
       import redis.clients.jedis.RedisClient;
