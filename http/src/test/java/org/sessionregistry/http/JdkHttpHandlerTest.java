@@ -130,6 +130,7 @@ class JdkHttpHandlerTest {
       }
       Collections.sort(kept);
       Collections.sort(fresh);
+      System.out.println("medians: kept-alive " + kept.get(10) / 1_000 + " us, fresh " + fresh.get(10) / 1_000 + " us");
       assertThat(Duration.ofNanos(kept.get(10))).as("median of kept-alive exchanges (fresh connections' median %s ms;"
           + " kept %s us, fresh %s us)", fresh.get(10) / 1_000_000, micros(kept), micros(fresh))
           .isLessThan(Duration.ofNanos(fresh.get(10)).plusMillis(20));
