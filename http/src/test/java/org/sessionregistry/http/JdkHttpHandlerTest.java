@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -41,7 +42,7 @@ class JdkHttpHandlerTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      return Optional.of(new LoginUser(userId, login, "", "system_user"));
+      return Optional.of(new LoginUser(userId, login, "", Set.of("system_user")));
     };
     MattermostSessionApi api = MattermostSessionApi.builder(
         SessionRegistry.builder().store(InMemorySessionStore.create()).build(), slow).build();

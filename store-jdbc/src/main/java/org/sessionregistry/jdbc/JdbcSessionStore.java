@@ -29,6 +29,7 @@ import org.sessionregistry.jdbc.internal.SqlErrors;
 import org.sessionregistry.jdbc.internal.SqlStatements;
 import org.sessionregistry.jdbc.internal.StatementRunner;
 import org.sessionregistry.spi.PropsJson;
+import org.sessionregistry.spi.RolesText;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
 
@@ -276,9 +277,9 @@ public final class JdbcSessionStore implements SessionStore {
         .bind("lastActivityAt", session.lastActivityAt().toEpochMilli())
         .bind("retainUntil", retainUntil.toEpochMilli())
         .bind("deviceId", session.deviceId())
-        .bind("roles", session.roles())
-        .bind("oauth", session.oauth())
-        .bind("expiredNotify", session.expiredNotify())
+        .bind("roles", RolesText.write(session.roles()))
+        .bind("oauth", false) // until the schema drops the Mattermost-only columns
+        .bind("expiredNotify", false)
         .bind("props", PropsJson.write(session.props()));
   }
 
