@@ -52,7 +52,7 @@ class TestApplication {
 
   @Bean
   SecurityFilterChain api(HttpSecurity http) throws Exception {
-    http.authorizeHttpRequests(a -> a.anyRequest().authenticated())
+    http.authorizeHttpRequests(a -> a.requestMatchers("/actuator/**").hasRole("ADMIN").anyRequest().authenticated())
         .with(SessionRegistryConfigurer.sessionRegistry(), Customizer.withDefaults());
     return http.build();
   }
