@@ -45,11 +45,14 @@ class SessionsActuatorTest {
   }
 
   @Test
-  void theEndpointIsOffUnlessExposed() {
-    try (ConfigurableApplicationContext app = TestApplication.start()) {
+  void theEndpointIsOffUnlessExposedAndTheHealthIndicatorTurnsOff() {
+    try (ConfigurableApplicationContext app = TestApplication.start("management.endpoints.web.exposure.include=health",
+        "management.endpoint.health.show-details=always", "management.health.session-registry.enabled=false")) {
       int port = TestApplication.port(app);
       String admin = Http.token(Http.login(port, "alice", "alice-pw"));
       assertThat(Http.get(port, "/actuator/sessions?username=bob", admin).statusCode()).isEqualTo(404);
+      HttpResponse<String> health = Http.get(port, "/actuator/health", admin);
+      assertThat(health.body()).contains("\"status\":\"UP\"").doesNotContain("sessionRegistry");
     }
   }
 }

@@ -41,7 +41,7 @@ public class SessionRegistryActuatorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "sessionRegistryHealthIndicator")
     @ConditionalOnBean(SessionStore.class)
-    @ConditionalOnEnabledHealthIndicator("sessionRegistry")
+    @ConditionalOnEnabledHealthIndicator("session-registry")
     SessionRegistryHealthIndicator sessionRegistryHealthIndicator(SessionStore store,
         ObjectProvider<InvalidationChannel> channel) {
       return new SessionRegistryHealthIndicator(store, connected(channel.getIfUnique()));
