@@ -64,7 +64,8 @@ class StoresUnderBootVersionsTest {
 
   @Test
   void redis() {
-    assertWorks(RedisSessionStore.class, "session-registry.store=redis", "spring.data.redis.host=127.0.0.1",
+    assertWorks(RedisSessionStore.class, "spring.datasource.url=jdbc:h2:mem:boot-versions-redis",
+        "session-registry.store=redis", "spring.data.redis.host=127.0.0.1",
         "session-registry.redis.namespace=sr-example-" + UUID.randomUUID());
   }
 
