@@ -14,7 +14,8 @@ final class JdbcStores {
   static JdbcSessionStore store(SessionRegistryProperties.Jdbc jdbc, DataSource dataSource) {
     JdbcSessionStore store = JdbcSessionStore.builder().dataSource(dataSource).build();
     SchemaInitialization init = jdbc.initializeSchema();
-    if (init == SchemaInitialization.ALWAYS || (init == SchemaInitialization.EMBEDDED && store.dialect() == Dialect.H2)) {
+    boolean embedded = store.dialect() == Dialect.H2;
+    if (init == SchemaInitialization.ALWAYS || (init == SchemaInitialization.EMBEDDED && embedded)) {
       JdbcSchema.create(dataSource, store.dialect()); // each table only if missing
     }
     return store;

@@ -85,7 +85,8 @@ public class SessionRegistryAutoConfiguration {
   }
 
   /**
-   * The store {@code session-registry.store} names, behind a front cache when {@code session-registry.front-cache.enabled}.
+   * The store {@code session-registry.store} names, behind a front cache when
+   * {@code session-registry.front-cache.enabled}.
    * Closed with the context (a store over the application's {@code DataSource} leaves the pool open).
    */
   @Bean
@@ -121,7 +122,8 @@ public class SessionRegistryAutoConfiguration {
   }
 
   /**
-   * The channel that carries revocations between the nodes' front caches ({@code session-registry.front-cache.channel}),
+   * The channel that carries revocations between the nodes' front caches
+   * ({@code session-registry.front-cache.channel}),
    * closed with the context; none for the in-memory store or {@code none}.
    */
   @Bean
@@ -140,7 +142,8 @@ public class SessionRegistryAutoConfiguration {
     return switch (type) {
       case NONE, STORE -> null;
       case JDBC -> {
-        requireModule(StoreType.JDBC, "org.sessionregistry.jdbc.JdbcInvalidationChannel", "session-registry-store-jdbc");
+        requireModule(StoreType.JDBC, "org.sessionregistry.jdbc.JdbcInvalidationChannel",
+            "session-registry-store-jdbc");
         yield JdbcStores.channel(requireDataSource(dataSource, "front-cache.channel"));
       }
       case REDIS -> {

@@ -21,8 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     idle timeout (or extended lifetime) when that is shorter than 10 minutes
  * @param maxSessionsPerUser the most live sessions of one user, counted and enforced in the same atomic store operation
  *     as each login, on every node; no limit when unset
- * @param maxSessionsPolicy what a login beyond {@code max-sessions-per-user} does: {@code end} the user's least recently
- *     active sessions, or {@code refuse} the login
+ * @param maxSessionsPolicy what a login beyond {@code max-sessions-per-user} does: {@code end} the user's least
+ *     recently active sessions, or {@code refuse} the login
  * @param jdbc the JDBC store's settings
  * @param redis the Redis store's settings
  * @param frontCache the front cache, which answers repeated tokens from memory in front of a remote store
@@ -71,7 +71,7 @@ public record SessionRegistryProperties(
 
   /** Which channel carries revocations between the nodes' front caches. */
   public enum ChannelType {
-    /** The store's own: Redis pub/sub for {@code redis}, the polled revocations table for {@code jdbc}, none in memory. */
+    /** The store's own: Redis pub/sub for {@code redis}, the revocations table for {@code jdbc}; none in memory. */
     STORE,
     /** Redis pub/sub, on the Redis of {@code session-registry.redis.*}. */
     REDIS,

@@ -26,10 +26,10 @@ public final class SessionLogin {
   private SessionLogin() {}
 
   /**
-   * Issues a session for the authenticated user: its user id is {@link Authentication#getName()}, its recorded roles the
-   * authorities' names that fit a session's roles (what authorizes a request later is the user's current roles), and a
-   * {@code csrf} prop, the proof a cookie-authenticated write must carry in {@code X-CSRF-Token}. The cap per user
-   * applies atomically, on every node.
+   * Issues a session for the authenticated user: its user id is {@link Authentication#getName()}, its recorded roles
+   * the authorities' names that fit a session's roles (what authorizes a request later is the user's current roles),
+   * and a {@code csrf} prop, the proof a cookie-authenticated write must carry in {@code X-CSRF-Token}. The cap per
+   * user applies atomically, on every node.
    *
    * @throws IllegalArgumentException if the authentication is not authenticated
    * @throws SessionLimitExceededException if the user is at its cap and the policy refuses

@@ -28,8 +28,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * The login endpoint: {@code POST} of {@code {"username": ..., "password": ...}} (JSON) or of the form fields
  * {@code username} and {@code password}, checked by the application's {@link AuthenticationManager} (whatever providers
  * it has); a success issues a session ({@link SessionLogin}) and answers 200 with its token (also in the {@code Token}
- * header, as Mattermost), its id, user id, expiry and CSRF proof. Bad credentials answer 401, a refused login beyond the
- * cap per user 409, a store that cannot be asked 503. Nothing is logged of the credentials.
+ * header, as Mattermost), its id, user id, expiry and CSRF proof. Bad credentials answer 401, a refused login beyond
+ * the cap per user 409, a store that cannot be asked 503. Nothing is logged of the credentials.
  */
 final class SessionLoginFilter extends OncePerRequestFilter {
   private static final ObjectMapper JSON = new ObjectMapper();
