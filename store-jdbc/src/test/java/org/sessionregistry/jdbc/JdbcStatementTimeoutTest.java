@@ -1,0 +1,62 @@
+package org.sessionregistry.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.sessionregistry.Ids;
+import org.sessionregistry.SessionRegistry;
+import org.sessionregistry.SessionStoreUnavailableException;
+
+/**
+ * A statement of the store that would run for hours stops at the statement timeout on H2, on the store's own pool and
+ * on an application's (HikariCP with its defaults, where the store sets no H2 session setting), and the application's
+ * connections come back without a query timeout of the store's.
+ */
+class JdbcStatementTimeoutTest {
+
+  @ParameterizedTest(name = "application pool: {0}")
+  @ValueSource(booleans = {false, true})
+  @Timeout(60)
+  void aRunawayStatementStopsAtTheStatementTimeoutOnEitherPool(boolean applicationPool) throws Exception {
+    String url = "jdbc:h2:mem:runaway-" + Ids.newId() + ";DB_CLOSE_DELAY=-1";
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setMaximumPoolSize(1); // the store's connection is the one the application gets back
+    try (HikariDataSource application = new HikariDataSource(config)) {
+      JdbcSchema.create(application, Dialect.H2);
+      try (Connection c = application.getConnection(); Statement s = c.createStatement()) {
+        // Every user's generation read from a hundred billion rows: a statement of the store that runs for hours.
+        s.execute("DROP TABLE sr_users");
+        s.execute("CREATE VIEW sr_users AS SELECT CAST(X AS VARCHAR(255)) AS user_id, X AS generation,"
+            + " FALSE AS purge_pending FROM SYSTEM_RANGE(1, 100000000000)");
+      }
+      JdbcSessionStore.Builder builder = JdbcSessionStore.builder().statementTimeout(Duration.ofSeconds(1));
+      try (JdbcSessionStore store = (applicationPool ? builder.dataSource(application).dialect(Dialect.H2)
+          : builder.jdbcUrl(url, "", "")).build()) {
+        SessionRegistry registry = SessionRegistry.builder().store(store).build();
+
+        long start = System.nanoTime();
+        Throwable failure = catchThrowable(() -> registry.create(Ids.newId()));
+
+        assertThat(failure).isInstanceOf(SessionStoreUnavailableException.class)
+            .hasMessageContaining("could not create a session");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a runaway create").isLessThan(Duration.ofSeconds(3));
+      }
+      try (Connection c = application.getConnection(); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+              + " WHERE SETTING_NAME = 'QUERY_TIMEOUT'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).as("the application's connection's query timeout").isEqualTo("0");
+      }
+    }
+  }
+}
