@@ -93,7 +93,6 @@ public final class JdbcSessionStore implements SessionStore {
 
   private final Database database;
   private final StatementRunner db;
-  private final int statementTimeoutSeconds;
   private final @Nullable HikariDataSource ownedPool;
 
   /**
@@ -103,13 +102,11 @@ public final class JdbcSessionStore implements SessionStore {
    * @param runner how its calls run
    * @param ownedPool the pool to close with the store: the one it built for a JDBC URL
    */
-  private record Settings(Database database, StatementRunner runner, int statementTimeoutSeconds,
-      @Nullable HikariDataSource ownedPool) {}
+  private record Settings(Database database, StatementRunner runner, @Nullable HikariDataSource ownedPool) {}
 
   private JdbcSessionStore(Settings settings) {
     this.database = settings.database();
     this.db = settings.runner();
-    this.statementTimeoutSeconds = settings.statementTimeoutSeconds();
     this.ownedPool = settings.ownedPool();
   }
 
@@ -218,7 +215,7 @@ public final class JdbcSessionStore implements SessionStore {
    */
   @Override
   public void deleteEveryone() {
-    db.callIdempotent("revoke every session", Math.max(60, statementTimeoutSeconds),
+    db.callIdempotent("revoke every session", Math.max(60, db.statementTimeoutSeconds()),
         call -> call.update(sql(DELETE_EVERYONE), Call.Params.NONE));
   }
 
@@ -519,7 +516,7 @@ public final class JdbcSessionStore implements SessionStore {
         Database database = Database.of(d, description);
         StatementRunner runner = new StatementRunner(connections, description, database.timing(timed),
             (int) statementTimeout.toSeconds(), dropIdle);
-        return new JdbcSessionStore(new Settings(database, runner, (int) statementTimeout.toSeconds(), pool));
+        return new JdbcSessionStore(new Settings(database, runner, pool));
       } catch (RuntimeException e) {
         if (pool != null) {
           pool.close();

@@ -67,6 +67,11 @@ public final class StatementRunner {
     return description;
   }
 
+  /** The timeout of a call's statements, unless the call gives its own. */
+  public int statementTimeoutSeconds() {
+    return statementTimeoutSeconds;
+  }
+
   /**
    * Runs work that must not run twice (a create) on a connection of its own.
    *
