@@ -134,6 +134,23 @@ public final class JdbcSessionStore implements SessionStore {
       db.call("create a session", call -> explainingDuplicates(session, () -> call.update(sql(INSERT), params)));
       return List.of();
     }
+    List<SqlStatements.Session> steps = createSteps(limit, endSameDevice);
+    List<Object> results = db.call("create a session within its user's limit", call -> explainingDuplicates(
+        session, () -> database.together(call, steps, params)));
+    if ((Integer) results.get(steps.size() - 1) == 0) { // the insert, last, inserted nothing
+      throw new SessionLimitExceededException(session.userId(), limit.maxSessions());
+    }
+    List<Session> ended = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i) == END_DEVICE || steps.get(i) == MAKE_ROOM) {
+        ended.addAll(sessions(results.get(i)));
+      }
+    }
+    return ended;
+  }
+
+  /** The statements of a create within a limit or replacing its device's sessions, the insert last. */
+  private static List<SqlStatements.Session> createSteps(SessionLimit limit, boolean endSameDevice) {
     List<SqlStatements.Session> steps = new ArrayList<>(4);
     steps.add(LOCK_USER);
     if (endSameDevice) {
@@ -147,21 +164,7 @@ public final class JdbcSessionStore implements SessionStore {
     } else {
       steps.add(INSERT_UNLESS_FULL);
     }
-    List<Object> results = db.call("create a session within its user's limit", call -> explainingDuplicates(
-        session, () -> database.together(call, steps, params)));
-    List<Session> ended = new ArrayList<>();
-    int inserted = 0;
-    for (int i = 0; i < steps.size(); i++) {
-      switch (steps.get(i)) {
-        case END_DEVICE, MAKE_ROOM -> ended.addAll(sessions(results.get(i)));
-        case INSERT, INSERT_UNLESS_FULL -> inserted = (Integer) results.get(i);
-        default -> { }
-      }
-    }
-    if (inserted == 0) {
-      throw new SessionLimitExceededException(session.userId(), limit.maxSessions());
-    }
-    return ended;
+    return steps;
   }
 
   @SuppressWarnings("unchecked")
