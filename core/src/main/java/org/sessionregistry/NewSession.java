@@ -1,6 +1,7 @@
 package org.sessionregistry;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What to issue a session for: the user and the client's details. Build one with {@link #forUser(String)} and the
@@ -9,29 +10,25 @@ import java.util.Map;
  * @param userId the user: the application's id for it, 1 to {@value Ids#MAX_USER_ID_LENGTH} characters
  *     ({@link Ids#isValidUserId})
  * @param deviceId the client's device id, possibly empty, at most {@value Session#MAX_DEVICE_ID_LENGTH} characters
- * @param roles space-separated roles, at most {@value Session#MAX_ROLES_LENGTH} characters
- * @param oauth whether the session is issued through OAuth
+ * @param roles the application's role names to record in the session (see {@link Session#MAX_ROLES_LENGTH})
  * @param props string properties (platform, os, browser, csrf, ...)
  * @param replaceSameDevice whether the user's earlier sessions with the same (non-empty) device id end when this one is
  *     created, in the same store operation
  */
-public record NewSession(String userId, String deviceId, String roles, boolean oauth, Map<String, String> props,
+public record NewSession(String userId, String deviceId, Set<String> roles, Map<String, String> props,
     boolean replaceSameDevice) {
 
-  /** The roles of a regular user, the default. */
-  public static final String DEFAULT_ROLES = "system_user";
-
-  /** A session for {@code userId} with no device id, the roles {@value #DEFAULT_ROLES} and no props. */
+  /** A session for {@code userId} with no device id, no roles and no props. */
   public static NewSession forUser(String userId) {
-    return new NewSession(userId, "", DEFAULT_ROLES, false, Map.of(), false);
+    return new NewSession(userId, "", Set.of(), Map.of(), false);
   }
 
   public NewSession withDeviceId(String deviceId) {
-    return new NewSession(userId, deviceId, roles, oauth, props, replaceSameDevice);
+    return new NewSession(userId, deviceId, roles, props, replaceSameDevice);
   }
 
-  public NewSession withRoles(String roles) {
-    return new NewSession(userId, deviceId, roles, oauth, props, replaceSameDevice);
+  public NewSession withRoles(Set<String> roles) {
+    return new NewSession(userId, deviceId, roles, props, replaceSameDevice);
   }
 
   /**
@@ -41,17 +38,17 @@ public record NewSession(String userId, String deviceId, String roles, boolean o
    * count against the user's session limit. Without a device id it ends nothing.
    */
   public NewSession replacingSameDevice() {
-    return new NewSession(userId, deviceId, roles, oauth, props, true);
+    return new NewSession(userId, deviceId, roles, props, true);
   }
 
   public NewSession withProps(Map<String, String> props) {
-    return new NewSession(userId, deviceId, roles, oauth, props, replaceSameDevice);
+    return new NewSession(userId, deviceId, roles, props, replaceSameDevice);
   }
 
   /** Shows prop keys only: a prop value may be a secret (csrf). */
   @Override
   public String toString() {
-    return "NewSession[userId=" + userId + ", deviceId=" + deviceId + ", roles=" + roles + ", oauth=" + oauth
-        + ", props=" + (props == null ? null : props.keySet()) + ", replaceSameDevice=" + replaceSameDevice + "]";
+    return "NewSession[userId=" + userId + ", deviceId=" + deviceId + ", roles=" + roles + ", props="
+        + (props == null ? null : props.keySet()) + ", replaceSameDevice=" + replaceSameDevice + "]";
   }
 }

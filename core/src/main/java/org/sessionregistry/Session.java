@@ -5,6 +5,7 @@ import static org.sessionregistry.internal.Arguments.require;
 import static org.sessionregistry.internal.Arguments.requireId;
 import static org.sessionregistry.internal.Arguments.requireMaxLength;
 import static org.sessionregistry.internal.Arguments.requireNonNull;
+import static org.sessionregistry.internal.Arguments.requireRoles;
 import static org.sessionregistry.internal.Arguments.requireStorable;
 import static org.sessionregistry.internal.Arguments.requireUserId;
 
@@ -12,10 +13,12 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A login session: the fields of a Mattermost session, as an immutable value.
+ * A login session, as an immutable value: whose it is, its times, the client's device and details, and the roles it
+ * was issued with.
  *
  * <p>The bearer token is deliberately not part of it: {@link SessionRegistry#create} hands it out once, in an
  * {@link IssuedSession}, and stores keep only a hash of it. A {@code Session} can therefore be logged, cached and listed
@@ -30,9 +33,9 @@ import java.util.TreeMap;
  *     sessions with activity ({@link SessionRegistry.Builder#extendWithActivity})
  * @param lastActivityAt the last recorded activity; written at most once per touch interval
  * @param deviceId the client's device id for push notifications, possibly empty, at most 512 characters
- * @param roles space-separated role names, such as {@code "system_user"} or {@code "system_admin system_user"}
- * @param oauth whether the session was issued through OAuth
- * @param expiredNotify whether the user was told that the session expired
+ * @param roles the application's role names the session was issued with, sorted (see {@link #MAX_ROLES_LENGTH} for
+ *     the rule); a record of the login only: what a caller may do is decided by its user's <em>current</em> roles
+ *     ({@link UserRoles})
  * @param props string properties (platform, os, browser, csrf, ...), sorted by key
  */
 public record Session(
@@ -42,15 +45,18 @@ public record Session(
     Instant expiresAt,
     Instant lastActivityAt,
     String deviceId,
-    String roles,
-    boolean oauth,
-    boolean expiredNotify,
+    Set<String> roles,
     Map<String, String> props) {
 
   /** Mattermost's limit on {@link #deviceId()}. */
   public static final int MAX_DEVICE_ID_LENGTH = 512;
-  /** Mattermost's limit on {@link #roles()}. */
+  /**
+   * The roles, joined by single spaces, are at most this many characters (Mattermost's limit, and the stores' column);
+   * each role is 1 to {@value #MAX_ROLE_LENGTH} characters without whitespace or control characters.
+   */
   public static final int MAX_ROLES_LENGTH = 256;
+  /** A role name is 1 to this many characters. */
+  public static final int MAX_ROLE_LENGTH = 64;
   /** At most this many {@link #props()}. */
   public static final int MAX_PROPS = 32;
   /** A prop key is 1 to this many characters. */
@@ -66,13 +72,13 @@ public record Session(
     requireNonNull(expiresAt, "expiresAt");
     requireNonNull(lastActivityAt, "lastActivityAt");
     requireStorable(requireMaxLength(deviceId, "deviceId", MAX_DEVICE_ID_LENGTH), "deviceId");
-    requireStorable(requireMaxLength(roles, "roles", MAX_ROLES_LENGTH), "roles");
+    roles = requireRoles(roles, "roles", MAX_ROLE_LENGTH, MAX_ROLES_LENGTH);
     props = copyProps(props);
   }
 
   /** This session with its activity recorded: a later last activity, and an expiry it extended to (or the same). */
   public Session withActivity(Instant lastActivityAt, Instant expiresAt) {
-    return new Session(id, userId, createdAt, expiresAt, lastActivityAt, deviceId, roles, oauth, expiredNotify, props);
+    return new Session(id, userId, createdAt, expiresAt, lastActivityAt, deviceId, roles, props);
   }
 
   /** This session without the given props; itself when it has none of them. */
@@ -82,15 +88,15 @@ public record Session(
     }
     Map<String, String> kept = new TreeMap<>(props);
     kept.keySet().removeAll(keys);
-    return new Session(id, userId, createdAt, expiresAt, lastActivityAt, deviceId, roles, oauth, expiredNotify, kept);
+    return new Session(id, userId, createdAt, expiresAt, lastActivityAt, deviceId, roles, kept);
   }
 
   /** Shows prop keys only: a prop value may be a secret (csrf). */
   @Override
   public String toString() {
     return "Session[id=" + id + ", userId=" + userId + ", createdAt=" + createdAt + ", expiresAt=" + expiresAt
-        + ", lastActivityAt=" + lastActivityAt + ", deviceId=" + deviceId + ", roles=" + roles + ", oauth=" + oauth
-        + ", expiredNotify=" + expiredNotify + ", props=" + props.keySet() + "]";
+        + ", lastActivityAt=" + lastActivityAt + ", deviceId=" + deviceId + ", roles=" + roles + ", props="
+        + props.keySet() + "]";
   }
 
   static Map<String, String> copyProps(Map<String, String> props) {

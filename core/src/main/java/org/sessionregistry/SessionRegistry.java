@@ -12,11 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +34,9 @@ import org.sessionregistry.spi.TokenHash;
  * IssuedSession issued = registry.create(userId);            // give issued.token() to the client, once
  * Optional<Session> session = registry.authenticate(token);  // on every request
  * session.ifPresent(registry::touch);                        // records activity, at most once per touch interval
- * registry.revokeAll(callerSession, userId);                 // Mattermost's permission rule, one store round trip
+ * if (registry.mayManageSessionsOf(caller, userId)) {        // the application's rule (SessionAccessRule)
+ *   registry.revokeAll(userId);                              // one atomic store round trip
+ * }
  * }</pre>
  *
  * <p>Each operation costs at most one store round trip, except {@link #authenticate} of an expired session (which also
@@ -70,7 +69,7 @@ public final class SessionRegistry implements AutoCloseable {
   private final boolean extendWithActivity;
   private final @Nullable Duration maxSessionLifetime;
   private final List<SessionListener> listeners;
-  private final Map<String, Set<Permission>> rolePermissions;
+  private final SessionAccessRule accessRule;
   private final UserRoles userRoles;
   /** Whether the application gave its user directory: then an unknown caller holds no role at all. */
   private final boolean userRolesGiven;
@@ -87,7 +86,7 @@ public final class SessionRegistry implements AutoCloseable {
     this.extendWithActivity = b.extendWithActivity;
     this.maxSessionLifetime = b.maxSessionLifetime;
     this.listeners = List.copyOf(b.listeners);
-    this.rolePermissions = Map.copyOf(b.rolePermissions);
+    this.accessRule = b.accessRule;
     this.userRoles = b.userRoles;
     this.userRolesGiven = b.userRolesGiven;
     this.credentials = b.credentials;
@@ -125,12 +124,11 @@ public final class SessionRegistry implements AutoCloseable {
     requireNonNull(request, "request");
     requireUserId(request.userId(), "userId");
     requireMaxLength(request.deviceId(), "deviceId", Session.MAX_DEVICE_ID_LENGTH);
-    requireMaxLength(request.roles(), "roles", Session.MAX_ROLES_LENGTH);
     Instant now = now();
     String token = IdCodec.newToken(store.tokenPrefix(request.userId()));
     TokenHash tokenHash = TokenHash.of(token);
     Session session = new Session(tokenHash.sessionId(), request.userId(), now, now.plus(sessionLifetime), now,
-        request.deviceId(), request.roles(), request.oauth(), false, request.props());
+        request.deviceId(), request.roles(), request.props());
     boolean endSameDevice = request.replaceSameDevice() && !request.deviceId().isEmpty();
     List<Session> ended = store.insert(session, tokenHash, retainUntil(session), limit, endSameDevice);
     for (Session s : ended) {
@@ -277,69 +275,6 @@ public final class SessionRegistry implements AutoCloseable {
     return purged.size();
   }
 
-  // Permission-checked forms, for callers acting through an API on behalf of a session.
-
-  /**
-   * Mattermost's rule for acting on a user's sessions: the caller is that user, or holds {@code manage_system}, or
-   * holds {@code edit_other_users} and the target is not a system admin (according to {@link UserRoles}).
-   *
-   * <p>The caller's roles are its current ones from {@link UserRoles}, so a demoted admin loses its power at once; a
-   * caller the application's directory does not know holds none. Only without a directory (no
-   * {@link Builder#userRoles} given) do the roles its session was issued with count. A caller whose user no longer exists, or whose
-   * credentials changed after its session was created ({@link UserCredentials}), may do nothing. Pass a session that
-   * {@link #authenticate} returned: the check trusts the session it is given.
-   */
-  public boolean hasPermissionToUser(Session caller, String userId) {
-    requireNonNull(caller, "caller");
-    requireUserId(userId, "userId");
-    if (!credentialsValid(caller)) {
-      return false;
-    }
-    if (caller.userId().equals(userId)) {
-      return true;
-    }
-    Set<Permission> held = permissionsOfCaller(caller);
-    if (held.contains(Permission.MANAGE_SYSTEM)) {
-      return true;
-    }
-    if (!held.contains(Permission.EDIT_OTHER_USERS)) {
-      return false;
-    }
-    String targetRoles = userRoles.rolesOf(userId);
-    return targetRoles != null && !permissionsOf(targetRoles).contains(Permission.MANAGE_SYSTEM);
-  }
-
-  /**
-   * Whether the caller holds the permission now: by its current roles (see {@link #hasPermissionToUser}), and only while
-   * its user exists with the credentials its session was created under.
-   */
-  public boolean hasPermission(Session caller, Permission permission) {
-    requireNonNull(caller, "caller");
-    requireNonNull(permission, "permission");
-    return credentialsValid(caller) && permissionsOfCaller(caller).contains(permission);
-  }
-
-  /**
-   * Whether the session's user holds the role now: by its current roles from {@link UserRoles} (none when the
-   * application's directory does not know it; the session's own roles only without a directory), and only while the
-   * user exists with the credentials the session was created under.
-   */
-  public boolean hasRole(Session session, String role) {
-    requireNonNull(session, "session");
-    requireNonNull(role, "role");
-    if (!credentialsValid(session)) {
-      return false;
-    }
-    String current = userRoles.rolesOf(session.userId());
-    String roles = current != null ? current : userRolesGiven ? "" : session.roles();
-    for (String r : roles.split(" ")) {
-      if (!r.isEmpty() && r.equals(role)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /**
    * Revokes every session of every user, the caller's own included: when it returns, no session created before it
    * was called authenticates, on any node; a session created meanwhile may survive. Listeners hear one
@@ -359,61 +294,49 @@ public final class SessionRegistry implements AutoCloseable {
   }
 
   /**
-   * {@link #revokeEveryone()} for a caller holding {@code manage_system} (Mattermost's
-   * {@code POST /api/v4/users/sessions/revoke/all}).
+   * Whether the caller may list and revoke the sessions of {@code userId}: always its own; another user's as the
+   * application's {@link SessionAccessRule} decides (by default, never). Nothing at all while the caller's user no
+   * longer exists or changed its credentials after the session was created ({@link UserCredentials}). Decided by the
+   * caller's <em>current</em> roles ({@link #currentRoles}). Pass a session that {@link #authenticate} returned: the
+   * check trusts the session it is given. Ask once per request, then call the operation:
    *
-   * @throws PermissionDeniedException if the caller does not; nothing changes
+   * <pre>{@code
+   * if (!registry.mayManageSessionsOf(caller, userId)) {
+   *   throw new Forbidden();  // the application's 403
+   * }
+   * registry.revokeAll(userId);
+   * }</pre>
    */
-  public void revokeEveryone(Session caller) {
-    if (!hasPermission(caller, Permission.MANAGE_SYSTEM)) {
-      throw new PermissionDeniedException(caller.userId(), Permission.MANAGE_SYSTEM);
+  public boolean mayManageSessionsOf(Session caller, String userId) {
+    requireNonNull(caller, "caller");
+    requireUserId(userId, "userId");
+    if (!credentialsValid(caller)) {
+      return false;
     }
-    revokeEveryone();
+    if (caller.userId().equals(userId)) {
+      return true;
+    }
+    return accessRule.mayManageSessionsOf(subject(caller), new SessionAccessRule.Subject(userId, userRoles));
   }
 
   /**
-   * {@link #list(String)} for a caller allowed by {@link #hasPermissionToUser}.
-   *
-   * @throws PermissionDeniedException if the caller may not; nothing is read
+   * Whether the caller may revoke every session of every user ({@link #revokeEveryone()}), as the application's
+   * {@link SessionAccessRule} decides (by default, no one); never while its credentials are not valid.
    */
-  public List<Session> list(Session caller, String userId) {
-    checkPermission(caller, userId);
-    return list(userId);
+  public boolean mayRevokeEveryone(Session caller) {
+    requireNonNull(caller, "caller");
+    return credentialsValid(caller) && accessRule.mayRevokeEveryone(subject(caller));
   }
 
   /**
-   * {@link #revoke(String, String)} for a caller allowed by {@link #hasPermissionToUser}; a caller revoking its own
-   * current session is logging out.
-   *
-   * @throws PermissionDeniedException if the caller may not; nothing changes
+   * The session's user's roles now: from {@link UserRoles} (none when the application's directory does not know the
+   * user; the roles the session was issued with only when no directory was given), and none at all while the user no
+   * longer exists or changed its credentials after the session was created. What a request's authorization should
+   * read: a demoted admin is no admin on its next request.
    */
-  public boolean revoke(Session caller, String userId, String sessionId) {
-    checkPermission(caller, userId);
-    requireId(sessionId, "sessionId");
-    RevocationReason reason = caller.id().equals(sessionId) ? RevocationReason.LOGOUT : RevocationReason.REVOKE;
-    return revoke(userId, sessionId, reason);
-  }
-
-  /**
-   * {@link #revokeAll(String)} for a caller allowed by {@link #hasPermissionToUser}. A caller revoking its own user
-   * revokes its own session too.
-   *
-   * @throws PermissionDeniedException if the caller may not; nothing changes
-   */
-  public void revokeAll(Session caller, String userId) {
-    checkPermission(caller, userId);
-    revokeAll(userId, null);
-  }
-
-  /**
-   * {@link #revokeAllExcept} for a caller allowed by {@link #hasPermissionToUser}.
-   *
-   * @throws PermissionDeniedException if the caller may not; nothing changes
-   */
-  public void revokeAllExcept(Session caller, String userId, String keepSessionId) {
-    checkPermission(caller, userId);
-    requireId(keepSessionId, "keepSessionId");
-    revokeAll(userId, keepSessionId);
+  public Set<String> currentRoles(Session session) {
+    requireNonNull(session, "session");
+    return credentialsValid(session) ? subject(session).roles() : Set.of();
   }
 
   /** Closes the store. */
@@ -426,26 +349,15 @@ public final class SessionRegistry implements AutoCloseable {
     }
   }
 
-  private void checkPermission(Session caller, String userId) {
-    if (!hasPermissionToUser(caller, userId)) {
-      throw new PermissionDeniedException(caller.userId(), userId);
+  /** The caller as the access rule sees it: its current roles, or its session's when the application gave no directory. */
+  private SessionAccessRule.Subject subject(Session caller) {
+    Set<String> current = userRoles.rolesOf(caller.userId());
+    if (current != null) {
+      return new SessionAccessRule.Subject(caller.userId(), current, true);
     }
-  }
-
-  private Set<Permission> permissionsOfCaller(Session caller) {
-    String currentRoles = userRoles.rolesOf(caller.userId());
-    return permissionsOf(currentRoles != null ? currentRoles : userRolesGiven ? "" : caller.roles());
-  }
-
-  private Set<Permission> permissionsOf(String roles) {
-    Set<Permission> held = EnumSet.noneOf(Permission.class);
-    for (String role : roles.split(" ")) {
-      Set<Permission> granted = rolePermissions.get(role);
-      if (granted != null) {
-        held.addAll(granted);
-      }
-    }
-    return held;
+    return userRolesGiven
+        ? new SessionAccessRule.Subject(caller.userId(), Set.of(), false)
+        : new SessionAccessRule.Subject(caller.userId(), caller.roles(), true);
   }
 
   private boolean revoke(String userId, String sessionId, RevocationReason reason) {
@@ -561,8 +473,7 @@ public final class SessionRegistry implements AutoCloseable {
     private boolean extendWithActivity;
     private @Nullable Duration maxSessionLifetime;
     private final List<SessionListener> listeners = new ArrayList<>();
-    private final Map<String, Set<Permission>> rolePermissions = new HashMap<>(
-        Map.of("system_admin", EnumSet.of(Permission.MANAGE_SYSTEM, Permission.EDIT_OTHER_USERS)));
+    private SessionAccessRule accessRule = SessionAccessRule.selfOnly();
     private UserRoles userRoles = UserRoles.unknown();
     private boolean userRolesGiven;
     private UserCredentials credentials = UserCredentials.unchecked();
@@ -649,18 +560,18 @@ public final class SessionRegistry implements AutoCloseable {
     }
 
     /**
-     * Grants permissions to a role, replacing what it had. By default only {@code system_admin} holds any: both
-     * {@code manage_system} and {@code edit_other_users}.
+     * Who may manage whose sessions ({@link SessionRegistry#mayManageSessionsOf}). Default:
+     * {@link SessionAccessRule#selfOnly()}.
      */
-    public Builder rolePermissions(String role, Set<Permission> permissions) {
-      requireNonNull(role, "role");
-      require(!role.isBlank() && !role.contains(" "), "role must be one word, was " + '"' + role + '"');
-      requireNonNull(permissions, "permissions");
-      rolePermissions.put(role, permissions.isEmpty() ? Set.of() : EnumSet.copyOf(permissions));
+    public Builder accessRule(SessionAccessRule accessRule) {
+      this.accessRule = requireNonNull(accessRule, "accessRule");
       return this;
     }
 
-    /** Looks up target users' roles, for holders of {@code edit_other_users}. Default: {@link UserRoles#unknown()}. */
+    /**
+     * Users' current roles, which the access rule and {@link SessionRegistry#currentRoles} read. Default:
+     * {@link UserRoles#unknown()}, where a caller's roles are those its session was issued with.
+     */
     public Builder userRoles(UserRoles userRoles) {
       this.userRoles = requireNonNull(userRoles, "userRoles");
       this.userRolesGiven = true;

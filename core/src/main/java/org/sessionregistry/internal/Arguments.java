@@ -1,5 +1,8 @@
 package org.sessionregistry.internal;
 
+import java.util.Collections;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -84,6 +87,39 @@ public final class Arguments {
           name + " must be at most " + max + " characters, was " + value.length() + " characters");
     }
     return value;
+  }
+
+  /**
+   * Role names: each 1 to {@code maxRole} characters that every store keeps exactly, with no whitespace or control
+   * character (stores join them with spaces); joined by single spaces, at most {@code maxJoined} characters.
+   *
+   * @return the roles as an unmodifiable sorted set, so that equal sets are written alike
+   */
+  public static Set<String> requireRoles(@Nullable Set<String> roles, String name, int maxRole, int maxJoined) {
+    requireNonNull(roles, name);
+    if (roles.isEmpty()) {
+      return Collections.emptySortedSet();
+    }
+    TreeSet<String> sorted = new TreeSet<>();
+    int joined = -1;
+    for (String role : roles) {
+      String element = "a role in " + name;
+      requireStorable(requireNonNull(role, element), element);
+      require(!role.isEmpty() && role.length() <= maxRole,
+          element + " must be 1 to " + maxRole + " characters, was " + role.length() + " characters");
+      for (int i = 0; i < role.length(); i++) {
+        char c = role.charAt(i);
+        if (isBlank(c) || Character.isISOControl(c)) {
+          throw new IllegalArgumentException(element + " must not contain whitespace or control characters, found "
+              + String.format("U+%04X", (int) c) + " at index " + i + " of " + show(role));
+        }
+      }
+      sorted.add(role);
+      joined += role.length() + 1;
+    }
+    require(joined <= maxJoined, name + " joined by spaces must be at most " + maxJoined + " characters, was "
+        + joined + " characters");
+    return Collections.unmodifiableSortedSet(sorted);
   }
 
   public static void require(boolean rule, String message) {

@@ -148,7 +148,7 @@ class InMemorySessionStoreTest {
   private Session insert(InMemorySessionStore store, String user, Instant retainUntil, SessionLimit limit,
       TokenHash hash) {
     Instant now = clock.instant();
-    Session s = new Session(hash.sessionId(), user, now, now.plus(Duration.ofDays(1)), now, "", "", false, false,
+    Session s = new Session(hash.sessionId(), user, now, now.plus(Duration.ofDays(1)), now, "", Set.of(),
         Map.of());
     store.insert(s, hash, retainUntil, limit, false);
     return s;
@@ -188,7 +188,7 @@ class InMemorySessionStoreTest {
     Session existing = insert(store, user, clock.instant().plusSeconds(60), one, TokenHash.of(Ids.newId()));
 
     Instant now = clock.instant();
-    Session clash = new Session(Ids.newId(), user, now, now.plusSeconds(60), now, "", "", false, false, Map.of());
+    Session clash = new Session(Ids.newId(), user, now, now.plusSeconds(60), now, "", Set.of(), Map.of());
     assertThatThrownBy(() -> store.insert(clash, taken, now.plusSeconds(60), one, false))
         .isInstanceOf(SessionStoreException.class).hasMessageContaining("token hash");
     assertThat(store.findByUser(user)).containsExactly(existing);

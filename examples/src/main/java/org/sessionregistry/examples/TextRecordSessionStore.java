@@ -17,6 +17,7 @@ import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionLimitExceededException;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.spi.PropsJson;
+import org.sessionregistry.spi.RolesText;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
 
@@ -33,7 +34,7 @@ import org.sessionregistry.spi.TokenHash;
  */
 public final class TextRecordSessionStore implements SessionStore {
   private final Object lock = new Object();
-  /** Session id to its record: user, token hash, instants, flags, device id, roles, props. */
+  /** Session id to its record: user, token hash, instants, roles, device id, props. */
   private final Map<String, String> records = new HashMap<>();
   /** Token hash (hex) to session id. */
   private final Map<String, String> byToken = new HashMap<>();
@@ -210,35 +211,31 @@ public final class TextRecordSessionStore implements SessionStore {
   }
 
   /**
-   * A session as one line of tab-separated fields, as a key-value backend would keep it. Device ids and roles may hold
-   * any character, a tab too, so each is written with its length first, and the props last, as JSON.
+   * A session as one line of tab-separated fields, as a key-value backend would keep it. User ids and roles hold no tab
+   * (no control character, no whitespace in a role); a device id may hold any character, a tab too, so it is written
+   * with its length first, and the props last, as JSON.
    */
   private record Record(Session session, String tokenHash, Instant retainUntil) {
 
     String toText() {
       return String.join("\t", session.userId(), tokenHash, millis(session.createdAt()), millis(session.expiresAt()),
-          millis(session.lastActivityAt()), millis(retainUntil), session.oauth() ? "1" : "0",
-          session.expiredNotify() ? "1" : "0")
+          millis(session.lastActivityAt()), millis(retainUntil), RolesText.write(session.roles()))
           + "\t" + session.deviceId().length() + ":" + session.deviceId()
-          + session.roles().length() + ":" + session.roles()
           + PropsJson.write(session.props());
     }
 
     static Record parse(String id, String text) {
-      String[] f = text.split("\t", 9);
+      String[] f = text.split("\t", 8);
       String userId = f[0];
       if (!Ids.isValidUserId(userId)) {
         throw new SessionStoreException("text-record store: session " + id + " has no valid user id");
       }
-      String rest = f[8];
+      String rest = f[7];
       int colon = rest.indexOf(':');
       int end = colon + 1 + Integer.parseInt(rest.substring(0, colon));
       String deviceId = rest.substring(colon + 1, end);
-      colon = rest.indexOf(':', end);
-      int rolesEnd = colon + 1 + Integer.parseInt(rest.substring(end, colon));
-      String roles = rest.substring(colon + 1, rolesEnd);
-      Session s = new Session(id, userId, instant(f[2]), instant(f[3]), instant(f[4]), deviceId, roles,
-          f[6].equals("1"), f[7].equals("1"), PropsJson.read(rest.substring(rolesEnd)));
+      Session s = new Session(id, userId, instant(f[2]), instant(f[3]), instant(f[4]), deviceId,
+          RolesText.read(f[6]), PropsJson.read(rest.substring(end)));
       return new Record(s, f[1], instant(f[5]));
     }
 

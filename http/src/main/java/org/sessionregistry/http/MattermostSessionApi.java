@@ -20,7 +20,6 @@ import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.NewSession;
-import org.sessionregistry.Permission;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionLimitExceededException;
 import org.sessionregistry.SessionRegistry;
@@ -178,7 +177,7 @@ public final class MattermostSessionApi {
       requireMethod(method, "POST");
       checkBodySize(request);
       Session caller = authenticate(request, reply);
-      if (!registry.hasPermission(caller, Permission.MANAGE_SYSTEM)) {
+      if (!registry.mayRevokeEveryone(caller)) {
         throw new Failure(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.");
       }
       registry.revokeEveryone();
@@ -195,8 +194,8 @@ public final class MattermostSessionApi {
 
     Session caller = authenticate(request, reply);
     String userId = userIdParam(m.group(1), caller, userIdRule);
-    // The one permission decision of the request: what follows calls the registry's unchecked forms.
-    if (!registry.hasPermissionToUser(caller, userId)) {
+    // The one permission decision of the request, by the registry's access rule (MattermostAccessRule).
+    if (!registry.mayManageSessionsOf(caller, userId)) {
       throw new Failure(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.");
     }
     if (action == null) {
@@ -285,7 +284,7 @@ public final class MattermostSessionApi {
     u.put("first_name", "");
     u.put("last_name", "");
     u.put("position", "");
-    u.put("roles", user.roles());
+    u.put("roles", String.join(" ", user.roles()));
     u.put("locale", "en");
     reply.json(200, u);
   }
@@ -437,9 +436,9 @@ public final class MattermostSessionApi {
     m.put("last_activity_at", s.lastActivityAt().toEpochMilli());
     m.put("user_id", s.userId());
     m.put("device_id", s.deviceId());
-    m.put("roles", s.roles());
-    m.put("is_oauth", s.oauth());
-    m.put("expired_notify", s.expiredNotify());
+    m.put("roles", String.join(" ", s.roles()));
+    m.put("is_oauth", false); // this server issues no OAuth sessions
+    m.put("expired_notify", false); // and sends no push notification of an expiry
     m.put("props", s.props());
     m.put("team_members", List.of());
     m.put("local", false);

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.sessionregistry.Ids;
 import org.sessionregistry.SessionRegistry;
@@ -16,7 +17,7 @@ import org.sessionregistry.memory.InMemorySessionStore;
 /** The API's limits, {@code ip_address} and cookies follow the resolved client, not the proxy in front. */
 class ClientAddressInTheApiTest {
   private static final String PROXY = "10.0.0.1";
-  private final LoginUser user = new LoginUser(Ids.newId(), "user", "user@example.com", "system_user");
+  private final LoginUser user = new LoginUser(Ids.newId(), "user", "user@example.com", Set.of("system_user"));
   private final SessionRegistry registry = SessionRegistry.builder().store(InMemorySessionStore.create()).build();
   private final LoginVerifier verifier = (loginId, password) ->
       loginId.equals("user") && password.equals("right") ? Optional.of(user) : Optional.empty();

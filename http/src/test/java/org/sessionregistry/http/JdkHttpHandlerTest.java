@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -33,7 +34,7 @@ class JdkHttpHandlerTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      return Optional.of(new LoginUser(userId, login, "", "system_user"));
+      return Optional.of(new LoginUser(userId, login, "", Set.of("system_user")));
     };
     MattermostSessionApi api = MattermostSessionApi.builder(
         SessionRegistry.builder().store(InMemorySessionStore.create()).build(), slow).build();

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorCompletionService;
@@ -27,7 +28,7 @@ import org.sessionregistry.memory.InMemorySessionStore;
 /** The limits in front of the password check: none of them costs a hash, and the owner keeps a way in. */
 class LoginLimitsTest {
   private final String userId = Ids.newId();
-  private final LoginUser user = new LoginUser(userId, "user", "user@example.com", "system_user");
+  private final LoginUser user = new LoginUser(userId, "user", "user@example.com", Set.of("system_user"));
   private final AtomicInteger checks = new AtomicInteger();
   private final SessionRegistry registry = SessionRegistry.builder().store(InMemorySessionStore.create()).build();
 

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sessionregistry.Ids;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class MalformedFieldsTest {
   private final String userId = Ids.newId();
-  private final LoginUser user = new LoginUser(userId, "user", "user@example.com", "system_user");
+  private final LoginUser user = new LoginUser(userId, "user", "user@example.com", Set.of("system_user"));
   private final SessionRegistry registry = SessionRegistry.builder().store(InMemorySessionStore.create()).build();
   private final MattermostSessionApi api = MattermostSessionApi.builder(registry,
       (login, password) -> login.equals("user") && password.equals("right password") ? Optional.of(user)

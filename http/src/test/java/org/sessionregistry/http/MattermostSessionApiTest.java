@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.NewSession;
@@ -25,11 +26,12 @@ class MattermostSessionApiTest {
   private final String adminId = Ids.newId();
   private final String userId = Ids.newId();
   private final Map<String, LoginUser> directory = Map.of(
-      "admin", new LoginUser(adminId, "admin", "admin@example.com", "system_admin system_user"),
-      "user", new LoginUser(userId, "user", "", "system_user"));
+      "admin", new LoginUser(adminId, "admin", "admin@example.com", Set.of("system_admin", "system_user")),
+      "user", new LoginUser(userId, "user", "", Set.of("system_user")));
   private final SessionRegistry registry = SessionRegistry.builder().store(InMemorySessionStore.create())
       .userRoles(id -> directory.values().stream().filter(u -> u.id().equals(id)).map(LoginUser::roles)
           .findFirst().orElse(null))
+      .accessRule(MattermostAccessRule.standard())
       .build();
   private final MattermostSessionApi api = MattermostSessionApi.builder(registry,
       (login, password) -> password.equals("right password") ? Optional.ofNullable(directory.get(login))
@@ -166,7 +168,7 @@ class MattermostSessionApiTest {
 
   @Test
   void revokingEveryonesSessionsNeedsManageSystem() throws Exception {
-    IssuedSession admin = registry.create(NewSession.forUser(adminId).withRoles("system_admin system_user"));
+    IssuedSession admin = registry.create(NewSession.forUser(adminId).withRoles(Set.of("system_admin", "system_user")));
     IssuedSession user = registry.create(userId);
 
     assertError(api.handle(post("/api/v4/users/sessions/revoke/all", bearer(user), "")), 403,

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.NewSession;
-import org.sessionregistry.Permission;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionRegistry;
@@ -32,12 +31,13 @@ class OneDecisionPerRequestTest {
   private final String adminId = Ids.newId();
   private final String managerId = Ids.newId();
   private final String userId = Ids.newId();
-  private final Map<String, String> roles = Map.of(adminId, "system_admin system_user",
-      managerId, MANAGER_ROLE + " system_user", userId, "system_user");
+  private final Map<String, Set<String>> roles = Map.of(adminId, Set.of("system_admin", "system_user"),
+      managerId, Set.of(MANAGER_ROLE, "system_user"), userId, Set.of("system_user"));
   private final AtomicInteger roleLookups = new AtomicInteger();
   private final CountingStore store = new CountingStore(InMemorySessionStore.create());
   private final SessionRegistry registry = SessionRegistry.builder().store(store)
-      .rolePermissions(MANAGER_ROLE, Set.of(Permission.EDIT_OTHER_USERS))
+      .accessRule(MattermostAccessRule.standard()
+          .withRole(MANAGER_ROLE, Set.of(MattermostAccessRule.Permission.EDIT_OTHER_USERS)))
       .userRoles(id -> {
         roleLookups.incrementAndGet();
         return roles.get(id);

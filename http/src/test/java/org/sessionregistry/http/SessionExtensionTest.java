@@ -11,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.sessionregistry.Ids;
 import org.sessionregistry.SessionRegistry;
@@ -34,7 +35,7 @@ class SessionExtensionTest {
       .build();
   private final MattermostSessionApi api = MattermostSessionApi.builder(registry,
       (login, password) -> password.equals("right password")
-          ? Optional.of(new LoginUser(userId, "user", "", "system_user")) : Optional.empty())
+          ? Optional.of(new LoginUser(userId, "user", "", Set.of("system_user"))) : Optional.empty())
       .cookieMaxAge(LIFETIME).build();
 
   @Test

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -28,11 +29,12 @@ class UserIdRuleTest {
   private final String adminId = UUID.randomUUID().toString();
   private final String userId = UUID.randomUUID().toString();
   private final Map<String, LoginUser> directory = Map.of(
-      "admin", new LoginUser(adminId, "admin", "admin@example.com", "system_admin system_user"),
-      "user", new LoginUser(userId, "user", "", "system_user"));
+      "admin", new LoginUser(adminId, "admin", "admin@example.com", Set.of("system_admin", "system_user")),
+      "user", new LoginUser(userId, "user", "", Set.of("system_user")));
   private final SessionRegistry registry = SessionRegistry.builder().store(InMemorySessionStore.create())
       .userRoles(id -> directory.values().stream().filter(u -> u.id().equals(id)).map(LoginUser::roles)
           .findFirst().orElse(null))
+      .accessRule(MattermostAccessRule.standard())
       .build();
   private final LoginVerifier logins = (login, password) -> password.equals("right password")
       ? Optional.ofNullable(directory.get(login)) : Optional.empty();
@@ -40,7 +42,7 @@ class UserIdRuleTest {
   @Test
   void byDefaultAPathNamesMattermostIdsOnly() {
     MattermostSessionApi api = MattermostSessionApi.builder(registry, logins).build();
-    IssuedSession admin = registry.create(NewSession.forUser(adminId).withRoles("system_admin system_user"));
+    IssuedSession admin = registry.create(NewSession.forUser(adminId).withRoles(Set.of("system_admin", "system_user")));
     String mattermostUser = Ids.newId();
     registry.create(mattermostUser);
 
@@ -88,7 +90,7 @@ class UserIdRuleTest {
   @Test
   void theRegistrysRuleHoldsWhateverTheEmbeddersRule() {
     MattermostSessionApi api = MattermostSessionApi.builder(registry, logins).userIdRule(id -> true).build();
-    IssuedSession admin = registry.create(NewSession.forUser(adminId).withRoles("system_admin system_user"));
+    IssuedSession admin = registry.create(NewSession.forUser(adminId).withRoles(Set.of("system_admin", "system_user")));
 
     assertThat(api.handle(get("/api/v4/users/" + "x".repeat(256) + "/sessions", admin)).bodyText())
         .contains("invalid_url_param");

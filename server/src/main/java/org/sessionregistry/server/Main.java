@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import org.sessionregistry.http.LoginUser;
 
@@ -103,7 +104,8 @@ public final class Main {
     Path file = config.usersFile;
     if (command.equals("list")) {
       for (LoginUser u : UsersFile.open(file).users()) {
-        out.printf("%-26s  %-20s  %-30s  %s%n", u.id(), u.username(), u.email(), u.roles());
+        out.printf("%-26s  %-20s  %-30s  %s%n", u.id(), u.username(), u.email(),
+            String.join(" ", new TreeSet<>(u.roles())));
       }
       return 0;
     }

@@ -19,6 +19,7 @@ import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.cache.FrontCache;
 import org.sessionregistry.http.LoginAttempts;
+import org.sessionregistry.http.MattermostAccessRule;
 import org.sessionregistry.http.MattermostSessionApi;
 import org.sessionregistry.jdbc.ConnectionPool;
 import org.sessionregistry.jdbc.Dialect;
@@ -190,6 +191,7 @@ final class SessionServer implements AutoCloseable {
             .sessionLifetime(config.sessionLifetime)
             .extendWithActivity(config.extendSessionsWithActivity)
             .userRoles(users)
+            .accessRule(MattermostAccessRule.standard())
             .userCredentials(users);
         if (config.maxSessionLifetime != null) {
           rb.maxSessionLifetime(config.maxSessionLifetime);

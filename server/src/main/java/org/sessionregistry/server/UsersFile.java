@@ -27,11 +27,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.time.Instant;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.UserCredentials;
+import org.sessionregistry.Session;
 import org.sessionregistry.UserRoles;
 import org.sessionregistry.http.LoginUser;
 import org.sessionregistry.http.LoginVerifier;
@@ -118,8 +120,10 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
     if (password.length < 8) {
       throw new IllegalArgumentException("password must be at least 8 characters");
     }
-    if (roles != null && (roles.isBlank() || roles.length() > 256)) {
-      throw new IllegalArgumentException("roles must be 1 to 256 characters, was \"" + roles + "\"");
+    if (roles != null && (roles.isBlank() || roles.length() > Session.MAX_ROLES_LENGTH
+        || Arrays.stream(roles.strip().split(" +")).anyMatch(r -> r.length() > Session.MAX_ROLE_LENGTH))) {
+      throw new IllegalArgumentException("roles must be 1 to " + Session.MAX_ROLES_LENGTH + " characters of role names"
+          + " separated by spaces, each at most " + Session.MAX_ROLE_LENGTH + " characters, was \"" + roles + "\"");
     }
     synchronized (UsersFile.class) {
       List<Entry> users = new ArrayList<>(read(path).users);
@@ -189,9 +193,9 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
   }
 
   @Override
-  public @Nullable String rolesOf(String userId) {
+  public @Nullable Set<String> rolesOf(String userId) {
     Entry user = current().byId.get(userId);
-    return user == null ? null : user.roles;
+    return user == null ? null : user.roleSet();
   }
 
   /**
@@ -365,7 +369,12 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
       @JsonProperty("password_changed_at") @Nullable Long passwordChangedAt) {
 
     LoginUser toLoginUser() {
-      return new LoginUser(id, username, email == null ? "" : email, roles);
+      return new LoginUser(id, username, email == null ? "" : email, roleSet());
+    }
+
+    /** The file keeps Mattermost's form, the roles separated by spaces. */
+    Set<String> roleSet() {
+      return roles == null || roles.isBlank() ? Set.of() : Set.copyOf(Arrays.asList(roles.strip().split(" +")));
     }
 
     /** Never shows the password hash. */

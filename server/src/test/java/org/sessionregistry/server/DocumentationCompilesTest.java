@@ -67,10 +67,10 @@ class DocumentationCompilesTest {
   /** The names the documentation's fragments use without declaring them. */
   private static final String GIVEN = """
       interface Directory {
-        String rolesOf(String userId);
+        Set<String> rolesOf(String userId);
         Optional<DirectoryUser> check(String loginId, String password);
       }
-      record DirectoryUser(String id, String username, String email, String roles) {}
+      record DirectoryUser(String id, String username, String email, Set<String> roles) {}
       Directory directory;
       DataSource dataSource;
       SessionRegistry registry;

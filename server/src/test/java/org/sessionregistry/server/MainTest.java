@@ -43,7 +43,7 @@ class MainTest {
         "--users", users.toString())).isZero();
     assertThat(file.verify("alice", "an0ther-password")).as("the running server's file sees the change")
         .hasValueSatisfying(u -> assertThat(u.id()).isEqualTo(id));
-    assertThat(file.rolesOf(id)).isEqualTo("system_admin system_user");
+    assertThat(file.rolesOf(id)).containsExactlyInAnyOrder("system_admin", "system_user");
     assertThat(new String(readAll(users))).doesNotContain("an0ther-password").contains("pbkdf2-sha256$210000$");
 
     out.reset();

@@ -177,10 +177,10 @@ public final class SessionRegistryFilter implements Filter {
       return principal.getName();
     }
 
-    /** By the user's current roles (see {@link SessionRegistry#hasRole}): a demoted admin is no admin at once. */
+    /** By the user's current roles (see {@link SessionRegistry#currentRoles}): a demoted admin is no admin at once. */
     @Override
     public boolean isUserInRole(String role) {
-      return registry.hasRole(principal.session(), role);
+      return role != null && registry.currentRoles(principal.session()).contains(role);
     }
 
     @Override

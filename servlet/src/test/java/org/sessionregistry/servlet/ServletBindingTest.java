@@ -23,6 +23,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.jetty.ee11.servlet.FilterHolder;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
@@ -63,7 +64,7 @@ class ServletBindingTest {
   /** An application: the endpoints at /api/v4/*, its own pages at /app/* (required) and /public/* (optional). */
   private int start(SessionRegistry registry) throws Exception {
     MattermostSessionApi api = MattermostSessionApi.builder(registry, (login, password) ->
-        password.equals("right password") ? Optional.of(new LoginUser(userId, login, "", "system_user"))
+        password.equals("right password") ? Optional.of(new LoginUser(userId, login, "", Set.of("system_user")))
             : Optional.empty()).build();
     ServletContextHandler context = new ServletContextHandler("/");
     context.addServlet(new ServletHolder(new MattermostSessionServlet(api)), "/api/v4/*");
@@ -123,7 +124,7 @@ class ServletBindingTest {
   @Test
   void theFilterHandsTheApplicationItsSessionOrRefusesIt() throws Exception {
     int port = start(registry);
-    IssuedSession issued = registry.create(NewSession.forUser(userId).withRoles("system_user team_lead")
+    IssuedSession issued = registry.create(NewSession.forUser(userId).withRoles(Set.of("system_user", "team_lead"))
         .withProps(Map.of("csrf", "the-csrf")));
 
     HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(uri(port, "/app/page")).build(),
@@ -211,7 +212,7 @@ class ServletBindingTest {
   void theServletAndTheFilterResolveTheClientWithTheSameResolver() throws Exception {
     ClientAddressResolver proxies = ClientAddressResolver.trustedProxies(List.of("127.0.0.1"));
     MattermostSessionApi api = MattermostSessionApi.builder(registry, (login, password) ->
-        Optional.of(new LoginUser(userId, login, "", "system_user"))).clientAddress(proxies)
+        Optional.of(new LoginUser(userId, login, "", Set.of("system_user")))).clientAddress(proxies)
         .recordClientAddress(true).build();
     ServletContextHandler context = new ServletContextHandler("/");
     context.addServlet(new ServletHolder(new MattermostSessionServlet(api)), "/api/v4/*");

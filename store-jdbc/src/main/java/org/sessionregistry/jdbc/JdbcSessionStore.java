@@ -45,6 +45,7 @@ import org.sessionregistry.jdbc.internal.SqlErrors;
 import org.sessionregistry.jdbc.internal.SqlStatements;
 import org.sessionregistry.jdbc.internal.StatementRunner;
 import org.sessionregistry.spi.PropsJson;
+import org.sessionregistry.spi.RolesText;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
 
@@ -183,9 +184,8 @@ public final class JdbcSessionStore implements SessionStore {
       case "lastActivityAt" -> session.lastActivityAt().toEpochMilli();
       case "retainUntil" -> retainUntil.toEpochMilli();
       case "deviceId" -> session.deviceId();
-      case "roles" -> session.roles();
-      case "oauth" -> session.oauth();
-      case "expiredNotify" -> session.expiredNotify();
+      case "roles" -> RolesText.write(session.roles());
+      case "oauth", "expiredNotify" -> false; // until the schema drops the Mattermost-only columns
       case "props" -> PropsJson.write(session.props());
       case "keep" -> limit.maxSessions() - 1;
       case "max" -> limit.maxSessions();

@@ -44,8 +44,8 @@ if device ~= '' or (max > 0 and redis.call('ZCARD', key) >= max) then
     end
     if is_header(member) and string.sub(member, 29, 29) == RECORD_VERSION then
       rest = table.concat(rest)
-      -- The rest opens with creation and expiry (13 digits each) and two flags, then the device field.
-      if device ~= '' and string.sub(rest, 29, 28 + #device) == device then
+      -- The rest opens with creation and expiry (13 digits each), then the device field.
+      if device ~= '' and string.sub(rest, 27, 26 + #device) == device then
         leaving[#leaving + 1] = sid
       elseif (retain_of(member) or 0) >= now then
         live[#live + 1] = {id = sid, last = tonumber(string.sub(member, 43, 55)) or 0,

@@ -2,13 +2,13 @@
 --
 -- A user's sessions are one sorted set whose scores are all 0, so that its members sort by their bytes. A session is
 -- one or more members, each its session id (26 characters), a part number (2 characters) and data. Part 00, the
--- header, holds the record version (2), the retain-until instant (13 digits, epoch ms) and the last activity (13
+-- header, holds the record version (3), the retain-until instant (13 digits, epoch ms) and the last activity (13
 -- digits); parts 01 and on hold the rest of the record, which only Java reads. While a set is small Redis keeps it as
 -- one compact listpack, but only if every member is at most 64 bytes: the rest is then cut into parts that fit.
 -- The members of one session form one lexicographic range, its parts in order.
 
 local ID_LENGTH = 26
-local RECORD_VERSION = '2'
+local RECORD_VERSION = '3'
 local PART_DATA = 64 - ID_LENGTH - 2
 local COMPACT_ENTRIES = 128
 local DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.sessionregistry.NewSession;
 import org.sessionregistry.SessionRegistry;
@@ -48,7 +49,7 @@ class RedisMemoryTest {
         String user = Ids.newId();
         keys.add(store.key(user));
         for (int i = 0; i < (sessions < 5_000 ? 1 : 3); i++, sessions++) {
-          registry.create(NewSession.forUser(user).withRoles("system_user").withProps(props));
+          registry.create(NewSession.forUser(user).withRoles(Set.of("system_user")).withProps(props));
         }
       }
       double grown = (usedMemory(client) - before) / (double) sessions;

@@ -3,25 +3,28 @@ package org.sessionregistry.redis.internal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.sessionregistry.Ids;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.spi.PropsJson;
+import org.sessionregistry.spi.RolesText;
 
 /**
  * How a session is written into, and read back from, the members of its user's sorted set (see members.lua). A member
  * is the session id, a two-character part number, then data. The header (part {@code 00}) holds a version character,
  * the retain-until and the last activity, fixed-width, so that the scripts read and rewrite them without parsing. The
- * rest (parts {@code 01} and on, cut by the scripts) holds the other instants, the flags, the device id, roles and user
+ * rest (parts {@code 01} and on, cut by the scripts) holds the other instants, the device id, roles and user
  * id with their lengths, and the props as JSON. The key is named by a digest of the user id ({@link UserDigest}), so
  * the record keeps the user id itself, and readers return only the records of the user they were asked for.
  *
- * <p>Version 2; version 1 (before user ids of any shape) kept no user id, and lived under keys named by the user id.
+ * <p>Version 3. Version 2 also held two flags of Mattermost's (is_oauth, expired_notify) after the instants; version 1
+ * (before user ids of any shape) kept no user id, and lived under keys named by the user id. Neither was released.
  *
  * <p>Failures name the session, never the record's contents: a record may hold props such as {@code csrf}.
  */
 public final class RecordCodec {
-  private static final char VERSION = '2';
+  private static final char VERSION = '3';
   private static final int ID_END = Ids.LENGTH;
   private static final int DATA = ID_END + 2;
   private static final String HEADER_PART = "00";
@@ -44,9 +47,8 @@ public final class RecordCodec {
   public static String rest(Session s) {
     StringBuilder b = new StringBuilder(64);
     b.append(millis13(s.createdAt().toEpochMilli())).append(millis13(s.expiresAt().toEpochMilli()))
-        .append(s.oauth() ? '1' : '0').append(s.expiredNotify() ? '1' : '0')
         .append(deviceField(s.deviceId()))
-        .append(s.roles().length()).append(':').append(s.roles())
+        .append(sized(RolesText.write(s.roles())))
         .append(s.userId().length()).append(':').append(s.userId())
         .append(PropsJson.write(s.props()));
     return b.toString();
@@ -54,11 +56,15 @@ public final class RecordCodec {
 
   /**
    * The device id as {@link #rest} writes it, its length (in UTF-16 units) then a colon then itself, for the insert
-   * script to find the device's sessions by: it follows the two instants and two flags that open the rest. The length
+   * script to find the device's sessions by: it follows the two instants that open the rest. The length
    * makes a match exact, whatever follows.
    */
   public static String deviceField(String deviceId) {
-    return deviceId.length() + ":" + deviceId;
+    return sized(deviceId);
+  }
+
+  private static String sized(String text) {
+    return text.length() + ":" + text;
   }
 
   /** An instant as the 13 digits the scripts compare. */
@@ -126,13 +132,10 @@ public final class RecordCodec {
       Reader r = new Reader(rest.toString(), 0);
       Instant created = r.instant();
       Instant expires = r.instant();
-      boolean oauth = r.flag();
-      boolean expiredNotify = r.flag();
       String deviceId = r.sized();
-      String roles = r.sized();
+      Set<String> roles = RolesText.read(r.sized());
       String userId = r.sized();
-      return new Session(id, userId, created, expires, lastActivity, deviceId, roles, oauth, expiredNotify,
-          PropsJson.read(r.remaining()));
+      return new Session(id, userId, created, expires, lastActivity, deviceId, roles, PropsJson.read(r.remaining()));
     } catch (RuntimeException e) {
       // Neither the parser's message nor the exception as a cause: either may quote the record, props (csrf) included.
       throw new SessionStoreException(description + " holds a record of session " + id + " that it cannot read ("
@@ -154,10 +157,6 @@ public final class RecordCodec {
       int from = at;
       at += INSTANT_DIGITS;
       return Instant.ofEpochMilli(Long.parseLong(text, from, at, 10));
-    }
-
-    boolean flag() {
-      return text.charAt(at++) == '1';
     }
 
     /** A length, a colon, then that many characters. */
