@@ -37,6 +37,15 @@ public sealed interface Database permits H2Database, PostgreSqlDatabase, MariaDb
     return SqlStatements.of(Session.class, PORTABLE_STATEMENTS, dialect().statementsResource()).sql(name);
   }
 
+  /** The statements, as this database runs them. */
+  default List<Sql> sql(List<Session> names) {
+    List<Sql> statements = new ArrayList<>(names.size());
+    for (Session name : names) {
+      statements.add(sql(name));
+    }
+    return statements;
+  }
+
   /**
    * Runs the statements as one transaction and returns each one's result, in order (see {@link Call#results}).
    */

@@ -2,7 +2,6 @@ package org.sessionregistry.jdbc.internal;
 
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.sessionregistry.jdbc.Dialect;
@@ -41,12 +40,8 @@ final class MariaDbDatabase implements Database {
     if (!multiQueries) {
       return Database.oneByOne(this, call, steps, params);
     }
-    List<Sql> statements = new ArrayList<>(steps.size());
-    for (Session step : steps) {
-      statements.add(sql(step));
-    }
     try {
-      List<Object> results = call.results(Sql.together("START TRANSACTION;\n", statements, "COMMIT"), params);
+      List<Object> results = call.results(Sql.together("START TRANSACTION;\n", sql(steps), "COMMIT"), params);
       return results.subList(1, 1 + steps.size()); // without START TRANSACTION's and COMMIT's
     } catch (SQLException e) {
       if (e.getErrorCode() != PARSE_ERROR) {

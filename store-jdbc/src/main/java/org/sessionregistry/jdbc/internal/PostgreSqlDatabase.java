@@ -2,7 +2,6 @@ package org.sessionregistry.jdbc.internal;
 
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.sessionregistry.jdbc.Dialect;
 import org.sessionregistry.jdbc.internal.SqlStatements.Session;
@@ -20,11 +19,7 @@ final class PostgreSqlDatabase implements Database {
 
   @Override
   public List<Object> together(Call call, List<Session> steps, Call.Params params) throws SQLException {
-    List<Sql> statements = new ArrayList<>(steps.size());
-    for (Session step : steps) {
-      statements.add(sql(step));
-    }
-    return call.results(steps.size() == 1 ? statements.get(0) : Sql.together("", statements, ""), params);
+    return call.results(steps.size() == 1 ? sql(steps.get(0)) : Sql.together("", sql(steps), ""), params);
   }
 
   @Override
