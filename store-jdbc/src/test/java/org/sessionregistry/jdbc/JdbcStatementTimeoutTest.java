@@ -19,9 +19,48 @@ import org.sessionregistry.SessionStoreUnavailableException;
 /**
  * A statement of the store that would run for hours stops at the statement timeout on H2, on the store's own pool and
  * on an application's (HikariCP with its defaults, where the store sets no H2 session setting), and the application's
- * connections come back without a query timeout of the store's.
+ * connections come back without a query timeout of the store's. On PostgreSQL and MariaDB a statement waiting for a
+ * row lock stops at the statement timeout on an application's pool too ({@code JdbcFailureTest} shows it on the
+ * store's own).
  */
 class JdbcStatementTimeoutTest {
+
+  /** Each call that needs the locked user's rows fails typed within the statement timeout and a margin, once. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(value = TestDatabase.class, names = {"POSTGRESQL", "MARIADB"})
+  void aLockedUserCostsACallItsStatementTimeoutOnAnApplicationsPool(TestDatabase database) throws Exception {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(database.url);
+    config.setUsername(database.user);
+    config.setPassword(database.password);
+    database.dataSource(); // the schema
+    try (HikariDataSource application = new HikariDataSource(config)) {
+      SessionRegistry registry = SessionRegistry.builder()
+          .store(JdbcSessionStore.builder().dataSource(application).dialect(database.dialect)
+              .statementTimeout(Duration.ofSeconds(1)).build())
+          .maxSessionsPerUser(10, org.sessionregistry.SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE)
+          .build();
+      String user = Ids.newId();
+      org.sessionregistry.IssuedSession kept = registry.create(user);
+      registry.revokeAllExcept(user, kept.session().id()); // the user's row exists
+      try (Connection locker = database.connect(new java.util.Properties())) {
+        locker.setAutoCommit(false);
+        try (Statement s = locker.createStatement()) {
+          s.execute("SELECT * FROM sr_users WHERE user_id = '" + user + "' FOR UPDATE");
+          s.execute("SELECT * FROM sr_sessions WHERE user_id = '" + user + "' FOR UPDATE");
+        }
+        for (Runnable call : java.util.List.<Runnable>of(() -> registry.revokeAll(user),
+            () -> registry.revoke(user, kept.session().id()), () -> registry.create(user))) {
+          long start = System.nanoTime();
+          assertThat(catchThrowable(call::run)).isInstanceOf(SessionStoreUnavailableException.class);
+          assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a call on a locked user, %s", database)
+              .isLessThan(Duration.ofSeconds(3));
+        }
+        locker.rollback();
+      }
+      assertThat(registry.list(user)).containsExactly(kept.session());
+    }
+  }
 
   @ParameterizedTest(name = "application pool: {0}")
   @ValueSource(booleans = {false, true})

@@ -146,24 +146,29 @@ public final class StatementRunner {
   }
 
   private static <T> T inTransactionIfAny(Call call, Work<T> work) throws SQLException {
+    T result;
     try {
-      T result = work.run(call);
+      result = work.run(call);
       if (call.inTransaction()) {
         call.connection().commit();
       }
-      return result;
     } catch (SQLException | RuntimeException e) {
-      if (call.inTransaction()) {
-        try {
+      try {
+        if (call.inTransaction()) {
           call.connection().rollback();
-        } catch (SQLException | RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
         }
+      } catch (SQLException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      try {
+        call.restoreAutoCommit();
+      } catch (SQLException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
       }
       throw e;
-    } finally {
-      call.restoreAutoCommit();
     }
+    call.restoreAutoCommit();
+    return result;
   }
 
   private static void setH2QueryTimeout(Connection c, int seconds) throws SQLException {
