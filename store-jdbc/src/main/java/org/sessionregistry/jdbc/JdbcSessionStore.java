@@ -399,7 +399,10 @@ public final class JdbcSessionStore implements SessionStore {
       return this;
     }
 
-    /** The application's Jdbi. The store uses it as it is and never closes its data source. */
+    /**
+     * The application's Jdbi. The store takes each call's connection from a handle of it (its statements run on the
+     * connection, not through Jdbi) and never closes its data source.
+     */
     public Builder jdbi(Jdbi jdbi) {
       this.jdbi = require(jdbi, "jdbi");
       return this;
