@@ -185,7 +185,6 @@ public final class JdbcSessionStore implements SessionStore {
       case "retainUntil" -> retainUntil.toEpochMilli();
       case "deviceId" -> session.deviceId();
       case "roles" -> RolesText.write(session.roles());
-      case "oauth", "expiredNotify" -> false; // until the schema drops the Mattermost-only columns
       case "props" -> PropsJson.write(session.props());
       case "keep" -> limit.maxSessions() - 1;
       case "max" -> limit.maxSessions();

@@ -9,7 +9,7 @@ import org.sessionregistry.spi.RolesText;
 
 /**
  * A session from the columns every statement that returns sessions selects, in this order: id, user_id, create_at,
- * expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify (both left unread), props.
+ * expires_at, last_activity_at, device_id, roles, props.
  */
 public final class SessionRows {
   private SessionRows() {}
@@ -24,6 +24,6 @@ public final class SessionRows {
         Instant.ofEpochMilli(rs.getLong(5)),
         rs.getString(6),
         RolesText.read(rs.getString(7)),
-        PropsJson.read(rs.getString(10)));
+        PropsJson.read(rs.getString(8)));
   }
 }
