@@ -1,12 +1,13 @@
 package org.sessionregistry.micrometer;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import org.sessionregistry.RegistryObserver;
 import org.sessionregistry.RevocationReason;
@@ -20,7 +21,8 @@ import org.sessionregistry.RevocationReason;
  * }</pre>
  *
  * <ul>
- *   <li>{@code sessionregistry.operations} (timer, seconds): each operation, tagged {@code operation} (create,
+ *   <li>{@code sessionregistry.operations} (function timer, seconds: a count and a total, no maximum, so that
+ *       recording reads no clock beyond the operation's own two readings): each operation, tagged {@code operation} (create,
  *       authenticate, touch, list, revoke, revoke_all, revoke_all_except, revoke_everyone, purge), {@code outcome}
  *       (hit, miss, ok, not_found, refused_by_limit, store_unavailable, store_error) and {@code store};
  *   <li>{@code sessionregistry.sessions.ended} (counter): sessions ended, tagged {@code reason} (logout, revoke,
@@ -42,7 +44,8 @@ public final class SessionRegistryMetrics implements RegistryObserver {
 
   private final MeterRegistry meters;
   private final Tags storeTag;
-  private final AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>(OPERATIONS.length * OUTCOMES.length);
+  private final AtomicReferenceArray<Timing> timings =
+      new AtomicReferenceArray<>(OPERATIONS.length * OUTCOMES.length);
   private final AtomicReferenceArray<Counter> ended = new AtomicReferenceArray<>(REASONS.length);
   private final AtomicReferenceArray<Counter> bulk = new AtomicReferenceArray<>(OPERATIONS.length);
 
@@ -70,16 +73,12 @@ public final class SessionRegistryMetrics implements RegistryObserver {
   @Override
   public void operationEnded(Operation operation, Outcome outcome, long nanos) {
     int i = operation.ordinal() * OUTCOMES.length + outcome.ordinal();
-    Timer timer = timers.get(i);
-    if (timer == null) {
-      // Micrometer hands back the meter another thread registered: a race registers nothing twice.
-      timer = Timer.builder("sessionregistry.operations")
-          .description("Session registry operations, store round trips included")
-          .tags(storeTag).tag("operation", tag(operation)).tag("outcome", tag(outcome))
-          .register(meters);
-      timers.set(i, timer);
+    Timing timing = timings.get(i);
+    if (timing == null) {
+      timing = register(i, operation, outcome);
     }
-    timer.record(nanos, TimeUnit.NANOSECONDS);
+    timing.count.increment();
+    timing.nanos.add(nanos);
     if (outcome == Outcome.OK && (operation == Operation.REVOKE_ALL || operation == Operation.REVOKE_ALL_EXCEPT
         || operation == Operation.REVOKE_EVERYONE)) {
       bulk(operation).increment();
@@ -97,6 +96,28 @@ public final class SessionRegistryMetrics implements RegistryObserver {
       ended.set(reason.ordinal(), counter);
     }
     counter.increment(count);
+  }
+
+  /** The first of an operation and outcome: its timing, registered once whichever thread comes first. */
+  private synchronized Timing register(int i, Operation operation, Outcome outcome) {
+    Timing timing = timings.get(i);
+    if (timing == null) {
+      timing = new Timing();
+      // The meter reads the adders at each scrape; this array keeps them (Micrometer holds them weakly).
+      FunctionTimer.builder("sessionregistry.operations", timing, t -> t.count.sum(), t -> t.nanos.sum(),
+              TimeUnit.NANOSECONDS)
+          .description("Session registry operations, store round trips included")
+          .tags(storeTag).tag("operation", tag(operation)).tag("outcome", tag(outcome))
+          .register(meters);
+      timings.set(i, timing);
+    }
+    return timing;
+  }
+
+  /** One operation and outcome's count and total time, added to on the operation's thread without contention. */
+  private static final class Timing {
+    final LongAdder count = new LongAdder();
+    final LongAdder nanos = new LongAdder();
   }
 
   private Counter bulk(Operation operation) {

@@ -108,8 +108,8 @@ class RedisMetricsTest {
 
   private static long count(MeterRegistry meters, String operation, String outcome) {
     var timer = meters.find("sessionregistry.operations").tags("store", "redis", "operation", operation,
-        "outcome", outcome).timer();
-    return timer == null ? 0 : timer.count();
+        "outcome", outcome).functionTimer();
+    return timer == null ? 0 : (long) timer.count();
   }
 
   private static double gauge(MeterRegistry meters, String name) {
