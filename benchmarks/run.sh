@@ -2,7 +2,9 @@
 # Runs the benchmarks and writes results/<date>-<profile>.json (JMH) and .md (the table for BENCHMARKS.md).
 #   benchmarks/run.sh quick   about 10 minutes on 2 cores: the main rows, short iterations
 #   benchmarks/run.sh full    every store, N up to 1,000, 1,000,000 other sessions, longer iterations
-#   benchmarks/run.sh peers   about 70 minutes: us beside Spring Session on the same stores, two forks each, floors
+#   benchmarks/run.sh peers   about 50 minutes: us beside Spring Session on H2 and PostgreSQL, our store on its own
+#                             pool and on the application's (HikariCP defaults, as Spring Boot sets it up), Spring
+#                             Session on the application's; two forks each, floors
 # Servers as for the tests (DEVELOPERS.md): PostgreSQL, Redis on loopback, SR_* variables to point elsewhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,8 +45,12 @@ case "$profile" in
     steady=(-f 2 -wi 3 -w 2s -i 10 -r 2s)
     java -jar "$jar" "${steady[@]}" -rf json -rff "$out-1.json" \
       'FloorBenchmark.(createFloor|lookupFloor|sha256OfToken|concurrentHashMapGet)' 'JdbcPathBenchmark.(plain|store)(Lookup|Insert|Authenticate|Create|Touch)$'
-    java -jar "$jar" "${steady[@]}" -rf json -rff "$out-2.json" 'PeersBenchmark.(lookup|create)' -p sessions=100
-    java -jar "$jar" "${steady[@]}" -rf json -rff "$out-3.json" 'PeersBenchmark.(list|revokeAll)' -p sessions=1,100
+    # JDBC only, to stay under an hour: impl=ours on the store's own pool, ours_app_pool and spring on HikariCP's defaults.
+    jdbc=(-p store=H2,POSTGRESQL -p impl=ours,ours_app_pool,spring)
+    java -jar "$jar" "${steady[@]}" -rf json -rff "$out-2.json" 'PeersBenchmark.(lookup|create)' "${jdbc[@]}" \
+      -p sessions=100
+    java -jar "$jar" "${steady[@]}" -rf json -rff "$out-3.json" 'PeersBenchmark.(list|revokeAll)' "${jdbc[@]}" \
+      -p sessions=1,100
     # Revokes back to back, as a caller sees them (only the first follows the set-up's burst of creates).
     java -jar "$jar" -rf json -rff "$out-4.json" 'RevokeInARowBenchmark'
     ;;

@@ -10,6 +10,7 @@ module org.sessionregistry.benchmarks {
   requires com.fasterxml.jackson.databind;
   requires jmh.core;
   requires com.h2database; // its version, for the report
+  requires com.zaxxer.hikari; // an application's pool, as Spring Boot configures it
   // The peers (PeersBenchmark): Spring Session's repositories and what they run on.
   requires spring.session.core;
   requires spring.session.jdbc;

@@ -1,6 +1,7 @@
 /**
- * The JDBC store: {@code org.sessionregistry.jdbc.JdbcSessionStore} on Jdbi and HikariCP, for H2, PostgreSQL and
- * MariaDB, with its schema scripts and the polled invalidation channel. The driver is the application's to add.
+ * The JDBC store: {@code org.sessionregistry.jdbc.JdbcSessionStore} on plain JDBC and HikariCP (or an application's
+ * Jdbi), for H2, PostgreSQL and MariaDB, with its schema scripts and the polled invalidation channel (on Jdbi). The
+ * driver is the application's to add.
  */
 module org.sessionregistry.jdbc {
   requires transitive org.sessionregistry.core;

@@ -42,12 +42,12 @@ import org.sessionregistry.spi.TokenHash;
 @Fork(1)
 public class JdbcPathBenchmark {
   private static final String LOOKUP = "SELECT id, user_id, create_at, expires_at, last_activity_at, device_id,"
-      + " roles, is_oauth, expired_notify, props FROM sr_sessions s WHERE token_hash = ? AND generation >="
+      + " roles, props FROM sr_sessions s WHERE token_hash = ? AND generation >="
       + " COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = s.user_id), 0)";
 
   private static final String INSERT = "INSERT INTO sr_sessions (id, token_hash, user_id, create_at, expires_at,"
-      + " last_activity_at, retain_until, device_id, roles, is_oauth, expired_notify, props, generation) VALUES (?, ?, ?,"
-      + " ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = ?), 0))";
+      + " last_activity_at, retain_until, device_id, roles, props, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+      + " COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = ?), 0))";
   private static final String TOUCH = "UPDATE sr_sessions SET last_activity_at = GREATEST(last_activity_at, ?),"
       + " retain_until = GREATEST(retain_until, ?) WHERE user_id = ? AND id = ? AND generation >="
       + " COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = ?), 0)";
@@ -111,10 +111,8 @@ public class JdbcPathBenchmark {
       s.setLong(7, now + 1000);
       s.setString(8, "");
       s.setString(9, "system_user");
-      s.setBoolean(10, false);
-      s.setBoolean(11, false);
-      s.setString(12, "{}");
-      s.setString(13, id);
+      s.setString(10, "{}");
+      s.setString(11, id);
       return s.executeUpdate();
     }
   }

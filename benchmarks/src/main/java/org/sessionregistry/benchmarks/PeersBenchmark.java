@@ -3,7 +3,6 @@ package org.sessionregistry.benchmarks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
-import org.sessionregistry.jdbc.ConnectionPool;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
@@ -45,7 +43,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Session Registry beside Spring Session, in one run, on the same servers, with 5,000 other sessions in each store:
  * what a user comparing the two would measure. {@code impl=ours} is the registry on the store; {@code impl=spring} is
- * Spring Session's repository as Spring Boot sets it up (its defaults): {@code MapSessionRepository} over a
+ * Spring Session's repository as Spring Boot sets it up (its defaults, on HikariCP with its defaults): {@code MapSessionRepository} over a
  * {@link ConcurrentHashMap}, {@code JdbcIndexedSessionRepository} on H2 and PostgreSQL (its shipped schema), and
  * {@code RedisIndexedSessionRepository} on Lettuce. A user's sessions are found by Spring's principal-name index
  * ({@code FindByIndexNameSessionRepository}); the map has none, so there they are found by a scan, which is what an
@@ -65,7 +63,12 @@ public class PeersBenchmark {
   @Param({"IN_MEMORY", "H2", "POSTGRESQL", "REDIS"})
   public StoreKind store;
 
-  @Param({"ours", "spring"})
+  /**
+   * {@code ours}: the registry on a pool set up as the store's own ({@code JdbcSessionStore.newPool}); {@code
+   * ours_app_pool}: on the pool Spring Boot would give it (HikariCP, defaults), for the SQL stores; {@code spring}:
+   * Spring Session on that same kind of pool.
+   */
+  @Param({"ours", "ours_app_pool", "spring"})
   public String impl;
 
   /** The user's sessions, for list and revoke-all. */
@@ -79,7 +82,12 @@ public class PeersBenchmark {
 
   @Setup(Level.Trial)
   public void open() throws Exception {
-    side = impl.equals("ours") ? new Ours(store) : new Spring(store);
+    side = switch (impl) {
+      case "ours" -> new Ours(store, false);
+      case "ours_app_pool" -> new Ours(store, true);
+      case "spring" -> new Spring(store);
+      default -> throw new IllegalArgumentException("impl must be ours, ours_app_pool or spring, was " + impl);
+    };
     for (int i = 0; i < 5000; i++) {
       known.add(side.create(Ids.newId()));
     }
@@ -193,8 +201,8 @@ public class PeersBenchmark {
   private static final class Ours implements Side {
     private final StoreKind.Fixture fixture;
 
-    Ours(StoreKind kind) {
-      this.fixture = kind.open();
+    Ours(StoreKind kind, boolean applicationPool) {
+      this.fixture = kind.open(ds -> ds, applicationPool);
     }
 
     @Override
@@ -249,12 +257,11 @@ public class PeersBenchmark {
         }
         case H2, POSTGRESQL -> {
           map = null;
-          ConnectionPool pool = kind == StoreKind.H2
-              ? org.sessionregistry.jdbc.JdbcSessionStore.newPool("jdbc:h2:mem:spring-" + UUID.randomUUID()
-                  + ";DB_CLOSE_DELAY=-1", "sa", "", 8, Duration.ofSeconds(5))
-              : org.sessionregistry.jdbc.JdbcSessionStore.newPool(StoreKind.POSTGRES_URL, StoreKind.POSTGRES_USER,
-                  StoreKind.POSTGRES_PASSWORD, 8, Duration.ofSeconds(5));
-          resources.add(pool);
+          // The pool Spring Boot would give it: HikariCP with its defaults.
+          javax.sql.DataSource pool = kind == StoreKind.H2
+              ? StoreKind.pool("jdbc:h2:mem:spring-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", true)
+              : StoreKind.pool(StoreKind.POSTGRES_URL, StoreKind.POSTGRES_USER, StoreKind.POSTGRES_PASSWORD, true);
+          resources.add((AutoCloseable) pool);
           JdbcTemplate jdbc = new JdbcTemplate(pool);
           jdbc.execute("DROP TABLE IF EXISTS SPRING_SESSION_ATTRIBUTES");
           jdbc.execute("DROP TABLE IF EXISTS SPRING_SESSION");

@@ -123,8 +123,9 @@ public final class Report {
   }
 
   /**
-   * Us beside Spring Session (PeersBenchmark), one row per operation and store: both times, Spring's ÷ ours (above 1:
-   * we are faster), and ours against the floor where the targets name one. A value whose error is above 20% of it is
+   * Us beside Spring Session (PeersBenchmark), one row per operation and store: ours on the store's own pool and on
+   * the application's (the SQL stores), Spring's on the application's, Spring's ÷ ours (above 1: we are faster), and
+   * ours against the floor where the targets name one. A value whose error is above 20% of it is
    * marked: indicative only.
    */
   private static String peers(Map<String, Double> score, Map<String, Double> error) {
@@ -141,33 +142,38 @@ public final class Report {
         "lookup H2", "its SELECT, plain JDBC",
         "create H2", "its INSERT, plain JDBC");
     StringBuilder out = new StringBuilder();
-    out.append("| operation | store | ours (µs) | Spring Session (µs) | Spring ÷ ours | floor (µs) | ours ÷ floor |\n");
-    out.append("|---|---|---:|---:|---:|---:|---:|\n");
+    out.append("| operation | store | ours, own pool (µs) | ours, application's pool (µs) | Spring Session,"
+        + " application's pool (µs) | Spring ÷ ours, own | Spring ÷ ours, application's | floor (µs) | ours ÷ floor |\n");
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    List<String> impls = List.of("ours", "ours_app_pool", "spring");
     for (String op : List.of("revokeAll", "list", "lookup", "create")) {
       for (String store : List.of("IN_MEMORY", "H2", "POSTGRESQL", "REDIS")) {
-        // One row per number of sessions the run has for this operation (ours and Spring's, side by side).
+        // One row per number of sessions the run has for this operation (each implementation side by side).
         Map<Integer, String[]> byN = new TreeMap<>();
         for (String key : keysOf(score, "PeersBenchmark." + op + "{")) {
           Map<String, String> p = params(key);
           if (p.get("store").equals(store)) {
-            String[] pair = byN.computeIfAbsent(Integer.parseInt(p.get("sessions")), n -> new String[2]);
-            pair[p.get("impl").equals("ours") ? 0 : 1] = key;
+            String[] row = byN.computeIfAbsent(Integer.parseInt(p.get("sessions")), n -> new String[3]);
+            row[impls.indexOf(p.get("impl"))] = key;
           }
         }
-        byN.forEach((n, pair) -> {
-          if (pair[0] == null || pair[1] == null) {
+        byN.forEach((n, row) -> {
+          if (row[0] == null || row[2] == null) {
             return;
           }
           String label = op.equals("revokeAll") || op.equals("list") ? op + ", N=" + n : op;
           double floor = floors.getOrDefault(op + " " + store, Double.NaN);
+          double spring = score.get(row[2]);
           out.append("| ").append(label).append(" | ").append(store).append(" | ")
-              .append(withError(score.get(pair[0]), error.get(pair[0]))).append(" | ")
-              .append(withError(score.get(pair[1]), error.get(pair[1]))).append(" | ")
-              .append(String.format(Locale.ROOT, "**%.2f×**", score.get(pair[1]) / score.get(pair[0])))
+              .append(withError(score.get(row[0]), error.get(row[0]))).append(" | ")
+              .append(row[1] == null ? "" : withError(score.get(row[1]), error.get(row[1]))).append(" | ")
+              .append(withError(spring, error.get(row[2]))).append(" | ")
+              .append(String.format(Locale.ROOT, "**%.2f×**", spring / score.get(row[0]))).append(" | ")
+              .append(row[1] == null ? "" : String.format(Locale.ROOT, "**%.2f×**", spring / score.get(row[1])))
               .append(" | ")
               .append(Double.isNaN(floor) ? "" : f(floor) + " (" + floorNames.get(op + " " + store) + ")")
               .append(" | ")
-              .append(Double.isNaN(floor) ? "" : String.format(Locale.ROOT, "%.1f×", score.get(pair[0]) / floor))
+              .append(Double.isNaN(floor) ? "" : String.format(Locale.ROOT, "%.1f×", score.get(row[0]) / floor))
               .append(" |\n");
         });
       }

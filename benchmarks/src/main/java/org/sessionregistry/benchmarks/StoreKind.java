@@ -45,6 +45,15 @@ public enum StoreKind {
 
   /** The same, with the SQL stores' data source wrapped (to count statements). */
   Fixture open(java.util.function.UnaryOperator<javax.sql.DataSource> wrap) {
+    return open(wrap, false);
+  }
+
+  /**
+   * The same, the SQL stores on an application's pool when {@code applicationPool}: a HikariCP pool with its defaults
+   * and only the URL and credentials set, as Spring Boot configures one, given to the store's {@code dataSource}.
+   * Otherwise on a pool set up as the store's own ({@link JdbcSessionStore#newPool}).
+   */
+  Fixture open(java.util.function.UnaryOperator<javax.sql.DataSource> wrap, boolean applicationPool) {
     List<AutoCloseable> resources = new ArrayList<>();
     Runnable prepareRoundTrip = () -> {};
     Runnable roundTrip = () -> {};
@@ -57,11 +66,10 @@ public enum StoreKind {
       }
       case H2, H2_CACHED, POSTGRESQL, POSTGRESQL_CACHED -> {
         boolean h2 = this == H2 || this == H2_CACHED;
-        ConnectionPool pool = h2
-            ? JdbcSessionStore.newPool("jdbc:h2:mem:bench-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "",
-                8, Duration.ofSeconds(5))
-            : JdbcSessionStore.newPool(POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD, 8, Duration.ofSeconds(5));
-        resources.add(pool);
+        javax.sql.DataSource pool = h2
+            ? pool("jdbc:h2:mem:bench-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", applicationPool)
+            : pool(POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD, applicationPool);
+        resources.add((AutoCloseable) pool);
         Dialect dialect = h2 ? Dialect.H2 : Dialect.POSTGRESQL;
         JdbcSchema.drop(pool, dialect);
         JdbcSchema.create(pool, dialect);
@@ -103,6 +111,21 @@ public enum StoreKind {
     SessionRegistry registry = SessionRegistry.builder().store(store).idleTimeout(Duration.ofHours(8))
         .touchInterval(Duration.ZERO).build();
     return new Fixture(registry, prepareRoundTrip, roundTrip, resources);
+  }
+
+  /**
+   * A pool of 8 set up as the store's own, or an application's: HikariCP with its defaults (10 connections, auto-commit
+   * on) and only the URL and credentials set, as Spring Boot configures it.
+   */
+  static javax.sql.DataSource pool(String url, String user, String password, boolean applicationPool) {
+    if (!applicationPool) {
+      return JdbcSessionStore.newPool(url, user, password, 8, Duration.ofSeconds(5));
+    }
+    com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+    config.setJdbcUrl(url);
+    config.setUsername(user);
+    config.setPassword(password);
+    return new com.zaxxer.hikari.HikariDataSource(config);
   }
 
   private static void deleteNamespace(RedisClient client, String namespace) {

@@ -1,30 +1,46 @@
 package org.sessionregistry.jdbc;
 
+import static org.sessionregistry.jdbc.internal.SqlStatements.Session.CLEAR_PENDING;
+import static org.sessionregistry.jdbc.internal.SqlStatements.Session.DELETE_ALL;
+import static org.sessionregistry.jdbc.internal.SqlStatements.Session.DELETE_ALL_EXCEPT;
+import static org.sessionregistry.jdbc.internal.SqlStatements.Session.DELETE_EVERYONE;
+import static org.sessionregistry.jdbc.internal.SqlStatements.Session.DELETE_ONE;
+import static org.sessionregistry.jdbc.internal.SqlStatements.Session.DELETE_REVOKED;
+import static org.sessionregistry.jdbc.internal.SqlStatements.Session.END_DEVICE;
+import static org.sessionregistry.jdbc.internal.SqlStatements.Session.FIND_BY_TOKEN;
+import static org.sessionregistry.jdbc.internal.SqlStatements.Session.FIND_BY_USER;
+import static org.sessionregistry.jdbc.internal.SqlStatements.Session.INSERT;
+import static org.sessionregistry.jdbc.internal.SqlStatements.Session.INSERT_UNLESS_FULL;
+import static org.sessionregistry.jdbc.internal.SqlStatements.Session.LOCK_USER;
+import static org.sessionregistry.jdbc.internal.SqlStatements.Session.MAKE_ROOM;
+import static org.sessionregistry.jdbc.internal.SqlStatements.Session.PENDING_USERS;
+import static org.sessionregistry.jdbc.internal.SqlStatements.Session.PURGE_EXPIRED;
+import static org.sessionregistry.jdbc.internal.SqlStatements.Session.RAISE_GENERATION;
+import static org.sessionregistry.jdbc.internal.SqlStatements.Session.TOUCH;
+
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Handles;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.statement.SqlStatement;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionLimitExceededException;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionStoreUnavailableException;
-import org.sessionregistry.jdbc.internal.PlainReads;
+import org.sessionregistry.jdbc.internal.Call;
+import org.sessionregistry.jdbc.internal.Database;
 import org.sessionregistry.jdbc.internal.PoolFactory;
-import org.sessionregistry.jdbc.internal.SessionRows;
+import org.sessionregistry.jdbc.internal.Sql;
 import org.sessionregistry.jdbc.internal.SqlErrors;
 import org.sessionregistry.jdbc.internal.SqlStatements;
 import org.sessionregistry.jdbc.internal.StatementRunner;
@@ -34,17 +50,20 @@ import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
 
 /**
- * Sessions in a relational database: H2, PostgreSQL or MariaDB, through Jdbi.
+ * Sessions in a relational database: H2, PostgreSQL or MariaDB, through plain JDBC on a connection pool.
  *
- * <p>Every operation is one SQL statement, read from the jar's resources ({@code org/sessionregistry/jdbc/statements.sql}
- * and the dialect's {@link Dialect#statementsResource()}): authenticate is one lookup by the token hash's unique index, list one query
- * by the user id index, touch one conditional {@code UPDATE} that only raises last activity and cannot re-create a
- * deleted row. Revoke-all writes one row whatever the number of sessions: it raises the user's generation in
- * {@code sr_users}, and every statement takes only sessions at or above their user's generation (read by primary key
- * within the statement); with a listener, which needs the sessions, it is one {@code DELETE ... RETURNING}.
- * {@link #purgeExpired} deletes a bounded batch of expired sessions in one statement (on PostgreSQL with
- * {@code FOR UPDATE SKIP LOCKED}, so purging nodes skip each other's rows; on MariaDB and H2 they wait for each other),
- * then the rows that revoke-alls ended by generation.
+ * <p>The statements are read from the jar's resources ({@code org/sessionregistry/jdbc/statements.sql} and the
+ * dialect's {@link Dialect#statementsResource()}). Authenticate is one lookup by the token hash's unique index, list one
+ * query by the user id index, touch one conditional {@code UPDATE} that only raises last activity and cannot re-create a
+ * deleted row, revoke one {@code DELETE ... RETURNING}. Revoke-all writes one row whatever the number of sessions: it
+ * raises the user's generation in {@code sr_users}, and every statement takes only sessions at or above their user's
+ * generation (read by primary key within the statement); with a listener, which needs the sessions, it is one
+ * {@code DELETE ... RETURNING}. A create within a session limit, and a revoke-all that keeps one session, are a few
+ * statements in one transaction: one round trip on PostgreSQL, and on MariaDB when the connection runs several
+ * statements at once (the store's own pool does); otherwise one round trip per statement. {@link #purgeExpired} deletes
+ * a bounded batch of expired sessions in one statement (on PostgreSQL with {@code FOR UPDATE SKIP LOCKED}, so purging
+ * nodes skip each other's rows; on MariaDB and H2 they wait for each other), then the rows that revoke-alls ended by
+ * generation.
  *
  * <pre>{@code
  * // With the application's pool (the store does not close it):
@@ -57,44 +76,39 @@ import org.sessionregistry.spi.TokenHash;
  *     .build();
  * }</pre>
  *
- * <p>Thread-safe. Failures surface as {@link SessionStoreException}, connection failures and an exhausted pool as
- * {@link SessionStoreUnavailableException}, and so does a statement past its timeout; messages and causes carry no token,
- * no password and no bound values. Statements that lose a deadlock are retried after a short random pause (they were
- * rolled back whole). Each call uses a connection of its own in auto-commit, or commits itself when the pool hands out
- * connections with auto-commit off. The store recovers on its own when the database comes back.
+ * <p>Thread-safe. Each call borrows a connection of its own, in auto-commit, or commits itself when the pool hands out
+ * connections with auto-commit off. Every statement is stopped at the statement timeout without leaving a setting on
+ * the connection: by the driver on PostgreSQL and MariaDB, on H2 by the store's own pool's connections or, on an
+ * application's pool, by a watchdog thread that cancels it. Failures surface as {@link SessionStoreException},
+ * connection failures, an exhausted pool and a statement past its timeout as {@link SessionStoreUnavailableException};
+ * messages and causes carry no token, no password and no bound values. A call that loses a deadlock runs again after a
+ * short random pause (it was rolled back whole), and one that may run twice runs again when the database closed its
+ * connection. The store recovers on its own when the database comes back.
  */
 public final class JdbcSessionStore implements SessionStore {
   /** The statements that are the same on every database; each dialect's resource has the others. */
-  static final String PORTABLE_STATEMENTS = "org/sessionregistry/jdbc/statements.sql";
+  static final String PORTABLE_STATEMENTS = Database.PORTABLE_STATEMENTS;
   /** Users with revoked rows that purgeExpired reads at a time. */
   private static final int PENDING_USERS_PAGE = 100;
   private static final System.Logger LOG = System.getLogger(JdbcSessionStore.class.getName());
 
-  private final Dialect dialect;
-  private final int statementTimeoutSeconds;
-  /** MariaDB only: whether the connections run several statements at once; found out at the first refusal. */
-  private volatile boolean multiQueries = true;
+  private final Database database;
   private final StatementRunner db;
-  private final SqlStatements<SqlStatements.Session> sql;
   private final @Nullable HikariDataSource ownedPool;
-  /** Authenticate and list without a Jdbi handle, when the store has the data source (not an application's Jdbi). */
-  private final @Nullable PlainReads reads;
-  private final PlainReads.Positional findByToken;
-  private final PlainReads.Positional findByUser;
 
-  private JdbcSessionStore(Jdbi jdbi, Dialect dialect, String description, @Nullable HikariDataSource ownedPool,
-      int statementTimeoutSeconds, Runnable dropIdleConnections, boolean connectionsTimeStatements, boolean ownJdbi,
-      @Nullable DataSource connections) {
-    this.dialect = dialect;
-    this.statementTimeoutSeconds = statementTimeoutSeconds;
-    this.db = new StatementRunner(jdbi, description, statementTimeoutSeconds, dropIdleConnections,
-        connectionsTimeStatements, ownJdbi);
-    this.sql = SqlStatements.of(SqlStatements.Session.class, PORTABLE_STATEMENTS, dialect.statementsResource());
-    this.reads = connections == null ? null : new PlainReads(connections, description, statementTimeoutSeconds,
-        connectionsTimeStatements, dropIdleConnections);
-    this.findByToken = PlainReads.Positional.of(sql.get(SqlStatements.Session.FIND_BY_TOKEN));
-    this.findByUser = PlainReads.Positional.of(sql.get(SqlStatements.Session.FIND_BY_USER));
-    this.ownedPool = ownedPool;
+  /**
+   * What a store is made of, from its builder.
+   *
+   * @param database what differs on the store's database
+   * @param runner how its calls run
+   * @param ownedPool the pool to close with the store: the one it built for a JDBC URL
+   */
+  private record Settings(Database database, StatementRunner runner, @Nullable HikariDataSource ownedPool) {}
+
+  private JdbcSessionStore(Settings settings) {
+    this.database = settings.database();
+    this.db = settings.runner();
+    this.ownedPool = settings.ownedPool();
   }
 
   public static Builder builder() {
@@ -103,208 +117,98 @@ public final class JdbcSessionStore implements SessionStore {
 
   /** The database this store talks to. */
   public Dialect dialect() {
-    return dialect;
+    return database.dialect();
   }
 
   /**
    * Unlimited, one {@code INSERT}. Within a limit, or replacing the device's sessions, one transaction: the user's row
    * in {@code sr_users} is taken first (so that creates and revoke-alls of one user queue behind each other), then the
    * device's sessions are deleted, then the sessions beyond the limit, and the new one inserted, or it is inserted
-   * only if there is room. On PostgreSQL the statements go as one
-   * round trip (one implicit transaction), on MariaDB too when the connection allows several statements at once (the
-   * store's own pool does); otherwise, and on H2 (in this JVM), one statement after the other in a transaction.
+   * only if there is room (one round trip on PostgreSQL, and on MariaDB when the connection runs several statements at
+   * once).
    */
   @Override
   public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
       boolean endSameDevice) {
+    Call.Params params = params(session, tokenHash, retainUntil, limit);
     if (limit.isUnlimited() && !endSameDevice) {
-      db.call("create a session", h -> insertOrExplain(session, () -> bindSession(
-          h.createUpdate(sql.get(SqlStatements.Session.INSERT)), session, tokenHash, retainUntil).execute()));
+      db.call("create a session", call -> explainingDuplicates(session, () -> call.update(sql(INSERT), params)));
       return List.of();
     }
-    List<SqlStatements.Session> steps = new ArrayList<>(4);
-    steps.add(SqlStatements.Session.LOCK_USER);
-    if (endSameDevice) {
-      steps.add(SqlStatements.Session.END_DEVICE);
-    }
-    if (limit.isUnlimited()) {
-      steps.add(SqlStatements.Session.INSERT);
-    } else if (limit.policy() == SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE) {
-      steps.add(SqlStatements.Session.MAKE_ROOM);
-      steps.add(SqlStatements.Session.INSERT);
-    } else {
-      steps.add(SqlStatements.Session.INSERT_UNLESS_FULL);
-    }
-    Capped result = db.call("create a session within its user's limit", h -> insertOrExplain(session,
-        () -> oneRoundTrip() ? together(h, steps, session, tokenHash, retainUntil, limit)
-            : oneByOne(h, steps, session, tokenHash, retainUntil, limit)));
-    if (result.inserted == 0) {
+    List<SqlStatements.Session> steps = createSteps(limit, endSameDevice);
+    List<Object> results = db.call("create a session within its user's limit", call -> explainingDuplicates(
+        session, () -> database.together(call, steps, params)));
+    if ((Integer) results.get(steps.size() - 1) == 0) { // the insert, last, inserted nothing
       throw new SessionLimitExceededException(session.userId(), limit.maxSessions());
     }
-    return result.ended;
-  }
-
-  /** What a create within a limit did: the rows it inserted (0 when refused), and the sessions it ended. */
-  private record Capped(int inserted, List<Session> ended) {}
-
-  /** Whether the steps of a capped create can go as one round trip on this database. */
-  private boolean oneRoundTrip() {
-    return dialect == Dialect.POSTGRESQL || (dialect == Dialect.MARIADB && multiQueries);
-  }
-
-  /**
-   * The steps as one multi-statement round trip; each statement gives one result, in order. On MariaDB the steps run
-   * in an explicit transaction (each statement would commit on its own), rolled back if one fails.
-   */
-  private Capped together(Handle h, List<SqlStatements.Session> steps, Session session, TokenHash tokenHash,
-      Instant retainUntil, SessionLimit limit) {
-    boolean explicit = dialect == Dialect.MARIADB;
-    StringBuilder text = new StringBuilder(explicit ? "START TRANSACTION;\n" : "");
-    for (SqlStatements.Session step : steps) {
-      text.append(sql.get(step)).append(";\n");
-    }
-    if (explicit) {
-      text.append("COMMIT");
-    }
-    try {
-      return bindCapped(h.createUpdate(text.toString()), session, tokenHash, retainUntil, limit)
-          .execute((statement, ctx) -> {
-            List<Object> results = new ArrayList<>();
-            PreparedStatement st = statement.get();
-            for (;;) {
-              ResultSet rs = st.getResultSet();
-              if (rs != null) {
-                List<Session> rows = new ArrayList<>();
-                while (rs.next()) {
-                  rows.add(SessionRows.MAPPER.map(rs, ctx));
-                }
-                rs.close();
-                results.add(rows);
-              } else if (st.getUpdateCount() >= 0) {
-                results.add(st.getUpdateCount());
-              } else {
-                break;
-              }
-              st.getMoreResults();
-            }
-            int offset = explicit ? 1 : 0; // START TRANSACTION's own result
-            return capped(steps, i -> results.get(offset + i));
-          });
-    } catch (JdbiException e) {
-      if (explicit) {
-        if (SqlErrors.isMultiStatementRefused(e)) {
-          // The application's pool runs one statement at a time (nothing ran): run them so from now on.
-          if (multiQueries) {
-            multiQueries = false;
-            LOG.log(System.Logger.Level.WARNING, db.description() + ": the connection does not run several"
-                + " statements at once (allowMultiQueries=true); a create within a session limit now takes one round"
-                + " trip per statement");
-          }
-          return oneByOne(h, steps, session, tokenHash, retainUntil, limit);
-        }
-        try {
-          h.execute("ROLLBACK");
-        } catch (RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
-      throw e;
-    }
-  }
-
-  /**
-   * The steps one after the other, in one transaction on the handle. H2's {@code MERGE} is no atomic upsert: two
-   * first creates of a user may both insert its row, and the loser, whose transaction is rolled back whole, starts
-   * over (the row is there then).
-   */
-  private Capped oneByOne(Handle h, List<SqlStatements.Session> steps, Session session, TokenHash tokenHash,
-      Instant retainUntil, SessionLimit limit) {
-    for (int attempt = 1; ; attempt++) {
-      boolean began = !h.isInTransaction();
-      if (began) {
-        h.begin();
-      }
-      int step = 0;
-      try {
-        List<Object> results = new ArrayList<>();
-        for (; step < steps.size(); step++) {
-          SqlStatements.Session s = steps.get(step);
-          results.add(s == SqlStatements.Session.MAKE_ROOM || s == SqlStatements.Session.END_DEVICE
-              ? bindCapped(h.createQuery(sql.get(s)), session, tokenHash, retainUntil, limit)
-                  .map(SessionRows.MAPPER).list()
-              : bindCapped(h.createUpdate(sql.get(s)), session, tokenHash, retainUntil, limit).execute());
-        }
-        Capped capped = capped(steps, results::get);
-        if (began) {
-          h.commit();
-        }
-        return capped;
-      } catch (RuntimeException e) {
-        if (began) {
-          h.rollback();
-        }
-        boolean lostTheUserRow = step < steps.size() && steps.get(step) == SqlStatements.Session.LOCK_USER
-            && SqlErrors.isConstraintViolation(e);
-        if (!lostTheUserRow || !began || attempt == 2) {
-          throw e;
-        }
+    List<Session> ended = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i) == END_DEVICE || steps.get(i) == MAKE_ROOM) {
+        ended.addAll(sessions(results.get(i)));
       }
     }
+    return ended;
+  }
+
+  /** The statements of a create within a limit or replacing its device's sessions, the insert last. */
+  private static List<SqlStatements.Session> createSteps(SessionLimit limit, boolean endSameDevice) {
+    List<SqlStatements.Session> steps = new ArrayList<>(4);
+    steps.add(LOCK_USER);
+    if (endSameDevice) {
+      steps.add(END_DEVICE);
+    }
+    if (limit.isUnlimited()) {
+      steps.add(INSERT);
+    } else if (limit.policy() == SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE) {
+      steps.add(MAKE_ROOM);
+      steps.add(INSERT);
+    } else {
+      steps.add(INSERT_UNLESS_FULL);
+    }
+    return steps;
   }
 
   @SuppressWarnings("unchecked")
-  private static Capped capped(List<SqlStatements.Session> steps, java.util.function.IntFunction<Object> result) {
-    List<Session> ended = new ArrayList<>();
-    int inserted = 0;
-    for (int i = 0; i < steps.size(); i++) {
-      switch (steps.get(i)) {
-        case END_DEVICE, MAKE_ROOM -> ended.addAll((List<Session>) result.apply(i));
-        case INSERT, INSERT_UNLESS_FULL -> inserted = (Integer) result.apply(i);
-        default -> { }
-      }
-    }
-    return new Capped(inserted, ended);
+  private static List<Session> sessions(Object result) {
+    return (List<Session>) result;
   }
 
-  private static <S extends SqlStatement<S>> S bindSession(S statement, Session session, TokenHash tokenHash,
-      Instant retainUntil) {
-    return statement
-        .bind("id", session.id())
-        .bind("tokenHash", tokenHash.toBytes())
-        .bind("userId", session.userId())
-        .bind("createAt", session.createdAt().toEpochMilli())
-        .bind("expiresAt", session.expiresAt().toEpochMilli())
-        .bind("lastActivityAt", session.lastActivityAt().toEpochMilli())
-        .bind("retainUntil", retainUntil.toEpochMilli())
-        .bind("deviceId", session.deviceId())
-        .bind("roles", RolesText.write(session.roles()))
-        .bind("oauth", false) // until the schema drops the Mattermost-only columns
-        .bind("expiredNotify", false)
-        .bind("props", PropsJson.write(session.props()));
+  /** The value of each name the create's statements use. */
+  private static Call.Params params(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit) {
+    return name -> switch (name) {
+      case "id" -> session.id();
+      case "tokenHash" -> tokenHash.toBytes();
+      case "userId" -> session.userId();
+      case "createAt", "now" -> session.createdAt().toEpochMilli();
+      case "expiresAt" -> session.expiresAt().toEpochMilli();
+      case "lastActivityAt" -> session.lastActivityAt().toEpochMilli();
+      case "retainUntil" -> retainUntil.toEpochMilli();
+      case "deviceId" -> session.deviceId();
+      case "roles" -> RolesText.write(session.roles());
+      case "props" -> PropsJson.write(session.props());
+      case "keep" -> limit.maxSessions() - 1;
+      case "max" -> limit.maxSessions();
+      case "refuseAt" -> limit.policy() == SessionLimit.Policy.REFUSE_NEW ? limit.maxSessions() : Integer.MAX_VALUE;
+      default -> throw new IllegalArgumentException("no value for :" + name);
+    };
   }
 
-  private static <S extends SqlStatement<S>> S bindCapped(S statement, Session session, TokenHash tokenHash,
-      Instant retainUntil, SessionLimit limit) {
-    // Each step uses some of these names; Jdbi is told the others are not a mistake.
-    statement.getConfig(org.jdbi.v3.core.statement.SqlStatements.class).setUnusedBindingAllowed(true);
-    return bindSession(statement, session, tokenHash, retainUntil)
-        .bind("now", session.createdAt().toEpochMilli())
-        .bind("keep", limit.maxSessions() - 1)
-        .bind("max", limit.maxSessions())
-        .bind("refuseAt", limit.policy() == SessionLimit.Policy.REFUSE_NEW ? limit.maxSessions() : Integer.MAX_VALUE);
-  }
-
-  /** A duplicate key said without the value: the driver's text would show it. */
-  private <T> T insertOrExplain(Session session, java.util.function.Supplier<T> insert) {
+  /** The statements' work, whose duplicate key is said without the value: the driver's text would show it. */
+  private <T> T explainingDuplicates(Session session, SqlWork<T> insert) throws SQLException {
     try {
-      return insert.get();
-    } catch (JdbiException e) {
-      if (SqlErrors.isConstraintViolation(e)) {
+      return insert.run();
+    } catch (SQLException e) {
+      if (SqlErrors.isConstraintViolation(e) && !SqlErrors.isDeadlock(e)) {
         throw new SessionStoreException(db.description() + ": a session with id " + session.id()
             + " or with the same token hash exists already; nothing was written");
       }
       throw e;
     }
+  }
+
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run() throws SQLException;
   }
 
   /**
@@ -313,112 +217,66 @@ public final class JdbcSessionStore implements SessionStore {
    */
   @Override
   public void deleteEveryone() {
-    db.callIdempotent("revoke every session", Math.max(60, statementTimeoutSeconds),
-        h -> h.createUpdate(sql.get(SqlStatements.Session.DELETE_EVERYONE)).execute());
+    db.callIdempotent("revoke every session", Math.max(60, db.statementTimeoutSeconds()),
+        call -> call.update(sql(DELETE_EVERYONE), Call.Params.NONE));
   }
 
   @Override
   public Optional<Session> findByToken(TokenHash tokenHash) {
-    if (reads != null) {
-      return reads.one("authenticate a token", findByToken, tokenHash.toBytes());
-    }
-    return db.callIdempotent("authenticate a token", h -> h.createQuery(
-            sql.get(SqlStatements.Session.FIND_BY_TOKEN))
-        .bind("tokenHash", tokenHash.toBytes())
-        .map(SessionRows.MAPPER)
-        .findOne());
+    byte[] hash = tokenHash.toBytes();
+    return db.callIdempotent("authenticate a token", call -> call.session(sql(FIND_BY_TOKEN), name -> hash));
   }
 
   @Override
   public List<Session> findByUser(String userId) {
-    if (reads != null) {
-      return reads.all("list sessions", findByUser, userId);
-    }
-    return db.callIdempotent("list sessions", h -> h.createQuery(sql.get(SqlStatements.Session.FIND_BY_USER))
-        .bind("userId", userId)
-        .map(SessionRows.MAPPER)
-        .list());
+    return db.callIdempotent("list sessions", call -> call.sessions(sql(FIND_BY_USER), name -> userId));
   }
 
   @Override
   public boolean touch(String userId, String sessionId, Instant lastActivityAt, @Nullable Instant expiresAt,
       Instant retainUntil) {
-    return db.callIdempotent("record activity", h -> h.createUpdate(sql.get(SqlStatements.Session.TOUCH))
-        .bind("lastActivityAt", lastActivityAt.toEpochMilli())
-        .bind("expiresAt", expiresAt == null ? 0 : expiresAt.toEpochMilli()) // GREATEST with 0: unchanged
-        .bind("retainUntil", retainUntil.toEpochMilli())
-        .bind("userId", userId)
-        .bind("id", sessionId)
-        .execute()) > 0;
+    return db.callIdempotent("record activity", call -> call.update(sql(TOUCH), name -> switch (name) {
+      case "lastActivityAt" -> lastActivityAt.toEpochMilli();
+      case "expiresAt" -> expiresAt == null ? 0L : expiresAt.toEpochMilli(); // GREATEST with 0: unchanged
+      case "retainUntil" -> retainUntil.toEpochMilli();
+      case "userId" -> userId;
+      case "id" -> sessionId;
+      default -> throw new IllegalArgumentException("no value for :" + name);
+    })) > 0;
   }
 
   @Override
   public Optional<Session> delete(String userId, String sessionId) {
-    return db.callIdempotent("revoke a session", h -> h.createQuery(sql.get(SqlStatements.Session.DELETE_ONE))
-        .bind("userId", userId)
-        .bind("id", sessionId)
-        .map(SessionRows.MAPPER)
-        .findOne());
+    return db.callIdempotent("revoke a session", call -> call.session(sql(DELETE_ONE), user(userId, sessionId)));
   }
 
   @Override
   public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
-    return db.callIdempotent("revoke all sessions of a user", h -> (keepSessionId == null
-            ? h.createQuery(sql.get(SqlStatements.Session.DELETE_ALL))
-            : h.createQuery(sql.get(SqlStatements.Session.DELETE_ALL_EXCEPT)).bind("keep", keepSessionId))
-        .bind("userId", userId)
-        .map(SessionRows.MAPPER)
-        .list());
+    return db.callIdempotent("revoke all sessions of a user", call -> keepSessionId == null
+        ? call.sessions(sql(DELETE_ALL), user(userId, null))
+        : call.sessions(sql(DELETE_ALL_EXCEPT), user(userId, keepSessionId)));
   }
 
   /**
-   * One statement that writes one row whatever the number of sessions: the user's generation goes up (an upsert into
-   * {@code sr_users}), and every session below it is revoked at once; {@link #purgeExpired} deletes their rows later.
-   * Keeping one session writes one row more, its generation raised too, in the same transaction: one statement on
-   * PostgreSQL, one round trip on MariaDB through a pool that runs several statements at once, two statements
-   * otherwise; the same whatever the number of sessions.
+   * Writes one row whatever the number of sessions: the user's generation goes up (an upsert into {@code sr_users}),
+   * and every session below it is revoked at once; {@link #purgeExpired} deletes their rows later. Keeping one session
+   * writes one row more, its generation raised too, in the same transaction: one statement on PostgreSQL, one round
+   * trip on MariaDB through a pool that runs several statements at once, two statements otherwise.
    */
   @Override
   public void deleteAllOfUserWithoutReading(String userId, @Nullable String keepSessionId) {
-    if (keepSessionId != null && dialect == Dialect.POSTGRESQL) {
-      db.callIdempotent("revoke all sessions of a user but one", h -> h.createUpdate(
-          sql.get(SqlStatements.Session.KEEP_ONE)).bind("userId", userId).bind("keep", keepSessionId).execute());
-      return;
-    }
-    if (keepSessionId != null && dialect == Dialect.MARIADB && multiQueries) {
-      try {
-        db.callIdempotent("revoke all sessions of a user but one", h -> h.createUpdate("START TRANSACTION;\n"
-                + sql.get(SqlStatements.Session.RAISE_GENERATION) + ";\n" + sql.get(SqlStatements.Session.KEEP_ONE)
-                + ";\nCOMMIT")
-            .bind("userId", userId).bind("keep", keepSessionId).execute());
-        return;
-      } catch (SessionStoreException e) {
-        if (!SqlErrors.isMultiStatementRefused(e)) {
-          throw e;
-        }
-        multiQueries = false; // the application's pool runs one statement at a time: nothing ran
-      }
-    }
-    for (int attempt = 1; ; attempt++) {
-      try {
-        db.callIdempotent("revoke all sessions of a user", h -> {
-          if (keepSessionId == null) {
-            return h.createUpdate(sql.get(SqlStatements.Session.RAISE_GENERATION)).bind("userId", userId).execute();
-          }
-          return h.inTransaction(t -> {
-            t.createUpdate(sql.get(SqlStatements.Session.RAISE_GENERATION)).bind("userId", userId).execute();
-            return t.createUpdate(sql.get(SqlStatements.Session.KEEP_ONE)).bind("userId", userId)
-                .bind("keep", keepSessionId).execute();
-          });
-        });
-        return;
-      } catch (SessionStoreException e) {
-        // Two first revoke-alls of a user at once may both insert its row (H2's MERGE): the loser finds it next time.
-        if (attempt == 2 || !SqlErrors.isConstraintViolation(e)) {
-          throw e;
-        }
-      }
-    }
+    db.callIdempotent(keepSessionId == null ? "revoke all sessions of a user" : "revoke all sessions of a user but one",
+        call -> database.together(call, keepSessionId == null ? List.of(RAISE_GENERATION) : database.keepOneSteps(),
+            user(userId, keepSessionId)));
+  }
+
+  /** The names a statement about a user's sessions uses: the user, and the session it revokes or keeps. */
+  private static Call.Params user(String userId, @Nullable String sessionId) {
+    return name -> switch (name) {
+      case "userId" -> userId;
+      case "id", "keep" -> sessionId;
+      default -> throw new IllegalArgumentException("no value for :" + name);
+    };
   }
 
   /**
@@ -429,15 +287,11 @@ public final class JdbcSessionStore implements SessionStore {
    */
   @Override
   public List<Session> purgeExpired(Instant now, int limit) {
-    List<Session> expired = db.call("purge expired sessions", h -> h.createQuery(
-            sql.get(SqlStatements.Session.PURGE_EXPIRED))
-        .bind("now", now.toEpochMilli())
-        .bind("limit", limit)
-        .map(SessionRows.MAPPER)
-        .list());
+    List<Session> expired = db.call("purge expired sessions", call -> call.sessions(sql(PURGE_EXPIRED),
+        name -> name.equals("now") ? (Object) now.toEpochMilli() : (Object) limit));
     try {
-      db.call("purge revoked sessions", h -> {
-        purgeRevoked(h, limit);
+      db.call("purge revoked sessions", call -> {
+        purgeRevoked(call, limit);
         return null;
       });
     } catch (SessionStoreException e) {
@@ -446,38 +300,41 @@ public final class JdbcSessionStore implements SessionStore {
     return expired;
   }
 
+  /** A user whose revoked rows wait for the purge, and the generation they are below. */
+  private record Pending(String userId, long generation) {}
+
   /** Deletes up to {@code budget} revoked rows, user by user, clearing a user's mark once none is left. */
-  private void purgeRevoked(Handle h, int budget) {
+  private void purgeRevoked(Call call, int budget) throws SQLException {
     int left = budget;
     String after = "";
     while (left > 0) {
-      List<Map<String, Object>> page = h.createQuery(sql.get(SqlStatements.Session.PENDING_USERS))
-          .bind("after", after)
-          .bind("pageSize", PENDING_USERS_PAGE)
-          .mapToMap()
-          .list();
-      for (Map<String, Object> user : page) {
-        String userId = (String) user.get("user_id");
-        long generation = ((Number) user.get("generation")).longValue();
-        int deleted = h.createUpdate(sql.get(SqlStatements.Session.DELETE_REVOKED))
-            .bind("userId", userId)
-            .bind("generation", generation)
-            .bind("limit", left)
-            .execute();
-        left -= deleted;
+      String from = after;
+      List<Pending> page = call.query(sql(PENDING_USERS),
+          name -> name.equals("after") ? (Object) from : (Object) PENDING_USERS_PAGE,
+          rs -> new Pending(rs.getString(1), rs.getLong(2)));
+      for (Pending user : page) {
+        int budgetLeft = left;
+        Call.Params params = name -> switch (name) {
+          case "userId" -> user.userId();
+          case "generation" -> user.generation();
+          case "limit" -> budgetLeft;
+          default -> throw new IllegalArgumentException("no value for :" + name);
+        };
+        left -= call.update(sql(DELETE_REVOKED), params);
         if (left <= 0) {
           return; // maybe more of this user's rows: it stays marked
         }
-        h.createUpdate(sql.get(SqlStatements.Session.CLEAR_PENDING))
-            .bind("userId", userId)
-            .bind("generation", generation)
-            .execute();
-        after = userId;
+        call.update(sql(CLEAR_PENDING), params);
+        after = user.userId();
       }
       if (page.size() < PENDING_USERS_PAGE) {
         return;
       }
     }
+  }
+
+  private Sql sql(SqlStatements.Session name) {
+    return database.sql(name);
   }
 
   /** Closes the pool if the store built it from a JDBC URL; a pool the application gave is left open. */
@@ -541,7 +398,10 @@ public final class JdbcSessionStore implements SessionStore {
       return this;
     }
 
-    /** The application's Jdbi. The store uses it as it is and never closes its data source. */
+    /**
+     * The application's Jdbi. The store takes each call's connection from a handle of it (its statements run on the
+     * connection, not through Jdbi) and never closes its data source.
+     */
     public Builder jdbi(Jdbi jdbi) {
       this.jdbi = require(jdbi, "jdbi");
       return this;
@@ -654,16 +514,30 @@ public final class JdbcSessionStore implements SessionStore {
             bean.softEvictConnections();
           }
         };
-        javax.sql.DataSource connections = hikari != null ? hikari : dataSource;
-        boolean timed = connections != null && PoolFactory.timesStatements(connections, statementTimeout);
-        return new JdbcSessionStore(db, d, description, pool, (int) statementTimeout.toSeconds(), dropIdle, timed,
-            jdbi == null, connections);
+        DataSource source = hikari != null ? hikari : dataSource;
+        StatementRunner.Connections connections = source != null ? () -> lease(source.getConnection())
+            : () -> lease(db.open());
+        boolean timed = source != null && PoolFactory.timesStatements(source, statementTimeout);
+        Database database = Database.of(d, description);
+        StatementRunner runner = new StatementRunner(connections, description, database.timing(timed),
+            (int) statementTimeout.toSeconds(), dropIdle);
+        return new JdbcSessionStore(new Settings(database, runner, pool));
       } catch (RuntimeException e) {
         if (pool != null) {
           pool.close();
         }
         throw e;
       }
+    }
+
+    private static StatementRunner.Lease lease(java.sql.Connection c) {
+      return new StatementRunner.Lease(c, c);
+    }
+
+    /** The connection of a handle of the application's Jdbi, which may end a transaction the store began. */
+    private static StatementRunner.Lease lease(Handle h) {
+      h.getConfig(Handles.class).setForceEndTransactions(false);
+      return new StatementRunner.Lease(h.getConnection(), h);
     }
 
     /** The HikariCP pool behind the application's data source, if it is one or one of ours. */

@@ -1,4 +1,5 @@
--- Session Registry, JDBC store schema version 3 (2 had 26-character user ids; 1, never released, no generations), MariaDB 10.6+ (DELETE ... RETURNING, SKIP LOCKED).
+-- Session Registry, JDBC store schema version 4 (3 kept Mattermost's is_oauth and expired_notify; 2 had 26-character
+-- user ids; 1, never released, no generations), MariaDB 10.6+ (DELETE ... RETURNING, SKIP LOCKED).
 -- Instants are epoch milliseconds, as in Mattermost's Sessions table. The token is never stored: token_hash is its
 -- SHA-256. retain_until is when the session may be deleted (absolute or idle expiry, whichever is first).
 -- Ids compare case-sensitively (ascii_bin; user ids, which may be any text, utf8mb4_bin), as on the other databases.
@@ -13,8 +14,6 @@ CREATE TABLE IF NOT EXISTS sr_sessions (
     retain_until     BIGINT       NOT NULL,
     device_id        VARCHAR(512) NOT NULL,
     roles            VARCHAR(256) NOT NULL,
-    is_oauth         BOOLEAN      NOT NULL,
-    expired_notify   BOOLEAN      NOT NULL,
     props            MEDIUMTEXT   NOT NULL,
     generation       BIGINT       NOT NULL DEFAULT 0,
     PRIMARY KEY (id),
@@ -50,3 +49,8 @@ CREATE TABLE IF NOT EXISTS sr_revocations (
 -- column; on tables that have it already this changes nothing.
 ALTER TABLE sr_sessions MODIFY user_id VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL;
 ALTER TABLE sr_users MODIFY user_id VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL;
+
+-- Sessions keep no Mattermost-only fields: tables made before version 4 lose the two columns; on tables without them
+-- this changes nothing. Nodes of an older version cannot write sessions once it ran.
+ALTER TABLE sr_sessions DROP COLUMN IF EXISTS is_oauth;
+ALTER TABLE sr_sessions DROP COLUMN IF EXISTS expired_notify;

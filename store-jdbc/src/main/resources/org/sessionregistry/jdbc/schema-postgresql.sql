@@ -1,4 +1,5 @@
--- Session Registry, JDBC store schema version 3 (2 had 26-character user ids; 1, never released, no generations), PostgreSQL 12+.
+-- Session Registry, JDBC store schema version 4 (3 kept Mattermost's is_oauth and expired_notify; 2 had 26-character
+-- user ids; 1, never released, no generations), PostgreSQL 12+.
 -- Instants are epoch milliseconds, as in Mattermost's Sessions table. The token is never stored: token_hash is its
 -- SHA-256. retain_until is when the session may be deleted (absolute or idle expiry, whichever is first).
 CREATE TABLE IF NOT EXISTS sr_sessions (
@@ -11,8 +12,6 @@ CREATE TABLE IF NOT EXISTS sr_sessions (
     retain_until     BIGINT       NOT NULL,
     device_id        VARCHAR(512) NOT NULL,
     roles            VARCHAR(256) NOT NULL,
-    is_oauth         BOOLEAN      NOT NULL,
-    expired_notify   BOOLEAN      NOT NULL,
     props            TEXT         NOT NULL,
     generation       BIGINT       NOT NULL DEFAULT 0,
     CONSTRAINT sr_sessions_pk PRIMARY KEY (id),
@@ -48,3 +47,8 @@ CREATE INDEX IF NOT EXISTS sr_revocations_created_at ON sr_revocations (created_
 -- column; on tables that have it already this changes nothing.
 ALTER TABLE sr_sessions ALTER COLUMN user_id TYPE VARCHAR(255);
 ALTER TABLE sr_users ALTER COLUMN user_id TYPE VARCHAR(255);
+
+-- Sessions keep no Mattermost-only fields: tables made before version 4 lose the two columns; on tables without them
+-- this changes nothing. Nodes of an older version cannot write sessions once it ran.
+ALTER TABLE sr_sessions DROP COLUMN IF EXISTS is_oauth;
+ALTER TABLE sr_sessions DROP COLUMN IF EXISTS expired_notify;

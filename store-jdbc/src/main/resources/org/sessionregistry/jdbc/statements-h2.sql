@@ -2,19 +2,19 @@
 -- of schema-h2.sql; the portable ones are in statements.sql.
 
 -- name: delete_one
-SELECT id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props
+SELECT id, user_id, create_at, expires_at, last_activity_at, device_id, roles, props
 FROM OLD TABLE (DELETE FROM sr_sessions
 WHERE user_id = :userId AND id = :id
   AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0))
 
 -- name: delete_all
-SELECT id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props
+SELECT id, user_id, create_at, expires_at, last_activity_at, device_id, roles, props
 FROM OLD TABLE (DELETE FROM sr_sessions
 WHERE user_id = :userId
   AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0))
 
 -- name: delete_all_except
-SELECT id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props
+SELECT id, user_id, create_at, expires_at, last_activity_at, device_id, roles, props
 FROM OLD TABLE (DELETE FROM sr_sessions
 WHERE user_id = :userId AND id <> :keep
   AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0))
@@ -29,7 +29,7 @@ WHEN NOT MATCHED THEN INSERT (user_id, generation, purge_pending) VALUES (v.user
 -- name: purge_expired
 -- Live sessions past their retain-until (revoked ones go silently, in delete_revoked). Purgers on several nodes take
 -- rows in index order and wait for each other.
-SELECT id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props
+SELECT id, user_id, create_at, expires_at, last_activity_at, device_id, roles, props
 FROM OLD TABLE (DELETE FROM sr_sessions
                 WHERE retain_until < :now
                   AND generation >= COALESCE((SELECT u.generation FROM sr_users u
@@ -49,7 +49,7 @@ WHEN NOT MATCHED THEN INSERT (user_id, generation, purge_pending) VALUES (v.user
 
 -- name: make_room
 -- The user's live sessions beyond the newest :keep (last activity, then creation, then id), so that one more fits.
-SELECT id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props
+SELECT id, user_id, create_at, expires_at, last_activity_at, device_id, roles, props
 FROM OLD TABLE (DELETE FROM sr_sessions
                 WHERE id IN (SELECT id FROM sr_sessions
                              WHERE user_id = :userId AND retain_until >= :now
@@ -60,10 +60,10 @@ FROM OLD TABLE (DELETE FROM sr_sessions
 -- name: insert_unless_full
 -- The new session, unless the user has :max live sessions already (then no row: the create is refused).
 INSERT INTO sr_sessions (id, token_hash, user_id, create_at, expires_at, last_activity_at, retain_until, device_id,
-    roles, is_oauth, expired_notify, props, generation)
+    roles, props, generation)
 SELECT CAST(:id AS VARCHAR(26)), CAST(:tokenHash AS BINARY(32)), CAST(:userId AS VARCHAR(255)), :createAt, :expiresAt,
-    :lastActivityAt, :retainUntil, CAST(:deviceId AS VARCHAR(512)), CAST(:roles AS VARCHAR(256)), :oauth,
-    :expiredNotify, CAST(:props AS CHARACTER VARYING(1000000)),
+    :lastActivityAt, :retainUntil, CAST(:deviceId AS VARCHAR(512)), CAST(:roles AS VARCHAR(256)),
+    CAST(:props AS CHARACTER VARYING(1000000)),
     COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)
 WHERE (SELECT COUNT(*) FROM sr_sessions
        WHERE user_id = :userId AND retain_until >= :now
@@ -79,7 +79,7 @@ WHERE user_id = :userId AND id = :keep
 -- name: end_device
 -- A create replacing its device's sessions, after lock_user in the same transaction: the user's sessions of that device.
 -- Unless the create will be refused (the user's other live sessions fill its limit, :refuseAt): then it ends nothing.
-SELECT id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props
+SELECT id, user_id, create_at, expires_at, last_activity_at, device_id, roles, props
 FROM OLD TABLE (DELETE FROM sr_sessions
 WHERE user_id = :userId AND device_id = :deviceId
   AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)

@@ -5,19 +5,19 @@
 DELETE FROM sr_sessions
 WHERE user_id = :userId AND id = :id
   AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)
-RETURNING id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props
+RETURNING id, user_id, create_at, expires_at, last_activity_at, device_id, roles, props
 
 -- name: delete_all
 DELETE FROM sr_sessions
 WHERE user_id = :userId
   AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)
-RETURNING id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props
+RETURNING id, user_id, create_at, expires_at, last_activity_at, device_id, roles, props
 
 -- name: delete_all_except
 DELETE FROM sr_sessions
 WHERE user_id = :userId AND id <> :keep
   AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)
-RETURNING id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props
+RETURNING id, user_id, create_at, expires_at, last_activity_at, device_id, roles, props
 
 -- name: raise_generation
 -- Revoke-all without reading: one row whatever the number of sessions. Every session below the new generation is
@@ -33,7 +33,7 @@ DELETE FROM sr_sessions
 WHERE retain_until < :now
   AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = sr_sessions.user_id), 0)
 ORDER BY retain_until LIMIT :limit
-RETURNING id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props
+RETURNING id, user_id, create_at, expires_at, last_activity_at, device_id, roles, props
 
 -- name: delete_revoked
 DELETE FROM sr_sessions WHERE user_id = :userId AND generation < :generation LIMIT :limit
@@ -55,14 +55,14 @@ WHERE id IN (SELECT id FROM (SELECT id FROM sr_sessions
                                                            WHERE u.user_id = :userId), 0)
                              ORDER BY last_activity_at DESC, create_at DESC, id DESC
                              LIMIT 18446744073709551615 OFFSET :keep) AS ended)
-RETURNING id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props
+RETURNING id, user_id, create_at, expires_at, last_activity_at, device_id, roles, props
 
 -- name: insert_unless_full
 -- The new session, unless the user has :max live sessions already (then no row: the create is refused).
 INSERT INTO sr_sessions (id, token_hash, user_id, create_at, expires_at, last_activity_at, retain_until, device_id,
-    roles, is_oauth, expired_notify, props, generation)
-SELECT :id, :tokenHash, :userId, :createAt, :expiresAt, :lastActivityAt, :retainUntil, :deviceId, :roles, :oauth,
-    :expiredNotify, :props, COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)
+    roles, props, generation)
+SELECT :id, :tokenHash, :userId, :createAt, :expiresAt, :lastActivityAt, :retainUntil, :deviceId, :roles, :props,
+    COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)
 FROM DUAL
 WHERE (SELECT COUNT(*) FROM sr_sessions
        WHERE user_id = :userId AND retain_until >= :now
@@ -87,4 +87,4 @@ WHERE user_id = :userId AND device_id = :deviceId AND CHAR_LENGTH(device_id) = C
          AND o.retain_until >= :now
          AND o.generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0))
       < :refuseAt
-RETURNING id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props
+RETURNING id, user_id, create_at, expires_at, last_activity_at, device_id, roles, props

@@ -6,18 +6,18 @@
 
 -- name: insert
 INSERT INTO sr_sessions (id, token_hash, user_id, create_at, expires_at, last_activity_at, retain_until, device_id,
-    roles, is_oauth, expired_notify, props, generation)
-VALUES (:id, :tokenHash, :userId, :createAt, :expiresAt, :lastActivityAt, :retainUntil, :deviceId, :roles, :oauth,
-    :expiredNotify, :props, COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0))
+    roles, props, generation)
+VALUES (:id, :tokenHash, :userId, :createAt, :expiresAt, :lastActivityAt, :retainUntil, :deviceId, :roles, :props,
+    COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0))
 
 -- name: find_by_token
-SELECT id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props
+SELECT id, user_id, create_at, expires_at, last_activity_at, device_id, roles, props
 FROM sr_sessions s
 WHERE token_hash = :tokenHash
   AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = s.user_id), 0)
 
 -- name: find_by_user
-SELECT id, user_id, create_at, expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify, props
+SELECT id, user_id, create_at, expires_at, last_activity_at, device_id, roles, props
 FROM sr_sessions
 WHERE user_id = :userId
   AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = :userId), 0)

@@ -16,6 +16,11 @@ import org.sessionregistry.Ids;
 /** Two nodes with their own front caches over one database, told of each other's revocations by polling. */
 class JdbcFrontCacheTest {
   private static final Duration POLL = Duration.ofMillis(100);
+  /**
+   * A deadline, not a speed: a poll (every 100 ms) tells the other node, and a busy machine may delay it by seconds; a
+   * node that is never told refuses the session only at the cache's maximum staleness (30 s).
+   */
+  private static final Duration TOLD = Duration.ofSeconds(10);
 
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
@@ -35,8 +40,8 @@ class JdbcFrontCacheTest {
       long revokedAt = System.nanoTime();
       assertThat(a.authenticate(sessions.get(0).token())).as("at once on A").isEmpty();
       while (b.authenticate(sessions.get(0).token()).isPresent()) {
-        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("the bound: a few poll intervals")
-            .isLessThan(POLL.multipliedBy(20));
+        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("told by a poll, not at the staleness bound")
+            .isLessThan(TOLD);
         Thread.sleep(5);
       }
       assertThat(b.authenticate(sessions.get(1).token())).isEmpty();
@@ -58,8 +63,8 @@ class JdbcFrontCacheTest {
       long revokedAt = System.nanoTime();
       assertThat(a.authenticate(sessions.get(0).token())).as("at once on A").isEmpty();
       while (b.authenticate(sessions.get(0).token()).isPresent()) {
-        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("the bound: a few poll intervals")
-            .isLessThan(POLL.multipliedBy(20));
+        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("told by a poll, not at the staleness bound")
+            .isLessThan(TOLD);
         Thread.sleep(5);
       }
       assertThat(b.authenticate(sessions.get(1).token())).isEmpty();

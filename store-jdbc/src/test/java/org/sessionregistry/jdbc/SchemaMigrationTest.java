@@ -9,16 +9,22 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
+import org.sessionregistry.Session;
 import org.sessionregistry.SessionRegistry;
+import org.sessionregistry.spi.TokenHash;
 
 /**
- * A database made by schema version 2 ({@code user_id VARCHAR(26)}, ASCII on MariaDB) keeps its sessions and takes user
- * ids of any shape once a store has created its schema over it; creating the schema again changes nothing. Each
+ * A database made by schema version 2 ({@code user_id VARCHAR(26)}, ASCII on MariaDB, Mattermost's {@code is_oauth}
+ * and {@code expired_notify}) keeps its sessions and takes user ids of any shape once a store has created its schema
+ * over it; creating the schema again changes nothing. Each
  * database gets a schema of its own for this, apart from the one the other tests share.
  */
 class SchemaMigrationTest {
@@ -51,22 +57,27 @@ class SchemaMigrationTest {
       jdbi.useHandle(h -> h.createScript(JdbcSchema.dropScript(db.dialect)).execute());
       jdbi.useHandle(h -> h.createScript(versionTwo(db)).execute());
 
+      // Sessions as version 2 wrote them, Mattermost's two flags included: one live, one revoked by a revoke-all.
       String mattermostUser = Ids.newId();
-      IssuedSession before;
-      try (JdbcSessionStore old = JdbcSessionStore.builder().dataSource(pool).build()) {
-        SessionRegistry registry = SessionRegistry.builder().store(old).build();
-        before = registry.create(mattermostUser);
-        IssuedSession revoked = registry.create(mattermostUser);
-        registry.revokeAllExcept(mattermostUser, before.session().id());
-        assertThat(registry.authenticate(revoked.token())).isEmpty();
-      }
+      long now = System.currentTimeMillis();
+      String beforeToken = Ids.newId();
+      Session before = new Session(TokenHash.of(beforeToken).sessionId(), mattermostUser, Instant.ofEpochMilli(now),
+          Instant.ofEpochMilli(now + 3_600_000), Instant.ofEpochMilli(now), "", Set.of("system_user"), Map.of());
+      String revokedToken = Ids.newId();
+      jdbi.useHandle(h -> {
+        insertVersionTwo(h, beforeToken, mattermostUser, now, 0);
+        insertVersionTwo(h, revokedToken, mattermostUser, now, 0);
+        h.execute("INSERT INTO sr_users (user_id, generation, purge_pending) VALUES (?, 1, FALSE)", mattermostUser);
+        h.execute("UPDATE sr_sessions SET generation = 1 WHERE token_hash = ?", TokenHash.of(beforeToken).toBytes());
+      });
 
       for (int run = 0; run < 2; run++) { // the second run finds the schema migrated already
         try (JdbcSessionStore store = JdbcSessionStore.builder().dataSource(pool).createSchemaIfMissing(true)
             .build()) {
           SessionRegistry registry = SessionRegistry.builder().store(store).build();
-          assertThat(registry.authenticate(before.token())).as("run %d", run).contains(before.session());
-          assertThat(registry.list(mattermostUser)).containsExactly(before.session());
+          assertThat(registry.authenticate(beforeToken)).as("run %d", run).contains(before);
+          assertThat(registry.authenticate(revokedToken)).as("revoked in version 2").isEmpty();
+          assertThat(registry.list(mattermostUser)).containsExactly(before);
 
           String email = "zoë.ångström+" + run + "@example.com";
           String longest = ("🦊" + run).repeat(100).substring(0, Ids.MAX_USER_ID_LENGTH);
@@ -84,6 +95,14 @@ class SchemaMigrationTest {
       }
       jdbi.useHandle(h -> h.createScript(JdbcSchema.dropScript(db.dialect)).execute());
     }
+  }
+
+  private static void insertVersionTwo(org.jdbi.v3.core.Handle h, String token, String userId, long now,
+      long generation) {
+    h.execute("INSERT INTO sr_sessions (id, token_hash, user_id, create_at, expires_at, last_activity_at, retain_until,"
+        + " device_id, roles, is_oauth, expired_notify, props, generation) VALUES (?, ?, ?, ?, ?, ?, ?, '', 'system_user',"
+        + " FALSE, FALSE, '{}', ?)", TokenHash.of(token).sessionId(), TokenHash.of(token).toBytes(), userId, now,
+        now + 3_600_000, now, now + 3_600_000, generation);
   }
 
   private static HikariDataSource pool(TestDatabase db, String url) {

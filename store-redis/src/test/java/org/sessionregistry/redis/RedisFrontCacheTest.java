@@ -15,14 +15,21 @@ import redis.clients.jedis.RedisClient;
 /** Two nodes with their own front caches over one Redis store, told of each other's revocations by pub/sub. */
 class RedisFrontCacheTest {
   /**
-   * The channel's timeout in the tests of a failing channel: long enough that "does not wait for it" (half of it) and
-   * "within it" (plus the margin) hold on a busy machine, while still telling waiting from not waiting.
+   * The channel's timeout in the tests of a failing channel. A caller that waited for the channel would wait all of it
+   * (its Redis is frozen or gone), so returning within it proves it did not, with most of it as a busy machine's
+   * margin; "taken for down within it" gets {@link #MARGIN} on top.
    */
   private static final Duration CHANNEL_TIMEOUT = Duration.ofSeconds(2);
-  private static final Duration MARGIN = Duration.ofSeconds(3);
+  private static final Duration MARGIN = Duration.ofSeconds(5);
+  /**
+   * A deadline, not a speed: the other node is told by pub/sub or by its pings (every 100 ms) within milliseconds on an
+   * idle machine, and a busy one may take seconds; a node never told refuses the session only at the cache's maximum
+   * staleness (30 s or a minute here), long after this.
+   */
+  private static final Duration TOLD = Duration.ofSeconds(10);
 
   @Test
-  void aRevokeAllOnOneNodeIsRefusedOnTheOtherWithinMilliseconds() throws Exception {
+  void aRevokeAllOnOneNodeIsRefusedOnTheOtherLongBeforeTheStalenessBound() throws Exception {
     try (OwnedRedis server = OwnedRedis.standalone();
         RedisClient client = RedisClient.create("127.0.0.1", server.port());
         RedisInvalidationChannel channelA = channel(server);
@@ -37,17 +44,16 @@ class RedisFrontCacheTest {
       a.revokeAll(user);
       long revokedAt = System.nanoTime();
       while (b.authenticate(sessions.get(0).token()).isPresent()) {
-        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("pub/sub delivery").isLessThan(
-            Duration.ofSeconds(1));
+        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("pub/sub delivery").isLessThan(TOLD);
         Thread.sleep(1);
       }
       assertThat(b.authenticate(sessions.get(1).token())).isEmpty();
     }
   }
 
-  /** Revoking everyone on one node: the other's cache is flushed by the channel, within milliseconds. */
+  /** Revoking everyone on one node: the other's cache is flushed by the channel, not at the staleness bound. */
   @Test
-  void aRevokeOfEveryoneOnOneNodeIsRefusedOnTheOtherWithinMilliseconds() throws Exception {
+  void aRevokeOfEveryoneOnOneNodeIsRefusedOnTheOtherLongBeforeTheStalenessBound() throws Exception {
     try (OwnedRedis server = OwnedRedis.standalone();
         RedisClient client = RedisClient.create("127.0.0.1", server.port());
         RedisInvalidationChannel channelA = channel(server);
@@ -62,8 +68,7 @@ class RedisFrontCacheTest {
       long revokedAt = System.nanoTime();
       assertThat(a.authenticate(sessions.get(0).token())).as("at once on A").isEmpty();
       while (b.authenticate(sessions.get(0).token()).isPresent()) {
-        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("pub/sub delivery").isLessThan(
-            Duration.ofSeconds(1));
+        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("pub/sub delivery").isLessThan(TOLD);
         Thread.sleep(1);
       }
       assertThat(b.authenticate(sessions.get(1).token())).isEmpty();
@@ -93,9 +98,10 @@ class RedisFrontCacheTest {
             .type(redis.clients.jedis.args.ClientType.PUBSUB));
         a.revokeAll(user);
         // Whatever B heard: once its subscription noticed the kill (or the message arrived), the token is dead.
-        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        long deadline = System.nanoTime() + TOLD.toNanos();
         while (b.authenticate(issued.token()).isPresent()) {
-          assertThat(System.nanoTime()).as("round %d: refused on B within 2 s", round).isLessThan(deadline);
+          assertThat(System.nanoTime()).as("round %d: refused on B, not at the staleness bound", round)
+              .isLessThan(deadline);
           Thread.sleep(1);
         }
         for (int i = 0; i < 20; i++) {
@@ -112,15 +118,15 @@ class RedisFrontCacheTest {
   /**
    * The channel's Redis stops answering without closing anything (CLIENT PAUSE): the subscription is open but silent,
    * so no message and no disconnect can tell B of a revocation made meanwhile. B must stop trusting its cache after
-   * three unanswered pings, long before the cache's own staleness bound (a minute here) and before the pause ends.
+   * three unanswered pings, long before the cache's own staleness bound (a minute here). The channel's Redis stays
+   * frozen (SIGSTOP) until B has, so no end of a pause can answer the pings on a busy machine's late schedule.
    */
   @Test
   void aSilentSubscriptionIsTakenForDeadAfterThreeUnansweredPings() throws Exception {
     try (OwnedRedis storeServer = OwnedRedis.standalone();
         OwnedRedis channelServer = OwnedRedis.standalone();
         RedisClient client = RedisClient.create("127.0.0.1", storeServer.port());
-        RedisInvalidationChannel channelB = channel(channelServer);
-        Jedis admin = new Jedis("127.0.0.1", channelServer.port())) {
+        RedisInvalidationChannel channelB = channel(channelServer)) {
       SessionRegistry b = SessionRegistry.builder()
           .store(FrontCache.builder().channel(channelB).maximumStaleness(Duration.ofMinutes(1)).build()
               .over(RedisSessionStore.builder().client(client, "test").build())).build();
@@ -131,15 +137,19 @@ class RedisFrontCacheTest {
       IssuedSession issued = direct.create(user);
       assertThat(b.authenticate(issued.token())).as("cached on B").isPresent();
 
-      admin.clientPause(3_000);
-      long pausedAt = System.nanoTime();
-      direct.revokeAll(user); // on the store only: nothing is published
-      while (b.authenticate(issued.token()).isPresent()) {
-        assertThat(Duration.ofNanos(System.nanoTime() - pausedAt)).as("refused on B while the pause lasts")
-            .isLessThan(Duration.ofMillis(2_000));
-        Thread.sleep(5);
+      channelServer.pause();
+      try {
+        long pausedAt = System.nanoTime();
+        direct.revokeAll(user); // on the store only: nothing is published
+        while (b.authenticate(issued.token()).isPresent()) {
+          assertThat(Duration.ofNanos(System.nanoTime() - pausedAt)).as("refused on B, not at the staleness bound")
+              .isLessThan(TOLD);
+          Thread.sleep(5);
+        }
+        assertThat(channelB.isConnected()).as("the silent subscription was dropped").isFalse();
+      } finally {
+        channelServer.resume();
       }
-      assertThat(channelB.isConnected()).as("the silent subscription was dropped").isFalse();
       awaitConnected(channelB);
       assertThat(b.authenticate(issued.token())).isEmpty();
     }
@@ -178,8 +188,8 @@ class RedisFrontCacheTest {
         a.revoke(user, issued.session().id());
         long revokedAt = System.nanoTime();
         while (b.authenticate(issued.token()).isPresent()) {
-          assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("round %d: refused on B within a few"
-              + " ping intervals, not the staleness bound", round).isLessThan(Duration.ofMillis(500));
+          assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("round %d: refused on B, not at the"
+              + " staleness bound", round).isLessThan(TOLD);
           Thread.sleep(1);
         }
       }
@@ -219,7 +229,7 @@ class RedisFrontCacheTest {
       long start = System.nanoTime();
       channel.publish(org.sessionregistry.spi.Invalidation.user(Ids.newId()));
       assertThat(Duration.ofNanos(System.nanoTime() - start)).as("queued: the caller does not wait for the timeout")
-          .isLessThan(CHANNEL_TIMEOUT.dividedBy(2));
+          .isLessThan(CHANNEL_TIMEOUT);
       while (downs.get() == 0) {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("taken for down after a failed publish, retry"
             + " included, within the timeout").isLessThan(CHANNEL_TIMEOUT.plus(MARGIN));
@@ -257,7 +267,7 @@ class RedisFrontCacheTest {
         long start = System.nanoTime();
         a.revokeAll(user);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the publish is queued: the revoke does not wait"
-            + " for the channel's timeout").isLessThan(CHANNEL_TIMEOUT.dividedBy(2));
+            + " for the channel's timeout").isLessThan(CHANNEL_TIMEOUT);
         assertThat(a.authenticate(issued.token())).isEmpty();
         while (channelA.isConnected()) {
           assertThat(Duration.ofNanos(System.nanoTime() - start)).as("taken for down within the channel's timeout")

@@ -10,13 +10,15 @@ public final class PoolFactory {
   private PoolFactory() {}
 
   /**
-   * READ COMMITTED, broken connections evicted on any connection-class error, an H2 file written at each commit, H2's
-   * lock waits no longer than {@code statementTimeout}, and a start that does not fail while the database is down.
+   * READ COMMITTED, broken connections evicted on any connection-class error, what the database needs in the URL
+   * ({@link Database#ownPoolUrl}: on H2 a file written at each commit, statements and lock waits no longer than
+   * {@code statementTimeout}), and a start that does not fail while the database is down.
    */
   public static HikariDataSource newPool(String jdbcUrl, String username, String password, int maximumPoolSize,
       Duration connectionTimeout, Duration statementTimeout) {
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(withMultiQueries(withTimeouts(durable(jdbcUrl), statementTimeout)));
+    config.setJdbcUrl(Database.of(org.sessionregistry.jdbc.Dialect.ofJdbcUrl(jdbcUrl), "")
+        .ownPoolUrl(jdbcUrl, statementTimeout));
     // Fewer gap locks on MariaDB (its default is REPEATABLE READ); the others default to it already.
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     config.setUsername(username);
@@ -43,28 +45,6 @@ public final class PoolFactory {
   }
 
   /**
-   * Statements and row-lock waits no longer than the statement timeout, where a JDBC query timeout does not cut lock
-   * waits short: H2 waits up to its own LOCK_TIMEOUT (2 s here); MariaDB's driver times only the first of several statements sent together
-   * (a create within a limit), and InnoDB waits up to innodb_lock_wait_timeout (50 s by default). Unless the URL says
-   * otherwise, both wait as long as the statement timeout.
-   */
-  public static String withTimeouts(String url, Duration statementTimeout) {
-    String lower = url.toLowerCase(Locale.ROOT);
-    if (lower.startsWith("jdbc:h2:")) {
-      // H2 makes a JDBC query timeout a session setting, changed (and parsed) at every statement that sets one:
-      // 11 us of a 5 us lookup. Set once for the connection instead; see timesStatements.
-      String withLock = lower.contains("lock_timeout") ? url : url + ";LOCK_TIMEOUT=" + statementTimeout.toMillis();
-      return lower.contains("query_timeout") ? withLock : withLock + ";QUERY_TIMEOUT=" + statementTimeout.toMillis();
-    }
-    if (lower.startsWith("jdbc:mariadb:") && !lower.contains("sessionvariables")
-        && !lower.contains("innodb_lock_wait_timeout")) {
-      return url + (url.contains("?") ? "&" : "?") + "sessionVariables=innodb_lock_wait_timeout="
-          + Math.max(1, statementTimeout.toSeconds());
-    }
-    return url;
-  }
-
-  /**
    * Whether every connection of {@code dataSource} times its statements itself, as long as {@code statementTimeout}:
    * a pool this factory made for H2 with that timeout (its URL says {@code QUERY_TIMEOUT}). Then the store sets no
    * timeout per statement.
@@ -76,18 +56,6 @@ public final class PoolFactory {
     String lower = pool.getJdbcUrl().toLowerCase(Locale.ROOT);
     return lower.startsWith("jdbc:h2:") && lower.contains(";query_timeout=" + statementTimeout.toMillis())
         && !lower.matches(".*;query_timeout=" + statementTimeout.toMillis() + "\\d.*");
-  }
-
-  /**
-   * MariaDB runs several statements sent together (a create within a session limit: one round trip) only when the
-   * connection allows it. Unless the URL says otherwise, allow it.
-   */
-  public static String withMultiQueries(String url) {
-    String lower = url.toLowerCase(Locale.ROOT);
-    if (!lower.startsWith("jdbc:mariadb:") || lower.contains("allowmultiqueries")) {
-      return url;
-    }
-    return url + (url.contains("?") ? "&" : "?") + "allowMultiQueries=true";
   }
 
   /**

@@ -3,25 +3,16 @@ package org.sessionregistry.jdbc.internal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.StatementContext;
 import org.sessionregistry.Session;
 import org.sessionregistry.spi.PropsJson;
 import org.sessionregistry.spi.RolesText;
 
 /**
  * A session from the columns every statement that returns sessions selects, in this order: id, user_id, create_at,
- * expires_at, last_activity_at, device_id, roles, is_oauth, expired_notify (both left unread), props.
+ * expires_at, last_activity_at, device_id, roles, props.
  */
-public final class SessionRows implements RowMapper<Session> {
-  public static final SessionRows MAPPER = new SessionRows();
-
+public final class SessionRows {
   private SessionRows() {}
-
-  @Override
-  public Session map(ResultSet rs, StatementContext ctx) throws SQLException {
-    return read(rs);
-  }
 
   /** By position: every statement that returns sessions selects these columns, in this order (no lookup by name). */
   public static Session read(ResultSet rs) throws SQLException {
@@ -33,6 +24,6 @@ public final class SessionRows implements RowMapper<Session> {
         Instant.ofEpochMilli(rs.getLong(5)),
         rs.getString(6),
         RolesText.read(rs.getString(7)),
-        PropsJson.read(rs.getString(10)));
+        PropsJson.read(rs.getString(8)));
   }
 }

@@ -78,15 +78,6 @@ public final class SqlErrors {
     return "40001".equals(state) || "40P01".equals(state) || sql.getErrorCode() == 1213;
   }
 
-  /**
-   * MariaDB could not parse statements sent together (error 1064): the connection runs one at a time
-   * ({@code allowMultiQueries} is off). The store's statements are otherwise always well-formed.
-   */
-  public static boolean isMultiStatementRefused(@Nullable Throwable e) {
-    SQLException sql = sqlCause(e);
-    return sql != null && sql.getErrorCode() == 1064;
-  }
-
   /** A unique key or another integrity constraint refused the write (SQLState class 23). */
   public static boolean isConstraintViolation(@Nullable Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {

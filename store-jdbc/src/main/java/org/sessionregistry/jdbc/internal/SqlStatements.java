@@ -34,9 +34,12 @@ public final class SqlStatements<N extends Enum<N>> {
   }
 
   private final EnumMap<N, String> statements;
+  private final EnumMap<N, Sql> parsed;
 
   private SqlStatements(EnumMap<N, String> statements) {
     this.statements = statements;
+    this.parsed = new EnumMap<>(statements.keySet().iterator().next().getDeclaringClass());
+    statements.forEach((name, text) -> parsed.put(name, Sql.parse(text)));
   }
 
   /** The statements of these resources, parsed at the first call and kept. */
@@ -45,8 +48,14 @@ public final class SqlStatements<N extends Enum<N>> {
     return (SqlStatements<N>) LOADED.computeIfAbsent(String.join(",", resources), r -> load(names, resources));
   }
 
+  /** The statement's text, with its {@code :names}. */
   public String get(N name) {
     return statements.get(name);
+  }
+
+  /** The statement as JDBC runs it, with {@code ?} for its {@code :names}. */
+  public Sql sql(N name) {
+    return parsed.get(name);
   }
 
   private static <N extends Enum<N>> SqlStatements<N> load(Class<N> names, String... resources) {
