@@ -5,6 +5,8 @@
 module org.sessionregistry.benchmarks {
   requires org.sessionregistry.jdbc;
   requires org.sessionregistry.redis;
+  requires org.sessionregistry.micrometer;
+  requires micrometer.registry.prometheus;
   requires com.fasterxml.jackson.databind;
   requires jmh.core;
   requires com.h2database; // its version, for the report

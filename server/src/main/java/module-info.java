@@ -6,6 +6,9 @@ module org.sessionregistry.server {
   requires org.sessionregistry.servlet;
   requires org.sessionregistry.jdbc;
   requires org.sessionregistry.redis;
+  requires org.sessionregistry.micrometer;
+  requires micrometer.registry.prometheus;
+  requires jdk.httpserver;
   requires com.fasterxml.jackson.databind;
   requires java.sql;
   requires org.eclipse.jetty.server;

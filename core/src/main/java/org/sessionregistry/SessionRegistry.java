@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.sessionregistry.RegistryObserver.Operation;
+import org.sessionregistry.RegistryObserver.Outcome;
 import org.sessionregistry.internal.IdCodec;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
@@ -69,6 +71,9 @@ public final class SessionRegistry implements AutoCloseable {
   private final boolean extendWithActivity;
   private final @Nullable Duration maxSessionLifetime;
   private final List<SessionListener> listeners;
+  private final RegistryObserver observer;
+  /** Whether an observer was given: only then is the clock read for it. */
+  private final boolean observed;
   private final SessionAccessRule accessRule;
   private final UserRoles userRoles;
   /** Whether the application gave its user directory: then an unknown caller holds no role at all. */
@@ -86,6 +91,8 @@ public final class SessionRegistry implements AutoCloseable {
     this.extendWithActivity = b.extendWithActivity;
     this.maxSessionLifetime = b.maxSessionLifetime;
     this.listeners = List.copyOf(b.listeners);
+    this.observer = b.observer;
+    this.observed = b.observer != RegistryObserver.none();
     this.accessRule = b.accessRule;
     this.userRoles = b.userRoles;
     this.userRolesGiven = b.userRolesGiven;
@@ -124,6 +131,18 @@ public final class SessionRegistry implements AutoCloseable {
     requireNonNull(request, "request");
     requireUserId(request.userId(), "userId");
     requireMaxLength(request.deviceId(), "deviceId", Session.MAX_DEVICE_ID_LENGTH);
+    long start = start();
+    try {
+      IssuedSession issued = insert(request);
+      ended(Operation.CREATE, Outcome.OK, start);
+      return issued;
+    } catch (RuntimeException e) {
+      failed(Operation.CREATE, start, e);
+      throw e;
+    }
+  }
+
+  private IssuedSession insert(NewSession request) {
     Instant now = now();
     String token = IdCodec.newToken(store.tokenPrefix(request.userId()));
     TokenHash tokenHash = TokenHash.of(token);
@@ -133,7 +152,7 @@ public final class SessionRegistry implements AutoCloseable {
     List<Session> ended = store.insert(session, tokenHash, retainUntil(session), limit, endSameDevice);
     for (Session s : ended) {
       // The device's sessions end whatever their state: one past its expiry, not purged yet, had expired.
-      notifyRevoked(s, isExpired(s, now) ? RevocationReason.EXPIRED
+      sessionEnded(s, isExpired(s, now) ? RevocationReason.EXPIRED
           : endSameDevice && s.deviceId().equals(session.deviceId()) ? RevocationReason.REPLACED_BY_SAME_DEVICE
           : RevocationReason.SESSION_LIMIT);
     }
@@ -152,6 +171,18 @@ public final class SessionRegistry implements AutoCloseable {
    */
   public Optional<Session> authenticate(String token) {
     requireNonNull(token, "token");
+    long start = start();
+    try {
+      Optional<Session> found = find(token);
+      ended(Operation.AUTHENTICATE, found.isPresent() ? Outcome.HIT : Outcome.MISS, start);
+      return found;
+    } catch (RuntimeException e) {
+      failed(Operation.AUTHENTICATE, start, e);
+      throw e;
+    }
+  }
+
+  private Optional<Session> find(String token) {
     if (!IdCodec.isTokenShaped(token)) {
       return Optional.empty();
     }
@@ -190,6 +221,18 @@ public final class SessionRegistry implements AutoCloseable {
    */
   public Optional<Session> touch(Session session) {
     requireNonNull(session, "session");
+    long start = start();
+    try {
+      Optional<Session> touched = record(session);
+      ended(Operation.TOUCH, touched.isPresent() ? Outcome.OK : Outcome.NOT_FOUND, start);
+      return touched;
+    } catch (RuntimeException e) {
+      failed(Operation.TOUCH, start, e);
+      throw e;
+    }
+  }
+
+  private Optional<Session> record(Session session) {
     Instant now = now();
     if (isExpired(session, now)) {
       return Optional.empty();
@@ -210,14 +253,23 @@ public final class SessionRegistry implements AutoCloseable {
    */
   public List<Session> list(String userId) {
     requireUserId(userId, "userId");
+    long start = start();
+    List<Session> stored;
+    try {
+      stored = store.findByUser(userId);
+    } catch (RuntimeException e) {
+      failed(Operation.LIST, start, e);
+      throw e;
+    }
     Instant now = now();
     List<Session> live = new ArrayList<>();
-    for (Session s : store.findByUser(userId)) {
+    for (Session s : stored) {
       if (!isExpired(s, now)) {
         live.add(s.withoutProps(secretProps));
       }
     }
     live.sort(NEWEST_ACTIVITY_FIRST);
+    ended(Operation.LIST, Outcome.OK, start);
     return live;
   }
 
@@ -270,8 +322,16 @@ public final class SessionRegistry implements AutoCloseable {
    */
   public int purgeExpired(int limit) {
     require(limit > 0, "limit must be positive, was " + limit);
-    List<Session> purged = store.purgeExpired(now(), limit);
-    purged.forEach(s -> notifyRevoked(s, RevocationReason.EXPIRED));
+    long start = start();
+    List<Session> purged;
+    try {
+      purged = store.purgeExpired(now(), limit);
+    } catch (RuntimeException e) {
+      failed(Operation.PURGE, start, e);
+      throw e;
+    }
+    purged.forEach(s -> sessionEnded(s, RevocationReason.EXPIRED));
+    ended(Operation.PURGE, Outcome.OK, start);
     return purged.size();
   }
 
@@ -283,7 +343,14 @@ public final class SessionRegistry implements AutoCloseable {
    * {@link #authenticate} cost more.
    */
   public void revokeEveryone() {
-    store.deleteEveryone();
+    long start = start();
+    try {
+      store.deleteEveryone();
+    } catch (RuntimeException e) {
+      failed(Operation.REVOKE_EVERYONE, start, e);
+      throw e;
+    }
+    ended(Operation.REVOKE_EVERYONE, Outcome.OK, start);
     for (SessionListener l : listeners) {
       try {
         l.everyoneRevoked();
@@ -361,36 +428,46 @@ public final class SessionRegistry implements AutoCloseable {
   }
 
   private boolean revoke(String userId, String sessionId, RevocationReason reason) {
-    Optional<Session> removed = store.delete(userId, sessionId);
-    if (removed.isEmpty()) {
-      return false;
+    long start = start();
+    Optional<Session> removed;
+    try {
+      removed = store.delete(userId, sessionId);
+    } catch (RuntimeException e) {
+      failed(Operation.REVOKE, start, e);
+      throw e;
     }
-    Session session = removed.get();
-    if (isExpired(session, now())) {
-      notifyRevoked(session, RevocationReason.EXPIRED);
-      return false;
-    }
-    notifyRevoked(session, reason);
-    return true;
+    boolean live = removed.isPresent() && !isExpired(removed.get(), now());
+    removed.ifPresent(s -> sessionEnded(s, live ? reason : RevocationReason.EXPIRED));
+    ended(Operation.REVOKE, live ? Outcome.OK : Outcome.NOT_FOUND, start);
+    return live;
   }
 
   private void revokeAll(String userId, @Nullable String keepSessionId) {
-    if (listeners.isEmpty()) {
-      // Nobody needs the sessions back: the store may skip reading them.
-      store.deleteAllOfUserWithoutReading(userId, keepSessionId);
-      return;
+    Operation operation = keepSessionId == null ? Operation.REVOKE_ALL : Operation.REVOKE_ALL_EXCEPT;
+    long start = start();
+    try {
+      if (listeners.isEmpty()) {
+        // Nobody needs the sessions back (an observer counts the operation, not its sessions): the store may skip
+        // reading them.
+        store.deleteAllOfUserWithoutReading(userId, keepSessionId);
+      } else {
+        List<Session> removed = store.deleteAllOfUser(userId, keepSessionId);
+        Instant now = now();
+        for (Session s : removed) {
+          notifyRevoked(s, isExpired(s, now) ? RevocationReason.EXPIRED : RevocationReason.REVOKE_ALL);
+        }
+      }
+    } catch (RuntimeException e) {
+      failed(operation, start, e);
+      throw e;
     }
-    List<Session> removed = store.deleteAllOfUser(userId, keepSessionId);
-    Instant now = now();
-    for (Session s : removed) {
-      notifyRevoked(s, isExpired(s, now) ? RevocationReason.EXPIRED : RevocationReason.REVOKE_ALL);
-    }
+    ended(operation, Outcome.OK, start);
   }
 
   /** Removes a session found dead for good; the answer is "not valid" whether or not the removal works. */
   private void remove(Session session, RevocationReason reason) {
     try {
-      store.delete(session.userId(), session.id()).ifPresent(s -> notifyRevoked(s, reason));
+      store.delete(session.userId(), session.id()).ifPresent(s -> sessionEnded(s, reason));
     } catch (SessionStoreException e) {
       // The store drops it at its retain-until instant anyway.
       LOG.log(Level.DEBUG, "could not remove session " + session.id() + " (" + reason + ")", e);
@@ -438,6 +515,46 @@ public final class SessionRegistry implements AutoCloseable {
     return idleEnd.isBefore(s.expiresAt()) ? idleEnd : s.expiresAt();
   }
 
+  /** The clock reading an operation's time starts from; none without an observer. */
+  private long start() {
+    return observed ? System.nanoTime() : 0L;
+  }
+
+  private void ended(Operation operation, Outcome outcome, long start) {
+    if (observed) {
+      observe(operation, outcome, System.nanoTime() - start);
+    }
+  }
+
+  private void failed(Operation operation, long start, RuntimeException e) {
+    if (observed) {
+      Outcome outcome = e instanceof SessionLimitExceededException ? Outcome.REFUSED_BY_LIMIT
+          : e instanceof SessionStoreUnavailableException ? Outcome.STORE_UNAVAILABLE
+          : Outcome.STORE_ERROR;
+      observe(operation, outcome, System.nanoTime() - start);
+    }
+  }
+
+  private void observe(Operation operation, Outcome outcome, long nanos) {
+    try {
+      observer.operationEnded(operation, outcome, nanos);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "registry observer " + observer + " failed", e);
+    }
+  }
+
+  /** A session the store ended and read back: the observer counts it, the listeners hear of it. */
+  private void sessionEnded(Session session, RevocationReason reason) {
+    if (observed) {
+      try {
+        observer.sessionsEnded(reason, 1);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "registry observer " + observer + " failed", e);
+      }
+    }
+    notifyRevoked(session, reason);
+  }
+
   private void notifyCreated(Session session) {
     for (SessionListener l : listeners) {
       try {
@@ -473,6 +590,7 @@ public final class SessionRegistry implements AutoCloseable {
     private boolean extendWithActivity;
     private @Nullable Duration maxSessionLifetime;
     private final List<SessionListener> listeners = new ArrayList<>();
+    private RegistryObserver observer = RegistryObserver.none();
     private SessionAccessRule accessRule = SessionAccessRule.selfOnly();
     private UserRoles userRoles = UserRoles.unknown();
     private boolean userRolesGiven;
@@ -553,9 +671,22 @@ public final class SessionRegistry implements AutoCloseable {
       return this;
     }
 
-    /** Adds a listener told of creations and revocations, in the order added. */
+    /**
+     * Adds a listener told of creations and revocations, in the order added. A listener costs a revoke-all its one-row
+     * path: the store reads back every session it ends, so that the listener can hear of each (on Redis and JDBC that
+     * grows with the user's sessions). For counting, give an {@link #observer} instead.
+     */
     public Builder listener(SessionListener listener) {
       listeners.add(requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * What is told each operation's time and outcome, and the sessions ended (for metrics: see
+     * {@link RegistryObserver}); it never makes the store read anything back. Default: {@link RegistryObserver#none()}.
+     */
+    public Builder observer(RegistryObserver observer) {
+      this.observer = requireNonNull(observer, "observer");
       return this;
     }
 

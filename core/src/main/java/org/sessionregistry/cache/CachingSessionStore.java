@@ -54,6 +54,8 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
   private volatile long floor;
   /** While the channel is disconnected: neither read nor fill the cache. */
   private volatile boolean bypass;
+  /** Where hits, misses and bypasses are counted; null when nobody asked. */
+  private final @Nullable FrontCacheStats stats;
 
   CachingSessionStore(SessionStore delegate, FrontCache settings) {
     this.delegate = delegate;
@@ -92,6 +94,18 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
         .build();
     this.bypass = channel != null;
     this.subscription = channel != null ? channel.subscribe(this) : null;
+    this.stats = settings.statsOrNull();
+    if (stats != null) {
+      stats.caches.add(this);
+    }
+  }
+
+  long entries() {
+    return sessions.estimatedSize();
+  }
+
+  long tombstones() {
+    return tombstones.estimatedSize();
   }
 
   @Override
@@ -100,8 +114,14 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
       Entry e = sessions.getIfPresent(tokenHash);
       // A copy past its expiry is read again: another node may have extended the session since.
       if (e != null && trusted(e) && !clock.instant().isAfter(e.session.expiresAt())) {
+        if (stats != null) {
+          stats.hits.increment();
+        }
         return Optional.of(e.session);
       }
+    }
+    if (stats != null) {
+      (bypass ? stats.bypasses : stats.misses).increment();
     }
     long loadedAt = epoch.get();
     long readAt = ticker.getAsLong();
@@ -248,6 +268,9 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
       subscription.close();
     }
     sessions.invalidateAll();
+    if (stats != null) {
+      stats.caches.remove(this);
+    }
     delegate.close();
   }
 

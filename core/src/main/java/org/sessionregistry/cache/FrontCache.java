@@ -30,7 +30,7 @@ import org.sessionregistry.spi.SessionStore;
  * near its idle timeout, a session may then be refused here that long before it really ends. A copy past its expiry is
  * read again from the store instead of refused: another node may have extended the session with activity.
  *
- * <p>Immutable and thread-safe.
+ * <p>Thread-safe; its settings are immutable.
  */
 public final class FrontCache {
   private final long maximumSize;
@@ -38,6 +38,7 @@ public final class FrontCache {
   private final @Nullable InvalidationChannel channel;
   private final Clock clock;
   private final LongSupplier ticker;
+  private final @Nullable FrontCacheStats stats;
 
   private FrontCache(Builder b) {
     this.maximumSize = b.maximumSize;
@@ -45,6 +46,7 @@ public final class FrontCache {
     this.channel = b.channel;
     this.clock = b.clock;
     this.ticker = b.ticker;
+    this.stats = b.recordStats ? new FrontCacheStats() : null;
   }
 
   public static Builder builder() {
@@ -83,6 +85,23 @@ public final class FrontCache {
     return ticker;
   }
 
+  /**
+   * What this cache's stores answered and hold (see {@link FrontCacheStats}).
+   *
+   * @throws IllegalStateException unless built with {@link Builder#recordStats()}
+   */
+  public FrontCacheStats stats() {
+    if (stats == null) {
+      throw new IllegalStateException("the front cache keeps no stats: build it with recordStats()");
+    }
+    return stats;
+  }
+
+  /** Where the caches count, or null: counting is off. */
+  @Nullable FrontCacheStats statsOrNull() {
+    return stats;
+  }
+
   /** Settings of a {@link FrontCache}, each checked when set. */
   public static final class Builder {
     private long maximumSize = 100_000;
@@ -90,6 +109,7 @@ public final class FrontCache {
     private @Nullable InvalidationChannel channel;
     private Clock clock = Clock.systemUTC();
     private LongSupplier ticker = System::nanoTime;
+    private boolean recordStats;
 
     private Builder() {}
 
@@ -146,6 +166,15 @@ public final class FrontCache {
         throw new IllegalArgumentException("ticker must not be null");
       }
       this.ticker = ticker;
+      return this;
+    }
+
+    /**
+     * Counts hits, misses and bypasses ({@link FrontCache#stats()}), for metrics: a few nanoseconds per
+     * authentication. Default: off.
+     */
+    public Builder recordStats() {
+      this.recordStats = true;
       return this;
     }
 

@@ -1,6 +1,7 @@
 package org.sessionregistry.cache;
 
 import org.sessionregistry.internal.channel.ChannelListeners;
+import org.sessionregistry.spi.ChannelStatus;
 import org.sessionregistry.spi.Invalidation;
 import org.sessionregistry.spi.InvalidationChannel;
 
@@ -22,6 +23,12 @@ public final class InProcessInvalidationChannel implements InvalidationChannel {
   @Override
   public void publish(Invalidation invalidation) {
     listeners.deliver(invalidation);
+  }
+
+  /** Always connected; each message is heard at once, as it is received. */
+  @Override
+  public ChannelStatus status() {
+    return listeners.status(listeners.status(0, 0).received(), 0);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package org.sessionregistry.spi;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Carries invalidations between the nodes whose front caches sit over one shared store: when one node revokes, the
  * others drop what they cached. Implemented over Redis pub/sub ({@code RedisInvalidationChannel}), a polled table
@@ -25,6 +27,14 @@ public interface InvalidationChannel extends AutoCloseable {
    * @return a handle that stops deliveries to this listener
    */
   Subscription subscribe(Listener listener);
+
+  /**
+   * How the channel is doing, for metrics and health checks: read from memory, never a round trip. The library's
+   * channels answer; the default, null, says the channel keeps no account.
+   */
+  default @Nullable ChannelStatus status() {
+    return null;
+  }
 
   /** Stops the channel's threads and connections. */
   @Override

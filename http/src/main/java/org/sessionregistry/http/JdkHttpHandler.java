@@ -145,7 +145,8 @@ public final class JdkHttpHandler implements HttpHandler {
         }
       }
       HttpRequest request = new HttpRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-          exchange.getRequestHeaders(), body, exchange.getRemoteAddress().getAddress().getHostAddress());
+          exchange.getRequestHeaders(), body, exchange.getRemoteAddress().getAddress().getHostAddress(),
+          exchange.getRequestURI().getRawQuery());
       HttpResponse response = api.handle(request);
       for (Map.Entry<String, String> h : response.headers()) {
         exchange.getResponseHeaders().add(h.getKey(), h.getValue());

@@ -37,7 +37,11 @@ import org.sessionregistry.SessionStoreUnavailableException;
  *       the {@code Token} header and the {@code MMAUTHTOKEN} cookie, the user as the body;
  *   <li>{@code POST /api/v4/users/logout}: ends the caller's session;
  *   <li>{@code POST /api/v4/users/sessions/revoke/all}: revokes every session of every user, the caller's own too
- *       ({@code manage_system} only).
+ *       ({@code manage_system} only);
+ *   <li>{@code GET /api/v4/system/ping} ({@code Client4.ping}), no session needed: {@code {"status":"OK"}} without
+ *       touching the store; with {@code ?get_server_status=true} the store is read once and the answer adds
+ *       {@code database_status}, and is 500 with {@code "status":"UNHEALTHY"} while the store is down (200 with
+ *       {@code use_rest_semantics=true}), as Mattermost's.
  * </ul>
  *
  * <p>A login records the client in the new session's props, as Mattermost does: {@code platform}, {@code os} and
@@ -70,6 +74,9 @@ public final class MattermostSessionApi {
   /** Mattermost's rule for the user id in a path: {@link Ids#isValidId}. */
   private static final Predicate<String> MATTERMOST_IDS = Ids::isValidId;
   private static final Map<String, String> OK = Map.of("status", "OK");
+  /** Mattermost's words for a healthy and an unhealthy part ({@code model.StatusOk}, {@code StatusUnhealthy}). */
+  private static final String STATUS_OK = "OK";
+  private static final String STATUS_UNHEALTHY = "UNHEALTHY";
   /** Mattermost's default MaximumLoginAttempts: then the login is locked (here for 15 minutes). */
   static final int MAX_LOGIN_ATTEMPTS = 10;
   private static final String TOO_MANY = "api.user.login.too_many_requests.app_error";
@@ -171,6 +178,11 @@ public final class MattermostSessionApi {
     if (path.equals("/api/v4/users/logout") || path.equals("/api/v4/users/logout/")) {
       requireMethod(method, "POST");
       logout(request, reply);
+      return;
+    }
+    if (path.equals("/api/v4/system/ping") || path.equals("/api/v4/system/ping/")) {
+      requireMethod(method, "GET");
+      ping(request, reply);
       return;
     }
     if (path.equals("/api/v4/users/sessions/revoke/all") || path.equals("/api/v4/users/sessions/revoke/all/")) {
@@ -510,6 +522,31 @@ public final class MattermostSessionApi {
       all.addAll(headers);
       return new HttpResponse(status, List.copyOf(all), body);
     }
+  }
+
+  /**
+   * Mattermost's ping: load balancers call it often, so a plain one reads nothing. Asked for the server's status, it
+   * reads the store once (a user's sessions: one round trip on every store) and says how that went, in the body and
+   * in headers, as Mattermost does for its database.
+   */
+  private void ping(HttpRequest request, Reply reply) {
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("status", STATUS_OK);
+    if ("true".equals(request.queryParameter("get_server_status"))) {
+      String store = STATUS_OK;
+      try {
+        registry.list(Ids.newId());
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "ping: the session store is unhealthy: " + e.getMessage());
+        store = STATUS_UNHEALTHY;
+        status.put("status", STATUS_UNHEALTHY);
+      }
+      status.put("database_status", store);
+      reply.header("status", (String) status.get("status"));
+      reply.header("database_status", store);
+    }
+    boolean healthy = status.get("status").equals(STATUS_OK);
+    reply.json(healthy || "true".equals(request.queryParameter("use_rest_semantics")) ? 200 : 500, status);
   }
 
   /** Settings of a {@link MattermostSessionApi}. */

@@ -112,7 +112,10 @@ final class ServerConfig {
       new String[] {"--http-queue-timeout", "SR_HTTP_QUEUE_TIMEOUT", "5s", "longest a request waits (then 503)"},
       new String[] {"--http-max-connections", "SR_HTTP_MAX_CONNECTIONS", "10000", "open connections (no more are"
           + " accepted at the limit)"},
-      new String[] {"--http-h2c", "SR_HTTP_H2C", "true", "also speak cleartext HTTP/2 on the port"});
+      new String[] {"--http-h2c", "SR_HTTP_H2C", "true", "also speak cleartext HTTP/2 on the port"},
+      new String[] {"--metrics-port", "SR_METRICS_PORT", "none", "port of the Prometheus text (GET /metrics) and the"
+          + " health answer (GET /health), apart from --port; none: off"},
+      new String[] {"--metrics-host", "SR_METRICS_HOST", "127.0.0.1", "address the metrics port listens on"});
 
   /** The front cache's channel, or none. */
   enum CacheKind {
@@ -175,10 +178,13 @@ final class ServerConfig {
   final Duration httpQueueTimeout;
   final int httpMaxConnections;
   final boolean httpH2c;
+  /** The metrics port, or null: no metrics. */
+  final @Nullable Integer metricsPort;
+  final String metricsHost;
 
   private ServerConfig(Map<String, String> v, Map<String, String> env) {
     this.host = v.get("--host");
-    this.port = parsePort(v.get("--port"));
+    this.port = parsePort("--port", v.get("--port"));
     this.dataDir = Path.of(v.get("--data"));
     this.usersFile = v.containsKey("--users") ? Path.of(v.get("--users")) : dataDir.resolve("users.json");
     this.store = StoreKind.parse(v.get("--store"));
@@ -212,6 +218,9 @@ final class ServerConfig {
     this.httpQueueTimeout = parseDuration("--http-queue-timeout", v.get("--http-queue-timeout"));
     this.httpMaxConnections = parseInt("--http-max-connections", v.get("--http-max-connections"), 1, 1_000_000);
     this.httpH2c = parseBoolean("--http-h2c", v.get("--http-h2c"));
+    String metrics = v.get("--metrics-port");
+    this.metricsPort = metrics.equalsIgnoreCase("none") ? null : parsePort("--metrics-port", metrics);
+    this.metricsHost = v.get("--metrics-host");
     this.redisNamespace = v.get("--redis-namespace");
     this.redisTimeout = parseDuration("--redis-timeout", v.get("--redis-timeout"));
     this.redisUser = v.get("--redis-user");
@@ -378,7 +387,7 @@ final class ServerConfig {
     }
   }
 
-  private static int parsePort(String value) {
+  private static int parsePort(String name, String value) {
     try {
       int port = Integer.parseInt(value);
       if (port >= 0 && port <= 65535) {
@@ -387,7 +396,7 @@ final class ServerConfig {
     } catch (NumberFormatException e) {
       // fall through
     }
-    throw new IllegalArgumentException("--port must be 0 to 65535, was \"" + value + "\"");
+    throw new IllegalArgumentException(name + " must be 0 to 65535, was \"" + value + "\"");
   }
 
   /** {@code 30d}, {@code 12h}, {@code 90m}, {@code 45s}, {@code 500ms}, or ISO-8601 ({@code PT8H}). */

@@ -26,12 +26,17 @@ import org.sessionregistry.jdbc.Dialect;
 import org.sessionregistry.jdbc.JdbcInvalidationChannel;
 import org.sessionregistry.jdbc.JdbcSessionStore;
 import org.sessionregistry.memory.InMemorySessionStore;
+import org.sessionregistry.micrometer.ChannelMetrics;
+import org.sessionregistry.micrometer.FrontCacheMetrics;
+import org.sessionregistry.micrometer.SessionRegistryMetrics;
 import org.sessionregistry.redis.RedisSessionStore;
 import org.sessionregistry.server.ServerConfig.CacheKind;
 import org.sessionregistry.server.ServerConfig.StoreKind;
 import org.sessionregistry.servlet.MattermostSessionServlet;
 import org.sessionregistry.spi.InvalidationChannel;
 import org.sessionregistry.spi.SessionStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -113,6 +118,11 @@ final class SessionServer implements AutoCloseable {
     return backend.description;
   }
 
+  /** The metrics port (useful with {@code --metrics-port 0}), or -1 when metrics are off. */
+  int metricsPort() {
+    return backend.metrics != null ? backend.metrics.port() : -1;
+  }
+
   /** Stops taking requests, lets those in flight finish (up to 5 s), then closes the store. */
   @Override
   public void close() {
@@ -131,12 +141,14 @@ final class SessionServer implements AutoCloseable {
     final SessionRegistry registry;
     final MattermostSessionApi api;
     final String description;
+    final @Nullable MetricsEndpoint metrics;
     private final List<AutoCloseable> resources;
     private final @Nullable ScheduledExecutorService purger;
 
     private Backend(SessionRegistry registry, MattermostSessionApi api, String description,
-        List<AutoCloseable> resources, @Nullable ScheduledExecutorService purger) {
+        @Nullable MetricsEndpoint metrics, List<AutoCloseable> resources, @Nullable ScheduledExecutorService purger) {
       this.registry = registry;
+      this.metrics = metrics;
       this.api = api;
       this.description = description;
       this.resources = resources;
@@ -170,10 +182,16 @@ final class SessionServer implements AutoCloseable {
           }
         }
         PrivateFiles.file(config.usersFile);
+        PrometheusMeterRegistry meters = config.metricsPort != null
+            ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+        InvalidationChannel channel = null;
         if (config.cache != CacheKind.NONE) {
           FrontCache.Builder cache = FrontCache.builder().maximumSize(config.cacheSize)
               .maximumStaleness(config.cacheStaleness);
-          InvalidationChannel channel = switch (config.cache) {
+          if (meters != null) {
+            cache.recordStats();
+          }
+          channel = switch (config.cache) {
             case REDIS -> redis.channel().build();
             case JDBC -> JdbcInvalidationChannel.builder().dataSource(pool).pollInterval(config.cachePoll).build();
             default -> null;
@@ -182,7 +200,14 @@ final class SessionServer implements AutoCloseable {
             resources.add(0, channel);
             cache.channel(channel);
           }
-          store = cache.build().over(store);
+          FrontCache built = cache.build();
+          store = built.over(store);
+          if (meters != null) {
+            FrontCacheMetrics.bind(meters, built);
+            if (channel != null) {
+              ChannelMetrics.bind(meters, channel);
+            }
+          }
           description += ", front cache " + config.cache.name().toLowerCase(Locale.ROOT)
               + " (staleness " + config.cacheStaleness + ")";
         }
@@ -201,6 +226,10 @@ final class SessionServer implements AutoCloseable {
         }
         if (config.idleTimeout != null) {
           rb.idleTimeout(config.idleTimeout); // the registry's touch interval fits it
+        }
+        if (meters != null) {
+          rb.observer(SessionRegistryMetrics.create(meters,
+              config.store.name().toLowerCase(Locale.ROOT) + (config.cache != CacheKind.NONE ? "_cached" : "")));
         }
         SessionRegistry registry = rb.build();
         try {
@@ -249,7 +278,21 @@ final class SessionServer implements AutoCloseable {
           long every = config.purgeInterval.toMillis();
           purger.scheduleWithFixedDelay(() -> purge(registry, purgedAttempts), every, every, TimeUnit.MILLISECONDS);
         }
-        return new Backend(registry, api, description, resources, purger);
+        MetricsEndpoint metrics = null;
+        if (meters != null) {
+          try {
+            metrics = MetricsEndpoint.start(config.metricsHost, config.metricsPort, meters, registry, channel);
+          } catch (IOException e) {
+            if (purger != null) {
+              purger.shutdownNow();
+            }
+            throw new StartupException("the metrics port " + config.metricsPort + " on " + config.metricsHost
+                + " cannot be used (" + e.getMessage() + "): stop what listens there, or choose another with"
+                + " --metrics-port");
+          }
+          resources.add(0, metrics);
+        }
+        return new Backend(registry, api, description, metrics, resources, purger);
       } catch (IOException e) {
         closeQuietly(store);
         closeAll(resources);

@@ -40,6 +40,8 @@ class DocumentationCompilesTest {
   private static final Pattern IMPORTS = Pattern.compile("^import .*;\n", Pattern.MULTILINE);
 
   private static final String IMPORTED = """
+      import io.micrometer.core.instrument.MeterRegistry;
+      import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
       import jakarta.servlet.DispatcherType;
       import jakarta.servlet.http.HttpServletRequest;
       import java.time.*;
@@ -57,6 +59,7 @@ class DocumentationCompilesTest {
       import org.sessionregistry.http.*;
       import org.sessionregistry.jdbc.*;
       import org.sessionregistry.memory.*;
+      import org.sessionregistry.micrometer.*;
       import org.sessionregistry.redis.*;
       import org.sessionregistry.servlet.*;
       import org.sessionregistry.spi.*;

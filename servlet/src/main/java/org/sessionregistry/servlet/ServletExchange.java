@@ -30,7 +30,8 @@ final class ServletExchange {
     for (String name : Collections.list(req.getHeaderNames())) {
       headers.put(name, Collections.list(req.getHeaders(name)));
     }
-    return new HttpRequest(req.getMethod(), path, headers, body, req.getRemoteAddr());
+    String query = req.getQueryString();
+    return new HttpRequest(req.getMethod(), path, headers, body, req.getRemoteAddr(), query == null ? "" : query);
   }
 
   static HttpRequest withoutBody(HttpServletRequest req) {

@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import org.sessionregistry.internal.channel.ChannelListeners;
 import org.sessionregistry.internal.channel.PublishQueue;
 import org.sessionregistry.jdbc.internal.SqlStatements;
+import org.sessionregistry.spi.ChannelStatus;
 import org.sessionregistry.spi.Invalidation;
 import org.sessionregistry.spi.InvalidationChannel;
 
@@ -116,6 +117,12 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
     return listeners.isConnected();
   }
 
+  /** Heard: the last poll that worked; published: rows handed to the database, whether it took them or not. */
+  @Override
+  public ChannelStatus status() {
+    return listeners.status(publishing.sent(), publishing.pending());
+  }
+
   @Override
   public void close() {
     publishing.close(); // what is queued goes out first
@@ -134,6 +141,7 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
             .bind("before", now - retention.toMillis()).execute());
       }
       // Deliveries can be trusted from here on; what was missed is covered by the caches' flush.
+      listeners.heard();
       listeners.connected();
       for (Map<String, Object> row : rows) {
         long seq = ((Number) row.get("seq")).longValue();

@@ -11,6 +11,7 @@ import org.sessionregistry.internal.channel.PublishQueue;
 import org.sessionregistry.redis.internal.Deadline;
 import org.sessionregistry.redis.internal.DeadlineConnections;
 import org.sessionregistry.redis.internal.Tls;
+import org.sessionregistry.spi.ChannelStatus;
 import org.sessionregistry.spi.Invalidation;
 import org.sessionregistry.spi.InvalidationChannel;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -166,6 +167,12 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
     return listeners.isConnected();
   }
 
+  /** Heard: a message, a pong or a subscription confirmed; published: sent to Redis, whether it took them or not. */
+  @Override
+  public ChannelStatus status() {
+    return listeners.status(publishing.sent(), publishing.pending());
+  }
+
   @Override
   public void close() {
     publishing.close(); // what is queued goes out first
@@ -244,6 +251,7 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
     @Override
     public void onSubscribe(String channel, int subscribedChannels) {
       lastAnswer = System.nanoTime();
+      listeners.heard();
       listeners.connected();
     }
 
@@ -261,6 +269,7 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
     @Override
     public void onPong(String pattern) {
       lastAnswer = System.nanoTime();
+      listeners.heard();
     }
   }
 

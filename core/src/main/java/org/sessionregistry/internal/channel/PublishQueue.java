@@ -33,6 +33,8 @@ public final class PublishQueue implements AutoCloseable {
   private final BlockingQueue<Object> waiting;
   /** Queued or being sent. */
   private final AtomicInteger pending = new AtomicInteger();
+  /** Sent, whether or not the channel took them. */
+  private final java.util.concurrent.atomic.LongAdder sent = new java.util.concurrent.atomic.LongAdder();
   private final Thread sender;
   private final Duration drainTimeout;
   private volatile boolean closed;
@@ -146,7 +148,18 @@ public final class PublishQueue implements AutoCloseable {
     }
   }
 
+  /** Messages handed to the channel's send so far. */
+  public long sent() {
+    return sent.sum();
+  }
+
+  /** Messages queued or being sent. */
+  public int pending() {
+    return pending.get();
+  }
+
   private void sendNow(List<Invalidation> batch) {
+    sent.add(batch.size());
     try {
       send.accept(batch);
     } catch (RuntimeException e) {
