@@ -13,5 +13,7 @@ module org.sessionregistry.core {
   exports org.sessionregistry.spi;
   exports org.sessionregistry.cache;
   exports org.sessionregistry.memory;
-  exports org.sessionregistry.internal.channel to org.sessionregistry.jdbc, org.sessionregistry.redis;
+  exports org.sessionregistry.internal.channel to
+      org.sessionregistry.jdbc,
+      org.sessionregistry.redis;
 }

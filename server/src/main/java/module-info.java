@@ -16,5 +16,6 @@ module org.sessionregistry.server {
   requires org.eclipse.jetty.http2.server;
   requires org.eclipse.jetty.http2.common;
 
-  opens org.sessionregistry.server to com.fasterxml.jackson.databind;
+  opens org.sessionregistry.server to
+      com.fasterxml.jackson.databind;
 }

@@ -15,7 +15,11 @@ import java.util.Set;
  * @param replaceSameDevice whether the user's earlier sessions with the same (non-empty) device id end when this one is
  *     created, in the same store operation
  */
-public record NewSession(String userId, String deviceId, Set<String> roles, Map<String, String> props,
+public record NewSession(
+    String userId,
+    String deviceId,
+    Set<String> roles,
+    Map<String, String> props,
     boolean replaceSameDevice) {
 
   /** A session for {@code userId} with no device id, no roles and no props. */
@@ -48,7 +52,16 @@ public record NewSession(String userId, String deviceId, Set<String> roles, Map<
   /** Shows prop keys only: a prop value may be a secret (csrf). */
   @Override
   public String toString() {
-    return "NewSession[userId=" + userId + ", deviceId=" + deviceId + ", roles=" + roles + ", props="
-        + (props == null ? null : props.keySet()) + ", replaceSameDevice=" + replaceSameDevice + "]";
+    return "NewSession[userId="
+        + userId
+        + ", deviceId="
+        + deviceId
+        + ", roles="
+        + roles
+        + ", props="
+        + (props == null ? null : props.keySet())
+        + ", replaceSameDevice="
+        + replaceSameDevice
+        + "]";
   }
 }

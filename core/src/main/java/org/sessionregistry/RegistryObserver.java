@@ -14,7 +14,15 @@ public interface RegistryObserver {
 
   /** The registry's operations, as {@link SessionRegistry}'s methods. */
   enum Operation {
-    CREATE, AUTHENTICATE, TOUCH, LIST, REVOKE, REVOKE_ALL, REVOKE_ALL_EXCEPT, REVOKE_EVERYONE, PURGE
+    CREATE,
+    AUTHENTICATE,
+    TOUCH,
+    LIST,
+    REVOKE,
+    REVOKE_ALL,
+    REVOKE_ALL_EXCEPT,
+    REVOKE_EVERYONE,
+    PURGE
   }
 
   /** How an operation ended. */

@@ -50,17 +50,22 @@ public record Session(
 
   /** Mattermost's limit on {@link #deviceId()}. */
   public static final int MAX_DEVICE_ID_LENGTH = 512;
+
   /**
    * The roles, joined by single spaces, are at most this many characters (Mattermost's limit, and the stores' column);
    * each role is 1 to {@value #MAX_ROLE_LENGTH} characters without whitespace or control characters.
    */
   public static final int MAX_ROLES_LENGTH = 256;
+
   /** A role name is 1 to this many characters. */
   public static final int MAX_ROLE_LENGTH = 64;
+
   /** At most this many {@link #props()}. */
   public static final int MAX_PROPS = 32;
+
   /** A prop key is 1 to this many characters. */
   public static final int MAX_PROP_KEY_LENGTH = 64;
+
   /** A prop value is at most this many characters. */
   public static final int MAX_PROP_VALUE_LENGTH = 1024;
 
@@ -94,9 +99,23 @@ public record Session(
   /** Shows prop keys only: a prop value may be a secret (csrf). */
   @Override
   public String toString() {
-    return "Session[id=" + id + ", userId=" + userId + ", createdAt=" + createdAt + ", expiresAt=" + expiresAt
-        + ", lastActivityAt=" + lastActivityAt + ", deviceId=" + deviceId + ", roles=" + roles + ", props="
-        + props.keySet() + "]";
+    return "Session[id="
+        + id
+        + ", userId="
+        + userId
+        + ", createdAt="
+        + createdAt
+        + ", expiresAt="
+        + expiresAt
+        + ", lastActivityAt="
+        + lastActivityAt
+        + ", deviceId="
+        + deviceId
+        + ", roles="
+        + roles
+        + ", props="
+        + props.keySet()
+        + "]";
   }
 
   static Map<String, String> copyProps(Map<String, String> props) {
@@ -104,13 +123,18 @@ public record Session(
     if (props.isEmpty()) {
       return Map.of();
     }
-    require(props.size() <= MAX_PROPS,
+    require(
+        props.size() <= MAX_PROPS,
         "props must have at most " + MAX_PROPS + " entries, had " + props.size());
     TreeMap<String, String> copy = new TreeMap<>();
     for (Map.Entry<String, String> e : props.entrySet()) {
       String key = requireStorable(requireNonNull(e.getKey(), "props key"), "a props key");
-      require(!key.isEmpty() && key.length() <= MAX_PROP_KEY_LENGTH,
-          "props keys must be 1 to " + MAX_PROP_KEY_LENGTH + " characters, had one of " + key.length());
+      require(
+          !key.isEmpty() && key.length() <= MAX_PROP_KEY_LENGTH,
+          "props keys must be 1 to "
+              + MAX_PROP_KEY_LENGTH
+              + " characters, had one of "
+              + key.length());
       String name = "props[" + printable(key) + "]";
       String value = requireNonNull(e.getValue(), name);
       requireStorable(requireMaxLength(value, name, MAX_PROP_VALUE_LENGTH), name);

@@ -9,7 +9,8 @@ package org.sessionregistry;
  * @param policy what a create does when the user has {@code maxSessions} already
  */
 public record SessionLimit(int maxSessions, Policy policy) {
-  private static final SessionLimit UNLIMITED = new SessionLimit(Integer.MAX_VALUE, Policy.END_LEAST_RECENTLY_ACTIVE);
+  private static final SessionLimit UNLIMITED =
+      new SessionLimit(Integer.MAX_VALUE, Policy.END_LEAST_RECENTLY_ACTIVE);
 
   /** What a create does when the user is at the limit. */
   public enum Policy {

@@ -9,8 +9,13 @@ public class SessionLimitExceededException extends RuntimeException {
   private final int maxSessions;
 
   public SessionLimitExceededException(String userId, int maxSessions) {
-    super("user " + userId + " has " + maxSessions + " live sessions, the most allowed; the new session was refused"
-        + " and nothing was written (end one of them first, or use SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE)");
+    super(
+        "user "
+            + userId
+            + " has "
+            + maxSessions
+            + " live sessions, the most allowed; the new session was refused"
+            + " and nothing was written (end one of them first, or use SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE)");
     this.userId = userId;
     this.maxSessions = maxSessions;
   }

@@ -2,9 +2,9 @@ package org.sessionregistry;
 
 import static org.sessionregistry.internal.Arguments.require;
 import static org.sessionregistry.internal.Arguments.requireId;
-import static org.sessionregistry.internal.Arguments.requireUserId;
 import static org.sessionregistry.internal.Arguments.requireMaxLength;
 import static org.sessionregistry.internal.Arguments.requireNonNull;
+import static org.sessionregistry.internal.Arguments.requireUserId;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -54,14 +54,16 @@ import org.sessionregistry.spi.TokenHash;
  */
 public final class SessionRegistry implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(SessionRegistry.class.getName());
+
   /** Newest last activity, then newest creation, then id; written out, as a list sorts by it about 7 times a session. */
-  private static final Comparator<Session> NEWEST_ACTIVITY_FIRST = (a, b) -> {
-    int c = b.lastActivityAt().compareTo(a.lastActivityAt());
-    if (c == 0) {
-      c = b.createdAt().compareTo(a.createdAt());
-    }
-    return c != 0 ? c : a.id().compareTo(b.id());
-  };
+  private static final Comparator<Session> NEWEST_ACTIVITY_FIRST =
+      (a, b) -> {
+        int c = b.lastActivityAt().compareTo(a.lastActivityAt());
+        if (c == 0) {
+          c = b.createdAt().compareTo(a.createdAt());
+        }
+        return c != 0 ? c : a.id().compareTo(b.id());
+      };
 
   private final SessionStore store;
   private final Clock clock;
@@ -72,12 +74,16 @@ public final class SessionRegistry implements AutoCloseable {
   private final @Nullable Duration maxSessionLifetime;
   private final List<SessionListener> listeners;
   private final RegistryObserver observer;
+
   /** Whether an observer was given: only then is the clock read for it. */
   private final boolean observed;
+
   private final SessionAccessRule accessRule;
   private final UserRoles userRoles;
+
   /** Whether the application gave its user directory: then an unknown caller holds no role at all. */
   private final boolean userRolesGiven;
+
   private final UserCredentials credentials;
   private final SessionLimit limit;
   private final Set<String> secretProps;
@@ -146,15 +152,29 @@ public final class SessionRegistry implements AutoCloseable {
     Instant now = now();
     String token = IdCodec.newToken(store.tokenPrefix(request.userId()));
     TokenHash tokenHash = TokenHash.of(token);
-    Session session = new Session(tokenHash.sessionId(), request.userId(), now, now.plus(sessionLifetime), now,
-        request.deviceId(), request.roles(), request.props());
+    Session session =
+        new Session(
+            tokenHash.sessionId(),
+            request.userId(),
+            now,
+            now.plus(sessionLifetime),
+            now,
+            request.deviceId(),
+            request.roles(),
+            request.props());
     boolean endSameDevice = request.replaceSameDevice() && !request.deviceId().isEmpty();
-    List<Session> ended = store.insert(session, tokenHash, retainUntil(session), limit, endSameDevice);
+    List<Session> ended =
+        store.insert(session, tokenHash, retainUntil(session), limit, endSameDevice);
     for (Session s : ended) {
-      // The device's sessions end whatever their state: one past its expiry, not purged yet, had expired.
-      sessionEnded(s, isExpired(s, now) ? RevocationReason.EXPIRED
-          : endSameDevice && s.deviceId().equals(session.deviceId()) ? RevocationReason.REPLACED_BY_SAME_DEVICE
-          : RevocationReason.SESSION_LIMIT);
+      // The device's sessions end whatever their state: one past its expiry, not purged yet, had
+      // expired.
+      sessionEnded(
+          s,
+          isExpired(s, now)
+              ? RevocationReason.EXPIRED
+              : endSameDevice && s.deviceId().equals(session.deviceId())
+                  ? RevocationReason.REPLACED_BY_SAME_DEVICE
+                  : RevocationReason.SESSION_LIMIT);
     }
     notifyCreated(session);
     return new IssuedSession(session, token);
@@ -193,9 +213,12 @@ public final class SessionRegistry implements AutoCloseable {
     Session session = found.get();
     Instant now = now();
     if (isExpired(session, now)) {
-      // Past a fixed absolute expiry it is gone for good: remove it. Idle, and an expiry that activity extends, are
-      // left to the store's retain-until, which only the stored state moves: another node may have recorded activity
-      // this copy (a front cache's) does not show yet, and removing it would end a session the store keeps alive.
+      // Past a fixed absolute expiry it is gone for good: remove it. Idle, and an expiry that
+      // activity extends, are
+      // left to the store's retain-until, which only the stored state moves: another node may have
+      // recorded activity
+      // this copy (a front cache's) does not show yet, and removing it would end a session the
+      // store keeps alive.
       if (!extendWithActivity && now.isAfter(session.expiresAt())) {
         remove(session, RevocationReason.EXPIRED);
       }
@@ -355,7 +378,10 @@ public final class SessionRegistry implements AutoCloseable {
       try {
         l.everyoneRevoked();
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "session listener " + l + " failed on the revocation of every session", e);
+        LOG.log(
+            Level.WARNING,
+            "session listener " + l + " failed on the revocation of every session",
+            e);
       }
     }
   }
@@ -383,7 +409,8 @@ public final class SessionRegistry implements AutoCloseable {
     if (caller.userId().equals(userId)) {
       return true;
     }
-    return accessRule.mayManageSessionsOf(subject(caller), new SessionAccessRule.Subject(userId, userRoles));
+    return accessRule.mayManageSessionsOf(
+        subject(caller), new SessionAccessRule.Subject(userId, userRoles));
   }
 
   /**
@@ -443,18 +470,21 @@ public final class SessionRegistry implements AutoCloseable {
   }
 
   private void revokeAll(String userId, @Nullable String keepSessionId) {
-    Operation operation = keepSessionId == null ? Operation.REVOKE_ALL : Operation.REVOKE_ALL_EXCEPT;
+    Operation operation =
+        keepSessionId == null ? Operation.REVOKE_ALL : Operation.REVOKE_ALL_EXCEPT;
     long start = start();
     try {
       if (listeners.isEmpty()) {
-        // Nobody needs the sessions back (an observer counts the operation, not its sessions): the store may skip
+        // Nobody needs the sessions back (an observer counts the operation, not its sessions): the
+        // store may skip
         // reading them.
         store.deleteAllOfUserWithoutReading(userId, keepSessionId);
       } else {
         List<Session> removed = store.deleteAllOfUser(userId, keepSessionId);
         Instant now = now();
         for (Session s : removed) {
-          notifyRevoked(s, isExpired(s, now) ? RevocationReason.EXPIRED : RevocationReason.REVOKE_ALL);
+          notifyRevoked(
+              s, isExpired(s, now) ? RevocationReason.EXPIRED : RevocationReason.REVOKE_ALL);
         }
       }
     } catch (RuntimeException e) {
@@ -503,7 +533,8 @@ public final class SessionRegistry implements AutoCloseable {
   private boolean isExpired(Session s, Instant now) {
     long nowMillis = now.toEpochMilli();
     return nowMillis > s.expiresAt().toEpochMilli()
-        || (idleTimeout != null && nowMillis > s.lastActivityAt().toEpochMilli() + idleTimeout.toMillis());
+        || (idleTimeout != null
+            && nowMillis > s.lastActivityAt().toEpochMilli() + idleTimeout.toMillis());
   }
 
   /** When the store may drop the session: its absolute expiry, or sooner when idle. */
@@ -528,9 +559,12 @@ public final class SessionRegistry implements AutoCloseable {
 
   private void failed(Operation operation, long start, RuntimeException e) {
     if (observed) {
-      Outcome outcome = e instanceof SessionLimitExceededException ? Outcome.REFUSED_BY_LIMIT
-          : e instanceof SessionStoreUnavailableException ? Outcome.STORE_UNAVAILABLE
-          : Outcome.STORE_ERROR;
+      Outcome outcome =
+          e instanceof SessionLimitExceededException
+              ? Outcome.REFUSED_BY_LIMIT
+              : e instanceof SessionStoreUnavailableException
+                  ? Outcome.STORE_UNAVAILABLE
+                  : Outcome.STORE_ERROR;
       observe(operation, outcome, System.nanoTime() - start);
     }
   }
@@ -560,7 +594,10 @@ public final class SessionRegistry implements AutoCloseable {
       try {
         l.sessionCreated(session);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "session listener " + l + " failed on creation of session " + session.id(), e);
+        LOG.log(
+            Level.WARNING,
+            "session listener " + l + " failed on creation of session " + session.id(),
+            e);
       }
     }
   }
@@ -570,7 +607,10 @@ public final class SessionRegistry implements AutoCloseable {
       try {
         l.sessionRevoked(session, reason);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "session listener " + l + " failed on revocation of session " + session.id(), e);
+        LOG.log(
+            Level.WARNING,
+            "session listener " + l + " failed on revocation of session " + session.id(),
+            e);
       }
     }
   }
@@ -644,7 +684,8 @@ public final class SessionRegistry implements AutoCloseable {
      */
     public Builder touchInterval(Duration touchInterval) {
       requireNonNull(touchInterval, "touchInterval");
-      require(!touchInterval.isNegative(), "touchInterval must not be negative, was " + touchInterval);
+      require(
+          !touchInterval.isNegative(), "touchInterval must not be negative, was " + touchInterval);
       this.touchInterval = touchInterval;
       return this;
     }
@@ -749,17 +790,30 @@ public final class SessionRegistry implements AutoCloseable {
       }
       Duration touchInterval = effectiveTouchInterval();
       if (idleTimeout != null && touchInterval.compareTo(idleTimeout) >= 0) {
-        throw new IllegalStateException("touchInterval (" + touchInterval + ") must be shorter than idleTimeout ("
-            + idleTimeout + "), or active sessions would time out between two writes of their activity");
+        throw new IllegalStateException(
+            "touchInterval ("
+                + touchInterval
+                + ") must be shorter than idleTimeout ("
+                + idleTimeout
+                + "), or active sessions would time out between two writes of their activity");
       }
       if (extendWithActivity && touchInterval.compareTo(sessionLifetime) >= 0) {
-        throw new IllegalStateException("touchInterval (" + touchInterval + ") must be shorter than sessionLifetime ("
-            + sessionLifetime + ") when sessions extend with activity, or active sessions would expire between two"
-            + " writes of their activity");
+        throw new IllegalStateException(
+            "touchInterval ("
+                + touchInterval
+                + ") must be shorter than sessionLifetime ("
+                + sessionLifetime
+                + ") when sessions extend with activity, or active sessions would expire between two"
+                + " writes of their activity");
       }
       if (maxSessionLifetime != null && maxSessionLifetime.compareTo(sessionLifetime) < 0) {
-        throw new IllegalStateException("maxSessionLifetime (" + maxSessionLifetime + ") must not be shorter than"
-            + " sessionLifetime (" + sessionLifetime + "): no session could live its lifetime");
+        throw new IllegalStateException(
+            "maxSessionLifetime ("
+                + maxSessionLifetime
+                + ") must not be shorter than"
+                + " sessionLifetime ("
+                + sessionLifetime
+                + "): no session could live its lifetime");
       }
       return new SessionRegistry(this);
     }
@@ -772,14 +826,17 @@ public final class SessionRegistry implements AutoCloseable {
       if (idleTimeout != null && idleTimeout.compareTo(shortest) < 0) {
         shortest = idleTimeout;
       }
-      return shortest.compareTo(Duration.ofMinutes(10)) < 0 ? shortest.dividedBy(2) : Duration.ofMinutes(5);
+      return shortest.compareTo(Duration.ofMinutes(10)) < 0
+          ? shortest.dividedBy(2)
+          : Duration.ofMinutes(5);
     }
 
     /** Positive, whole milliseconds (what stores keep), and at most 100 years (what instants can add). */
     private static void requireStoredDuration(@Nullable Duration value, String name) {
       requireNonNull(value, name);
       require(!value.isNegative() && !value.isZero(), name + " must be positive, was " + value);
-      require(value.compareTo(MAX_DURATION) <= 0, name + " must be at most 100 years, was " + value);
+      require(
+          value.compareTo(MAX_DURATION) <= 0, name + " must be at most 100 years, was " + value);
       require(value.getNano() % 1_000_000 == 0, name + " must be whole milliseconds, was " + value);
     }
   }

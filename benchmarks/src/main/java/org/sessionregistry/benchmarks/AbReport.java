@@ -29,7 +29,8 @@ public final class AbReport {
 
   public static void main(String[] args) throws Exception {
     if (args.length != 2) {
-      System.err.println("usage: AbReport <A result files, comma-separated> <B result files, comma-separated>");
+      System.err.println(
+          "usage: AbReport <A result files, comma-separated> <B result files, comma-separated>");
       System.exit(2);
     }
     Map<String, Result> a = read(args[0]);
@@ -49,11 +50,25 @@ public final class AbReport {
       } else if (rb.score + rb.error < ra.score - ra.error) {
         verdict = "faster";
       }
-      out.append(String.format(Locale.ROOT, "| %s | %.3f ± %.3f | %.3f ± %.3f %s | %.2f | %s |%n", e.getKey(),
-          ra.score, ra.error, rb.score, rb.error, rb.unit, rb.score / ra.score, verdict));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.3f ± %.3f | %.3f ± %.3f %s | %.2f | %s |%n",
+              e.getKey(),
+              ra.score,
+              ra.error,
+              rb.score,
+              rb.error,
+              rb.unit,
+              rb.score / ra.score,
+              verdict));
     }
-    out.append(String.format(Locale.ROOT, "%n%d of %d rows slower beyond both error intervals.%n", slower,
-        a.keySet().stream().filter(b::containsKey).count()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%n%d of %d rows slower beyond both error intervals.%n",
+            slower,
+            a.keySet().stream().filter(b::containsKey).count()));
     System.out.print(out);
     System.exit(slower == 0 ? 0 : 1);
   }
@@ -62,20 +77,32 @@ public final class AbReport {
     Map<String, List<Result>> rounds = new LinkedHashMap<>();
     for (String file : files.split(",")) {
       for (JsonNode r : new ObjectMapper().readTree(Files.readAllBytes(Path.of(file)))) {
-        String name = r.get("benchmark").asText().replaceAll(".*\\.([A-Za-z0-9]+\\.[A-Za-z0-9]+)$", "$1");
+        String name =
+            r.get("benchmark").asText().replaceAll(".*\\.([A-Za-z0-9]+\\.[A-Za-z0-9]+)$", "$1");
         Map<String, String> params = new TreeMap<>();
-        r.path("params").fields().forEachRemaining(p -> params.put(p.getKey(), p.getValue().asText()));
+        r.path("params")
+            .fields()
+            .forEachRemaining(p -> params.put(p.getKey(), p.getValue().asText()));
         JsonNode metric = r.get("primaryMetric");
         double error = metric.path("scoreError").asDouble(Double.NaN);
-        rounds.computeIfAbsent(name + (params.isEmpty() ? "" : " " + params), k -> new ArrayList<>())
-            .add(new Result(metric.get("score").asDouble(), Double.isNaN(error) ? 0 : error,
-                metric.get("scoreUnit").asText()));
+        rounds
+            .computeIfAbsent(name + (params.isEmpty() ? "" : " " + params), k -> new ArrayList<>())
+            .add(
+                new Result(
+                    metric.get("score").asDouble(),
+                    Double.isNaN(error) ? 0 : error,
+                    metric.get("scoreUnit").asText()));
       }
     }
     Map<String, Result> averaged = new LinkedHashMap<>();
-    rounds.forEach((key, results) -> averaged.put(key, new Result(
-        results.stream().mapToDouble(Result::score).average().orElseThrow(),
-        results.stream().mapToDouble(Result::error).max().orElseThrow(), results.get(0).unit())));
+    rounds.forEach(
+        (key, results) ->
+            averaged.put(
+                key,
+                new Result(
+                    results.stream().mapToDouble(Result::score).average().orElseThrow(),
+                    results.stream().mapToDouble(Result::error).max().orElseThrow(),
+                    results.get(0).unit())));
     return averaged;
   }
 }

@@ -69,9 +69,16 @@ public class FloorBenchmark {
       map.put(keys[i], keys[i]);
     }
     redis = RedisClient.create(StoreKind.REDIS_HOST, StoreKind.REDIS_PORT);
-    h2 = JdbcSessionStore.newPool("jdbc:h2:mem:floor;DB_CLOSE_DELAY=-1", "sa", "", 2, Duration.ofSeconds(5));
-    postgres = JdbcSessionStore.newPool(StoreKind.POSTGRES_URL, StoreKind.POSTGRES_USER, StoreKind.POSTGRES_PASSWORD,
-        2, Duration.ofSeconds(5));
+    h2 =
+        JdbcSessionStore.newPool(
+            "jdbc:h2:mem:floor;DB_CLOSE_DELAY=-1", "sa", "", 2, Duration.ofSeconds(5));
+    postgres =
+        JdbcSessionStore.newPool(
+            StoreKind.POSTGRES_URL,
+            StoreKind.POSTGRES_USER,
+            StoreKind.POSTGRES_PASSWORD,
+            2,
+            Duration.ofSeconds(5));
     for (ConnectionPool db : new ConnectionPool[] {h2, postgres}) {
       execute(db, "DROP TABLE IF EXISTS sr_floor");
       execute(db, "CREATE TABLE sr_floor (id VARCHAR(26) PRIMARY KEY, v VARCHAR(26))");
@@ -161,7 +168,8 @@ public class FloorBenchmark {
       b.rowId = Ids.newId();
       for (ConnectionPool db : new ConnectionPool[] {b.h2, b.postgres}) {
         try (Connection c = db.getConnection();
-            PreparedStatement s = c.prepareStatement("INSERT INTO sr_floor (id, v) VALUES (?, ?)")) {
+            PreparedStatement s =
+                c.prepareStatement("INSERT INTO sr_floor (id, v) VALUES (?, ?)")) {
           s.setString(1, b.rowId);
           s.setString(2, b.rowId);
           s.executeUpdate();
@@ -198,7 +206,8 @@ public class FloorBenchmark {
   }
 
   private static void execute(ConnectionPool db, String sql) throws Exception {
-    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+    try (Connection c = db.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
       s.execute();
     }
   }

@@ -41,16 +41,19 @@ import org.sessionregistry.spi.TokenHash;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class JdbcPathBenchmark {
-  private static final String LOOKUP = "SELECT id, user_id, create_at, expires_at, last_activity_at, device_id,"
-      + " roles, props FROM sr_sessions s WHERE token_hash = ? AND generation >="
-      + " COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = s.user_id), 0)";
+  private static final String LOOKUP =
+      "SELECT id, user_id, create_at, expires_at, last_activity_at, device_id,"
+          + " roles, props FROM sr_sessions s WHERE token_hash = ? AND generation >="
+          + " COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = s.user_id), 0)";
 
-  private static final String INSERT = "INSERT INTO sr_sessions (id, token_hash, user_id, create_at, expires_at,"
-      + " last_activity_at, retain_until, device_id, roles, props, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-      + " COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = ?), 0))";
-  private static final String TOUCH = "UPDATE sr_sessions SET last_activity_at = GREATEST(last_activity_at, ?),"
-      + " retain_until = GREATEST(retain_until, ?) WHERE user_id = ? AND id = ? AND generation >="
-      + " COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = ?), 0)";
+  private static final String INSERT =
+      "INSERT INTO sr_sessions (id, token_hash, user_id, create_at, expires_at,"
+          + " last_activity_at, retain_until, device_id, roles, props, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+          + " COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = ?), 0))";
+  private static final String TOUCH =
+      "UPDATE sr_sessions SET last_activity_at = GREATEST(last_activity_at, ?),"
+          + " retain_until = GREATEST(retain_until, ?) WHERE user_id = ? AND id = ? AND generation >="
+          + " COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = ?), 0)";
 
   private ConnectionPool pool;
   private SessionRegistry registry;
@@ -60,11 +63,20 @@ public class JdbcPathBenchmark {
 
   @Setup(Level.Trial)
   public void open() {
-    pool = JdbcSessionStore.newPool("jdbc:h2:mem:path-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", 8,
-        Duration.ofSeconds(5));
+    pool =
+        JdbcSessionStore.newPool(
+            "jdbc:h2:mem:path-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+            "sa",
+            "",
+            8,
+            Duration.ofSeconds(5));
     JdbcSchema.create(pool, Dialect.H2);
-    registry = SessionRegistry.builder().store(JdbcSessionStore.builder().dataSource(pool).dialect(Dialect.H2)
-        .build()).idleTimeout(Duration.ofHours(8)).touchInterval(Duration.ZERO).build();
+    registry =
+        SessionRegistry.builder()
+            .store(JdbcSessionStore.builder().dataSource(pool).dialect(Dialect.H2).build())
+            .idleTimeout(Duration.ofHours(8))
+            .touchInterval(Duration.ZERO)
+            .build();
     Populate.others(registry, 5000);
     for (int i = 0; i < 1024; i++) {
       IssuedSession s = registry.create(Ids.newId());
@@ -101,7 +113,8 @@ public class JdbcPathBenchmark {
     byte[] hash = new byte[32];
     java.util.concurrent.ThreadLocalRandom.current().nextBytes(hash);
     long now = System.currentTimeMillis();
-    try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(INSERT)) {
+    try (Connection c = pool.getConnection();
+        PreparedStatement s = c.prepareStatement(INSERT)) {
       s.setString(1, id);
       s.setBytes(2, hash);
       s.setString(3, id);
@@ -127,7 +140,8 @@ public class JdbcPathBenchmark {
   public int plainTouch() throws SQLException {
     org.sessionregistry.Session s0 = issued.get(next++ & 1023).session();
     long now = System.currentTimeMillis();
-    try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(TOUCH)) {
+    try (Connection c = pool.getConnection();
+        PreparedStatement s = c.prepareStatement(TOUCH)) {
       s.setLong(1, now);
       s.setLong(2, now + 1000);
       s.setString(3, s0.userId());
@@ -138,7 +152,8 @@ public class JdbcPathBenchmark {
   }
 
   private String lookup(byte[] hash, boolean timeout) throws SQLException {
-    try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(LOOKUP)) {
+    try (Connection c = pool.getConnection();
+        PreparedStatement s = c.prepareStatement(LOOKUP)) {
       if (timeout) {
         s.setQueryTimeout(5);
       }

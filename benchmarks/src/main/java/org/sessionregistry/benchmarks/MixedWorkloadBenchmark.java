@@ -32,8 +32,16 @@ import org.sessionregistry.Ids;
 @Fork(1)
 @Threads(4)
 public class MixedWorkloadBenchmark {
-  @Param({"IN_MEMORY", "H2", "POSTGRESQL", "REDIS", "IN_MEMORY_CACHED", "H2_CACHED", "POSTGRESQL_CACHED",
-      "REDIS_CACHED"})
+  @Param({
+    "IN_MEMORY",
+    "H2",
+    "POSTGRESQL",
+    "REDIS",
+    "IN_MEMORY_CACHED",
+    "H2_CACHED",
+    "POSTGRESQL_CACHED",
+    "REDIS_CACHED"
+  })
   public StoreKind store;
 
   private StoreKind.Fixture fixture;

@@ -16,9 +16,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.Session;
-import org.sessionregistry.Ids;
 
 /**
  * The other operations, one thread: authenticate a known token (hit) and an unknown one (miss), list a user's N
@@ -31,8 +31,16 @@ import org.sessionregistry.Ids;
 @Measurement(iterations = 3, time = 1)
 @Fork(1)
 public class OperationsBenchmark {
-  @Param({"IN_MEMORY", "H2", "POSTGRESQL", "REDIS", "IN_MEMORY_CACHED", "H2_CACHED", "POSTGRESQL_CACHED",
-      "REDIS_CACHED"})
+  @Param({
+    "IN_MEMORY",
+    "H2",
+    "POSTGRESQL",
+    "REDIS",
+    "IN_MEMORY_CACHED",
+    "H2_CACHED",
+    "POSTGRESQL_CACHED",
+    "REDIS_CACHED"
+  })
   public StoreKind store;
 
   /** The user's sessions (what list returns). */
@@ -56,7 +64,8 @@ public class OperationsBenchmark {
       tokens.add(s.token());
       touched = s.session();
     }
-    // Unknown tokens of the same shape as the user's (the store's prefix, then 26 other random characters), so that a
+    // Unknown tokens of the same shape as the user's (the store's prefix, then 26 other random
+    // characters), so that a
     // store that routes by the prefix (Redis) asks the server rather than refusing at once.
     String prefix = tokens.get(0).substring(0, tokens.get(0).length() - Ids.LENGTH);
     for (int i = 0; i < 1024; i++) {

@@ -58,7 +58,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Measurement(iterations = 5, time = 2)
 @Fork(2)
 public class PeersBenchmark {
-  private static final String PRINCIPAL = FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME;
+  private static final String PRINCIPAL =
+      FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME;
 
   @Param({"IN_MEMORY", "H2", "POSTGRESQL", "REDIS"})
   public StoreKind store;
@@ -82,12 +83,15 @@ public class PeersBenchmark {
 
   @Setup(Level.Trial)
   public void open() throws Exception {
-    side = switch (impl) {
-      case "ours" -> new Ours(store, false);
-      case "ours_app_pool" -> new Ours(store, true);
-      case "spring" -> new Spring(store);
-      default -> throw new IllegalArgumentException("impl must be ours, ours_app_pool or spring, was " + impl);
-    };
+    side =
+        switch (impl) {
+          case "ours" -> new Ours(store, false);
+          case "ours_app_pool" -> new Ours(store, true);
+          case "spring" -> new Spring(store);
+          default ->
+              throw new IllegalArgumentException(
+                  "impl must be ours, ours_app_pool or spring, was " + impl);
+        };
     for (int i = 0; i < 5000; i++) {
       known.add(side.create(Ids.newId()));
     }
@@ -258,9 +262,18 @@ public class PeersBenchmark {
         case H2, POSTGRESQL -> {
           map = null;
           // The pool Spring Boot would give it: HikariCP with its defaults.
-          javax.sql.DataSource pool = kind == StoreKind.H2
-              ? StoreKind.pool("jdbc:h2:mem:spring-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", true)
-              : StoreKind.pool(StoreKind.POSTGRES_URL, StoreKind.POSTGRES_USER, StoreKind.POSTGRES_PASSWORD, true);
+          javax.sql.DataSource pool =
+              kind == StoreKind.H2
+                  ? StoreKind.pool(
+                      "jdbc:h2:mem:spring-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+                      "sa",
+                      "",
+                      true)
+                  : StoreKind.pool(
+                      StoreKind.POSTGRES_URL,
+                      StoreKind.POSTGRES_USER,
+                      StoreKind.POSTGRES_PASSWORD,
+                      true);
           resources.add((AutoCloseable) pool);
           JdbcTemplate jdbc = new JdbcTemplate(pool);
           jdbc.execute("DROP TABLE IF EXISTS SPRING_SESSION_ATTRIBUTES");
@@ -270,17 +283,21 @@ public class PeersBenchmark {
               jdbc.execute(statement);
             }
           }
-          resources.add(0, () -> {
-            jdbc.execute("DROP TABLE IF EXISTS SPRING_SESSION_ATTRIBUTES");
-            jdbc.execute("DROP TABLE IF EXISTS SPRING_SESSION");
-          });
-          repository = new JdbcIndexedSessionRepository(jdbc,
-              new TransactionTemplate(new DataSourceTransactionManager(pool)));
+          resources.add(
+              0,
+              () -> {
+                jdbc.execute("DROP TABLE IF EXISTS SPRING_SESSION_ATTRIBUTES");
+                jdbc.execute("DROP TABLE IF EXISTS SPRING_SESSION");
+              });
+          repository =
+              new JdbcIndexedSessionRepository(
+                  jdbc, new TransactionTemplate(new DataSourceTransactionManager(pool)));
         }
         default -> {
           map = null;
-          LettuceConnectionFactory connections = new LettuceConnectionFactory(
-              new RedisStandaloneConfiguration(StoreKind.REDIS_HOST, StoreKind.REDIS_PORT));
+          LettuceConnectionFactory connections =
+              new LettuceConnectionFactory(
+                  new RedisStandaloneConfiguration(StoreKind.REDIS_HOST, StoreKind.REDIS_PORT));
           connections.afterPropertiesSet();
           connections.start();
           RedisTemplate<String, Object> template = new RedisTemplate<>();
@@ -293,12 +310,14 @@ public class PeersBenchmark {
           redis.setRedisKeyNamespace(namespace);
           redis.afterPropertiesSet();
           resources.add(connections::destroy);
-          resources.add(0, () -> {
-            var keys = template.keys(namespace + ":*");
-            if (keys != null && !keys.isEmpty()) {
-              template.unlink(keys);
-            }
-          });
+          resources.add(
+              0,
+              () -> {
+                var keys = template.keys(namespace + ":*");
+                if (keys != null && !keys.isEmpty()) {
+                  template.unlink(keys);
+                }
+              });
           resources.add(0, redis::destroy);
           repository = redis;
         }
@@ -306,7 +325,8 @@ public class PeersBenchmark {
     }
 
     private static String schema(String database) throws IOException {
-      try (InputStream in = JdbcIndexedSessionRepository.class.getResourceAsStream("schema-" + database + ".sql")) {
+      try (InputStream in =
+          JdbcIndexedSessionRepository.class.getResourceAsStream("schema-" + database + ".sql")) {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
     }
@@ -340,8 +360,12 @@ public class PeersBenchmark {
 
     @Override
     public Object revokeAll(String user) {
-      Iterable<Object> found = map != null ? (List<Object>) list(user)
-          : ((Map<String, Object>) ((FindByIndexNameSessionRepository) repository).findByPrincipalName(user)).values();
+      Iterable<Object> found =
+          map != null
+              ? (List<Object>) list(user)
+              : ((Map<String, Object>)
+                      ((FindByIndexNameSessionRepository) repository).findByPrincipalName(user))
+                  .values();
       for (Object s : found) {
         repository.deleteById(((Session) s).getId());
       }

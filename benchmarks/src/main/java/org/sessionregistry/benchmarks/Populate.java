@@ -1,7 +1,7 @@
 package org.sessionregistry.benchmarks;
 
-import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.Ids;
+import org.sessionregistry.SessionRegistry;
 
 /** Fills a store with other users' sessions, ten to a user. */
 final class Populate {

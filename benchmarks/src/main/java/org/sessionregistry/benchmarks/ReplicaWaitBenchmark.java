@@ -65,8 +65,11 @@ public class ReplicaWaitBenchmark {
         Thread.sleep(50);
       }
     }
-    store = RedisSessionStore.builder().standalone("127.0.0.1", master)
-        .waitForReplicas(replicas, Duration.ofSeconds(1)).build();
+    store =
+        RedisSessionStore.builder()
+            .standalone("127.0.0.1", master)
+            .waitForReplicas(replicas, Duration.ofSeconds(1))
+            .build();
     registry = SessionRegistry.builder().store(store).build();
   }
 
@@ -98,12 +101,26 @@ public class ReplicaWaitBenchmark {
   }
 
   private Process server(int port, List<String> extra) throws Exception {
-    List<String> command = new ArrayList<>(List.of(System.getenv().getOrDefault("SR_REDIS_SERVER", "redis-server"),
-        "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-        "--dir", dir.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                System.getenv().getOrDefault("SR_REDIS_SERVER", "redis-server"),
+                "--port",
+                String.valueOf(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString()));
     command.addAll(extra);
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("redis-" + port + ".log").toFile()).start();
+    Process p =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
+            .start();
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (true) {
       try (Jedis j = new Jedis("127.0.0.1", port)) {
@@ -111,7 +128,8 @@ public class ReplicaWaitBenchmark {
         return p;
       } catch (RuntimeException notYet) {
         if (!p.isAlive() || System.nanoTime() > deadline) {
-          throw new IllegalStateException("redis-server on 127.0.0.1:" + port + " did not start", notYet);
+          throw new IllegalStateException(
+              "redis-server on 127.0.0.1:" + port + " did not start", notYet);
         }
         Thread.sleep(50);
       }

@@ -14,8 +14,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.sessionregistry.IssuedSession;
 import org.sessionregistry.Ids;
+import org.sessionregistry.IssuedSession;
 
 /**
  * The hot path: revoking all (or all but one) of a user's N sessions, with {@code others} sessions of other users in
@@ -33,8 +33,16 @@ import org.sessionregistry.Ids;
 @Measurement(iterations = 3, time = 1)
 @Fork(1)
 public class RevokeBenchmark {
-  @Param({"IN_MEMORY", "H2", "POSTGRESQL", "REDIS", "IN_MEMORY_CACHED", "H2_CACHED", "POSTGRESQL_CACHED",
-      "REDIS_CACHED"})
+  @Param({
+    "IN_MEMORY",
+    "H2",
+    "POSTGRESQL",
+    "REDIS",
+    "IN_MEMORY_CACHED",
+    "H2_CACHED",
+    "POSTGRESQL_CACHED",
+    "REDIS_CACHED"
+  })
   public StoreKind store;
 
   @Param({"1", "10", "100", "1000"})
@@ -62,7 +70,8 @@ public class RevokeBenchmark {
     for (int i = 1; i < sessions; i++) {
       fixture.registry.create(user);
     }
-    // Do now what the stores defer, so the revoke is not billed for it: in memory, unlinking the previous revoke-all's
+    // Do now what the stores defer, so the revoke is not billed for it: in memory, unlinking the
+    // previous revoke-all's
     // entries; on SQL, deleting the rows it ended by generation.
     fixture.registry.purgeExpired(1);
     fixture.prepareRoundTrip.run();

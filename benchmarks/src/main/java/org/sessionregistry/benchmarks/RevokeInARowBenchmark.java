@@ -15,8 +15,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.sessionregistry.IssuedSession;
 import org.sessionregistry.Ids;
+import org.sessionregistry.IssuedSession;
 
 /**
  * Revokes back to back, as the caller sees them: an untimed set-up makes {@value #USERS} users with N sessions each,
@@ -60,7 +60,8 @@ public class RevokeInARowBenchmark {
         fixture.registry.create(users[u]);
       }
     }
-    fixture.registry.purgeExpired(1); // as RevokeBenchmark: deferred work done before, not billed to the revokes
+    fixture.registry.purgeExpired(
+        1); // as RevokeBenchmark: deferred work done before, not billed to the revokes
     fixture.prepareRoundTrip.run();
   }
 

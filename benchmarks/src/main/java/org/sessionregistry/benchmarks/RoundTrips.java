@@ -12,9 +12,9 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.SessionRegistry;
-import org.sessionregistry.Ids;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -54,14 +54,18 @@ final class RoundTrips {
         ops.put("list", () -> r.list(user));
         ops.put("touch", () -> r.touch(keep.session()));
         ops.put("create", () -> r.create(user));
-        ops.put("revokeAllExcept", () -> {
-          r.revokeAllExcept(user, keep.session().id());
-          return null;
-        });
-        ops.put("revokeAll", () -> {
-          r.revokeAll(user);
-          return null;
-        });
+        ops.put(
+            "revokeAllExcept",
+            () -> {
+              r.revokeAllExcept(user, keep.session().id());
+              return null;
+            });
+        ops.put(
+            "revokeAll",
+            () -> {
+              r.revokeAll(user);
+              return null;
+            });
         for (Map.Entry<String, Supplier<Object>> op : ops.entrySet()) {
           int count;
           if (kind.name().startsWith("REDIS")) {
@@ -95,9 +99,15 @@ final class RoundTrips {
     } catch (RuntimeException e) {
       b.append(", Redis unknown");
     }
-    try (var pool = org.sessionregistry.jdbc.JdbcSessionStore.newPool(StoreKind.POSTGRES_URL, StoreKind.POSTGRES_USER,
-            StoreKind.POSTGRES_PASSWORD, 1, Duration.ofSeconds(5));
-        Connection c = pool.getConnection(); Statement s = c.createStatement();
+    try (var pool =
+            org.sessionregistry.jdbc.JdbcSessionStore.newPool(
+                StoreKind.POSTGRES_URL,
+                StoreKind.POSTGRES_USER,
+                StoreKind.POSTGRES_PASSWORD,
+                1,
+                Duration.ofSeconds(5));
+        Connection c = pool.getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SHOW server_version")) {
       rs.next();
       b.append(", PostgreSQL ").append(rs.getString(1));
@@ -117,7 +127,8 @@ final class RoundTrips {
       for (String line : j.info("commandstats").split("\r?\n")) {
         if (line.startsWith("cmdstat_")) {
           int calls0 = line.indexOf("calls=") + 6;
-          calls.put(line.substring(8, line.indexOf(':')),
+          calls.put(
+              line.substring(8, line.indexOf(':')),
               Long.parseLong(line.substring(calls0, line.indexOf(',', calls0))));
         }
       }
@@ -131,25 +142,30 @@ final class RoundTrips {
   }
 
   private static <T> T proxy(Class<T> type, T target, AtomicInteger executed) {
-    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, method, args) -> {
-      if (method.getName().startsWith("execute") && Statement.class.isAssignableFrom(type)) {
-        executed.incrementAndGet();
-      }
-      Object result;
-      try {
-        result = method.invoke(target, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
-      if (result instanceof Connection c && type != Connection.class) {
-        return proxy(Connection.class, c, executed);
-      }
-      if (result instanceof Statement s && type == Connection.class) {
-        @SuppressWarnings("unchecked")
-        Class<Statement> statementType = (Class<Statement>) method.getReturnType();
-        return proxy(statementType, s, executed);
-      }
-      return result;
-    }));
+    return type.cast(
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (p, method, args) -> {
+              if (method.getName().startsWith("execute")
+                  && Statement.class.isAssignableFrom(type)) {
+                executed.incrementAndGet();
+              }
+              Object result;
+              try {
+                result = method.invoke(target, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+              if (result instanceof Connection c && type != Connection.class) {
+                return proxy(Connection.class, c, executed);
+              }
+              if (result instanceof Statement s && type == Connection.class) {
+                @SuppressWarnings("unchecked")
+                Class<Statement> statementType = (Class<Statement>) method.getReturnType();
+                return proxy(statementType, s, executed);
+              }
+              return result;
+            }));
   }
 }

@@ -7,7 +7,6 @@ import java.util.UUID;
 import org.sessionregistry.Ids;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.cache.FrontCache;
-import org.sessionregistry.jdbc.ConnectionPool;
 import org.sessionregistry.jdbc.Dialect;
 import org.sessionregistry.jdbc.JdbcInvalidationChannel;
 import org.sessionregistry.jdbc.JdbcSchema;
@@ -26,9 +25,17 @@ import redis.clients.jedis.resps.ScanResult;
  * Redis pub/sub, JDBC polling, or in-process). Servers come from the same environment variables as the tests.
  */
 public enum StoreKind {
-  IN_MEMORY, IN_MEMORY_CACHED, H2, H2_CACHED, POSTGRESQL, POSTGRESQL_CACHED, REDIS, REDIS_CACHED;
+  IN_MEMORY,
+  IN_MEMORY_CACHED,
+  H2,
+  H2_CACHED,
+  POSTGRESQL,
+  POSTGRESQL_CACHED,
+  REDIS,
+  REDIS_CACHED;
 
-  static final String POSTGRES_URL = env("SR_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+  static final String POSTGRES_URL =
+      env("SR_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
   static final String POSTGRES_USER = env("SR_POSTGRES_USER", "postgres");
   static final String POSTGRES_PASSWORD = env("SR_POSTGRES_PASSWORD", "");
   static final String REDIS_HOST = env("SR_REDIS_HOST", "127.0.0.1");
@@ -53,7 +60,8 @@ public enum StoreKind {
    * and only the URL and credentials set, as Spring Boot configures one, given to the store's {@code dataSource}.
    * Otherwise on a pool set up as the store's own ({@link JdbcSessionStore#newPool}).
    */
-  Fixture open(java.util.function.UnaryOperator<javax.sql.DataSource> wrap, boolean applicationPool) {
+  Fixture open(
+      java.util.function.UnaryOperator<javax.sql.DataSource> wrap, boolean applicationPool) {
     List<AutoCloseable> resources = new ArrayList<>();
     Runnable prepareRoundTrip = () -> {};
     Runnable roundTrip = () -> {};
@@ -66,27 +74,40 @@ public enum StoreKind {
       }
       case H2, H2_CACHED, POSTGRESQL, POSTGRESQL_CACHED -> {
         boolean h2 = this == H2 || this == H2_CACHED;
-        javax.sql.DataSource pool = h2
-            ? pool("jdbc:h2:mem:bench-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", applicationPool)
-            : pool(POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD, applicationPool);
+        javax.sql.DataSource pool =
+            h2
+                ? pool(
+                    "jdbc:h2:mem:bench-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+                    "sa",
+                    "",
+                    applicationPool)
+                : pool(POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD, applicationPool);
         resources.add((AutoCloseable) pool);
         Dialect dialect = h2 ? Dialect.H2 : Dialect.POSTGRESQL;
         JdbcSchema.drop(pool, dialect);
         JdbcSchema.create(pool, dialect);
         store = JdbcSessionStore.builder().dataSource(wrap.apply(pool)).dialect(dialect).build();
-        // The floor: a one-row primary-key DELETE of a row inserted just before, on the store's own pool.
+        // The floor: a one-row primary-key DELETE of a row inserted just before, on the store's own
+        // pool.
         sql(pool, "DROP TABLE IF EXISTS sr_floor_fixture", null);
-        sql(pool, "CREATE TABLE sr_floor_fixture (id VARCHAR(26) PRIMARY KEY, v VARCHAR(26))", null);
+        sql(
+            pool,
+            "CREATE TABLE sr_floor_fixture (id VARCHAR(26) PRIMARY KEY, v VARCHAR(26))",
+            null);
         resources.add(0, () -> sql(pool, "DROP TABLE IF EXISTS sr_floor_fixture", null));
         String[] row = new String[1];
-        prepareRoundTrip = () -> {
-          row[0] = Ids.newId();
-          sql(pool, "INSERT INTO sr_floor_fixture (id, v) VALUES (?, ?)", row[0]);
-        };
+        prepareRoundTrip =
+            () -> {
+              row[0] = Ids.newId();
+              sql(pool, "INSERT INTO sr_floor_fixture (id, v) VALUES (?, ?)", row[0]);
+            };
         roundTrip = () -> sql(pool, "DELETE FROM sr_floor_fixture WHERE id = ?", row[0]);
         if (cached()) {
-          channel = JdbcInvalidationChannel.builder().dataSource(wrap.apply(pool)).pollInterval(Duration.ofSeconds(60))
-              .build();
+          channel =
+              JdbcInvalidationChannel.builder()
+                  .dataSource(wrap.apply(pool))
+                  .pollInterval(Duration.ofSeconds(60))
+                  .build();
         }
       }
       default -> {
@@ -94,10 +115,18 @@ public enum StoreKind {
         RedisClient client = RedisClient.create(REDIS_HOST, REDIS_PORT);
         resources.add(() -> deleteNamespace(client, namespace));
         resources.add(client);
-        store = RedisSessionStore.builder().client(client, "benchmark Redis").namespace(namespace).build();
+        store =
+            RedisSessionStore.builder()
+                .client(client, "benchmark Redis")
+                .namespace(namespace)
+                .build();
         roundTrip = client::ping;
         if (cached()) {
-          channel = RedisInvalidationChannel.builder().redis(REDIS_HOST, REDIS_PORT).namespace(namespace).build();
+          channel =
+              RedisInvalidationChannel.builder()
+                  .redis(REDIS_HOST, REDIS_PORT)
+                  .namespace(namespace)
+                  .build();
         }
       }
     }
@@ -105,11 +134,20 @@ public enum StoreKind {
       resources.add(0, channel);
     }
     if (cached()) {
-      store = FrontCache.builder().maximumSize(1_000_000).maximumStaleness(Duration.ofMinutes(5)).channel(channel)
-          .build().over(store);
+      store =
+          FrontCache.builder()
+              .maximumSize(1_000_000)
+              .maximumStaleness(Duration.ofMinutes(5))
+              .channel(channel)
+              .build()
+              .over(store);
     }
-    SessionRegistry registry = SessionRegistry.builder().store(store).idleTimeout(Duration.ofHours(8))
-        .touchInterval(Duration.ZERO).build();
+    SessionRegistry registry =
+        SessionRegistry.builder()
+            .store(store)
+            .idleTimeout(Duration.ofHours(8))
+            .touchInterval(Duration.ZERO)
+            .build();
     return new Fixture(registry, prepareRoundTrip, roundTrip, resources);
   }
 
@@ -117,7 +155,8 @@ public enum StoreKind {
    * A pool of 8 set up as the store's own, or an application's: HikariCP with its defaults (10 connections, auto-commit
    * on) and only the URL and credentials set, as Spring Boot configures it.
    */
-  static javax.sql.DataSource pool(String url, String user, String password, boolean applicationPool) {
+  static javax.sql.DataSource pool(
+      String url, String user, String password, boolean applicationPool) {
     if (!applicationPool) {
       return JdbcSessionStore.newPool(url, user, password, 8, Duration.ofSeconds(5));
     }
@@ -131,14 +170,17 @@ public enum StoreKind {
   private static void deleteNamespace(RedisClient client, String namespace) {
     String cursor = ScanParams.SCAN_POINTER_START;
     do {
-      ScanResult<String> page = client.scan(cursor, new ScanParams().match(namespace + ":*").count(1000));
+      ScanResult<String> page =
+          client.scan(cursor, new ScanParams().match(namespace + ":*").count(1000));
       page.getResult().forEach(client::unlink);
       cursor = page.getCursor();
     } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
   }
 
-  private static void sql(javax.sql.DataSource pool, String statement, @org.jspecify.annotations.Nullable String id) {
-    try (java.sql.Connection c = pool.getConnection(); java.sql.PreparedStatement s = c.prepareStatement(statement)) {
+  private static void sql(
+      javax.sql.DataSource pool, String statement, @org.jspecify.annotations.Nullable String id) {
+    try (java.sql.Connection c = pool.getConnection();
+        java.sql.PreparedStatement s = c.prepareStatement(statement)) {
       if (id != null) {
         s.setString(1, id);
         if (statement.startsWith("INSERT")) {
@@ -166,7 +208,11 @@ public enum StoreKind {
     final Runnable roundTrip;
     private final List<AutoCloseable> resources;
 
-    Fixture(SessionRegistry registry, Runnable prepareRoundTrip, Runnable roundTrip, List<AutoCloseable> resources) {
+    Fixture(
+        SessionRegistry registry,
+        Runnable prepareRoundTrip,
+        Runnable roundTrip,
+        List<AutoCloseable> resources) {
       this.registry = registry;
       this.prepareRoundTrip = prepareRoundTrip;
       this.roundTrip = roundTrip;

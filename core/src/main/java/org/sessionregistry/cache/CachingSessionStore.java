@@ -48,12 +48,16 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
   private final Cache<TokenHash, Entry> sessions;
   private final ConcurrentHashMap<String, TokenHash> bySessionId = new ConcurrentHashMap<>();
   private final Cache<String, Long> tombstones;
+
   /** Sessions revoked one by one, per user, within the maximum staleness: see {@link #sessionOf}. */
   private final Cache<String, AtomicInteger> sessionRevocations;
+
   private final AtomicLong epoch = new AtomicLong();
   private volatile long floor;
+
   /** While the channel is disconnected: neither read nor fill the cache. */
   private volatile boolean bypass;
+
   /** Where hits, misses and bypasses are counted; null when nobody asked. */
   private final @Nullable FrontCacheStats stats;
 
@@ -63,35 +67,40 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
     this.ticker = settings.ticker();
     this.stalenessNanos = settings.maximumStaleness().toNanos();
     this.channel = settings.channel();
-    this.sessions = Caffeine.newBuilder()
-        .maximumSize(settings.maximumSize())
-        .ticker(ticker::getAsLong)
-        .executor(Runnable::run)
-        .expireAfter(Expiry.writing((TokenHash k, Entry e) -> lifetime(e)))
-        .removalListener((TokenHash k, @Nullable Entry e, RemovalCause cause) -> {
-          if (e != null) {
-            bySessionId.remove(e.session.id(), k);
-          }
-        })
-        .build();
-    this.tombstones = Caffeine.newBuilder()
-        .maximumSize(Math.max(10_000, settings.maximumSize()))
-        .ticker(ticker::getAsLong)
-        .executor(Runnable::run)
-        .expireAfterWrite(settings.maximumStaleness())
-        // Synchronous with the eviction: the floor is up before the tombstone is seen missing.
-        .evictionListener((String k, @Nullable Long at, RemovalCause cause) -> {
-          if (at != null && cause == RemovalCause.SIZE) {
-            raiseFloor(at); // forgotten early: distrust everything loaded before it
-          }
-        })
-        .build();
-    this.sessionRevocations = Caffeine.newBuilder()
-        .maximumSize(10_000)
-        .ticker(ticker::getAsLong)
-        .executor(Runnable::run)
-        .expireAfterWrite(settings.maximumStaleness())
-        .build();
+    this.sessions =
+        Caffeine.newBuilder()
+            .maximumSize(settings.maximumSize())
+            .ticker(ticker::getAsLong)
+            .executor(Runnable::run)
+            .expireAfter(Expiry.writing((TokenHash k, Entry e) -> lifetime(e)))
+            .removalListener(
+                (TokenHash k, @Nullable Entry e, RemovalCause cause) -> {
+                  if (e != null) {
+                    bySessionId.remove(e.session.id(), k);
+                  }
+                })
+            .build();
+    this.tombstones =
+        Caffeine.newBuilder()
+            .maximumSize(Math.max(10_000, settings.maximumSize()))
+            .ticker(ticker::getAsLong)
+            .executor(Runnable::run)
+            .expireAfterWrite(settings.maximumStaleness())
+            // Synchronous with the eviction: the floor is up before the tombstone is seen missing.
+            .evictionListener(
+                (String k, @Nullable Long at, RemovalCause cause) -> {
+                  if (at != null && cause == RemovalCause.SIZE) {
+                    raiseFloor(at); // forgotten early: distrust everything loaded before it
+                  }
+                })
+            .build();
+    this.sessionRevocations =
+        Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .ticker(ticker::getAsLong)
+            .executor(Runnable::run)
+            .expireAfterWrite(settings.maximumStaleness())
+            .build();
     this.bypass = channel != null;
     this.subscription = channel != null ? channel.subscribe(this) : null;
     this.stats = settings.statsOrNull();
@@ -139,7 +148,11 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
    * is served here meanwhile) until after it answered, and the other nodes are told when it did end some.
    */
   @Override
-  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
+  public List<Session> insert(
+      Session session,
+      TokenHash tokenHash,
+      Instant retainUntil,
+      SessionLimit limit,
       boolean endSameDevice) {
     boolean limited = !limit.isUnlimited() || endSameDevice;
     if (limited) {
@@ -180,21 +193,34 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
   }
 
   @Override
-  public boolean touch(String userId, String sessionId, Instant lastActivityAt, @Nullable Instant expiresAt,
+  public boolean touch(
+      String userId,
+      String sessionId,
+      Instant lastActivityAt,
+      @Nullable Instant expiresAt,
       Instant retainUntil) {
     boolean exists = delegate.touch(userId, sessionId, lastActivityAt, expiresAt, retainUntil);
     TokenHash hash = bySessionId.get(sessionId);
     if (hash != null) {
       if (exists) {
-        // Keep the cached copy's activity and expiry current, or the registry would write them again on every request.
+        // Keep the cached copy's activity and expiry current, or the registry would write them
+        // again on every request.
         Instant expiry = expiresAt;
-        sessions.asMap().computeIfPresent(hash, (k, e) -> {
-          Session cached = e.session;
-          Instant newExpiry = expiry == null ? cached.expiresAt() : max(cached.expiresAt(), expiry);
-          return cached.lastActivityAt().isBefore(lastActivityAt) || !newExpiry.equals(cached.expiresAt())
-              ? e.withSession(cached.withActivity(max(cached.lastActivityAt(), lastActivityAt), newExpiry))
-              : e;
-        });
+        sessions
+            .asMap()
+            .computeIfPresent(
+                hash,
+                (k, e) -> {
+                  Session cached = e.session;
+                  Instant newExpiry =
+                      expiry == null ? cached.expiresAt() : max(cached.expiresAt(), expiry);
+                  return cached.lastActivityAt().isBefore(lastActivityAt)
+                          || !newExpiry.equals(cached.expiresAt())
+                      ? e.withSession(
+                          cached.withActivity(
+                              max(cached.lastActivityAt(), lastActivityAt), newExpiry))
+                      : e;
+                });
       } else {
         sessions.invalidate(hash);
       }
@@ -289,7 +315,8 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
 
   @Override
   public void connected() {
-    // Loads that began while disconnected may have read state whose invalidation was lost: distrust them too.
+    // Loads that began while disconnected may have read state whose invalidation was lost: distrust
+    // them too.
     raiseFloor(epoch.incrementAndGet());
     bypass = false;
   }
@@ -308,9 +335,10 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
    * trusting anything cached, for everyone).
    */
   private Invalidation sessionOf(String userId, String sessionId) {
-    int recent = sessionRevocations.get(userId, k -> new AtomicInteger())
-        .incrementAndGet();
-    return recent > SESSION_TOMBSTONES_PER_USER ? Invalidation.user(userId) : Invalidation.session(sessionId);
+    int recent = sessionRevocations.get(userId, k -> new AtomicInteger()).incrementAndGet();
+    return recent > SESSION_TOMBSTONES_PER_USER
+        ? Invalidation.user(userId)
+        : Invalidation.session(sessionId);
   }
 
   /** Local first, so it holds before the revoking call returns; then the other nodes. */
@@ -324,7 +352,9 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
       try {
         channel.publish(invalidation);
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "could not publish " + invalidation.toText() + ": " + e.getMessage());
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "could not publish " + invalidation.toText() + ": " + e.getMessage());
       }
     }
   }
@@ -343,8 +373,10 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
   private boolean trusted(Entry e) {
     Long user = tombstones.getIfPresent(e.userKey);
     Long session = tombstones.getIfPresent(e.sessionKey);
-    // The clock is read after the lookups, which read it too: a tombstone they found expired is then older than the
-    // staleness bound by this reading as well, and so is every entry it covered. Read before, a clock that moved in
+    // The clock is read after the lookups, which read it too: a tombstone they found expired is
+    // then older than the
+    // staleness bound by this reading as well, and so is every entry it covered. Read before, a
+    // clock that moved in
     // between let an entry pass the bound whose tombstone had just expired.
     if (e.loadedAt < floor || ticker.getAsLong() - e.readAt >= stalenessNanos) {
       return false;
@@ -365,7 +397,10 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
   private Duration lifetime(Entry e) {
     Duration untilExpiry = Duration.between(clock.instant(), e.session.expiresAt()).plusNanos(1);
     long untilStale = e.readAt + stalenessNanos - ticker.getAsLong();
-    long nanos = untilExpiry.compareTo(Duration.ofNanos(untilStale)) < 0 ? untilExpiry.toNanos() : untilStale;
+    long nanos =
+        untilExpiry.compareTo(Duration.ofNanos(untilStale)) < 0
+            ? untilExpiry.toNanos()
+            : untilStale;
     return Duration.ofNanos(Math.max(0, nanos));
   }
 
@@ -373,10 +408,15 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
    * A cached session with the tombstone keys that cover it, the invalidation epoch and the ticker reading (ns) when
    * the store read it came from began.
    */
-  private record Entry(Session session, String userKey, String sessionKey, long loadedAt, long readAt) {
+  private record Entry(
+      Session session, String userKey, String sessionKey, long loadedAt, long readAt) {
     static Entry of(Session session, long loadedAt, long readAt) {
-      return new Entry(session, Invalidation.user(session.userId()).toText(),
-          Invalidation.session(session.id()).toText(), loadedAt, readAt);
+      return new Entry(
+          session,
+          Invalidation.user(session.userId()).toText(),
+          Invalidation.session(session.id()).toText(),
+          loadedAt,
+          readAt);
     }
 
     Entry withSession(Session updated) {

@@ -92,7 +92,8 @@ public final class FrontCache {
    */
   public FrontCacheStats stats() {
     if (stats == null) {
-      throw new IllegalStateException("the front cache keeps no stats: build it with recordStats()");
+      throw new IllegalStateException(
+          "the front cache keeps no stats: build it with recordStats()");
     }
     return stats;
   }
@@ -127,9 +128,11 @@ public final class FrontCache {
      * another node can take effect here. Default 30 seconds; 1 ms to 1 day.
      */
     public Builder maximumStaleness(Duration maximumStaleness) {
-      if (maximumStaleness == null || maximumStaleness.toMillis() < 1
+      if (maximumStaleness == null
+          || maximumStaleness.toMillis() < 1
           || maximumStaleness.compareTo(Duration.ofDays(1)) > 0) {
-        throw new IllegalArgumentException("maximumStaleness must be 1 ms to 1 day, was " + maximumStaleness);
+        throw new IllegalArgumentException(
+            "maximumStaleness must be 1 ms to 1 day, was " + maximumStaleness);
       }
       this.maximumStaleness = maximumStaleness;
       return this;

@@ -57,7 +57,12 @@ public final class Arguments {
   /** What {@link #requireUserId} refuses the value for, or null; only a refusal pays for formatting. */
   private static @Nullable String userIdProblem(String value, String name) {
     if (value.isEmpty() || value.length() > MAX_USER_ID_LENGTH) {
-      return name + " must be 1 to " + MAX_USER_ID_LENGTH + " characters, was " + value.length() + " characters";
+      return name
+          + " must be 1 to "
+          + MAX_USER_ID_LENGTH
+          + " characters, was "
+          + value.length()
+          + " characters";
     }
     if (isPlain(value) && !isBlank(value.charAt(0)) && !isBlank(value.charAt(value.length() - 1))) {
       return null; // the usual id, checked in one pass: every request that names a user pays this
@@ -68,14 +73,22 @@ public final class Arguments {
     }
     for (int i = 0; i < value.length(); i++) {
       if (Character.isISOControl(value.charAt(i))) {
-        return name + " must not contain control characters, found " + String.format("U+%04X", (int) value.charAt(i))
-            + " at index " + i;
+        return name
+            + " must not contain control characters, found "
+            + String.format("U+%04X", (int) value.charAt(i))
+            + " at index "
+            + i;
       }
     }
     int last = value.length() - 1;
     int edge = isBlank(value.charAt(0)) ? 0 : isBlank(value.charAt(last)) ? last : -1;
-    return edge < 0 ? null : name + " must not begin or end with whitespace, found "
-        + String.format("U+%04X", (int) value.charAt(edge)) + " at index " + edge;
+    return edge < 0
+        ? null
+        : name
+            + " must not begin or end with whitespace, found "
+            + String.format("U+%04X", (int) value.charAt(edge))
+            + " at index "
+            + edge;
   }
 
   /** No control character, NUL included, and no surrogate: what needs none of the detailed checks below. */
@@ -109,7 +122,8 @@ public final class Arguments {
    *
    * @return the roles as an unmodifiable sorted set, so that equal sets are written alike
    */
-  public static Set<String> requireRoles(@Nullable Set<String> roles, String name, int maxRole, int maxJoined) {
+  public static Set<String> requireRoles(
+      @Nullable Set<String> roles, String name, int maxRole, int maxJoined) {
     requireNonNull(roles, name);
     if (roles.isEmpty()) {
       return Collections.emptySortedSet();
@@ -119,20 +133,38 @@ public final class Arguments {
     for (String role : roles) {
       String element = "a role in " + name;
       requireStorable(requireNonNull(role, element), element);
-      require(!role.isEmpty() && role.length() <= maxRole,
-          element + " must be 1 to " + maxRole + " characters, was " + role.length() + " characters");
+      require(
+          !role.isEmpty() && role.length() <= maxRole,
+          element
+              + " must be 1 to "
+              + maxRole
+              + " characters, was "
+              + role.length()
+              + " characters");
       for (int i = 0; i < role.length(); i++) {
         char c = role.charAt(i);
         if (isBlank(c) || Character.isISOControl(c)) {
-          throw new IllegalArgumentException(element + " must not contain whitespace or control characters, found "
-              + String.format("U+%04X", (int) c) + " at index " + i + " of " + show(role));
+          throw new IllegalArgumentException(
+              element
+                  + " must not contain whitespace or control characters, found "
+                  + String.format("U+%04X", (int) c)
+                  + " at index "
+                  + i
+                  + " of "
+                  + show(role));
         }
       }
       sorted.add(role);
       joined += role.length() + 1;
     }
-    require(joined <= maxJoined, name + " joined by spaces must be at most " + maxJoined + " characters, was "
-        + joined + " characters");
+    require(
+        joined <= maxJoined,
+        name
+            + " joined by spaces must be at most "
+            + maxJoined
+            + " characters, was "
+            + joined
+            + " characters");
     return Collections.unmodifiableSortedSet(sorted);
   }
 
@@ -157,17 +189,27 @@ public final class Arguments {
 
   private static @Nullable String storableProblem(String value, String name) {
     int i = 0;
-    while (i < value.length() && value.charAt(i) != '\0' && !Character.isSurrogate(value.charAt(i))) {
+    while (i < value.length()
+        && value.charAt(i) != '\0'
+        && !Character.isSurrogate(value.charAt(i))) {
       i++; // the usual case, all plain: one test per character
     }
     for (; i < value.length(); i++) {
       char c = value.charAt(i);
-      boolean unpaired = Character.isHighSurrogate(c)
-          ? i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))
-          : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(value.charAt(i - 1)));
+      boolean unpaired =
+          Character.isHighSurrogate(c)
+              ? i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))
+              : Character.isLowSurrogate(c)
+                  && (i == 0 || !Character.isHighSurrogate(value.charAt(i - 1)));
       if (c == '\0' || unpaired) {
-        return name + " must not contain " + (c == '\0' ? "NUL" : "an unpaired surrogate") + ", found "
-            + String.format("U+%04X", (int) c) + " at index " + i + " (stores cannot keep it exactly)";
+        return name
+            + " must not contain "
+            + (c == '\0' ? "NUL" : "an unpaired surrogate")
+            + ", found "
+            + String.format("U+%04X", (int) c)
+            + " at index "
+            + i
+            + " (stores cannot keep it exactly)";
       }
       if (Character.isHighSurrogate(c)) {
         i++; // its low half, checked
@@ -197,8 +239,12 @@ public final class Arguments {
     int end = Math.min(SHOWN, value.length());
     for (int i = 0; i < end; i++) {
       char c = value.charAt(i);
-      if (c < 0x20 || c == 0x7f || (c >= 0x80 && (Character.isISOControl(c) || Character.isSurrogate(c)
-          || Character.getType(c) == Character.FORMAT))) {
+      if (c < 0x20
+          || c == 0x7f
+          || (c >= 0x80
+              && (Character.isISOControl(c)
+                  || Character.isSurrogate(c)
+                  || Character.getType(c) == Character.FORMAT))) {
         b.append(String.format("\\u%04x", (int) c));
       } else if (c == '"' || c == '\\') {
         b.append('\\').append(c);

@@ -22,17 +22,23 @@ import java.security.SecureRandom;
 public final class IdCodec {
   /** Mattermost's base32 alphabet ({@code model.NewId}). */
   static final String ALPHABET = "ybndrfg8ejkmcpqxot1uwisza345h769";
+
   public static final int LENGTH = 26;
 
   private static final SecureRandom RANDOM = drbg();
   static final int AHEAD_BYTES = 512;
+
   /** Random bytes drawn ahead, and how many of them are taken; guarded by {@code AHEAD}. */
   private static final byte[] AHEAD = new byte[AHEAD_BYTES];
+
   private static int taken = AHEAD_BYTES;
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final boolean[] IN_ALPHABET = new boolean[128];
+
   /** ASCII letters and digits: ids are checked on every call, so by table rather than by three ranges. */
   private static final boolean[] ALPHANUMERIC = new boolean[128];
+
   private static final byte[] ALPHABET_BYTES = ALPHABET.getBytes(StandardCharsets.US_ASCII);
 
   static {
@@ -81,8 +87,12 @@ public final class IdCodec {
    */
   public static String newToken(String prefix) {
     if (prefix.length() > MAX_TOKEN_PREFIX_LENGTH || !isAlphanumeric(prefix, 0, prefix.length())) {
-      throw new IllegalStateException("a store's token prefix must be up to " + MAX_TOKEN_PREFIX_LENGTH
-          + " ASCII letters or digits, was " + prefix.length() + " characters");
+      throw new IllegalStateException(
+          "a store's token prefix must be up to "
+              + MAX_TOKEN_PREFIX_LENGTH
+              + " ASCII letters or digits, was "
+              + prefix.length()
+              + " characters");
     }
     return prefix.isEmpty() ? newId() : prefix + newId();
   }
@@ -98,13 +108,16 @@ public final class IdCodec {
   }
 
   /** The 26 characters of 128 bits, most significant first: {@link #encode(byte[])} of their 16 big-endian bytes. */
-  @SuppressWarnings("deprecation") // String(byte[], int, int, int): the one constructor that just copies ASCII
+  @SuppressWarnings(
+      "deprecation") // String(byte[], int, int, int): the one constructor that just copies ASCII
   public static String encode(long high, long low) {
     byte[] out = new byte[LENGTH];
     for (int i = 0; i < 12; i++) { // bits 0 to 59 of high
       out[i] = ALPHABET_BYTES[(int) (high >>> (59 - 5 * i)) & 31];
     }
-    out[12] = ALPHABET_BYTES[(int) (((high & 15) << 1) | (low >>> 63))]; // high's last 4 bits, low's first
+    out[12] =
+        ALPHABET_BYTES[
+            (int) (((high & 15) << 1) | (low >>> 63))]; // high's last 4 bits, low's first
     for (int i = 13; i < 25; i++) { // bits 1 to 60 of low
       out[i] = ALPHABET_BYTES[(int) (low >>> (58 - 5 * (i - 13))) & 31];
     }
@@ -131,7 +144,9 @@ public final class IdCodec {
    */
   public static boolean isTokenShaped(String value) {
     int prefix = value.length() - LENGTH;
-    return prefix >= 0 && prefix <= MAX_TOKEN_PREFIX_LENGTH && isAlphanumeric(value, 0, prefix)
+    return prefix >= 0
+        && prefix <= MAX_TOKEN_PREFIX_LENGTH
+        && isAlphanumeric(value, 0, prefix)
         && isInAlphabet(value, prefix);
   }
 

@@ -3,8 +3,8 @@ package org.sessionregistry.memory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,29 +47,39 @@ public final class InMemorySessionStore implements SessionStore {
 
   private final ConcurrentHashMap<TokenHash, Entry> byToken = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, UserSessions> byUser = new ConcurrentHashMap<>();
+
   /** Every entry in {@code byToken}, by retain-until: what expires, or is evicted, first. */
   private final RetentionQueue retention = new RetentionQueue();
+
   /** Made once: a reference to an inner class's constructor captures the store, so each evaluation would allocate. */
   private final Function<String, UserSessions> newUser = UserSessions::new;
+
   private final long maximumSize;
   private final Clock clock;
+
   /** Sessions found expired off the purge path, until {@link #purgeExpired} hands them to the registry's listeners. */
   private final ConcurrentLinkedQueue<Session> expired = new ConcurrentLinkedQueue<>();
+
   /**
    * Entries a revoke-all killed, still in the map: the revocation itself is the single write that closed their user;
    * unlinking them is left to the next writes.
    */
   private final ConcurrentLinkedQueue<List<Entry>> unlinked = new ConcurrentLinkedQueue<>();
+
   private final AtomicInteger unreported = new AtomicInteger();
+
   /** How many times every session was revoked; an entry made before the last time is dead. */
   private final AtomicLong everyone = new AtomicLong();
-  private static final Comparator<Entry> LEAST_RECENTLY_ACTIVE_FIRST = Comparator
-      .comparing((Entry e) -> e.session.lastActivityAt())
-      .thenComparing(e -> e.session.createdAt())
-      .thenComparing(e -> e.session.id());
+
+  private static final Comparator<Entry> LEAST_RECENTLY_ACTIVE_FIRST =
+      Comparator.comparing((Entry e) -> e.session.lastActivityAt())
+          .thenComparing(e -> e.session.createdAt())
+          .thenComparing(e -> e.session.id());
   static final int MAX_UNREPORTED = 10_000;
+
   /** Expired sessions a create drops on its way, at most: a bounded cost for the caller. */
   private static final int EXPIRED_PER_CREATE = 4;
+
   private static final int POLLS_PER_EXPIRED = 16;
 
   private InMemorySessionStore(Builder builder) {
@@ -98,12 +108,16 @@ public final class InMemorySessionStore implements SessionStore {
 
   /** Under the user's lock: the limit is checked, and the sessions it ends removed, in the same step as the insert. */
   @Override
-  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
+  public List<Session> insert(
+      Session session,
+      TokenHash tokenHash,
+      Instant retainUntil,
+      SessionLimit limit,
       boolean endSameDevice) {
     unlinkRevoked(1);
     Entry entry = new Entry(tokenHash, session, millis(retainUntil), everyone.get());
     List<Entry> ended;
-    for (;;) {
+    for (; ; ) {
       UserSessions user = byUser.computeIfAbsent(session.userId(), newUser);
       synchronized (user) {
         if (user.closed) {
@@ -113,17 +127,25 @@ public final class InMemorySessionStore implements SessionStore {
           throw new SessionStoreException("a session with id " + session.id() + " exists already");
         }
         if ((endSameDevice || !limit.isUnlimited()) && byToken.containsKey(tokenHash)) {
-          // Before ending any: a failed insert must end nobody (the put below is the check otherwise).
+          // Before ending any: a failed insert must end nobody (the put below is the check
+          // otherwise).
           throw new SessionStoreException("a session with the same token hash exists already");
         }
         List<Entry> sameDevice = endSameDevice ? ofDevice(user, session.deviceId()) : List.of();
-        List<Entry> madeRoom = limit.isUnlimited() ? List.of()
-            : makeRoom(user, limit, session.createdAt().toEpochMilli(), sameDevice); // may refuse: before any ends
+        List<Entry> madeRoom =
+            limit.isUnlimited()
+                ? List.of()
+                : makeRoom(
+                    user,
+                    limit,
+                    session.createdAt().toEpochMilli(),
+                    sameDevice); // may refuse: before any ends
         end(user, sameDevice);
         ended = sameDevice.isEmpty() ? madeRoom : concat(sameDevice, madeRoom);
         entry.owner = user;
         user.add(entry);
-        // Filed under the user's lock, so that no delete can come between: what leaves the user leaves the queue.
+        // Filed under the user's lock, so that no delete can come between: what leaves the user
+        // leaves the queue.
         retention.add(entry);
       }
       break;
@@ -140,11 +162,13 @@ public final class InMemorySessionStore implements SessionStore {
       throw new SessionStoreException("a session with the same token hash exists already");
     }
     if (!entry.isLive()) {
-      // A revoke-all or revoke-everyone took the session between the two steps above: what it left goes now.
+      // A revoke-all or revoke-everyone took the session between the two steps above: what it left
+      // goes now.
       unlink(entry);
       byToken.remove(tokenHash, entry);
     }
-    // The session's creation is the registry's now: the clock is read only when there is work to do.
+    // The session's creation is the registry's now: the clock is read only when there is work to
+    // do.
     if (retention.mayHaveDue(session.createdAt().toEpochMilli())) {
       expireDue(clock.millis(), EXPIRED_PER_CREATE, this::reportExpired);
     }
@@ -190,7 +214,8 @@ public final class InMemorySessionStore implements SessionStore {
    * refuses; holds the user's lock. The ended entries are dead (removed) when this returns; their token entries go
    * after the lock.
    */
-  private List<Entry> makeRoom(UserSessions user, SessionLimit limit, long now, List<Entry> leaving) {
+  private List<Entry> makeRoom(
+      UserSessions user, SessionLimit limit, long now, List<Entry> leaving) {
     List<Entry> live = new ArrayList<>(user.entries.size());
     for (Entry e : user.entries) {
       if (e.retainUntil >= now && e.epoch >= everyone.get() && !leaving.contains(e)) {
@@ -220,7 +245,8 @@ public final class InMemorySessionStore implements SessionStore {
     for (UserSessions user : byUser.values()) {
       synchronized (user) {
         if (user.closed) {
-          continue; // revoked meanwhile: its entries belong to the revoke-all now, and are dead anyway
+          continue; // revoked meanwhile: its entries belong to the revoke-all now, and are dead
+          // anyway
         }
         user.dropIf(e -> e.epoch < epoch);
         if (user.entries.isEmpty()) {
@@ -244,49 +270,65 @@ public final class InMemorySessionStore implements SessionStore {
 
   @Override
   public List<Session> findByUser(String userId) {
-    return underUserLock(userId, List.of(), user -> {
-      List<Session> sessions = new ArrayList<>(user.entries.size());
-      for (Entry e : user.entries) {
-        sessions.add(e.session);
-      }
-      return sessions;
-    });
+    return underUserLock(
+        userId,
+        List.of(),
+        user -> {
+          List<Session> sessions = new ArrayList<>(user.entries.size());
+          for (Entry e : user.entries) {
+            sessions.add(e.session);
+          }
+          return sessions;
+        });
   }
 
   /** Raises the instants under the user's lock; the retention queue files the session again when it comes due. */
   @Override
-  public boolean touch(String userId, String sessionId, Instant lastActivityAt, @Nullable Instant expiresAt,
+  public boolean touch(
+      String userId,
+      String sessionId,
+      Instant lastActivityAt,
+      @Nullable Instant expiresAt,
       Instant retainUntil) {
     long until = millis(retainUntil);
-    return underUserLock(userId, false, user -> {
-      Entry e = user.find(sessionId);
-      if (e == null) {
-        return false;
-      }
-      Session stored = e.session;
-      boolean later = stored.lastActivityAt().isBefore(lastActivityAt);
-      boolean extended = expiresAt != null && stored.expiresAt().isBefore(expiresAt);
-      if (later || extended) {
-        e.session = stored.withActivity(later ? lastActivityAt : stored.lastActivityAt(),
-            extended ? expiresAt : stored.expiresAt());
-      }
-      if (e.retainUntil < until) {
-        e.retainUntil = until;
-      }
-      return true;
-    });
+    return underUserLock(
+        userId,
+        false,
+        user -> {
+          Entry e = user.find(sessionId);
+          if (e == null) {
+            return false;
+          }
+          Session stored = e.session;
+          boolean later = stored.lastActivityAt().isBefore(lastActivityAt);
+          boolean extended = expiresAt != null && stored.expiresAt().isBefore(expiresAt);
+          if (later || extended) {
+            e.session =
+                stored.withActivity(
+                    later ? lastActivityAt : stored.lastActivityAt(),
+                    extended ? expiresAt : stored.expiresAt());
+          }
+          if (e.retainUntil < until) {
+            e.retainUntil = until;
+          }
+          return true;
+        });
   }
 
   @Override
   public Optional<Session> delete(String userId, String sessionId) {
-    Entry entry = underUserLock(userId, null, user -> {
-      Entry e = user.find(sessionId);
-      if (e != null) {
-        e.removed = true;
-        user.remove(e);
-      }
-      return e;
-    });
+    Entry entry =
+        underUserLock(
+            userId,
+            null,
+            user -> {
+              Entry e = user.find(sessionId);
+              if (e != null) {
+                e.removed = true;
+                user.remove(e);
+              }
+              return e;
+            });
     if (entry == null) {
       return Optional.empty();
     }
@@ -299,21 +341,28 @@ public final class InMemorySessionStore implements SessionStore {
    * closed container's entries for unlinking (the kept one among them): no copy, no work per session here.
    */
   private List<Entry> revokeUser(String userId, @Nullable String keepSessionId) {
-    List<Entry> removed = underUserLock(userId, List.of(), user -> {
-      Entry keep = keepSessionId == null ? null : user.find(keepSessionId);
-      if (keep == null) {
-        byUser.remove(userId, user);
-      } else {
-        UserSessions next = new UserSessions(userId);
-        next.add(keep);
-        // Move the kept session before closing: a reader that sees the old owner closed re-reads the owner.
-        keep.owner = next;
-        byUser.replace(userId, user, next);
-      }
-      // The linearization point: every other session of the user is dead from this write on.
-      user.closed = true;
-      return user.entries; // no longer written: the user is closed. The kept one, if any, is in it, and lives on.
-    });
+    List<Entry> removed =
+        underUserLock(
+            userId,
+            List.of(),
+            user -> {
+              Entry keep = keepSessionId == null ? null : user.find(keepSessionId);
+              if (keep == null) {
+                byUser.remove(userId, user);
+              } else {
+                UserSessions next = new UserSessions(userId);
+                next.add(keep);
+                // Move the kept session before closing: a reader that sees the old owner closed
+                // re-reads the owner.
+                keep.owner = next;
+                byUser.replace(userId, user, next);
+              }
+              // The linearization point: every other session of the user is dead from this write
+              // on.
+              user.closed = true;
+              return user.entries; // no longer written: the user is closed. The kept one, if any,
+              // is in it, and lives on.
+            });
     if (!removed.isEmpty()) {
       unlinked.add(removed);
     }
@@ -348,7 +397,7 @@ public final class InMemorySessionStore implements SessionStore {
    * {@code byUser}: look again. The action takes no other lock but the retention queue's.
    */
   private <T> T underUserLock(String userId, T absent, Function<UserSessions, T> action) {
-    for (;;) {
+    for (; ; ) {
       UserSessions user = byUser.get(userId);
       if (user == null) {
         return absent;
@@ -445,7 +494,7 @@ public final class InMemorySessionStore implements SessionStore {
    * it unreported.
    */
   private boolean settle(Entry e, long now, boolean evict) {
-    for (;;) {
+    for (; ; ) {
       UserSessions user = e.owner;
       if (user == null) {
         forget(e);
@@ -498,7 +547,7 @@ public final class InMemorySessionStore implements SessionStore {
 
   /** Removes an entry from its user's index and from the retention queue. */
   private void unlink(Entry entry) {
-    for (;;) {
+    for (; ; ) {
       UserSessions user = entry.owner;
       if (user == null) {
         return;
@@ -507,7 +556,8 @@ public final class InMemorySessionStore implements SessionStore {
         if (entry.owner != user) {
           continue; // moved by a revoke-all-except meanwhile
         }
-        if (!user.closed && !entry.removed) { // a closed user's list is the revoke-all's, read without this lock
+        if (!user.closed
+            && !entry.removed) { // a closed user's list is the revoke-all's, read without this lock
           entry.removed = true;
           user.remove(entry);
         }
@@ -533,8 +583,10 @@ public final class InMemorySessionStore implements SessionStore {
   private final class UserSessions {
     final String userId;
     final ArrayList<Entry> entries = new ArrayList<>(2);
+
     /** By session id, once the user has more than {@value #INDEXED} sessions: finding one stays O(1). */
     private @Nullable HashMap<String, Entry> index;
+
     /** Set once, when revoked or retired empty: its entries are dead and it is no longer in {@code byUser}. */
     volatile boolean closed;
 
@@ -609,7 +661,7 @@ public final class InMemorySessionStore implements SessionStore {
       if (removed || epoch < everyone.get()) {
         return false;
       }
-      for (;;) {
+      for (; ; ) {
         UserSessions user = owner;
         if (user == null) {
           return false;

@@ -21,10 +21,13 @@ final class RetentionQueue {
   static class Node {
     /** Only ever raised; written by the store, read here. */
     volatile long retainUntil;
+
     private @Nullable Node prev;
     private @Nullable Node next;
+
     /** The bucket holding this node; null when the node is not queued. */
     private @Nullable Bucket bucket;
+
     /** The bucket it was last filed in; a retain-until past it means the node was touched since. */
     private long filed;
 
@@ -36,6 +39,7 @@ final class RetentionQueue {
 
   private static final class Bucket {
     final long index;
+
     /** A sentinel: the first node is {@code head.next}, the last {@code head.prev}. */
     final Node head = new Node();
 
@@ -56,10 +60,13 @@ final class RetentionQueue {
   }
 
   private final TreeMap<Long, Bucket> buckets = new TreeMap<>();
+
   /** The bucket of the latest add, kept while empty: the next add most likely goes there too. */
   private @Nullable Bucket recent;
+
   /** The end of the earliest bucket (Long.MAX_VALUE when none), readable without the lock. */
   private volatile long firstEnd = Long.MAX_VALUE;
+
   private long size;
 
   /** Files the node by its retain-until; does nothing if it is queued already. */
@@ -125,7 +132,7 @@ final class RetentionQueue {
   }
 
   private @Nullable Node poll(long dueBy) {
-    for (;;) {
+    for (; ; ) {
       Map.Entry<Long, Bucket> first = buckets.firstEntry();
       if (first == null) {
         return null;

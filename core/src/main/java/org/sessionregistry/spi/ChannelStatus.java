@@ -15,5 +15,10 @@ import org.jspecify.annotations.Nullable;
  * @param sinceLastHeard how long ago the channel last heard from its server (a message, a pong, a poll that worked);
  *     null if never
  */
-public record ChannelStatus(boolean connected, Instant since, long published, long received, int queued,
+public record ChannelStatus(
+    boolean connected,
+    Instant since,
+    long published,
+    long received,
+    int queued,
     @Nullable Duration sinceLastHeard) {}

@@ -19,13 +19,15 @@ import org.sessionregistry.internal.IdCodec;
  */
 public record Invalidation(Scope scope, String digest) {
   private static final Invalidation EVERYONE = new Invalidation(Scope.EVERYONE, "");
-  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
-  });
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("SHA-256 is not available", e);
+            }
+          });
 
   /** What an invalidation covers. */
   public enum Scope {
@@ -44,11 +46,15 @@ public record Invalidation(Scope scope, String digest) {
   }
 
   public Invalidation {
-    if (scope == null || digest == null
+    if (scope == null
+        || digest == null
         || (scope == Scope.EVERYONE ? !digest.isEmpty() : !IdCodec.isValidId(digest))) {
-      throw new IllegalArgumentException("an invalidation needs a scope and a 26-character digest (none for"
-          + " everyone), was " + scope + " of a digest of " + (digest == null ? "null" : digest.length()
-          + " characters"));
+      throw new IllegalArgumentException(
+          "an invalidation needs a scope and a 26-character digest (none for"
+              + " everyone), was "
+              + scope
+              + " of a digest of "
+              + (digest == null ? "null" : digest.length() + " characters"));
     }
   }
 
@@ -72,7 +78,8 @@ public record Invalidation(Scope scope, String digest) {
    */
   public static String digestOf(Scope scope, String id) {
     if (scope == null || scope == Scope.EVERYONE || id == null) {
-      throw new IllegalArgumentException("a digest needs the scope USER or SESSION and an id, was " + scope);
+      throw new IllegalArgumentException(
+          "a digest needs the scope USER or SESSION and an id, was " + scope);
     }
     MessageDigest sha = SHA_256.get();
     sha.update((byte) scope.letter);
@@ -90,9 +97,12 @@ public record Invalidation(Scope scope, String digest) {
     if ("e:".equals(text)) {
       return EVERYONE;
     }
-    if (text == null || text.length() != 28 || text.charAt(1) != ':' || "us".indexOf(text.charAt(0)) < 0) {
-      throw new IllegalArgumentException("not an invalidation: " + (text == null ? "null"
-          : text.length() + " characters"));
+    if (text == null
+        || text.length() != 28
+        || text.charAt(1) != ':'
+        || "us".indexOf(text.charAt(0)) < 0) {
+      throw new IllegalArgumentException(
+          "not an invalidation: " + (text == null ? "null" : text.length() + " characters"));
     }
     return new Invalidation(text.charAt(0) == 'u' ? Scope.USER : Scope.SESSION, text.substring(2));
   }

@@ -79,7 +79,7 @@ public final class PropsJson {
         pos++;
         return map;
       }
-      for (;;) {
+      for (; ; ) {
         skipSpace();
         String key = string();
         skipSpace();
@@ -101,7 +101,7 @@ public final class PropsJson {
     String string() {
       expect('"');
       StringBuilder b = new StringBuilder();
-      for (;;) {
+      for (; ; ) {
         char c = next();
         if (c == '"') {
           return b.toString();

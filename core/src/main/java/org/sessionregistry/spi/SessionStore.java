@@ -47,7 +47,11 @@ public interface SessionStore extends AutoCloseable {
    * @throws SessionLimitExceededException if the user is at the limit and the policy refuses (nothing written)
    * @throws SessionStoreException if a session with the same id or token hash exists (the existing one is unchanged)
    */
-  List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
+  List<Session> insert(
+      Session session,
+      TokenHash tokenHash,
+      Instant retainUntil,
+      SessionLimit limit,
       boolean endSameDevice);
 
   /** The session whose token has this hash, or empty. Read only. */
@@ -64,7 +68,11 @@ public interface SessionStore extends AutoCloseable {
    *
    * @return whether the session exists (and now has at least that last activity and expiry)
    */
-  boolean touch(String userId, String sessionId, Instant lastActivityAt, @Nullable Instant expiresAt,
+  boolean touch(
+      String userId,
+      String sessionId,
+      Instant lastActivityAt,
+      @Nullable Instant expiresAt,
       Instant retainUntil);
 
   /**

@@ -19,18 +19,21 @@ public final class TokenHash {
   public static final int BYTES = 32;
 
   /** One digest per thread: {@code digest()} resets it, and cloning one per call costs as much as the hashing. */
-  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
-  });
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("SHA-256 is not available", e);
+            }
+          });
 
   private final long w0;
   private final long w1;
   private final long w2;
   private final long w3;
+
   /** What a store's {@link SessionStore#tokenPrefix} put before the token's random part; empty when unknown. */
   private final String routing;
 
@@ -47,9 +50,11 @@ public final class TokenHash {
    * {@link #routingPrefix()}.
    */
   public static TokenHash of(String token) {
-    // ISO-8859-1 copies a compact string's bytes as they are; a token is ASCII, where the two charsets agree.
+    // ISO-8859-1 copies a compact string's bytes as they are; a token is ASCII, where the two
+    // charsets agree.
     byte[] d = SHA_256.get().digest(token.getBytes(StandardCharsets.ISO_8859_1));
-    String routing = token.length() > IdCodec.LENGTH ? token.substring(0, token.length() - IdCodec.LENGTH) : "";
+    String routing =
+        token.length() > IdCodec.LENGTH ? token.substring(0, token.length() - IdCodec.LENGTH) : "";
     return new TokenHash(word(d, 0), word(d, 8), word(d, 16), word(d, 24), routing);
   }
 
@@ -82,8 +87,11 @@ public final class TokenHash {
   /** A hash as read back from a store, from its 32 bytes. */
   public static TokenHash fromBytes(byte[] bytes) {
     if (bytes == null || bytes.length != BYTES) {
-      throw new IllegalArgumentException("a token hash must be " + BYTES + " bytes, was "
-          + (bytes == null ? "null" : bytes.length + " bytes"));
+      throw new IllegalArgumentException(
+          "a token hash must be "
+              + BYTES
+              + " bytes, was "
+              + (bytes == null ? "null" : bytes.length + " bytes"));
     }
     ByteBuffer b = ByteBuffer.wrap(bytes);
     return new TokenHash(b.getLong(), b.getLong(), b.getLong(), b.getLong(), "");
@@ -92,8 +100,11 @@ public final class TokenHash {
   /** A hash as read back from a store, from its 64 lowercase or uppercase hex digits. */
   public static TokenHash fromHex(String hex) {
     if (hex == null || hex.length() != 2 * BYTES) {
-      throw new IllegalArgumentException("a token hash must be " + 2 * BYTES + " hex digits, was "
-          + (hex == null ? "null" : hex.length() + " characters"));
+      throw new IllegalArgumentException(
+          "a token hash must be "
+              + 2 * BYTES
+              + " hex digits, was "
+              + (hex == null ? "null" : hex.length() + " characters"));
     }
     return fromBytes(HexFormat.of().parseHex(hex));
   }

@@ -34,33 +34,54 @@ class PackageLayeringTest {
       Pattern.compile("org/sessionregistry/(?:[a-z0-9_]+/)*[A-Z][A-Za-z0-9_$]*");
 
   /** What each package may use, besides itself. */
-  private static final Map<String, Set<String>> ALLOWED = Map.of(
-      ROOT + ".internal", Set.of(),
-      ROOT + ".spi", Set.of(ROOT, ROOT + ".internal"),
-      ROOT, Set.of(ROOT + ".spi", ROOT + ".internal"),
-      ROOT + ".internal.channel", Set.of(ROOT + ".spi"),
-      ROOT + ".cache", Set.of(ROOT, ROOT + ".spi", ROOT + ".internal", ROOT + ".internal.channel"),
-      ROOT + ".memory", Set.of(ROOT, ROOT + ".spi", ROOT + ".internal"));
+  private static final Map<String, Set<String>> ALLOWED =
+      Map.of(
+          ROOT + ".internal",
+          Set.of(),
+          ROOT + ".spi",
+          Set.of(ROOT, ROOT + ".internal"),
+          ROOT,
+          Set.of(ROOT + ".spi", ROOT + ".internal"),
+          ROOT + ".internal.channel",
+          Set.of(ROOT + ".spi"),
+          ROOT + ".cache",
+          Set.of(ROOT, ROOT + ".spi", ROOT + ".internal", ROOT + ".internal.channel"),
+          ROOT + ".memory",
+          Set.of(ROOT, ROOT + ".spi", ROOT + ".internal"));
 
   /** What the SPI may use of the API: the values a store reads and writes, and the failures it throws. */
-  private static final Set<String> API_VALUES_FOR_THE_SPI = Set.of(ROOT + ".Session", ROOT + ".Ids",
-      ROOT + ".SessionLimit", ROOT + ".SessionLimitExceededException",
-      ROOT + ".SessionStoreException", ROOT + ".SessionStoreUnavailableException");
+  private static final Set<String> API_VALUES_FOR_THE_SPI =
+      Set.of(
+          ROOT + ".Session",
+          ROOT + ".Ids",
+          ROOT + ".SessionLimit",
+          ROOT + ".SessionLimitExceededException",
+          ROOT + ".SessionStoreException",
+          ROOT + ".SessionStoreUnavailableException");
 
   private static final Map<String, Set<String>> uses = new TreeMap<>();
 
   @BeforeAll
   static void readClasses() throws IOException {
-    Path classes = Path.of(PackageLayeringTest.class.getProtectionDomain().getCodeSource().getLocation().getPath())
-        .resolveSibling("classes");
+    Path classes =
+        Path.of(
+                PackageLayeringTest.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .getPath())
+            .resolveSibling("classes");
     try (Stream<Path> files = Files.walk(classes)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
-        String name = classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
+        String name =
+            classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
         if (name.equals("module-info") || name.endsWith("package-info")) {
           continue;
         }
         try (InputStream in = Files.newInputStream(file)) {
-          uses.put(topLevel(name), referencedClasses(in, uses.getOrDefault(topLevel(name), new TreeSet<>())));
+          uses.put(
+              topLevel(name),
+              referencedClasses(in, uses.getOrDefault(topLevel(name), new TreeSet<>())));
         }
       }
     }
@@ -70,21 +91,24 @@ class PackageLayeringTest {
   @Test
   void eachPackageUsesOnlyTheLayersBelowIt() {
     List<String> violations = new ArrayList<>();
-    uses.forEach((from, targets) -> {
-      String fromPackage = packageOf(from);
-      Set<String> allowed = ALLOWED.get(fromPackage);
-      assertThat(allowed).as("a layer for package " + fromPackage).isNotNull();
-      for (String to : targets) {
-        String toPackage = packageOf(to);
-        if (toPackage.equals(fromPackage)) {
-          continue;
-        }
-        if (!allowed.contains(toPackage)
-            || (fromPackage.equals(ROOT + ".spi") && toPackage.equals(ROOT) && !API_VALUES_FOR_THE_SPI.contains(to))) {
-          violations.add(from + " -> " + to);
-        }
-      }
-    });
+    uses.forEach(
+        (from, targets) -> {
+          String fromPackage = packageOf(from);
+          Set<String> allowed = ALLOWED.get(fromPackage);
+          assertThat(allowed).as("a layer for package " + fromPackage).isNotNull();
+          for (String to : targets) {
+            String toPackage = packageOf(to);
+            if (toPackage.equals(fromPackage)) {
+              continue;
+            }
+            if (!allowed.contains(toPackage)
+                || (fromPackage.equals(ROOT + ".spi")
+                    && toPackage.equals(ROOT)
+                    && !API_VALUES_FOR_THE_SPI.contains(to))) {
+              violations.add(from + " -> " + to);
+            }
+          }
+        });
     assertThat(violations).isEmpty();
   }
 
@@ -113,8 +137,14 @@ class PackageLayeringTest {
     return components;
   }
 
-  private static void visit(String v, Map<String, Integer> index, Map<String, Integer> low, Deque<String> stack,
-      Set<String> onStack, List<Set<String>> components, int[] next) {
+  private static void visit(
+      String v,
+      Map<String, Integer> index,
+      Map<String, Integer> low,
+      Deque<String> stack,
+      Set<String> onStack,
+      List<Set<String>> components,
+      int[] next) {
     index.put(v, next[0]);
     low.put(v, next[0]++);
     stack.push(v);
@@ -143,7 +173,8 @@ class PackageLayeringTest {
   }
 
   /** The library's classes a class file names anywhere in its constant pool (class entries, descriptors). */
-  private static Set<String> referencedClasses(InputStream classFile, Set<String> into) throws IOException {
+  private static Set<String> referencedClasses(InputStream classFile, Set<String> into)
+      throws IOException {
     DataInputStream in = new DataInputStream(classFile);
     in.readInt(); // magic
     in.readUnsignedShort(); // minor

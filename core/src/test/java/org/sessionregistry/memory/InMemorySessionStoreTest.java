@@ -18,14 +18,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.RevocationReason;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionListener;
-import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionRegistry;
-import org.sessionregistry.Ids;
+import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.spi.TokenHash;
 
 /**
@@ -36,16 +36,22 @@ class InMemorySessionStoreTest {
   private final TestClock clock = new TestClock();
   private final List<String> expired = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<String> revoked = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final SessionListener events = new SessionListener() {
-    @Override
-    public void sessionRevoked(Session session, RevocationReason reason) {
-      (reason == RevocationReason.EXPIRED ? expired : revoked).add(session.id());
-    }
-  };
+  private final SessionListener events =
+      new SessionListener() {
+        @Override
+        public void sessionRevoked(Session session, RevocationReason reason) {
+          (reason == RevocationReason.EXPIRED ? expired : revoked).add(session.id());
+        }
+      };
 
   private SessionRegistry registry(InMemorySessionStore store) {
-    return SessionRegistry.builder().store(store).clock(clock).idleTimeout(Duration.ofMinutes(1))
-        .touchInterval(Duration.ZERO).listener(events).build();
+    return SessionRegistry.builder()
+        .store(store)
+        .clock(clock)
+        .idleTimeout(Duration.ofMinutes(1))
+        .touchInterval(Duration.ZERO)
+        .listener(events)
+        .build();
   }
 
   /** Expiry is found in the retention queue, never by a scan; a touch files the session again instead. */
@@ -71,9 +77,11 @@ class InMemorySessionStoreTest {
 
     clock.advance(Duration.ofSeconds(30)); // b's retain-until: still valid
     assertThat(registry.purgeExpired(1000)).isZero();
-    clock.advance(Duration.ofMillis(1025)); // its bucket of 1,024 ms has ended: about a second late at most
+    clock.advance(
+        Duration.ofMillis(1025)); // its bucket of 1,024 ms has ended: about a second late at most
     assertThat(registry.purgeExpired(1000)).isEqualTo(1);
-    assertThat(expired).containsExactlyInAnyOrder(a.session().id(), c.session().id(), b.session().id());
+    assertThat(expired)
+        .containsExactlyInAnyOrder(a.session().id(), c.session().id(), b.session().id());
     assertThat(store.estimatedSize()).isZero();
     assertThat(store.queued()).isZero();
     assertThat(store.findByUser(user)).isEmpty();
@@ -101,7 +109,8 @@ class InMemorySessionStoreTest {
   /** Full, the store evicts the session nearest its retain-until, unreported; a touched session counts as fresh. */
   @Test
   void aFullStoreEvictsTheSessionsNearestTheirRetainUntil() {
-    InMemorySessionStore store = InMemorySessionStore.builder().clock(clock).maximumSize(10).build();
+    InMemorySessionStore store =
+        InMemorySessionStore.builder().clock(clock).maximumSize(10).build();
     SessionRegistry registry = registry(store);
     List<IssuedSession> sessions = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -118,7 +127,8 @@ class InMemorySessionStoreTest {
     assertThat(registry.authenticate(sessions.get(1).token())).as("the idlest").isEmpty();
     assertThat(registry.authenticate(sessions.get(2).token())).as("the next idlest").isEmpty();
     assertThat(registry.authenticate(sessions.get(0).token())).as("touched").isPresent();
-    assertThat(sessions.subList(3, 10)).allSatisfy(s -> assertThat(registry.authenticate(s.token())).isPresent());
+    assertThat(sessions.subList(3, 10))
+        .allSatisfy(s -> assertThat(registry.authenticate(s.token())).isPresent());
     assertThat(registry.authenticate(eleventh.token())).isPresent();
     assertThat(registry.authenticate(twelfth.token())).isPresent();
     assertThat(store.findByUser(sessions.get(1).session().userId())).isEmpty();
@@ -135,21 +145,29 @@ class InMemorySessionStoreTest {
     clock.advance(Duration.ofSeconds(50));
     IssuedSession b = registry.create(Ids.newId());
     IssuedSession c = registry.create(Ids.newId());
-    clock.advance(Duration.ofSeconds(30)); // old is past its retain-until (whose bucket is not due before 61.024 s)
+    clock.advance(
+        Duration.ofSeconds(
+            30)); // old is past its retain-until (whose bucket is not due before 61.024 s)
     IssuedSession d = registry.create(Ids.newId());
 
     assertThat(store.estimatedSize()).isEqualTo(3);
     assertThat(registry.purgeExpired(10)).isEqualTo(1);
     assertThat(expired).containsExactly(old.session().id());
-    assertThat(List.of(b, c, d)).allSatisfy(s -> assertThat(registry.authenticate(s.token())).isPresent());
+    assertThat(List.of(b, c, d))
+        .allSatisfy(s -> assertThat(registry.authenticate(s.token())).isPresent());
   }
 
   /** Straight through the SPI, with instants of the test's choosing. */
-  private Session insert(InMemorySessionStore store, String user, Instant retainUntil, SessionLimit limit,
+  private Session insert(
+      InMemorySessionStore store,
+      String user,
+      Instant retainUntil,
+      SessionLimit limit,
       TokenHash hash) {
     Instant now = clock.instant();
-    Session s = new Session(hash.sessionId(), user, now, now.plus(Duration.ofDays(1)), now, "", Set.of(),
-        Map.of());
+    Session s =
+        new Session(
+            hash.sessionId(), user, now, now.plus(Duration.ofDays(1)), now, "", Set.of(), Map.of());
     store.insert(s, hash, retainUntil, limit, false);
     return s;
   }
@@ -158,8 +176,11 @@ class InMemorySessionStoreTest {
   @org.junit.jupiter.api.Timeout(10)
   void aPurgeAtTheEndOfTimeEnds() {
     InMemorySessionStore store = InMemorySessionStore.builder().clock(clock).build();
-    Session forever = insert(store, Ids.newId(), Instant.MAX, SessionLimit.unlimited(), TokenHash.of(Ids.newId()));
-    assertThat(store.purgeExpired(Instant.MAX, 10)).isEmpty(); // its bucket ends at the end of time, and is due
+    Session forever =
+        insert(
+            store, Ids.newId(), Instant.MAX, SessionLimit.unlimited(), TokenHash.of(Ids.newId()));
+    assertThat(store.purgeExpired(Instant.MAX, 10))
+        .isEmpty(); // its bucket ends at the end of time, and is due
     assertThat(store.findByUser(forever.userId())).containsExactly(forever);
   }
 
@@ -185,12 +206,15 @@ class InMemorySessionStoreTest {
     insert(store, Ids.newId(), clock.instant().plusSeconds(60), SessionLimit.unlimited(), taken);
     String user = Ids.newId();
     SessionLimit one = new SessionLimit(1, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE);
-    Session existing = insert(store, user, clock.instant().plusSeconds(60), one, TokenHash.of(Ids.newId()));
+    Session existing =
+        insert(store, user, clock.instant().plusSeconds(60), one, TokenHash.of(Ids.newId()));
 
     Instant now = clock.instant();
-    Session clash = new Session(Ids.newId(), user, now, now.plusSeconds(60), now, "", Set.of(), Map.of());
+    Session clash =
+        new Session(Ids.newId(), user, now, now.plusSeconds(60), now, "", Set.of(), Map.of());
     assertThatThrownBy(() -> store.insert(clash, taken, now.plusSeconds(60), one, false))
-        .isInstanceOf(SessionStoreException.class).hasMessageContaining("token hash");
+        .isInstanceOf(SessionStoreException.class)
+        .hasMessageContaining("token hash");
     assertThat(store.findByUser(user)).containsExactly(existing);
   }
 
@@ -226,7 +250,8 @@ class InMemorySessionStoreTest {
   @Test
   @org.junit.jupiter.api.Timeout(60)
   void concurrentWritesKeepTheMapTheUserIndexAndTheQueueInStep() throws Exception {
-    InMemorySessionStore store = InMemorySessionStore.builder().clock(clock).maximumSize(300).build();
+    InMemorySessionStore store =
+        InMemorySessionStore.builder().clock(clock).maximumSize(300).build();
     SessionRegistry registry = registry(store);
     List<String> users = new ArrayList<>();
     for (int i = 0; i < 6; i++) { // few users: their creates, revokes and revoke-alls meet
@@ -239,37 +264,41 @@ class InMemorySessionStoreTest {
     List<Thread> threads = new ArrayList<>();
     List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
     for (int t = 0; t < 4; t++) {
-      Thread thread = new Thread(() -> {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        List<IssuedSession> mine = new ArrayList<>();
-        try {
-          start.await();
-          while (System.nanoTime() < end) {
-            int op = random.nextInt(100);
-            String user = users.get(random.nextInt(users.size()));
-            if (op < 50 || mine.isEmpty()) {
-              IssuedSession s = registry.create(user);
-              issued.put(s.session().id(), s);
-              mine.add(s);
-            } else if (op < 70) {
-              registry.authenticate(mine.get(random.nextInt(mine.size())).token()).ifPresent(registry::touch);
-            } else if (op < 85) {
-              IssuedSession s = mine.remove(random.nextInt(mine.size()));
-              removed.add(s.session().id()); // before: a reader may see it gone at once
-              registry.revoke(s.session().userId(), s.session().id());
-            } else if (op < 92) {
-              registry.list(user).forEach(s -> removed.add(s.id()));
-              registry.revokeAll(user);
-            } else if (op < 97) {
-              clock.advance(Duration.ofMillis(random.nextInt(1500)));
-            } else {
-              registry.purgeExpired(50);
-            }
-          }
-        } catch (Throwable e) {
-          failures.add(e);
-        }
-      });
+      Thread thread =
+          new Thread(
+              () -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                List<IssuedSession> mine = new ArrayList<>();
+                try {
+                  start.await();
+                  while (System.nanoTime() < end) {
+                    int op = random.nextInt(100);
+                    String user = users.get(random.nextInt(users.size()));
+                    if (op < 50 || mine.isEmpty()) {
+                      IssuedSession s = registry.create(user);
+                      issued.put(s.session().id(), s);
+                      mine.add(s);
+                    } else if (op < 70) {
+                      registry
+                          .authenticate(mine.get(random.nextInt(mine.size())).token())
+                          .ifPresent(registry::touch);
+                    } else if (op < 85) {
+                      IssuedSession s = mine.remove(random.nextInt(mine.size()));
+                      removed.add(s.session().id()); // before: a reader may see it gone at once
+                      registry.revoke(s.session().userId(), s.session().id());
+                    } else if (op < 92) {
+                      registry.list(user).forEach(s -> removed.add(s.id()));
+                      registry.revokeAll(user);
+                    } else if (op < 97) {
+                      clock.advance(Duration.ofMillis(random.nextInt(1500)));
+                    } else {
+                      registry.purgeExpired(50);
+                    }
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              });
       threads.add(thread);
       thread.start();
     }
@@ -285,7 +314,9 @@ class InMemorySessionStoreTest {
     assertThat(store.queued()).isEqualTo(listed);
     for (IssuedSession s : issued.values()) {
       boolean found = store.findByToken(TokenHash.of(s.token())).isPresent();
-      boolean inIndex = store.findByUser(s.session().userId()).stream().anyMatch(x -> x.id().equals(s.session().id()));
+      boolean inIndex =
+          store.findByUser(s.session().userId()).stream()
+              .anyMatch(x -> x.id().equals(s.session().id()));
       assertThat(found).as("by token and by user agree").isEqualTo(inIndex);
       if (removed.contains(s.session().id())) {
         assertThat(found).as("a removed session stays removed").isFalse();
@@ -293,7 +324,8 @@ class InMemorySessionStoreTest {
     }
     assertThat(expired).doesNotHaveDuplicates();
 
-    // Every session still held is in the queue: once all are past their time, purging leaves nothing behind.
+    // Every session still held is in the queue: once all are past their time, purging leaves
+    // nothing behind.
     clock.advance(Duration.ofMinutes(2));
     while (registry.purgeExpired(1000) > 0) {
       continue;
@@ -303,7 +335,6 @@ class InMemorySessionStoreTest {
     assertThat(users).allSatisfy(u -> assertThat(store.findByUser(u)).isEmpty());
     assertThat(expired).doesNotHaveDuplicates();
   }
-
 
   @Test
   void staysWithinItsMaximumSizeAndItsUserIndexFollows() {
@@ -321,9 +352,12 @@ class InMemorySessionStoreTest {
     store.purgeExpired(java.time.Instant.now(), 1);
 
     long listed = users.stream().mapToLong(u -> registry.list(u).size()).sum();
-    long authenticated = issued.stream().filter(i -> registry.authenticate(i.token()).isPresent()).count();
+    long authenticated =
+        issued.stream().filter(i -> registry.authenticate(i.token()).isPresent()).count();
     assertThat(store.estimatedSize()).isLessThanOrEqualTo(100);
-    assertThat(listed).as("the user index lists exactly the sessions held").isEqualTo(authenticated);
+    assertThat(listed)
+        .as("the user index lists exactly the sessions held")
+        .isEqualTo(authenticated);
     assertThat(authenticated).isEqualTo(store.estimatedSize());
   }
 
@@ -344,7 +378,9 @@ class InMemorySessionStoreTest {
     assertThat(sessions).allSatisfy(s -> assertThat(registry.authenticate(s.token())).isEmpty());
     registry.create(Ids.newId());
     store.purgeExpired(java.time.Instant.now(), 1);
-    assertThat(store.estimatedSize()).as("the next create unlinked the revoked entries").isEqualTo(1);
+    assertThat(store.estimatedSize())
+        .as("the next create unlinked the revoked entries")
+        .isEqualTo(1);
 
     String other = Ids.newId();
     for (int i = 0; i < 10; i++) {
@@ -358,9 +394,11 @@ class InMemorySessionStoreTest {
   @Test
   void refusesBadSettingsByName() {
     assertThatThrownBy(() -> InMemorySessionStore.builder().maximumSize(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("maximumSize must be at least 1, was 0");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maximumSize must be at least 1, was 0");
     assertThatThrownBy(() -> InMemorySessionStore.builder().clock(null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("clock must not be null");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("clock must not be null");
   }
 
   /**
@@ -371,7 +409,8 @@ class InMemorySessionStoreTest {
   void holdsASessionInUnder600Bytes() throws Exception {
     int sessions = 100_000;
     InMemorySessionStore store = InMemorySessionStore.builder().maximumSize(1_000_000).build();
-    SessionRegistry registry = SessionRegistry.builder().store(store).idleTimeout(Duration.ofHours(8)).build();
+    SessionRegistry registry =
+        SessionRegistry.builder().store(store).idleTimeout(Duration.ofHours(8)).build();
     long before = usedHeapAfterGc();
     int created = 0;
     while (created < sessions) {
@@ -383,7 +422,8 @@ class InMemorySessionStoreTest {
     }
     long after = usedHeapAfterGc();
     double perSession = (after - before) / (double) sessions;
-    System.out.printf("in-memory store: %.0f bytes per session over %,d sessions%n", perSession, sessions);
+    System.out.printf(
+        "in-memory store: %.0f bytes per session over %,d sessions%n", perSession, sessions);
 
     assertThat(store.estimatedSize()).isEqualTo(sessions);
     assertThat(perSession).isLessThan(600);
@@ -391,7 +431,8 @@ class InMemorySessionStoreTest {
 
   /** A clock the test moves; shared by the threads of the stress test. */
   private static final class TestClock extends Clock {
-    private final AtomicLong millis = new AtomicLong(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+    private final AtomicLong millis =
+        new AtomicLong(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
 
     void advance(Duration d) {
       millis.addAndGet(d.toMillis());

@@ -34,10 +34,13 @@ import org.sessionregistry.spi.TokenHash;
  */
 public final class TextRecordSessionStore implements SessionStore {
   private final Object lock = new Object();
+
   /** Session id to its record: user, token hash, instants, roles, device id, props. */
   private final Map<String, String> records = new HashMap<>();
+
   /** Token hash (hex) to session id. */
   private final Map<String, String> byToken = new HashMap<>();
+
   /** User id to the ids of its sessions. */
   private final Map<String, Set<String>> byUser = new HashMap<>();
 
@@ -49,13 +52,19 @@ public final class TextRecordSessionStore implements SessionStore {
    * insert: one atomic step.
    */
   @Override
-  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
+  public List<Session> insert(
+      Session session,
+      TokenHash tokenHash,
+      Instant retainUntil,
+      SessionLimit limit,
       boolean endSameDevice) {
     String hash = tokenHash.toHex();
     synchronized (lock) {
       if (records.containsKey(session.id()) || byToken.containsKey(hash)) {
-        throw new SessionStoreException("text-record store: a session with id " + session.id()
-            + " or with the same token hash exists already; nothing was written");
+        throw new SessionStoreException(
+            "text-record store: a session with id "
+                + session.id()
+                + " or with the same token hash exists already; nothing was written");
       }
       List<String> sameDevice = new ArrayList<>();
       if (endSameDevice) {
@@ -67,7 +76,8 @@ public final class TextRecordSessionStore implements SessionStore {
       }
       List<Session> ended = new ArrayList<>();
       if (!limit.isUnlimited()) {
-        ended.addAll(makeRoom(session, limit, sameDevice)); // may refuse: before anything is removed
+        ended.addAll(
+            makeRoom(session, limit, sameDevice)); // may refuse: before anything is removed
       }
       for (String id : sameDevice) {
         ended.add(remove(id).session);
@@ -98,8 +108,10 @@ public final class TextRecordSessionStore implements SessionStore {
     if (limit.policy() == SessionLimit.Policy.REFUSE_NEW) {
       throw new SessionLimitExceededException(newSession.userId(), limit.maxSessions());
     }
-    live.sort(Comparator.comparing((Record r) -> r.session.lastActivityAt())
-        .thenComparing(r -> r.session.createdAt()).thenComparing(r -> r.session.id()));
+    live.sort(
+        Comparator.comparing((Record r) -> r.session.lastActivityAt())
+            .thenComparing(r -> r.session.createdAt())
+            .thenComparing(r -> r.session.id()));
     List<Session> ended = new ArrayList<>();
     for (Record r : live.subList(0, excess)) {
       ended.add(remove(r.session.id()).session);
@@ -136,7 +148,11 @@ public final class TextRecordSessionStore implements SessionStore {
   }
 
   @Override
-  public boolean touch(String userId, String sessionId, Instant lastActivityAt, @Nullable Instant expiresAt,
+  public boolean touch(
+      String userId,
+      String sessionId,
+      Instant lastActivityAt,
+      @Nullable Instant expiresAt,
       Instant retainUntil) {
     synchronized (lock) {
       String text = records.get(sessionId);
@@ -148,9 +164,15 @@ public final class TextRecordSessionStore implements SessionStore {
         return false;
       }
       Instant activity = later(r.session.lastActivityAt(), lastActivityAt);
-      Instant expiry = expiresAt == null ? r.session.expiresAt() : later(r.session.expiresAt(), expiresAt);
-      records.put(sessionId, new Record(r.session.withActivity(activity, expiry), r.tokenHash,
-          later(r.retainUntil, retainUntil)).toText());
+      Instant expiry =
+          expiresAt == null ? r.session.expiresAt() : later(r.session.expiresAt(), expiresAt);
+      records.put(
+          sessionId,
+          new Record(
+                  r.session.withActivity(activity, expiry),
+                  r.tokenHash,
+                  later(r.retainUntil, retainUntil))
+              .toText());
       return true;
     }
   }
@@ -218,9 +240,19 @@ public final class TextRecordSessionStore implements SessionStore {
   private record Record(Session session, String tokenHash, Instant retainUntil) {
 
     String toText() {
-      return String.join("\t", session.userId(), tokenHash, millis(session.createdAt()), millis(session.expiresAt()),
-          millis(session.lastActivityAt()), millis(retainUntil), RolesText.write(session.roles()))
-          + "\t" + session.deviceId().length() + ":" + session.deviceId()
+      return String.join(
+              "\t",
+              session.userId(),
+              tokenHash,
+              millis(session.createdAt()),
+              millis(session.expiresAt()),
+              millis(session.lastActivityAt()),
+              millis(retainUntil),
+              RolesText.write(session.roles()))
+          + "\t"
+          + session.deviceId().length()
+          + ":"
+          + session.deviceId()
           + PropsJson.write(session.props());
     }
 
@@ -228,14 +260,23 @@ public final class TextRecordSessionStore implements SessionStore {
       String[] f = text.split("\t", 8);
       String userId = f[0];
       if (!Ids.isValidUserId(userId)) {
-        throw new SessionStoreException("text-record store: session " + id + " has no valid user id");
+        throw new SessionStoreException(
+            "text-record store: session " + id + " has no valid user id");
       }
       String rest = f[7];
       int colon = rest.indexOf(':');
       int end = colon + 1 + Integer.parseInt(rest.substring(0, colon));
       String deviceId = rest.substring(colon + 1, end);
-      Session s = new Session(id, userId, instant(f[2]), instant(f[3]), instant(f[4]), deviceId,
-          RolesText.read(f[6]), PropsJson.read(rest.substring(end)));
+      Session s =
+          new Session(
+              id,
+              userId,
+              instant(f[2]),
+              instant(f[3]),
+              instant(f[4]),
+              deviceId,
+              RolesText.read(f[6]),
+              PropsJson.read(rest.substring(end)));
       return new Record(s, f[1], instant(f[5]));
     }
 

@@ -11,7 +11,11 @@ class CachedTextRecordSessionStoreContractTest extends SessionStoreContract {
 
   @Override
   protected SessionStore createStore(Clock clock) {
-    return FrontCache.builder().channel(InProcessInvalidationChannel.create()).clock(clock)
-        .ticker(this.clock::nanoTime).build().over(new TextRecordSessionStore());
+    return FrontCache.builder()
+        .channel(InProcessInvalidationChannel.create())
+        .clock(clock)
+        .ticker(this.clock::nanoTime)
+        .build()
+        .over(new TextRecordSessionStore());
   }
 }

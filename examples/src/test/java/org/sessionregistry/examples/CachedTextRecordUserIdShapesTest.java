@@ -11,7 +11,10 @@ class CachedTextRecordUserIdShapesTest extends UserIdShapesContract {
 
   @Override
   protected SessionStore createStore(Clock clock) {
-    return FrontCache.builder().channel(InProcessInvalidationChannel.create()).clock(clock).build()
+    return FrontCache.builder()
+        .channel(InProcessInvalidationChannel.create())
+        .clock(clock)
+        .build()
         .over(new TextRecordSessionStore());
   }
 }

@@ -14,14 +14,19 @@ final class AddressRate {
   private static final double NANOS_PER_MINUTE = 60e9;
   private final int perMinute;
   private final Ticker ticker;
+
   /** Per address: {attempts left, ticker nanos of the last refill}. */
   private final Cache<String, double[]> buckets;
 
   AddressRate(int perMinute, Ticker ticker) {
     this.perMinute = perMinute;
     this.ticker = ticker;
-    this.buckets = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(2)).ticker(ticker)
-        .build();
+    this.buckets =
+        Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterAccess(Duration.ofMinutes(2))
+            .ticker(ticker)
+            .build();
   }
 
   /** Takes one attempt from the address's bucket, if it has one left. */

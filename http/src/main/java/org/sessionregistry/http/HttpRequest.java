@@ -19,8 +19,13 @@ import org.jspecify.annotations.Nullable;
  *     client), or empty when unknown
  * @param query the raw query string, without the {@code ?}, or empty (e.g. {@code get_server_status=true})
  */
-public record HttpRequest(String method, String path, Map<String, List<String>> headers, byte[] body,
-    String remoteAddress, String query) {
+public record HttpRequest(
+    String method,
+    String path,
+    Map<String, List<String>> headers,
+    byte[] body,
+    String remoteAddress,
+    String query) {
 
   /** A request whose client address is not known, without a query. */
   public HttpRequest(String method, String path, Map<String, List<String>> headers, byte[] body) {
@@ -28,7 +33,11 @@ public record HttpRequest(String method, String path, Map<String, List<String>> 
   }
 
   /** A request without a query. */
-  public HttpRequest(String method, String path, Map<String, List<String>> headers, byte[] body,
+  public HttpRequest(
+      String method,
+      String path,
+      Map<String, List<String>> headers,
+      byte[] body,
       String remoteAddress) {
     this(method, path, headers, body, remoteAddress, "");
   }
@@ -41,8 +50,12 @@ public record HttpRequest(String method, String path, Map<String, List<String>> 
       query = "";
     }
     TreeMap<String, List<String>> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    headers.forEach((name, values) -> caseInsensitive.merge(name, List.copyOf(values),
-        (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList()));
+    headers.forEach(
+        (name, values) ->
+            caseInsensitive.merge(
+                name,
+                List.copyOf(values),
+                (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList()));
     headers = caseInsensitive;
   }
 

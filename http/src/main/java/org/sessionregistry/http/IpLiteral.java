@@ -22,7 +22,13 @@ final class IpLiteral {
   /** The address as one canonical string: dotted IPv4, or compressed lower-case IPv6. */
   static String format(byte[] address) {
     if (address.length == 4) {
-      return (address[0] & 0xff) + "." + (address[1] & 0xff) + "." + (address[2] & 0xff) + "." + (address[3] & 0xff);
+      return (address[0] & 0xff)
+          + "."
+          + (address[1] & 0xff)
+          + "."
+          + (address[2] & 0xff)
+          + "."
+          + (address[3] & 0xff);
     }
     int[] groups = new int[8];
     for (int i = 0; i < 8; i++) {
@@ -83,7 +89,9 @@ final class IpLiteral {
         return null;
       }
       String digits = s.substring(start, i);
-      if (digits.isEmpty() || digits.length() > 3 || (digits.length() > 1 && digits.charAt(0) == '0')) {
+      if (digits.isEmpty()
+          || digits.length() > 3
+          || (digits.length() > 1 && digits.charAt(0) == '0')) {
         return null;
       }
       int value = 0;
@@ -129,8 +137,15 @@ final class IpLiteral {
       out[2 * i] = (byte) (all[i] >> 8);
       out[2 * i + 1] = (byte) all[i];
     }
-    if (all[0] == 0 && all[1] == 0 && all[2] == 0 && all[3] == 0 && all[4] == 0 && all[5] == 0xffff) {
-      return new byte[] {out[12], out[13], out[14], out[15]}; // ::ffff:a.b.c.d is the IPv4 client a.b.c.d
+    if (all[0] == 0
+        && all[1] == 0
+        && all[2] == 0
+        && all[3] == 0
+        && all[4] == 0
+        && all[5] == 0xffff) {
+      return new byte[] {
+        out[12], out[13], out[14], out[15]
+      }; // ::ffff:a.b.c.d is the IPv4 client a.b.c.d
     }
     return out;
   }

@@ -48,8 +48,8 @@ public final class JdkHttpHandler implements HttpHandler {
    *
    * @throws IOException if the address cannot be bound
    */
-  public static HttpServer start(JdkHttpHandler handler, InetSocketAddress address, Executor executor)
-      throws IOException {
+  public static HttpServer start(
+      JdkHttpHandler handler, InetSocketAddress address, Executor executor) throws IOException {
     setIfAbsent("sun.net.httpserver.nodelay", "true");
     setIfAbsent("sun.net.httpserver.maxReqTime", "30");
     setIfAbsent("sun.net.httpserver.maxRspTime", "30");
@@ -82,7 +82,8 @@ public final class JdkHttpHandler implements HttpHandler {
   public boolean drain(Duration timeout) throws InterruptedException {
     draining = true;
     long deadline = System.nanoTime() + timeout.toNanos();
-    // Requests the server has accepted but not yet handed to this handler get a moment to arrive (and a 503).
+    // Requests the server has accepted but not yet handed to this handler get a moment to arrive
+    // (and a 503).
     Thread.sleep(Math.min(50, timeout.toMillis()));
     while (inFlight.get() > 0) {
       if (System.nanoTime() > deadline) {
@@ -109,8 +110,9 @@ public final class JdkHttpHandler implements HttpHandler {
 
   private static void refuse(HttpExchange exchange) throws IOException {
     try (exchange) {
-      HttpResponse stopping = AppError.response(503, "api.context.server_stopping.app_error",
-          "The server is stopping.");
+      HttpResponse stopping =
+          AppError.response(
+              503, "api.context.server_stopping.app_error", "The server is stopping.");
       stopping.headers().forEach(h -> exchange.getResponseHeaders().add(h.getKey(), h.getValue()));
       exchange.getResponseHeaders().add("Connection", "close");
       exchange.sendResponseHeaders(503, stopping.body().length);
@@ -144,9 +146,14 @@ public final class JdkHttpHandler implements HttpHandler {
           discard(in, OVERSIZED_DRAIN_BYTES);
         }
       }
-      HttpRequest request = new HttpRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-          exchange.getRequestHeaders(), body, exchange.getRemoteAddress().getAddress().getHostAddress(),
-          exchange.getRequestURI().getRawQuery());
+      HttpRequest request =
+          new HttpRequest(
+              exchange.getRequestMethod(),
+              exchange.getRequestURI().getPath(),
+              exchange.getRequestHeaders(),
+              body,
+              exchange.getRemoteAddress().getAddress().getHostAddress(),
+              exchange.getRequestURI().getRawQuery());
       HttpResponse response = api.handle(request);
       for (Map.Entry<String, String> h : response.headers()) {
         exchange.getResponseHeaders().add(h.getKey(), h.getValue());

@@ -73,7 +73,8 @@ public interface LoginAttempts {
 
     /** What a reservation under {@code limit} finds in these (live) counts. */
     public Reservation reservation(long limit) {
-      return failures >= limit ? Reservation.LOCKED
+      return failures >= limit
+          ? Reservation.LOCKED
           : failures + places.size() >= limit ? Reservation.ALL_RESERVED : Reservation.RESERVED;
     }
 
@@ -86,7 +87,8 @@ public interface LoginAttempts {
 
     /** With {@code place} ended as a failure; the first failure starts the window, {@code now + window}. */
     public Counts failed(String place, long now, long window) {
-      return new Counts(failures + 1, failures == 0 ? now + window : failuresUntil, released(place).places);
+      return new Counts(
+          failures + 1, failures == 0 ? now + window : failuresUntil, released(place).places);
     }
 
     /** With {@code place} ended without a failure (nothing changes if it was not taken, or has lapsed). */

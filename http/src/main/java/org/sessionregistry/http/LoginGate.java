@@ -56,8 +56,10 @@ final class LoginGate {
   }
 
   private static final System.Logger LOG = System.getLogger(LoginGate.class.getName());
+
   /** Longest a place may be held: a check, however slow, ends well within it. */
   static final Duration PLACE_LEASE = Duration.ofMinutes(1);
+
   /** How long a login whose places are all taken lets others go before it queues again. */
   private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -69,11 +71,20 @@ final class LoginGate {
   private final int maxInGate;
   private final long maxWaitNanos;
   private final AddressRate rate;
+
   /** Logins waiting for a check or being checked. */
   private final AtomicInteger inGate = new AtomicInteger();
 
-  LoginGate(LoginAttempts attempts, int maxFailed, int maxFailedPerAddress, Duration lockout, int maxChecks,
-      int maxWaiting, Duration maxWait, int attemptsPerMinute, Ticker ticker) {
+  LoginGate(
+      LoginAttempts attempts,
+      int maxFailed,
+      int maxFailedPerAddress,
+      Duration lockout,
+      int maxChecks,
+      int maxWaiting,
+      Duration maxWait,
+      int attemptsPerMinute,
+      Ticker ticker) {
     this.attempts = attempts;
     this.maxFailed = maxFailed;
     this.maxFailedPerAddress = maxFailedPerAddress;
@@ -128,9 +139,11 @@ final class LoginGate {
     }
   }
 
-  private <T> Optional<T> checkInTurn(String userAtAddress, String fromAddress, Supplier<Optional<T>> verify) {
+  private <T> Optional<T> checkInTurn(
+      String userAtAddress, String fromAddress, Supplier<Optional<T>> verify) {
     long deadline = System.nanoTime() + maxWaitNanos;
-    // This check's places under both keys: ended by this id, or lapsing one lease after they were taken.
+    // This check's places under both keys: ended by this id, or lapsing one lease after they were
+    // taken.
     String place = UUID.randomUUID().toString();
     while (true) {
       acquireCheck(deadline);
@@ -180,8 +193,8 @@ final class LoginGate {
    * wrong (a failure that could not be recorded is thrown), else released. A right password stays right if releasing
    * fails: that is logged, and the place lapses with its lease.
    */
-  private <T> Optional<T> checkReserved(String userAtAddress, String fromAddress, String place,
-      Supplier<Optional<T>> verify) {
+  private <T> Optional<T> checkReserved(
+      String userAtAddress, String fromAddress, String place, Supplier<Optional<T>> verify) {
     Optional<T> verified;
     try {
       verified = verify.get();
@@ -200,9 +213,14 @@ final class LoginGate {
     try {
       endPlaces(userAtAddress, fromAddress, place, false);
     } catch (RuntimeException e) {
-      // No key, user or address here: only what failed. The login is good; its places lapse with their lease.
-      LOG.log(System.Logger.Level.WARNING, "a verified login's check places could not be released; they lapse within "
-          + PLACE_LEASE.toSeconds() + " s: " + e);
+      // No key, user or address here: only what failed. The login is good; its places lapse with
+      // their lease.
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "a verified login's check places could not be released; they lapse within "
+              + PLACE_LEASE.toSeconds()
+              + " s: "
+              + e);
     }
     return verified;
   }

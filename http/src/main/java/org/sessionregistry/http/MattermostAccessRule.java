@@ -53,11 +53,12 @@ public final class MattermostAccessRule implements SessionAccessRule {
    */
   public MattermostAccessRule withRole(String role, Set<Permission> permissions) {
     if (role == null || role.isEmpty() || role.chars().anyMatch(Character::isWhitespace)) {
-      throw new IllegalArgumentException("role must be one word, was "
-          + (role == null ? "null" : '"' + role + '"'));
+      throw new IllegalArgumentException(
+          "role must be one word, was " + (role == null ? "null" : '"' + role + '"'));
     }
     if (permissions == null || permissions.stream().anyMatch(p -> p == null)) {
-      throw new IllegalArgumentException("permissions must not be null or hold null"); // Set.of's contains(null) throws
+      throw new IllegalArgumentException(
+          "permissions must not be null or hold null"); // Set.of's contains(null) throws
     }
     Map<String, Set<Permission>> changed = new HashMap<>(permissionsByRole);
     changed.put(role, permissions.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(permissions)));
@@ -70,7 +71,8 @@ public final class MattermostAccessRule implements SessionAccessRule {
     if (held.contains(Permission.MANAGE_SYSTEM)) {
       return true;
     }
-    return held.contains(Permission.EDIT_OTHER_USERS) && target.known()
+    return held.contains(Permission.EDIT_OTHER_USERS)
+        && target.known()
         && !permissionsOf(target.roles()).contains(Permission.MANAGE_SYSTEM);
   }
 

@@ -71,14 +71,20 @@ public final class MattermostSessionApi {
   private static final Pattern USER_ROUTE =
       Pattern.compile("/api/v4/users/([^/]+)/sessions(/revoke(?:/all)?)?/?");
   private static final Pattern ROUTE_PARAM = Pattern.compile("[A-Za-z0-9]+");
+
   /** Mattermost's rule for the user id in a path: {@link Ids#isValidId}. */
   private static final Predicate<String> MATTERMOST_IDS = Ids::isValidId;
+
   private static final Map<String, String> OK = Map.of("status", "OK");
+
   /** Mattermost's words for a healthy and an unhealthy part ({@code model.StatusOk}, {@code StatusUnhealthy}). */
   private static final String STATUS_OK = "OK";
+
   private static final String STATUS_UNHEALTHY = "UNHEALTHY";
+
   /** Mattermost's default MaximumLoginAttempts: then the login is locked (here for 15 minutes). */
   static final int MAX_LOGIN_ATTEMPTS = 10;
+
   private static final String TOO_MANY = "api.user.login.too_many_requests.app_error";
 
   private final SessionRegistry registry;
@@ -88,11 +94,14 @@ public final class MattermostSessionApi {
   private final boolean secureCookies;
   private final boolean recordClientAddress;
   private final ClientAddressResolver clientAddress;
+
   /** Strict: a key given twice, or anything after the object, is a bad request, not "the last one wins". */
-  private final ObjectMapper json = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  private final ObjectMapper json =
+      com.fasterxml.jackson.databind.json.JsonMapper.builder()
+          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
   private final long cookieMaxAgeSeconds;
   private final Duration lockout;
   private final LoginGate gate;
@@ -110,13 +119,23 @@ public final class MattermostSessionApi {
     this.clientAddress = b.clientAddress;
     this.cookieMaxAgeSeconds = b.cookieMaxAge.toSeconds();
     this.lockout = b.lockout;
-    this.gate = new LoginGate(b.attempts, b.maxFailedLogins, b.maxFailedLoginsPerAddress, b.lockout,
-        b.maxConcurrentPasswordChecks, b.maxWaitingLogins, b.maxLoginWait, b.loginsPerAddressPerMinute, b.ticker);
+    this.gate =
+        new LoginGate(
+            b.attempts,
+            b.maxFailedLogins,
+            b.maxFailedLoginsPerAddress,
+            b.lockout,
+            b.maxConcurrentPasswordChecks,
+            b.maxWaitingLogins,
+            b.maxLoginWait,
+            b.loginsPerAddressPerMinute,
+            b.ticker);
   }
 
   public static Builder builder(SessionRegistry registry, LoginVerifier logins) {
     if (registry == null || logins == null) {
-      throw new IllegalArgumentException((registry == null ? "registry" : "logins") + " must not be null");
+      throw new IllegalArgumentException(
+          (registry == null ? "registry" : "logins") + " must not be null");
     }
     return new Builder(registry, logins);
   }
@@ -142,7 +161,8 @@ public final class MattermostSessionApi {
     String requestId = Ids.newId();
     Reply reply = new Reply(requestId);
     try {
-      ClientAddressResolver.Client client = clientAddress.resolve(request); // once: the limits and props agree
+      ClientAddressResolver.Client client =
+          clientAddress.resolve(request); // once: the limits and props agree
       reply.secure = secureCookies || client.https();
       route(request, client.address(), reply);
     } catch (Failure f) {
@@ -158,7 +178,9 @@ public final class MattermostSessionApi {
       reply.error(f.status, f.id, f.message);
     } catch (SessionStoreUnavailableException e) {
       LOG.log(Level.WARNING, "request " + requestId + ": " + e.getMessage());
-      reply.error(503, "api.context.session_store_unavailable.app_error",
+      reply.error(
+          503,
+          "api.context.session_store_unavailable.app_error",
           "The session store is unavailable. Please try again later.");
     } catch (RuntimeException e) {
       LOG.log(Level.ERROR, "request " + requestId + " failed", e);
@@ -185,19 +207,24 @@ public final class MattermostSessionApi {
       ping(request, reply);
       return;
     }
-    if (path.equals("/api/v4/users/sessions/revoke/all") || path.equals("/api/v4/users/sessions/revoke/all/")) {
+    if (path.equals("/api/v4/users/sessions/revoke/all")
+        || path.equals("/api/v4/users/sessions/revoke/all/")) {
       requireMethod(method, "POST");
       checkBodySize(request);
       Session caller = authenticate(request, reply);
       if (!registry.mayRevokeEveryone(caller)) {
-        throw new Failure(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.");
+        throw new Failure(
+            403,
+            "api.context.permissions.app_error",
+            "You do not have the appropriate permissions.");
       }
       registry.revokeEveryone();
       reply.json(200, OK);
       return;
     }
     Matcher m = USER_ROUTE.matcher(path);
-    if (!m.matches() || (userIdRule == MATTERMOST_IDS && !ROUTE_PARAM.matcher(m.group(1)).matches())) {
+    if (!m.matches()
+        || (userIdRule == MATTERMOST_IDS && !ROUTE_PARAM.matcher(m.group(1)).matches())) {
       throw new Failure(404, "api.context.404.app_error", "Sorry, we could not find the page.");
     }
     String action = m.group(2);
@@ -206,26 +233,32 @@ public final class MattermostSessionApi {
 
     Session caller = authenticate(request, reply);
     String userId = userIdParam(m.group(1), caller, userIdRule);
-    // The one permission decision of the request, by the registry's access rule (MattermostAccessRule).
+    // The one permission decision of the request, by the registry's access rule
+    // (MattermostAccessRule).
     if (!registry.mayManageSessionsOf(caller, userId)) {
-      throw new Failure(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.");
+      throw new Failure(
+          403, "api.context.permissions.app_error", "You do not have the appropriate permissions.");
     }
     if (action == null) {
-      reply.json(200, registry.list(userId).stream().map(MattermostSessionApi::sessionJson).toList());
+      reply.json(
+          200, registry.list(userId).stream().map(MattermostSessionApi::sessionJson).toList());
     } else if (action.equals("/revoke/all")) {
       registry.revokeAll(userId);
       reply.json(200, OK);
     } else {
       requireJson(request);
       String sessionId = stringField(request, "session_id");
-      if (sessionId == null || sessionId.isEmpty()
+      if (sessionId == null
+          || sessionId.isEmpty()
           || !RequestFields.isIdentifier(sessionId, RequestFields.MAX_SESSION_ID)) {
         throw invalidBody("session_id");
       }
       boolean own = caller.id().equals(sessionId) && caller.userId().equals(userId);
-      if (!Ids.isValidId(sessionId) || !(own ? registry.logout(caller) : registry.revoke(userId, sessionId))) {
+      if (!Ids.isValidId(sessionId)
+          || !(own ? registry.logout(caller) : registry.revoke(userId, sessionId))) {
         // Mattermost's answer for a session it cannot find (this user has none with that id).
-        throw new Failure(400, "app.session.get.app_error", "We encountered an error finding the session.");
+        throw new Failure(
+            400, "app.session.get.app_error", "We encountered an error finding the session.");
       }
       reply.json(200, OK);
     }
@@ -237,7 +270,8 @@ public final class MattermostSessionApi {
     JsonNode body = jsonBody(request);
     String password = text(body, "password");
     if (password == null || password.isEmpty()) {
-      throw new Failure(400, "api.user.login.blank_pwd.app_error", "Password field must not be blank");
+      throw new Failure(
+          400, "api.user.login.blank_pwd.app_error", "Password field must not be blank");
     }
     if (!RequestFields.isText(password, RequestFields.MAX_PASSWORD)) {
       throw invalidBody("password"); // never echoed
@@ -252,32 +286,52 @@ public final class MattermostSessionApi {
       throw invalidBody(deviceField);
     }
     if (loginId == null || loginId.isEmpty()) {
-      throw new Failure(401, "api.user.login.invalid_credentials_email_username",
+      throw new Failure(
+          401,
+          "api.user.login.invalid_credentials_email_username",
           "Enter a valid email or username and/or password, or sign in using another method.");
     }
-    LoginUser user = checkPassword(loginId, password, clientAddress).orElseThrow(() -> new Failure(401,
-        "api.user.login.invalid_credentials_email_username",
-        "Enter a valid email or username and/or password, or sign in using another method."));
+    LoginUser user =
+        checkPassword(loginId, password, clientAddress)
+            .orElseThrow(
+                () ->
+                    new Failure(
+                        401,
+                        "api.user.login.invalid_credentials_email_username",
+                        "Enter a valid email or username and/or password, or sign in using another method."));
     String csrf = Ids.newId();
-    Map<String, String> props = new HashMap<>(UserAgentInfo.parse(request.header("User-Agent")).props());
+    Map<String, String> props =
+        new HashMap<>(UserAgentInfo.parse(request.header("User-Agent")).props());
     props.put("csrf", csrf);
     if (recordClientAddress && !clientAddress.isEmpty()) {
       props.put("ip_address", clientAddress);
     }
     IssuedSession issued;
     try {
-      // As Mattermost, a device logging in again replaces its earlier sessions (a reinstalled app leaves none live):
-      // in the same store operation as the create, so two logins of one device at once leave one session.
-      issued = registry.create(NewSession.forUser(user.id()).withDeviceId(deviceId).withRoles(user.roles())
-          .withProps(props).replacingSameDevice());
+      // As Mattermost, a device logging in again replaces its earlier sessions (a reinstalled app
+      // leaves none live):
+      // in the same store operation as the create, so two logins of one device at once leave one
+      // session.
+      issued =
+          registry.create(
+              NewSession.forUser(user.id())
+                  .withDeviceId(deviceId)
+                  .withRoles(user.roles())
+                  .withProps(props)
+                  .replacingSameDevice());
     } catch (SessionLimitExceededException e) {
-      throw new Failure(403, "api.user.login.session_limit.app_error",
+      throw new Failure(
+          403,
+          "api.user.login.session_limit.app_error",
           "This account has as many sessions as it may. Log out of one of them, then log in again.");
     } catch (IllegalArgumentException e) {
-      // Every field of the new session was checked above or comes from the server; should a rule here fall behind
+      // Every field of the new session was checked above or comes from the server; should a rule
+      // here fall behind
       // the core's, the client still gets its 400, and the gap is logged to be closed.
-      LOG.log(Level.WARNING, "a login's session was refused by the core, past the binding's checks: "
-          + e.getMessage());
+      LOG.log(
+          Level.WARNING,
+          "a login's session was refused by the core, past the binding's checks: "
+              + e.getMessage());
       throw invalidBody("body");
     }
     reply.header("Token", issued.token());
@@ -304,18 +358,32 @@ public final class MattermostSessionApi {
   /** The password check, behind the limits of the {@link LoginGate}. */
   private Optional<LoginUser> checkPassword(String loginId, String password, String address) {
     try {
-      // The user is resolved (a directory lookup) only once the address's rate has let the attempt in.
-      return gate.check(() -> logins.userIdOf(loginId).orElseGet(() -> "login:" + loginId.toLowerCase(Locale.ROOT)),
-          address, () -> logins.verify(loginId, password));
+      // The user is resolved (a directory lookup) only once the address's rate has let the attempt
+      // in.
+      return gate.check(
+          () ->
+              logins.userIdOf(loginId).orElseGet(() -> "login:" + loginId.toLowerCase(Locale.ROOT)),
+          address,
+          () -> logins.verify(loginId, password));
     } catch (LoginGate.Refused r) {
       throw switch (r.reason) {
-        case RATE -> tooManyLogins("Too many login attempts from this address. Please try again in a minute.", 60);
-        case LOCKED -> new Failure(401, "api.user.check_user_login_attempts.too_many.app_error",
-            "Your account is locked because of too many failed password attempts. Please try again later.");
-        case ADDRESS_FAILURES -> tooManyLogins("Too many failed logins from this address. Please try again later.",
-            lockout.toSeconds());
-        case BUSY -> tooManyLogins("The server is checking as many passwords as it can. Please try again in a"
-            + " moment.", 1);
+        case RATE ->
+            tooManyLogins(
+                "Too many login attempts from this address. Please try again in a minute.", 60);
+        case LOCKED ->
+            new Failure(
+                401,
+                "api.user.check_user_login_attempts.too_many.app_error",
+                "Your account is locked because of too many failed password attempts. Please try again later.");
+        case ADDRESS_FAILURES ->
+            tooManyLogins(
+                "Too many failed logins from this address. Please try again later.",
+                lockout.toSeconds());
+        case BUSY ->
+            tooManyLogins(
+                "The server is checking as many passwords as it can. Please try again in a"
+                    + " moment.",
+                1);
       };
     }
   }
@@ -345,11 +413,12 @@ public final class MattermostSessionApi {
    * {@code AttachSessionCookies}: the browser would otherwise drop them at the old expiry.
    */
   private Session authenticate(HttpRequest request, Reply reply) {
-    RequestAuthenticator.Authentication auth = authenticator.authenticate(request, reply.secure)
-        .orElseThrow(this::sessionExpired);
+    RequestAuthenticator.Authentication auth =
+        authenticator.authenticate(request, reply.secure).orElseThrow(this::sessionExpired);
     if (!auth.cookies().isEmpty()) {
       auth.cookies().forEach(c -> reply.header("Set-Cookie", c));
-      reply.keepOnError = reply.headers.size(); // the extension is stored whatever the answer: so are the cookies
+      reply.keepOnError =
+          reply.headers.size(); // the extension is stored whatever the answer: so are the cookies
     }
     return auth.session();
   }
@@ -359,7 +428,9 @@ public final class MattermostSessionApi {
       return caller.userId();
     }
     if (!rule.test(param) || !Ids.isValidUserId(param)) {
-      throw new Failure(400, "api.context.invalid_url_param.app_error",
+      throw new Failure(
+          400,
+          "api.context.invalid_url_param.app_error",
           "Invalid or missing user_id parameter in request URL.");
     }
     return param;
@@ -367,7 +438,8 @@ public final class MattermostSessionApi {
 
   private static void requireMethod(String method, String allowed) {
     if (!method.equals(allowed)) {
-      Failure f = new Failure(405, "api.context.405.app_error", "Method not allowed: use " + allowed + ".");
+      Failure f =
+          new Failure(405, "api.context.405.app_error", "Method not allowed: use " + allowed + ".");
       f.allow = allowed;
       throw f;
     }
@@ -380,7 +452,9 @@ public final class MattermostSessionApi {
   }
 
   private Failure tooLarge() {
-    return new Failure(413, "api.context.request_body_too_large.app_error",
+    return new Failure(
+        413,
+        "api.context.request_body_too_large.app_error",
         "The request body is larger than " + maxBodyBytes + " bytes.");
   }
 
@@ -392,9 +466,11 @@ public final class MattermostSessionApi {
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw new Failure(400, "api.context.invalid_body_param.app_error", "The request body is not valid JSON.");
+      throw new Failure(
+          400, "api.context.invalid_body_param.app_error", "The request body is not valid JSON.");
     } catch (java.io.IOException e) {
-      throw new Failure(400, "api.context.invalid_body_param.app_error", "The request body could not be read.");
+      throw new Failure(
+          400, "api.context.invalid_body_param.app_error", "The request body could not be read.");
     }
   }
 
@@ -407,7 +483,9 @@ public final class MattermostSessionApi {
     String type = request.header("Content-Type");
     String media = type == null ? "" : type.split(";", 2)[0].strip();
     if (!media.equalsIgnoreCase("application/json")) {
-      throw new Failure(415, "api.context.unsupported_media_type.app_error",
+      throw new Failure(
+          415,
+          "api.context.unsupported_media_type.app_error",
           "The request body must be JSON, sent as Content-Type: application/json.");
     }
   }
@@ -429,12 +507,16 @@ public final class MattermostSessionApi {
   }
 
   private static Failure invalidBody(String name) {
-    return new Failure(400, "api.context.invalid_body_param.app_error",
+    return new Failure(
+        400,
+        "api.context.invalid_body_param.app_error",
         "Invalid or missing " + name + " in request body.");
   }
 
   private Failure sessionExpired() {
-    return new Failure(401, "api.context.session_expired.app_error",
+    return new Failure(
+        401,
+        "api.context.session_expired.app_error",
         "Invalid or expired session, please login again.");
   }
 
@@ -477,10 +559,13 @@ public final class MattermostSessionApi {
   private final class Reply {
     final String requestId;
     final List<Map.Entry<String, String>> headers = new ArrayList<>();
+
     /** Whether cookies are {@code Secure}: always with secureCookies, else when the client came over HTTPS. */
     boolean secure = secureCookies;
+
     int status = 200;
     byte[] body = new byte[0];
+
     /** How many of the first headers an error answer keeps (the cookies of an extended session). */
     int keepOnError;
 
@@ -546,7 +631,8 @@ public final class MattermostSessionApi {
       reply.header("database_status", store);
     }
     boolean healthy = status.get("status").equals(STATUS_OK);
-    reply.json(healthy || "true".equals(request.queryParameter("use_rest_semantics")) ? 200 : 500, status);
+    reply.json(
+        healthy || "true".equals(request.queryParameter("use_rest_semantics")) ? 200 : 500, status);
   }
 
   /** Settings of a {@link MattermostSessionApi}. */
@@ -593,7 +679,8 @@ public final class MattermostSessionApi {
     /** The largest request body accepted; larger ones get 413. Default 64 KiB. */
     public Builder maxBodyBytes(int maxBodyBytes) {
       if (maxBodyBytes < 1024 || maxBodyBytes > 16 * 1024 * 1024) {
-        throw new IllegalArgumentException("maxBodyBytes must be 1 KiB to 16 MiB, was " + maxBodyBytes);
+        throw new IllegalArgumentException(
+            "maxBodyBytes must be 1 KiB to 16 MiB, was " + maxBodyBytes);
       }
       this.maxBodyBytes = maxBodyBytes;
       return this;
@@ -661,7 +748,8 @@ public final class MattermostSessionApi {
      */
     public Builder maxFailedLogins(int maxFailedLogins, Duration lockout) {
       if (maxFailedLogins < 1 || maxFailedLogins > 1_000_000) {
-        throw new IllegalArgumentException("maxFailedLogins must be 1 to 1,000,000, was " + maxFailedLogins);
+        throw new IllegalArgumentException(
+            "maxFailedLogins must be 1 to 1,000,000, was " + maxFailedLogins);
       }
       if (lockout == null || lockout.toSeconds() < 1 || lockout.compareTo(Duration.ofDays(1)) > 0) {
         throw new IllegalArgumentException("lockout must be 1 s to 1 day, was " + lockout);
@@ -678,8 +766,8 @@ public final class MattermostSessionApi {
      */
     public Builder maxFailedLoginsPerAddress(int maxFailedLoginsPerAddress) {
       if (maxFailedLoginsPerAddress < 1 || maxFailedLoginsPerAddress > 100_000_000) {
-        throw new IllegalArgumentException("maxFailedLoginsPerAddress must be 1 to 100,000,000, was "
-            + maxFailedLoginsPerAddress);
+        throw new IllegalArgumentException(
+            "maxFailedLoginsPerAddress must be 1 to 100,000,000, was " + maxFailedLoginsPerAddress);
       }
       this.maxFailedLoginsPerAddress = maxFailedLoginsPerAddress;
       return this;
@@ -691,8 +779,8 @@ public final class MattermostSessionApi {
      */
     public Builder maxConcurrentPasswordChecks(int maxConcurrentPasswordChecks) {
       if (maxConcurrentPasswordChecks < 1 || maxConcurrentPasswordChecks > 10_000) {
-        throw new IllegalArgumentException("maxConcurrentPasswordChecks must be 1 to 10,000, was "
-            + maxConcurrentPasswordChecks);
+        throw new IllegalArgumentException(
+            "maxConcurrentPasswordChecks must be 1 to 10,000, was " + maxConcurrentPasswordChecks);
       }
       this.maxConcurrentPasswordChecks = maxConcurrentPasswordChecks;
       return this;
@@ -705,8 +793,8 @@ public final class MattermostSessionApi {
      */
     public Builder loginsPerAddressPerMinute(int loginsPerAddressPerMinute) {
       if (loginsPerAddressPerMinute < 1 || loginsPerAddressPerMinute > 1_000_000) {
-        throw new IllegalArgumentException("loginsPerAddressPerMinute must be 1 to 1,000,000, was "
-            + loginsPerAddressPerMinute);
+        throw new IllegalArgumentException(
+            "loginsPerAddressPerMinute must be 1 to 1,000,000, was " + loginsPerAddressPerMinute);
       }
       this.loginsPerAddressPerMinute = loginsPerAddressPerMinute;
       return this;
@@ -727,7 +815,9 @@ public final class MattermostSessionApi {
       if (maxWaiting < 0 || maxWaiting > 10_000) {
         throw new IllegalArgumentException("maxWaiting must be 0 to 10,000, was " + maxWaiting);
       }
-      if (maxWait == null || maxWait.toMillis() < 1 || maxWait.compareTo(Duration.ofMinutes(1)) > 0) {
+      if (maxWait == null
+          || maxWait.toMillis() < 1
+          || maxWait.compareTo(Duration.ofMinutes(1)) > 0) {
         throw new IllegalArgumentException("maxWait must be 1 ms to 1 minute, was " + maxWait);
       }
       this.maxWaitingLogins = maxWaiting;

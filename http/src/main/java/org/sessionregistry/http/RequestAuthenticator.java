@@ -53,11 +53,20 @@ public final class RequestAuthenticator {
       return Optional.empty();
     }
     Instant before = found.get().expiresAt();
-    return registry.touch(found.get()).map(touched -> new Authentication(touched,
-        credential.fromCookie && touched.expiresAt().isAfter(before)
-            ? SessionCookies.of(credential.token,
-                touched, Duration.between(touched.lastActivityAt(), touched.expiresAt()).toSeconds(), secureCookies)
-            : List.of()));
+    return registry
+        .touch(found.get())
+        .map(
+            touched ->
+                new Authentication(
+                    touched,
+                    credential.fromCookie && touched.expiresAt().isAfter(before)
+                        ? SessionCookies.of(
+                            credential.token,
+                            touched,
+                            Duration.between(touched.lastActivityAt(), touched.expiresAt())
+                                .toSeconds(),
+                            secureCookies)
+                        : List.of()));
   }
 
   /**
@@ -83,8 +92,10 @@ public final class RequestAuthenticator {
   }
 
   private Optional<Session> find(HttpRequest request, Credential credential) {
-    boolean needsProof = credential.fromCookie && !request.method().equals("GET")
-        && !"XMLHttpRequest".equals(request.header("X-Requested-With"));
+    boolean needsProof =
+        credential.fromCookie
+            && !request.method().equals("GET")
+            && !"XMLHttpRequest".equals(request.header("X-Requested-With"));
     String csrf = request.header("X-CSRF-Token");
     if (needsProof && csrf == null) {
       throw new CsrfProofMissingException(); // refused before the store is asked
@@ -127,8 +138,11 @@ public final class RequestAuthenticator {
    */
   public static final class CsrfProofMissingException extends RuntimeException {
     CsrfProofMissingException() {
-      super("a write authenticated by the MMAUTHTOKEN cookie needs X-CSRF-Token or X-Requested-With: XMLHttpRequest",
-          null, false, false);
+      super(
+          "a write authenticated by the MMAUTHTOKEN cookie needs X-CSRF-Token or X-Requested-With: XMLHttpRequest",
+          null,
+          false,
+          false);
     }
   }
 }

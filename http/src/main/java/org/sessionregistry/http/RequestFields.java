@@ -13,13 +13,16 @@ final class RequestFields {
    * names no user.
    */
   static final int MAX_LOGIN_ID = 256;
+
   /**
    * {@code password}: generous for passphrases (NIST asks for at least 64), bounded so that a hash never takes a
    * body's worth of text. Control characters other than NUL are allowed: a password is any text its owner chose.
    */
   static final int MAX_PASSWORD = 1024;
+
   /** {@code device_id}: Mattermost's bound, which the core enforces too. */
   static final int MAX_DEVICE_ID = Session.MAX_DEVICE_ID_LENGTH;
+
   /** {@code session_id}: a session id is 26 characters; anything far longer is no id. */
   static final int MAX_SESSION_ID = 64;
 

@@ -29,8 +29,15 @@ final class SessionCookies {
   }
 
   /** One cookie; {@code maxAgeSeconds} 0 removes it. */
-  static String cookie(String name, String value, boolean httpOnly, long maxAgeSeconds, boolean secure) {
-    return name + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds + "; SameSite=Lax"
-        + (httpOnly ? "; HttpOnly" : "") + (secure ? "; Secure" : "");
+  static String cookie(
+      String name, String value, boolean httpOnly, long maxAgeSeconds, boolean secure) {
+    return name
+        + "="
+        + value
+        + "; Path=/; Max-Age="
+        + maxAgeSeconds
+        + "; SameSite=Lax"
+        + (httpOnly ? "; HttpOnly" : "")
+        + (secure ? "; Secure" : "");
   }
 }

@@ -10,8 +10,10 @@ import org.jspecify.annotations.Nullable;
 /** {@link ClientAddressResolver#trustedProxies}: see there for the rules. Immutable. */
 final class TrustedProxies implements ClientAddressResolver {
   static final TrustedProxies NONE = new TrustedProxies(List.of());
+
   /** Entries read from the right of a header, at most: a chain of proxies is a few hops. */
   private static final int MAX_HOPS = 32;
+
   /** Characters of one entry, at most; a quoted IPv6 with a port and a {@code proto} is under 80. */
   private static final int MAX_ENTRY_CHARS = 256;
 
@@ -48,13 +50,19 @@ final class TrustedProxies implements ClientAddressResolver {
       return walk(entriesFromTheRight(forwarded), canonicalPeer, TrustedProxies::forwardedHop);
     }
     List<String> proto = request.headers().get("X-Forwarded-Proto");
-    boolean https = proto != null && !proto.isEmpty() && entriesFromTheRight(proto).stream().findFirst()
-        .filter(p -> p.equalsIgnoreCase("https")).isPresent();
+    boolean https =
+        proto != null
+            && !proto.isEmpty()
+            && entriesFromTheRight(proto).stream()
+                .findFirst()
+                .filter(p -> p.equalsIgnoreCase("https"))
+                .isPresent();
     List<String> xff = request.headers().get("X-Forwarded-For");
     if (xff == null || xff.isEmpty()) {
       return new Client(canonicalPeer, https);
     }
-    return walk(entriesFromTheRight(xff), canonicalPeer, entry -> new Hop(xffAddress(entry), https));
+    return walk(
+        entriesFromTheRight(xff), canonicalPeer, entry -> new Hop(xffAddress(entry), https));
   }
 
   private boolean isTrusted(byte[] address) {
@@ -70,7 +78,8 @@ final class TrustedProxies implements ClientAddressResolver {
   private record Hop(byte @Nullable [] address, boolean https) {}
 
   /** Right to left, past trusted addresses: the first untrusted one is the client (see the interface). */
-  private Client walk(List<String> entries, String peer, java.util.function.Function<String, Hop> reader) {
+  private Client walk(
+      List<String> entries, String peer, java.util.function.Function<String, Hop> reader) {
     String lastTrusted = peer;
     boolean https = false;
     for (String entry : entries) {
@@ -215,7 +224,10 @@ final class TrustedProxies implements ClientAddressResolver {
         }
         j++;
       } else {
-        while (j < n && element.charAt(j) != ';' && element.charAt(j) != ' ' && element.charAt(j) != '\t') {
+        while (j < n
+            && element.charAt(j) != ';'
+            && element.charAt(j) != ' '
+            && element.charAt(j) != '\t') {
           value.append(element.charAt(j++));
         }
       }
@@ -246,17 +258,29 @@ final class TrustedProxies implements ClientAddressResolver {
       byte[] network = IpLiteral.parse(address);
       int max = network == null ? 0 : network.length * 8;
       String prefixText = slash < 0 ? String.valueOf(max) : cidr.substring(slash + 1);
-      if (network == null || !prefixText.matches("[0-9]{1,3}") || Integer.parseInt(prefixText) > max
+      if (network == null
+          || !prefixText.matches("[0-9]{1,3}")
+          || Integer.parseInt(prefixText) > max
           || (address.indexOf(':') >= 0 && network.length == 4)) {
-        throw new IllegalArgumentException("cidrs: \"" + cidr + "\" is not a CIDR such as 10.0.0.0/8 or"
-            + " 2001:db8::/32, nor an IP address");
+        throw new IllegalArgumentException(
+            "cidrs: \""
+                + cidr
+                + "\" is not a CIDR such as 10.0.0.0/8 or"
+                + " 2001:db8::/32, nor an IP address");
       }
       int prefix = Integer.parseInt(prefixText);
       for (int bit = prefix; bit < max; bit++) {
         if ((network[bit / 8] & (0x80 >> (bit % 8))) != 0) {
-          throw new IllegalArgumentException("cidrs: \"" + cidr + "\" has bits set past its /" + prefix
-              + " prefix; write its network's first address (" + IpLiteral.format(first(network, prefix)) + "/"
-              + prefix + ")");
+          throw new IllegalArgumentException(
+              "cidrs: \""
+                  + cidr
+                  + "\" has bits set past its /"
+                  + prefix
+                  + " prefix; write its network's first address ("
+                  + IpLiteral.format(first(network, prefix))
+                  + "/"
+                  + prefix
+                  + ")");
         }
       }
       return new Cidr(network, prefix);

@@ -22,8 +22,12 @@ import java.util.regex.Pattern;
  */
 public record UserAgentInfo(String platform, String os, String browser) {
   private static final int MAX_VERSION = 128;
+
   /** Where Mattermost's own apps put their version; the first found wins. */
-  private static final String[] APP_PREFIXES = {"Mattermost Mobile/", "Mattermost/", "mmctl/", "Franz/"};
+  private static final String[] APP_PREFIXES = {
+    "Mattermost Mobile/", "Mattermost/", "mmctl/", "Franz/"
+  };
+
   private static final Pattern WINDOWS_NT = Pattern.compile("windows nt (\\d+)(?:\\.(\\d+))?");
   private static final Pattern NUMBERS = Pattern.compile("(\\d+)(?:[._](\\d+))?(?:[._](\\d+))?");
 
@@ -118,8 +122,15 @@ public record UserAgentInfo(String platform, String os, String browser) {
 
   /** Which browser, and where its version is: the token after which the version stands. */
   private enum Browser {
-    OPERA("Opera"), EDGE("Edge"), IE("Internet Explorer"), CHROME("Chrome"), FIREFOX("Firefox"), SAFARI("Safari"),
-    ANDROID("Android"), BLACKBERRY("BlackBerry"), UNKNOWN("Unknown");
+    OPERA("Opera"),
+    EDGE("Edge"),
+    IE("Internet Explorer"),
+    CHROME("Chrome"),
+    FIREFOX("Firefox"),
+    SAFARI("Safari"),
+    ANDROID("Android"),
+    BLACKBERRY("BlackBerry"),
+    UNKNOWN("Unknown");
 
     final String name;
 
@@ -157,7 +168,8 @@ public record UserAgentInfo(String platform, String os, String browser) {
   }
 
   private static String browserName(String ua, String s) {
-    if (ua.contains("Electron") || (ua.contains("Mattermost") && !ua.contains("Mattermost Mobile"))) {
+    if (ua.contains("Electron")
+        || (ua.contains("Mattermost") && !ua.contains("Mattermost Mobile"))) {
       return "Desktop App";
     }
     if (ua.contains("Mattermost Mobile")) {
@@ -180,16 +192,17 @@ public record UserAgentInfo(String platform, String os, String browser) {
         }
       }
     }
-    String digits = switch (browser(s)) {
-      case OPERA -> after(s, "opr/", "version/", "opera/");
-      case EDGE -> after(s, "edg/", "edge/", "edga/", "edgios/");
-      case IE -> after(s, "msie ", "rv:");
-      case CHROME -> after(s, "chrome/", "crios/");
-      case FIREFOX -> after(s, "firefox/", "fxios/");
-      case SAFARI, ANDROID -> after(s, "version/");
-      case BLACKBERRY -> after(s, "version/", "blackberry");
-      case UNKNOWN -> "";
-    };
+    String digits =
+        switch (browser(s)) {
+          case OPERA -> after(s, "opr/", "version/", "opera/");
+          case EDGE -> after(s, "edg/", "edge/", "edga/", "edgios/");
+          case IE -> after(s, "msie ", "rv:");
+          case CHROME -> after(s, "chrome/", "crios/");
+          case FIREFOX -> after(s, "firefox/", "fxios/");
+          case SAFARI, ANDROID -> after(s, "version/");
+          case BLACKBERRY -> after(s, "version/", "blackberry");
+          case UNKNOWN -> "";
+        };
     Matcher m = NUMBERS.matcher(digits);
     if (!m.lookingAt()) {
       return "0.0";

@@ -27,7 +27,8 @@ class InProcessLoginAttemptsTest {
     for (int i = 0; i < 5; i++) {
       advance(Duration.ofSeconds(10));
       assertThat(attempts.reserve(key, "busy-" + i, 2, LEASE)).isEqualTo(Reservation.RESERVED);
-      assertThat(attempts.reserve(key, "probe-" + i, 2, LEASE)).as("the leaked place still counts")
+      assertThat(attempts.reserve(key, "probe-" + i, 2, LEASE))
+          .as("the leaked place still counts")
           .isEqualTo(Reservation.ALL_RESERVED);
       attempts.release(key, "busy-" + i);
     }
@@ -35,8 +36,9 @@ class InProcessLoginAttemptsTest {
     assertThat(attempts.reserve(key, "busy", 2, LEASE)).isEqualTo(Reservation.RESERVED);
     assertThat(attempts.reserve(key, "probe", 2, LEASE)).isEqualTo(Reservation.ALL_RESERVED);
     advance(Duration.ofNanos(1));
-    assertThat(attempts.reserve(key, "probe", 2, LEASE)).as("the leaked place lapsed").isEqualTo(
-        Reservation.RESERVED);
+    assertThat(attempts.reserve(key, "probe", 2, LEASE))
+        .as("the leaked place lapsed")
+        .isEqualTo(Reservation.RESERVED);
   }
 
   /** Each check ends its own place: a release names the place, and one never taken, or lapsed, ends nothing. */
@@ -49,8 +51,9 @@ class InProcessLoginAttemptsTest {
     assertThat(attempts.reserve(key, "c", 2, LEASE)).isEqualTo(Reservation.ALL_RESERVED);
     attempts.fail(key, "a", Duration.ofMinutes(15));
     assertThat(attempts.failures(key)).isEqualTo(1);
-    assertThat(attempts.reserve(key, "c", 2, LEASE)).as("b's place and a's failure").isEqualTo(
-        Reservation.ALL_RESERVED);
+    assertThat(attempts.reserve(key, "c", 2, LEASE))
+        .as("b's place and a's failure")
+        .isEqualTo(Reservation.ALL_RESERVED);
     advance(LEASE);
     attempts.release(key, "b"); // lapsed already: nothing to end
     assertThat(attempts.reserve(key, "c", 2, LEASE)).isEqualTo(Reservation.RESERVED);

@@ -23,8 +23,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.Ids;
+import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.memory.InMemorySessionStore;
 
 /** The JDK adapter on a real socket: the body limit on the wire, and the drain of a graceful stop. */
@@ -35,42 +35,59 @@ class JdkHttpHandlerTest {
     CountDownLatch verifying = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     String userId = Ids.newId();
-    LoginVerifier slow = (login, password) -> {
-      verifying.countDown();
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return Optional.of(new LoginUser(userId, login, "", Set.of("system_user")));
-    };
-    MattermostSessionApi api = MattermostSessionApi.builder(
-        SessionRegistry.builder().store(InMemorySessionStore.create()).build(), slow).build();
+    LoginVerifier slow =
+        (login, password) -> {
+          verifying.countDown();
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return Optional.of(new LoginUser(userId, login, "", Set.of("system_user")));
+        };
+    MattermostSessionApi api =
+        MattermostSessionApi.builder(
+                SessionRegistry.builder().store(InMemorySessionStore.create()).build(), slow)
+            .build();
     JdkHttpHandler handler = new JdkHttpHandler(api);
-    HttpServer server = JdkHttpHandler.start(handler, new InetSocketAddress("127.0.0.1", 0),
-        Executors.newFixedThreadPool(4));
+    HttpServer server =
+        JdkHttpHandler.start(
+            handler, new InetSocketAddress("127.0.0.1", 0), Executors.newFixedThreadPool(4));
     try {
       HttpClient http = HttpClient.newHttpClient();
-      URI login = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api/v4/users/login");
-      var inFlight = http.sendAsync(java.net.http.HttpRequest.newBuilder(login).header("Content-Type", "application/json")
-          
-          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"login_id\":\"u\",\"password\":\"p\"}")).build(),
-          BodyHandlers.ofString());
+      URI login =
+          URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api/v4/users/login");
+      var inFlight =
+          http.sendAsync(
+              java.net.http.HttpRequest.newBuilder(login)
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      java.net.http.HttpRequest.BodyPublishers.ofString(
+                          "{\"login_id\":\"u\",\"password\":\"p\"}"))
+                  .build(),
+              BodyHandlers.ofString());
       assertThat(verifying.await(10, TimeUnit.SECONDS)).isTrue();
 
-      CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> {
-        try {
-          return handler.drain(Duration.ofSeconds(10));
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<Boolean> drained =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return handler.drain(Duration.ofSeconds(10));
+                } catch (InterruptedException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
       Thread.sleep(100);
       assertThat(drained).as("waits for the request in flight").isNotDone();
-      var late = http.send(java.net.http.HttpRequest.newBuilder(login)
-          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(), BodyHandlers.ofString());
+      var late =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(login)
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                  .build(),
+              BodyHandlers.ofString());
       assertThat(late.statusCode()).isEqualTo(503);
-      assertThat(late.headers().firstValue("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).hasSize(26));
+      assertThat(late.headers().firstValue("X-Request-Id"))
+          .hasValueSatisfying(id -> assertThat(id).hasSize(26));
       assertThat(late.body()).contains("api.context.server_stopping.app_error");
 
       release.countDown();
@@ -84,15 +101,30 @@ class JdkHttpHandlerTest {
 
   @Test
   void anOversizedBodyIsRefusedOnTheWire() throws Exception {
-    MattermostSessionApi api = MattermostSessionApi.builder(
-        SessionRegistry.builder().store(InMemorySessionStore.create()).build(), (l, p) -> Optional.empty()).build();
-    HttpServer server = JdkHttpHandler.start(new JdkHttpHandler(api), new InetSocketAddress("127.0.0.1", 0),
-        Executors.newFixedThreadPool(2));
+    MattermostSessionApi api =
+        MattermostSessionApi.builder(
+                SessionRegistry.builder().store(InMemorySessionStore.create()).build(),
+                (l, p) -> Optional.empty())
+            .build();
+    HttpServer server =
+        JdkHttpHandler.start(
+            new JdkHttpHandler(api),
+            new InetSocketAddress("127.0.0.1", 0),
+            Executors.newFixedThreadPool(2));
     try {
-      var response = HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api/v4/users/login"))
-          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("x".repeat(1024 * 1024))).build(),
-          BodyHandlers.ofString());
+      var response =
+          HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          URI.create(
+                              "http://127.0.0.1:"
+                                  + server.getAddress().getPort()
+                                  + "/api/v4/users/login"))
+                      .POST(
+                          java.net.http.HttpRequest.BodyPublishers.ofString(
+                              "x".repeat(1024 * 1024)))
+                      .build(),
+                  BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(413);
       assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
     } finally {
@@ -110,10 +142,16 @@ class JdkHttpHandlerTest {
    */
   @Test
   void startTurnsNagleOffSoKeepAliveResponsesDoNotWait() throws Exception {
-    MattermostSessionApi api = MattermostSessionApi.builder(
-        SessionRegistry.builder().store(InMemorySessionStore.create()).build(), (l, p) -> Optional.empty()).build();
-    HttpServer server = JdkHttpHandler.start(new JdkHttpHandler(api), new InetSocketAddress("127.0.0.1", 0),
-        Executors.newFixedThreadPool(2));
+    MattermostSessionApi api =
+        MattermostSessionApi.builder(
+                SessionRegistry.builder().store(InMemorySessionStore.create()).build(),
+                (l, p) -> Optional.empty())
+            .build();
+    HttpServer server =
+        JdkHttpHandler.start(
+            new JdkHttpHandler(api),
+            new InetSocketAddress("127.0.0.1", 0),
+            Executors.newFixedThreadPool(2));
     try (Socket keptAlive = new Socket("127.0.0.1", server.getAddress().getPort())) {
       assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");
       keptAlive.setTcpNoDelay(true);
@@ -131,9 +169,17 @@ class JdkHttpHandlerTest {
       }
       Collections.sort(kept);
       Collections.sort(fresh);
-      System.out.println("medians: kept-alive " + kept.get(10) / 1_000 + " us, fresh " + fresh.get(10) / 1_000 + " us");
-      assertThat(Duration.ofNanos(kept.get(10))).as("median of kept-alive exchanges (fresh connections' median %s ms;"
-          + " kept %s us, fresh %s us)", fresh.get(10) / 1_000_000, micros(kept), micros(fresh))
+      System.out.println(
+          "medians: kept-alive "
+              + kept.get(10) / 1_000
+              + " us, fresh "
+              + fresh.get(10) / 1_000
+              + " us");
+      assertThat(Duration.ofNanos(kept.get(10)))
+          .as(
+              "median of kept-alive exchanges (fresh connections' median %s ms;"
+                  + " kept %s us, fresh %s us)",
+              fresh.get(10) / 1_000_000, micros(kept), micros(fresh))
           .isLessThan(Duration.ofNanos(fresh.get(10)).plusMillis(20));
     } finally {
       server.stop(0);
@@ -143,8 +189,11 @@ class JdkHttpHandlerTest {
   /** One GET answered 401 in JSON on the connection, read to the end of its body; its nanoseconds. */
   private static long exchange(Socket socket) throws IOException {
     long start = System.nanoTime();
-    socket.getOutputStream().write("GET /api/v4/users/me/sessions HTTP/1.1\r\nHost: x\r\n\r\n"
-        .getBytes(StandardCharsets.US_ASCII));
+    socket
+        .getOutputStream()
+        .write(
+            "GET /api/v4/users/me/sessions HTTP/1.1\r\nHost: x\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
     InputStream in = socket.getInputStream();
     StringBuilder head = new StringBuilder();
     while (head.indexOf("\r\n\r\n") < 0) {
@@ -163,7 +212,9 @@ class JdkHttpHandlerTest {
     assertThat(length).as(head.toString()).isPositive();
     in.readNBytes(length);
     long took = System.nanoTime() - start;
-    assertThat(head.toString()).startsWith("HTTP/1.1 401").containsIgnoringCase("Content-Type: application/json");
+    assertThat(head.toString())
+        .startsWith("HTTP/1.1 401")
+        .containsIgnoringCase("Content-Type: application/json");
     return took;
   }
 

@@ -18,10 +18,14 @@ import org.sessionregistry.memory.InMemorySessionStore;
 class MattermostAccessRuleTest {
   private static final String USER_MANAGER = "system_user_manager";
   private final Map<String, Set<String>> directory = new ConcurrentHashMap<>();
-  private final SessionRegistry registry = SessionRegistry.builder().store(InMemorySessionStore.create())
-      .userRoles(directory::get)
-      .accessRule(MattermostAccessRule.standard().withRole(USER_MANAGER, Set.of(Permission.EDIT_OTHER_USERS)))
-      .build();
+  private final SessionRegistry registry =
+      SessionRegistry.builder()
+          .store(InMemorySessionStore.create())
+          .userRoles(directory::get)
+          .accessRule(
+              MattermostAccessRule.standard()
+                  .withRole(USER_MANAGER, Set.of(Permission.EDIT_OTHER_USERS)))
+          .build();
 
   private Session sessionOf(String... roles) {
     String id = Ids.newId();
@@ -47,7 +51,9 @@ class MattermostAccessRuleTest {
 
     assertThat(registry.mayManageSessionsOf(admin, user.userId())).isTrue();
     assertThat(registry.mayManageSessionsOf(admin, otherAdmin.userId())).isTrue();
-    assertThat(registry.mayManageSessionsOf(admin, Ids.newId())).as("a user the directory does not know").isTrue();
+    assertThat(registry.mayManageSessionsOf(admin, Ids.newId()))
+        .as("a user the directory does not know")
+        .isTrue();
     assertThat(registry.mayRevokeEveryone(admin)).isTrue();
   }
 
@@ -78,18 +84,29 @@ class MattermostAccessRuleTest {
 
   @Test
   void aRoleCanBeGrantedAndStrippedOfItsPermissions() {
-    MattermostAccessRule noAdmins = MattermostAccessRule.standard().withRole("system_admin", Set.of());
-    SessionRegistry strict = SessionRegistry.builder().store(InMemorySessionStore.create())
-        .userRoles(directory::get).accessRule(noAdmins).build();
+    MattermostAccessRule noAdmins =
+        MattermostAccessRule.standard().withRole("system_admin", Set.of());
+    SessionRegistry strict =
+        SessionRegistry.builder()
+            .store(InMemorySessionStore.create())
+            .userRoles(directory::get)
+            .accessRule(noAdmins)
+            .build();
     Session admin = sessionOf("system_admin");
     Session user = sessionOf("system_user");
 
     assertThat(strict.mayManageSessionsOf(admin, user.userId())).isFalse();
-    assertThat(MattermostAccessRule.standard().mayRevokeEveryone(
-        new org.sessionregistry.SessionAccessRule.Subject("x", Set.of("system_admin"), true))).isTrue();
+    assertThat(
+            MattermostAccessRule.standard()
+                .mayRevokeEveryone(
+                    new org.sessionregistry.SessionAccessRule.Subject(
+                        "x", Set.of("system_admin"), true)))
+        .isTrue();
     assertThatThrownBy(() -> MattermostAccessRule.standard().withRole("two words", Set.of()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("role must be one word, was \"two words\"");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("role must be one word, was \"two words\"");
     assertThatThrownBy(() -> MattermostAccessRule.standard().withRole("r", null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("permissions must not be null");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("permissions must not be null");
   }
 }

@@ -31,46 +31,68 @@ class OneDecisionPerRequestTest {
   private final String adminId = Ids.newId();
   private final String managerId = Ids.newId();
   private final String userId = Ids.newId();
-  private final Map<String, Set<String>> roles = Map.of(adminId, Set.of("system_admin", "system_user"),
-      managerId, Set.of(MANAGER_ROLE, "system_user"), userId, Set.of("system_user"));
+  private final Map<String, Set<String>> roles =
+      Map.of(
+          adminId,
+          Set.of("system_admin", "system_user"),
+          managerId,
+          Set.of(MANAGER_ROLE, "system_user"),
+          userId,
+          Set.of("system_user"));
   private final AtomicInteger roleLookups = new AtomicInteger();
   private final CountingStore store = new CountingStore(InMemorySessionStore.create());
-  private final SessionRegistry registry = SessionRegistry.builder().store(store)
-      .accessRule(MattermostAccessRule.standard()
-          .withRole(MANAGER_ROLE, Set.of(MattermostAccessRule.Permission.EDIT_OTHER_USERS)))
-      .userRoles(id -> {
-        roleLookups.incrementAndGet();
-        return roles.get(id);
-      })
-      .build();
+  private final SessionRegistry registry =
+      SessionRegistry.builder()
+          .store(store)
+          .accessRule(
+              MattermostAccessRule.standard()
+                  .withRole(MANAGER_ROLE, Set.of(MattermostAccessRule.Permission.EDIT_OTHER_USERS)))
+          .userRoles(
+              id -> {
+                roleLookups.incrementAndGet();
+                return roles.get(id);
+              })
+          .build();
   private final MattermostSessionApi api =
       MattermostSessionApi.builder(registry, (login, password) -> Optional.empty()).build();
 
   @Test
   void anAdminListingAnotherUsersSessions() {
-    IssuedSession admin = registry.create(NewSession.forUser(adminId).withRoles(roles.get(adminId)));
+    IssuedSession admin =
+        registry.create(NewSession.forUser(adminId).withRoles(roles.get(adminId)));
     registry.create(userId);
 
     HttpResponse r = request("GET", "/api/v4/users/" + userId + "/sessions", bearer(admin), "");
 
     assertThat(r.status()).isEqualTo(200);
-    assertThat(store.calls).containsExactlyInAnyOrderEntriesOf(Map.of("findByToken", 1, "findByUser", 1));
+    assertThat(store.calls)
+        .containsExactlyInAnyOrderEntriesOf(Map.of("findByToken", 1, "findByUser", 1));
     assertThat(roleLookups).as("the admin's roles, once").hasValue(1);
   }
 
   @Test
   void aUserManagerRevokingAllOfAUserWithItsCookieAndCsrfToken() {
-    IssuedSession manager = registry.create(NewSession.forUser(managerId).withRoles(roles.get(managerId))
-        .withProps(Map.of("csrf", "the-csrf-token")));
+    IssuedSession manager =
+        registry.create(
+            NewSession.forUser(managerId)
+                .withRoles(roles.get(managerId))
+                .withProps(Map.of("csrf", "the-csrf-token")));
     registry.create(userId);
-    Map<String, List<String>> cookie = Map.of("Cookie", List.of("MMAUTHTOKEN=" + manager.token()),
-        "X-CSRF-Token", List.of("the-csrf-token"));
+    Map<String, List<String>> cookie =
+        Map.of(
+            "Cookie",
+            List.of("MMAUTHTOKEN=" + manager.token()),
+            "X-CSRF-Token",
+            List.of("the-csrf-token"));
 
-    HttpResponse r = request("POST", "/api/v4/users/" + userId + "/sessions/revoke/all", cookie, "");
+    HttpResponse r =
+        request("POST", "/api/v4/users/" + userId + "/sessions/revoke/all", cookie, "");
 
     assertThat(r.status()).as(r.bodyText()).isEqualTo(200);
-    assertThat(store.calls).as("the CSRF check reads the session the authentication read")
-        .containsExactlyInAnyOrderEntriesOf(Map.of("findByToken", 1, "deleteAllOfUserWithoutReading", 1));
+    assertThat(store.calls)
+        .as("the CSRF check reads the session the authentication read")
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("findByToken", 1, "deleteAllOfUserWithoutReading", 1));
     assertThat(roleLookups).as("the manager's roles and the target's, once each").hasValue(2);
     assertThat(registry.list(userId)).isEmpty();
   }
@@ -79,11 +101,16 @@ class OneDecisionPerRequestTest {
   void aUserRevokingItsOwnSessionById() {
     IssuedSession user = registry.create(userId);
 
-    HttpResponse r = request("POST", "/api/v4/users/me/sessions/revoke", bearer(user),
-        "{\"session_id\":\"" + user.session().id() + "\"}");
+    HttpResponse r =
+        request(
+            "POST",
+            "/api/v4/users/me/sessions/revoke",
+            bearer(user),
+            "{\"session_id\":\"" + user.session().id() + "\"}");
 
     assertThat(r.status()).as(r.bodyText()).isEqualTo(200);
-    assertThat(store.calls).containsExactlyInAnyOrderEntriesOf(Map.of("findByToken", 1, "delete", 1));
+    assertThat(store.calls)
+        .containsExactlyInAnyOrderEntriesOf(Map.of("findByToken", 1, "delete", 1));
     assertThat(roleLookups).as("its own sessions: no role is needed").hasValue(0);
     assertThat(registry.authenticate(user.token())).isEmpty();
   }
@@ -93,18 +120,24 @@ class OneDecisionPerRequestTest {
     IssuedSession user = registry.create(userId);
     registry.create(adminId);
 
-    HttpResponse r = request("POST", "/api/v4/users/" + adminId + "/sessions/revoke/all", bearer(user), "");
+    HttpResponse r =
+        request("POST", "/api/v4/users/" + adminId + "/sessions/revoke/all", bearer(user), "");
 
     assertThat(r.status()).isEqualTo(403);
     assertThat(store.calls).containsExactlyInAnyOrderEntriesOf(Map.of("findByToken", 1));
     assertThat(roleLookups).hasValue(1);
   }
 
-  private HttpResponse request(String method, String path, Map<String, List<String>> headers, String body) {
+  private HttpResponse request(
+      String method, String path, Map<String, List<String>> headers, String body) {
     store.calls.clear();
     roleLookups.set(0);
-    return api.handle(new HttpRequest(method, path, MattermostSessionApiTest.json(headers, body),
-        body.getBytes(StandardCharsets.UTF_8)));
+    return api.handle(
+        new HttpRequest(
+            method,
+            path,
+            MattermostSessionApiTest.json(headers, body),
+            body.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static Map<String, List<String>> bearer(IssuedSession s) {
@@ -125,7 +158,11 @@ class OneDecisionPerRequestTest {
     }
 
     @Override
-    public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
+    public List<Session> insert(
+        Session session,
+        TokenHash tokenHash,
+        Instant retainUntil,
+        SessionLimit limit,
         boolean endSameDevice) {
       count("insert");
       return delegate.insert(session, tokenHash, retainUntil, limit, endSameDevice);
@@ -150,7 +187,11 @@ class OneDecisionPerRequestTest {
     }
 
     @Override
-    public boolean touch(String userId, String sessionId, Instant lastActivityAt, @Nullable Instant expiresAt,
+    public boolean touch(
+        String userId,
+        String sessionId,
+        Instant lastActivityAt,
+        @Nullable Instant expiresAt,
         Instant retainUntil) {
       count("touch");
       return delegate.touch(userId, sessionId, lastActivityAt, expiresAt, retainUntil);

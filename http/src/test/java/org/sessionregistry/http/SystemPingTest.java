@@ -25,7 +25,8 @@ class SystemPingTest {
 
   @Test
   void askedForTheServerStatusItReadsTheStore() throws Exception {
-    HttpResponse healthy = api(InMemorySessionStore.create()).handle(ping("time=1&get_server_status=true"));
+    HttpResponse healthy =
+        api(InMemorySessionStore.create()).handle(ping("time=1&get_server_status=true"));
     assertThat(healthy.status()).isEqualTo(200);
     assertThat(JSON.readTree(healthy.body()))
         .isEqualTo(JSON.readTree("{\"status\":\"OK\",\"database_status\":\"OK\"}"));
@@ -37,13 +38,15 @@ class SystemPingTest {
     assertThat(JSON.readTree(unhealthy.body()))
         .isEqualTo(JSON.readTree("{\"status\":\"UNHEALTHY\",\"database_status\":\"UNHEALTHY\"}"));
     assertThat(unhealthy.headers()).contains(Map.entry("status", "UNHEALTHY"));
-    assertThat(down.handle(ping("get_server_status=true&use_rest_semantics=true")).status()).isEqualTo(200);
+    assertThat(down.handle(ping("get_server_status=true&use_rest_semantics=true")).status())
+        .isEqualTo(200);
   }
 
   @Test
   void onlyGet() {
-    HttpResponse r = api(InMemorySessionStore.create())
-        .handle(new HttpRequest("POST", "/api/v4/system/ping", Map.of(), new byte[0]));
+    HttpResponse r =
+        api(InMemorySessionStore.create())
+            .handle(new HttpRequest("POST", "/api/v4/system/ping", Map.of(), new byte[0]));
     assertThat(r.status()).isEqualTo(405);
   }
 
@@ -53,7 +56,12 @@ class SystemPingTest {
   }
 
   private static HttpRequest ping(String query) {
-    return new HttpRequest("GET", "/api/v4/system/ping", Map.of("Accept", List.of("application/json")),
-        new byte[0], "127.0.0.1", query);
+    return new HttpRequest(
+        "GET",
+        "/api/v4/system/ping",
+        Map.of("Accept", List.of("application/json")),
+        new byte[0],
+        "127.0.0.1",
+        query);
   }
 }

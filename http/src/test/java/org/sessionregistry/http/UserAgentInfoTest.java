@@ -36,10 +36,15 @@ class UserAgentInfoTest {
 
   @Test
   void anyInputIsAnUnknownClientAtWorst() {
-    assertThat(UserAgentInfo.parse(null)).isEqualTo(new UserAgentInfo("Unknown", "", "Unknown/0.0"));
-    assertThat(UserAgentInfo.parse("Mattermost/" + "9".repeat(500)).browser()).hasSize("Desktop App/".length() + 128);
-    assertThat(UserAgentInfo.parse("Chrome/99999999999999999999.1").browser()).startsWith("Chrome/");
+    assertThat(UserAgentInfo.parse(null))
+        .isEqualTo(new UserAgentInfo("Unknown", "", "Unknown/0.0"));
+    assertThat(UserAgentInfo.parse("Mattermost/" + "9".repeat(500)).browser())
+        .hasSize("Desktop App/".length() + 128);
+    assertThat(UserAgentInfo.parse("Chrome/99999999999999999999.1").browser())
+        .startsWith("Chrome/");
     assertThat(UserAgentInfo.parse("Mozilla/5.0 (Windows NT 10.0) Chrome/1.2.3").props())
-        .containsEntry("platform", "Windows").containsEntry("os", "Windows 10").containsEntry("browser", "Chrome/1.2.3");
+        .containsEntry("platform", "Windows")
+        .containsEntry("os", "Windows 10")
+        .containsEntry("browser", "Chrome/1.2.3");
   }
 }

@@ -35,26 +35,51 @@ public final class ChannelMetrics {
    */
   public static void bind(MeterRegistry meters, InvalidationChannel channel, Tags tags) {
     if (channel.status() == null) {
-      throw new IllegalArgumentException("the channel " + channel.getClass().getName() + " keeps no status: it"
-          + " must implement InvalidationChannel.status()");
+      throw new IllegalArgumentException(
+          "the channel "
+              + channel.getClass().getName()
+              + " keeps no status: it"
+              + " must implement InvalidationChannel.status()");
     }
     Gauge.builder("sessionregistry.channel.connected", channel, c -> status(c).connected() ? 1 : 0)
         .description("1 while the invalidation channel is up, 0 while front caches are bypassed")
-        .tags(tags).strongReference(true).register(meters);
-    TimeGauge.builder("sessionregistry.channel.state.since", channel, TimeUnit.MILLISECONDS,
+        .tags(tags)
+        .strongReference(true)
+        .register(meters);
+    TimeGauge.builder(
+            "sessionregistry.channel.state.since",
+            channel,
+            TimeUnit.MILLISECONDS,
             c -> status(c).since().toEpochMilli())
         .description("When the invalidation channel last went up or down, since the epoch")
-        .tags(tags).strongReference(true).register(meters);
-    FunctionCounter.builder("sessionregistry.channel.published", channel, c -> status(c).published())
-        .description("Invalidations this node sent").tags(tags).register(meters);
+        .tags(tags)
+        .strongReference(true)
+        .register(meters);
+    FunctionCounter.builder(
+            "sessionregistry.channel.published", channel, c -> status(c).published())
+        .description("Invalidations this node sent")
+        .tags(tags)
+        .register(meters);
     FunctionCounter.builder("sessionregistry.channel.received", channel, c -> status(c).received())
-        .description("Invalidations delivered to this node").tags(tags).register(meters);
+        .description("Invalidations delivered to this node")
+        .tags(tags)
+        .register(meters);
     Gauge.builder("sessionregistry.channel.queued", channel, c -> status(c).queued())
-        .description("Invalidations waiting to be sent").tags(tags).strongReference(true).register(meters);
-    TimeGauge.builder("sessionregistry.channel.silence", channel, TimeUnit.NANOSECONDS, c -> {
-      Duration silence = status(c).sinceLastHeard();
-      return silence == null ? Double.NaN : silence.toNanos();
-    }).description("Time since the channel last heard from its server").tags(tags).strongReference(true)
+        .description("Invalidations waiting to be sent")
+        .tags(tags)
+        .strongReference(true)
+        .register(meters);
+    TimeGauge.builder(
+            "sessionregistry.channel.silence",
+            channel,
+            TimeUnit.NANOSECONDS,
+            c -> {
+              Duration silence = status(c).sinceLastHeard();
+              return silence == null ? Double.NaN : silence.toNanos();
+            })
+        .description("Time since the channel last heard from its server")
+        .tags(tags)
+        .strongReference(true)
         .register(meters);
   }
 

@@ -29,16 +29,30 @@ public final class FrontCacheMetrics {
   public static void bind(MeterRegistry meters, FrontCache cache, Tags tags) {
     FrontCacheStats stats = cache.stats();
     for (String result : new String[] {"hit", "miss", "bypass"}) {
-      FunctionCounter.builder("sessionregistry.cache.lookups", stats, s -> switch (result) {
-        case "hit" -> s.hits();
-        case "miss" -> s.misses();
-        default -> s.bypasses();
-      }).description("Front cache look-ups by token, by result").tags(tags).tag("result", result).register(meters);
+      FunctionCounter.builder(
+              "sessionregistry.cache.lookups",
+              stats,
+              s ->
+                  switch (result) {
+                    case "hit" -> s.hits();
+                    case "miss" -> s.misses();
+                    default -> s.bypasses();
+                  })
+          .description("Front cache look-ups by token, by result")
+          .tags(tags)
+          .tag("result", result)
+          .register(meters);
     }
     Gauge.builder("sessionregistry.cache.entries", stats, FrontCacheStats::entries)
-        .description("Sessions in the front cache").tags(tags).strongReference(true).register(meters);
+        .description("Sessions in the front cache")
+        .tags(tags)
+        .strongReference(true)
+        .register(meters);
     Gauge.builder("sessionregistry.cache.tombstones", stats, FrontCacheStats::tombstones)
-        .description("Invalidations the front cache remembers").tags(tags).strongReference(true).register(meters);
+        .description("Invalidations the front cache remembers")
+        .tags(tags)
+        .strongReference(true)
+        .register(meters);
   }
 
   /** {@link #bind(MeterRegistry, FrontCache, Tags)} without tags. */

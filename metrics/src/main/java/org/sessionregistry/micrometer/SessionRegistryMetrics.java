@@ -38,6 +38,7 @@ import org.sessionregistry.RevocationReason;
 public final class SessionRegistryMetrics implements RegistryObserver {
   /** What a store tag may be: a short lower-case word, never anything a user chose. */
   private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+
   private static final Operation[] OPERATIONS = Operation.values();
   private static final Outcome[] OUTCOMES = Outcome.values();
   private static final RevocationReason[] REASONS = RevocationReason.values();
@@ -64,8 +65,11 @@ public final class SessionRegistryMetrics implements RegistryObserver {
       throw new IllegalArgumentException("meters must not be null");
     }
     if (store == null || !KIND.matcher(store).matches()) {
-      throw new IllegalArgumentException("store must be a lower-case word of at most 32 letters, digits and _,"
-          + " was \"" + store + "\"");
+      throw new IllegalArgumentException(
+          "store must be a lower-case word of at most 32 letters, digits and _,"
+              + " was \""
+              + store
+              + "\"");
     }
     return new SessionRegistryMetrics(meters, store);
   }
@@ -79,8 +83,10 @@ public final class SessionRegistryMetrics implements RegistryObserver {
     }
     timing.count.increment();
     timing.nanos.add(nanos);
-    if (outcome == Outcome.OK && (operation == Operation.REVOKE_ALL || operation == Operation.REVOKE_ALL_EXCEPT
-        || operation == Operation.REVOKE_EVERYONE)) {
+    if (outcome == Outcome.OK
+        && (operation == Operation.REVOKE_ALL
+            || operation == Operation.REVOKE_ALL_EXCEPT
+            || operation == Operation.REVOKE_EVERYONE)) {
       bulk(operation).increment();
     }
   }
@@ -89,10 +95,13 @@ public final class SessionRegistryMetrics implements RegistryObserver {
   public void sessionsEnded(RevocationReason reason, int count) {
     Counter counter = ended.get(reason.ordinal());
     if (counter == null) {
-      counter = Counter.builder("sessionregistry.sessions.ended")
-          .description("Sessions ended, by reason, as the store reported them (revoke-all's are not read back)")
-          .tags(storeTag).tag("reason", tag(reason))
-          .register(meters);
+      counter =
+          Counter.builder("sessionregistry.sessions.ended")
+              .description(
+                  "Sessions ended, by reason, as the store reported them (revoke-all's are not read back)")
+              .tags(storeTag)
+              .tag("reason", tag(reason))
+              .register(meters);
       ended.set(reason.ordinal(), counter);
     }
     counter.increment(count);
@@ -103,11 +112,18 @@ public final class SessionRegistryMetrics implements RegistryObserver {
     Timing timing = timings.get(i);
     if (timing == null) {
       timing = new Timing();
-      // The meter reads the adders at each scrape; this array keeps them (Micrometer holds them weakly).
-      FunctionTimer.builder("sessionregistry.operations", timing, t -> t.count.sum(), t -> t.nanos.sum(),
+      // The meter reads the adders at each scrape; this array keeps them (Micrometer holds them
+      // weakly).
+      FunctionTimer.builder(
+              "sessionregistry.operations",
+              timing,
+              t -> t.count.sum(),
+              t -> t.nanos.sum(),
               TimeUnit.NANOSECONDS)
           .description("Session registry operations, store round trips included")
-          .tags(storeTag).tag("operation", tag(operation)).tag("outcome", tag(outcome))
+          .tags(storeTag)
+          .tag("operation", tag(operation))
+          .tag("outcome", tag(outcome))
           .register(meters);
       timings.set(i, timing);
     }
@@ -123,15 +139,19 @@ public final class SessionRegistryMetrics implements RegistryObserver {
   private Counter bulk(Operation operation) {
     Counter counter = bulk.get(operation.ordinal());
     if (counter == null) {
-      String scope = switch (operation) {
-        case REVOKE_ALL -> "user";
-        case REVOKE_ALL_EXCEPT -> "user_but_one";
-        default -> "everyone";
-      };
-      counter = Counter.builder("sessionregistry.revocations.bulk")
-          .description("Revoke-all, revoke-all-except and revoke-everyone operations that succeeded")
-          .tags(storeTag).tag("scope", scope)
-          .register(meters);
+      String scope =
+          switch (operation) {
+            case REVOKE_ALL -> "user";
+            case REVOKE_ALL_EXCEPT -> "user_but_one";
+            default -> "everyone";
+          };
+      counter =
+          Counter.builder("sessionregistry.revocations.bulk")
+              .description(
+                  "Revoke-all, revoke-all-except and revoke-everyone operations that succeeded")
+              .tags(storeTag)
+              .tag("scope", scope)
+              .register(meters);
       bulk.set(operation.ordinal(), counter);
     }
     return counter;

@@ -20,12 +20,20 @@ class AllocationTest {
 
   @Test
   void anAuthenticationAllocatesNothingMoreWithMetrics() throws Exception {
-    double off = bytesPerAuthentication(SessionRegistry.builder().store(InMemorySessionStore.create()).build());
-    double on = bytesPerAuthentication(SessionRegistry.builder().store(InMemorySessionStore.create())
-        .observer(SessionRegistryMetrics.create(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "memory"))
-        .build());
+    double off =
+        bytesPerAuthentication(
+            SessionRegistry.builder().store(InMemorySessionStore.create()).build());
+    double on =
+        bytesPerAuthentication(
+            SessionRegistry.builder()
+                .store(InMemorySessionStore.create())
+                .observer(
+                    SessionRegistryMetrics.create(
+                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "memory"))
+                .build());
     assertThat(off).as("an authentication allocates its answer: the count works").isPositive();
-    assertThat(on - off).as("bytes per authentication added by metrics (without: %.1f, with: %.1f)", off, on)
+    assertThat(on - off)
+        .as("bytes per authentication added by metrics (without: %.1f, with: %.1f)", off, on)
         .isLessThan(1.0);
   }
 
@@ -47,7 +55,9 @@ class AllocationTest {
   /** This thread's allocated bytes, from HotSpot's ThreadMXBean (reflection: its module is not required here). */
   private static long allocated() throws Exception {
     Object bean = ManagementFactory.getThreadMXBean();
-    Method m = Class.forName("com.sun.management.ThreadMXBean").getMethod("getThreadAllocatedBytes", long.class);
+    Method m =
+        Class.forName("com.sun.management.ThreadMXBean")
+            .getMethod("getThreadAllocatedBytes", long.class);
     return (long) m.invoke(bean, Thread.currentThread().getId());
   }
 }

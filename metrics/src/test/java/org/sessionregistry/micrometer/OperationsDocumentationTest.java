@@ -32,7 +32,9 @@ class OperationsDocumentationTest {
 
   @Test
   void theAlertRulesParseAndNameRealMeters() throws Exception {
-    JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(DOCS.resolve("prometheus-alerts.yml").toFile());
+    JsonNode rules =
+        new ObjectMapper(new YAMLFactory())
+            .readTree(DOCS.resolve("prometheus-alerts.yml").toFile());
     Set<String> registered = scrapedNames();
     Set<String> alerts = new TreeSet<>();
     for (JsonNode group : rules.path("groups")) {
@@ -42,7 +44,9 @@ class OperationsDocumentationTest {
         assertThat(alert).matches("SessionRegistry[A-Za-z]+");
         assertThat(alerts.add(alert)).as("alert names are unique: " + alert).isTrue();
         assertThat(rule.path("for").asText()).as(alert).matches("\\d+[smh]");
-        assertThat(rule.path("labels").path("severity").asText()).as(alert).isIn("warning", "critical");
+        assertThat(rule.path("labels").path("severity").asText())
+            .as(alert)
+            .isIn("warning", "critical");
         assertThat(rule.path("annotations").path("summary").asText()).as(alert).isNotEmpty();
         Matcher m = NAME.matcher(rule.path("expr").asText());
         int named = 0;
@@ -53,14 +57,19 @@ class OperationsDocumentationTest {
         assertThat(named).as(alert + " names a meter").isPositive();
       }
     }
-    assertThat(alerts).contains("SessionRegistryChannelDown", "SessionRegistryStoreErrors",
-        "SessionRegistryCacheHitRatioLow", "SessionRegistryCapRefusalsRising");
+    assertThat(alerts)
+        .contains(
+            "SessionRegistryChannelDown",
+            "SessionRegistryStoreErrors",
+            "SessionRegistryCacheHitRatioLow",
+            "SessionRegistryCapRefusalsRising");
   }
 
   @Test
   void operationsMdNamesEveryMeter() throws Exception {
     String doc = Files.readString(DOCS.resolve("operations.md"));
-    assertThat(scrapedNames()).allSatisfy(name -> assertThat(doc).as("operations.md").contains(name));
+    assertThat(scrapedNames())
+        .allSatisfy(name -> assertThat(doc).as("operations.md").contains(name));
   }
 
   /** The names Prometheus shows once every part is bound and used. */
@@ -70,9 +79,12 @@ class OperationsDocumentationTest {
     FrontCache cache = FrontCache.builder().channel(channel).recordStats().build();
     FrontCacheMetrics.bind(meters, cache);
     ChannelMetrics.bind(meters, channel);
-    SessionRegistry registry = SessionRegistry.builder().store(cache.over(InMemorySessionStore.create()))
-        .maxSessionsPerUser(1, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE)
-        .observer(SessionRegistryMetrics.create(meters, "memory")).build();
+    SessionRegistry registry =
+        SessionRegistry.builder()
+            .store(cache.over(InMemorySessionStore.create()))
+            .maxSessionsPerUser(1, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE)
+            .observer(SessionRegistryMetrics.create(meters, "memory"))
+            .build();
     String user = Ids.newId();
     registry.create(user);
     IssuedSession second = registry.create(user);
@@ -85,8 +97,12 @@ class OperationsDocumentationTest {
         names.add(m.group());
       }
     }
-    assertThat(names).contains("sessionregistry_channel_connected", "sessionregistry_operations_seconds_count",
-        "sessionregistry_revocations_bulk_total", "sessionregistry_sessions_ended_total");
+    assertThat(names)
+        .contains(
+            "sessionregistry_channel_connected",
+            "sessionregistry_operations_seconds_count",
+            "sessionregistry_revocations_bulk_total",
+            "sessionregistry_sessions_ended_total");
     return names;
   }
 }

@@ -43,10 +43,16 @@ class SessionRegistryMetricsTest {
 
   @Test
   void eachOperationIsTimedByOutcomeAndEndedSessionsAreCountedByReason() {
-    ReadCountingStore store = new ReadCountingStore(InMemorySessionStore.builder().clock(clock).build());
-    SessionRegistry registry = SessionRegistry.builder().store(store).clock(clock)
-        .idleTimeout(Duration.ofHours(1)).maxSessionsPerUser(2, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE)
-        .observer(SessionRegistryMetrics.create(meters, "memory")).build();
+    ReadCountingStore store =
+        new ReadCountingStore(InMemorySessionStore.builder().clock(clock).build());
+    SessionRegistry registry =
+        SessionRegistry.builder()
+            .store(store)
+            .clock(clock)
+            .idleTimeout(Duration.ofHours(1))
+            .maxSessionsPerUser(2, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE)
+            .observer(SessionRegistryMetrics.create(meters, "memory"))
+            .build();
     String alice = remember(Ids.newId());
     IssuedSession first = issue(registry, alice);
     clock.advance(Duration.ofSeconds(1));
@@ -59,7 +65,8 @@ class SessionRegistryMetricsTest {
     assertThat(registry.authenticate(first.token())).isEmpty();
     assertThat(registry.authenticate("not a token")).isEmpty();
     clock.advance(Duration.ofMinutes(31));
-    Session touched = registry.touch(registry.authenticate(third.token()).orElseThrow()).orElseThrow();
+    Session touched =
+        registry.touch(registry.authenticate(third.token()).orElseThrow()).orElseThrow();
     assertThat(registry.list(alice)).hasSize(2);
     assertThat(registry.revoke(alice, second.session().id())).isTrue();
     assertThat(registry.revoke(alice, second.session().id())).isFalse();
@@ -87,9 +94,16 @@ class SessionRegistryMetricsTest {
     assertThat(count("revoke_all_except", "ok")).isEqualTo(1);
     assertThat(count("revoke_everyone", "ok")).isEqualTo(1);
     assertThat(count("purge", "ok")).isEqualTo(1);
-    assertThat(meters.get("sessionregistry.operations").functionTimers()).as("nothing else was timed").hasSize(11);
-    assertThat(meters.get("sessionregistry.operations").tag("operation", "create").functionTimer().totalTime(
-        java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
+    assertThat(meters.get("sessionregistry.operations").functionTimers())
+        .as("nothing else was timed")
+        .hasSize(11);
+    assertThat(
+            meters
+                .get("sessionregistry.operations")
+                .tag("operation", "create")
+                .functionTimer()
+                .totalTime(java.util.concurrent.TimeUnit.NANOSECONDS))
+        .isPositive();
 
     assertThat(ended("session_limit")).isEqualTo(1);
     assertThat(ended("revoke")).isEqualTo(1);
@@ -100,31 +114,68 @@ class SessionRegistryMetricsTest {
     assertThat(bulk("user_but_one")).isEqualTo(1);
     assertThat(bulk("everyone")).isEqualTo(1);
 
-    assertThat(store.readBack.get()).as("metrics never make a revoke-all read its sessions back").isZero();
+    assertThat(store.readBack.get())
+        .as("metrics never make a revoke-all read its sessions back")
+        .isZero();
     assertNoTagNamesAnyone();
   }
 
   @Test
   void refusalsAndStoreFailuresAreOutcomes() {
-    SessionRegistry capped = SessionRegistry.builder().store(InMemorySessionStore.builder().clock(clock).build())
-        .clock(clock).maxSessionsPerUser(1, SessionLimit.Policy.REFUSE_NEW)
-        .observer(SessionRegistryMetrics.create(meters, "memory")).build();
+    SessionRegistry capped =
+        SessionRegistry.builder()
+            .store(InMemorySessionStore.builder().clock(clock).build())
+            .clock(clock)
+            .maxSessionsPerUser(1, SessionLimit.Policy.REFUSE_NEW)
+            .observer(SessionRegistryMetrics.create(meters, "memory"))
+            .build();
     String carol = remember(Ids.newId());
     issue(capped, carol);
-    assertThatThrownBy(() -> capped.create(carol)).isInstanceOf(SessionLimitExceededException.class);
+    assertThatThrownBy(() -> capped.create(carol))
+        .isInstanceOf(SessionLimitExceededException.class);
     assertThat(count("create", "refused_by_limit")).isEqualTo(1);
 
-    SessionRegistry down = SessionRegistry.builder().store(new UnreachableStore()).clock(clock)
-        .observer(SessionRegistryMetrics.create(meters, "unreachable")).build();
+    SessionRegistry down =
+        SessionRegistry.builder()
+            .store(new UnreachableStore())
+            .clock(clock)
+            .observer(SessionRegistryMetrics.create(meters, "unreachable"))
+            .build();
     IssuedSession held = issue(capped, remember(Ids.newId()));
-    assertThatThrownBy(() -> down.authenticate(held.token())).isInstanceOf(SessionStoreUnavailableException.class);
-    assertThatThrownBy(() -> down.revokeAll(carol)).isInstanceOf(SessionStoreUnavailableException.class);
-    assertThat(meters.get("sessionregistry.operations").tags("store", "unreachable", "operation", "authenticate",
-        "outcome", "store_unavailable").functionTimer().count()).isEqualTo(1);
-    assertThat(meters.get("sessionregistry.operations").tags("store", "unreachable", "operation", "revoke_all",
-        "outcome", "store_unavailable").functionTimer().count()).isEqualTo(1);
-    assertThat(meters.find("sessionregistry.revocations.bulk").tags("store", "unreachable").counter())
-        .as("a failed revoke-all is no revocation").isNull();
+    assertThatThrownBy(() -> down.authenticate(held.token()))
+        .isInstanceOf(SessionStoreUnavailableException.class);
+    assertThatThrownBy(() -> down.revokeAll(carol))
+        .isInstanceOf(SessionStoreUnavailableException.class);
+    assertThat(
+            meters
+                .get("sessionregistry.operations")
+                .tags(
+                    "store",
+                    "unreachable",
+                    "operation",
+                    "authenticate",
+                    "outcome",
+                    "store_unavailable")
+                .functionTimer()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            meters
+                .get("sessionregistry.operations")
+                .tags(
+                    "store",
+                    "unreachable",
+                    "operation",
+                    "revoke_all",
+                    "outcome",
+                    "store_unavailable")
+                .functionTimer()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            meters.find("sessionregistry.revocations.bulk").tags("store", "unreachable").counter())
+        .as("a failed revoke-all is no revocation")
+        .isNull();
     assertNoTagNamesAnyone();
   }
 
@@ -134,8 +185,11 @@ class SessionRegistryMetricsTest {
     FrontCache cache = FrontCache.builder().clock(clock).channel(channel).recordStats().build();
     FrontCacheMetrics.bind(meters, cache);
     ChannelMetrics.bind(meters, channel);
-    SessionRegistry registry = SessionRegistry.builder()
-        .store(cache.over(InMemorySessionStore.builder().clock(clock).build())).clock(clock).build();
+    SessionRegistry registry =
+        SessionRegistry.builder()
+            .store(cache.over(InMemorySessionStore.builder().clock(clock).build()))
+            .clock(clock)
+            .build();
     String dave = remember(Ids.newId());
     IssuedSession issued = issue(registry, dave);
     registry.authenticate(issued.token()); // cached by the create
@@ -144,46 +198,76 @@ class SessionRegistryMetricsTest {
     registry.revokeAll(dave);
     registry.authenticate(other.token()); // revoked: read from the store, not found
 
-    assertThat(meters.get("sessionregistry.cache.lookups").tag("result", "hit").functionCounter().count())
+    assertThat(
+            meters
+                .get("sessionregistry.cache.lookups")
+                .tag("result", "hit")
+                .functionCounter()
+                .count())
         .isEqualTo(2);
-    assertThat(meters.get("sessionregistry.cache.lookups").tag("result", "miss").functionCounter().count())
+    assertThat(
+            meters
+                .get("sessionregistry.cache.lookups")
+                .tag("result", "miss")
+                .functionCounter()
+                .count())
         .isEqualTo(1);
-    assertThat(meters.get("sessionregistry.cache.lookups").tag("result", "bypass").functionCounter().count())
+    assertThat(
+            meters
+                .get("sessionregistry.cache.lookups")
+                .tag("result", "bypass")
+                .functionCounter()
+                .count())
         .isZero();
-    assertThat(meters.get("sessionregistry.cache.entries").gauge().value()).as("tombstoned, not removed")
+    assertThat(meters.get("sessionregistry.cache.entries").gauge().value())
+        .as("tombstoned, not removed")
         .isEqualTo(2);
-    assertThat(meters.get("sessionregistry.cache.tombstones").gauge().value()).as("the revoke-all's").isEqualTo(1);
+    assertThat(meters.get("sessionregistry.cache.tombstones").gauge().value())
+        .as("the revoke-all's")
+        .isEqualTo(1);
     assertThat(meters.get("sessionregistry.channel.connected").gauge().value()).isEqualTo(1);
-    assertThat(meters.get("sessionregistry.channel.published").functionCounter().count()).isEqualTo(1);
-    assertThat(meters.get("sessionregistry.channel.received").functionCounter().count()).isEqualTo(1);
+    assertThat(meters.get("sessionregistry.channel.published").functionCounter().count())
+        .isEqualTo(1);
+    assertThat(meters.get("sessionregistry.channel.received").functionCounter().count())
+        .isEqualTo(1);
     assertThat(meters.get("sessionregistry.channel.queued").gauge().value()).isZero();
-    assertThat(meters.get("sessionregistry.channel.silence").timeGauge().value()).isGreaterThanOrEqualTo(0);
+    assertThat(meters.get("sessionregistry.channel.silence").timeGauge().value())
+        .isGreaterThanOrEqualTo(0);
     assertNoTagNamesAnyone();
 
     FrontCache uncounted = FrontCache.builder().build();
-    assertThatThrownBy(() -> FrontCacheMetrics.bind(meters, uncounted)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> FrontCacheMetrics.bind(meters, uncounted))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage("the front cache keeps no stats: build it with recordStats()");
   }
 
   @Test
   void prometheusShowsTheMetersInBaseUnits() {
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    SessionRegistry registry = SessionRegistry.builder().store(InMemorySessionStore.create())
-        .observer(SessionRegistryMetrics.create(prometheus, "memory")).build();
+    SessionRegistry registry =
+        SessionRegistry.builder()
+            .store(InMemorySessionStore.create())
+            .observer(SessionRegistryMetrics.create(prometheus, "memory"))
+            .build();
     IssuedSession issued = registry.create(Ids.newId());
     registry.authenticate(issued.token());
     String text = prometheus.scrape();
-    assertThat(text).contains("sessionregistry_operations_seconds_count{operation=\"authenticate\","
-        + "outcome=\"hit\",store=\"memory\"} 1");
-    assertThat(text).contains("sessionregistry_operations_seconds_count{operation=\"create\",outcome=\"ok\","
-        + "store=\"memory\"} 1");
+    assertThat(text)
+        .contains(
+            "sessionregistry_operations_seconds_count{operation=\"authenticate\","
+                + "outcome=\"hit\",store=\"memory\"} 1");
+    assertThat(text)
+        .contains(
+            "sessionregistry_operations_seconds_count{operation=\"create\",outcome=\"ok\","
+                + "store=\"memory\"} 1");
   }
 
   @Test
   void aStoreTagMustBeAWordNotAnyText() {
     assertThatThrownBy(() -> SessionRegistryMetrics.create(meters, "10.0.0.1:5432"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("store must be a lower-case word of at most 32 letters, digits and _, was \"10.0.0.1:5432\"");
+        .hasMessage(
+            "store must be a lower-case word of at most 32 letters, digits and _, was \"10.0.0.1:5432\"");
   }
 
   private IssuedSession issue(SessionRegistry registry, String userId) {
@@ -199,8 +283,12 @@ class SessionRegistryMetricsTest {
   }
 
   private long count(String operation, String outcome) {
-    return (long) meters.get("sessionregistry.operations")
-        .tags("store", "memory", "operation", operation, "outcome", outcome).functionTimer().count();
+    return (long)
+        meters
+            .get("sessionregistry.operations")
+            .tags("store", "memory", "operation", operation, "outcome", outcome)
+            .functionTimer()
+            .count();
   }
 
   private double ended(String reason) {
@@ -212,7 +300,9 @@ class SessionRegistryMetricsTest {
   }
 
   /** What the tests' ids, tokens and addresses look like: none may be a tag value. */
-  private static final Pattern LOOKS_LIKE_ID = Pattern.compile("[a-z0-9]{20,}|.*\\d+\\.\\d+\\.\\d+.*|.*:.*|.*@.*");
+  private static final Pattern LOOKS_LIKE_ID =
+      Pattern.compile("[a-z0-9]{20,}|.*\\d+\\.\\d+\\.\\d+.*|.*:.*|.*@.*");
+
   private static final Pattern TAG_VALUE = Pattern.compile("[a-z][a-z0-9_]{0,31}");
 
   private void assertNoTagNamesAnyone() {
@@ -222,10 +312,13 @@ class SessionRegistryMetricsTest {
         values.add(tag.getValue());
       }
     }
-    assertThat(values).isNotEmpty().allSatisfy(v -> {
-      assertThat(v).matches(TAG_VALUE).doesNotMatch(LOOKS_LIKE_ID);
-      assertThat(secrets).noneSatisfy(secret -> assertThat(v).contains(secret));
-    });
+    assertThat(values)
+        .isNotEmpty()
+        .allSatisfy(
+            v -> {
+              assertThat(v).matches(TAG_VALUE).doesNotMatch(LOOKS_LIKE_ID);
+              assertThat(secrets).noneSatisfy(secret -> assertThat(v).contains(secret));
+            });
   }
 
   /** The in-memory store, counting the calls that read back what a revoke-all ends. */
@@ -238,7 +331,11 @@ class SessionRegistryMetricsTest {
     }
 
     @Override
-    public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
+    public List<Session> insert(
+        Session session,
+        TokenHash tokenHash,
+        Instant retainUntil,
+        SessionLimit limit,
         boolean endSameDevice) {
       return store.insert(session, tokenHash, retainUntil, limit, endSameDevice);
     }
@@ -254,7 +351,11 @@ class SessionRegistryMetricsTest {
     }
 
     @Override
-    public boolean touch(String userId, String sessionId, Instant lastActivityAt, @Nullable Instant expiresAt,
+    public boolean touch(
+        String userId,
+        String sessionId,
+        Instant lastActivityAt,
+        @Nullable Instant expiresAt,
         Instant retainUntil) {
       return store.touch(userId, sessionId, lastActivityAt, expiresAt, retainUntil);
     }

@@ -56,7 +56,9 @@ final class BodyDeadline extends Handler.Wrapper {
   }
 
   private static void refuse(Request request, Response response, Callback callback, int status) {
-    response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString()); // the rest is not read
+    response
+        .getHeaders()
+        .put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString()); // the rest is not read
     Response.writeError(request, response, callback, status);
   }
 
@@ -76,7 +78,11 @@ final class BodyDeadline extends Handler.Wrapper {
     }
 
     void start() {
-      timeout = request.getComponents().getScheduler().schedule(this::expire, deadlineMillis, TimeUnit.MILLISECONDS);
+      timeout =
+          request
+              .getComponents()
+              .getScheduler()
+              .schedule(this::expire, deadlineMillis, TimeUnit.MILLISECONDS);
       run();
     }
 
@@ -113,7 +119,8 @@ final class BodyDeadline extends Handler.Wrapper {
         if (last) {
           if (settled.compareAndSet(false, true)) {
             timeout.cancel();
-            // The servlet reads blocking: hand over to a thread of the pool, not the one that read the last bytes.
+            // The servlet reads blocking: hand over to a thread of the pool, not the one that read
+            // the last bytes.
             request.getContext().execute(this::handOn);
           }
           return;

@@ -32,8 +32,10 @@ final class HeaderTimeout extends AbstractLifeCycle implements Runnable {
   private final AbstractConnector connector;
   private final long limitNanos;
   private final long periodMillis;
+
   /** Read and written by the sweeping task (one at a time), cleared at the stop. */
   private final Map<Connection, Watch> watches = new ConcurrentHashMap<>();
+
   private volatile Scheduler.Task task;
 
   HeaderTimeout(AbstractConnector connector, Duration limit) {
@@ -79,8 +81,9 @@ final class HeaderTimeout extends AbstractLifeCycle implements Runnable {
         continue;
       }
       open.add(c);
-      Watch w = watches.computeIfAbsent(c, k -> new Watch(now - Math.max(0, wallNow - k.getCreatedTimeStamp())
-          * 1_000_000L));
+      Watch w =
+          watches.computeIfAbsent(
+              c, k -> new Watch(now - Math.max(0, wallNow - k.getCreatedTimeStamp()) * 1_000_000L));
       if (arriving(c, w, now) && now - w.arrivingSince > limitNanos) {
         endPoint.close(new TimeoutException("request headers took longer than the header timeout"));
       }
@@ -97,7 +100,8 @@ final class HeaderTimeout extends AbstractLifeCycle implements Runnable {
     long out = c.getMessagesOut();
     long bytes = c.getBytesIn();
     if (in != w.in || out != w.out) {
-      // A request's headers completed, or a response began, since the last look: start over from here.
+      // A request's headers completed, or a response began, since the last look: start over from
+      // here.
       w.in = in;
       w.out = out;
       w.bytes = bytes;

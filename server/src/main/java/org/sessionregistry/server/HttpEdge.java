@@ -35,13 +35,25 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 final class HttpEdge implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HttpEdge.class.getName());
+
   /** Threads for Jetty's acceptor, selectors and scheduler, beside those serving requests. */
   private static final int JETTY_THREADS = 16;
 
   /** The edge's settings; see {@link ServerConfig} for their flags and defaults. */
-  record Settings(String host, int port, Duration idleTimeout, Duration headerTimeout, Duration bodyTimeout,
-      int maxHeaderBytes, int maxBodyBytes, int maxRequests, int maxQueued, Duration queueTimeout, int maxConnections,
-      boolean h2c, Duration drain) {}
+  record Settings(
+      String host,
+      int port,
+      Duration idleTimeout,
+      Duration headerTimeout,
+      Duration bodyTimeout,
+      int maxHeaderBytes,
+      int maxBodyBytes,
+      int maxRequests,
+      int maxQueued,
+      Duration queueTimeout,
+      int maxConnections,
+      boolean h2c,
+      Duration drain) {}
 
   private final Server server;
   private final ServerConnector connector;
@@ -65,11 +77,16 @@ final class HttpEdge implements AutoCloseable {
     http.setHttpCompliance(HttpCompliance.STRICT);
     http.setUriCompliance(UriCompliance.DEFAULT);
     http.setIdleTimeout(s.idleTimeout().toMillis());
-    // No ForwardedRequestCustomizer, deliberately: it would believe Forwarded headers from any peer. getRemoteAddr()
-    // stays the TCP peer, and the API's ClientAddressResolver reads the headers from --trusted-proxies only.
-    ConnectionFactory[] factories = s.h2c()
-        ? new ConnectionFactory[] {new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http)}
-        : new ConnectionFactory[] {new HttpConnectionFactory(http)};
+    // No ForwardedRequestCustomizer, deliberately: it would believe Forwarded headers from any
+    // peer. getRemoteAddr()
+    // stays the TCP peer, and the API's ClientAddressResolver reads the headers from
+    // --trusted-proxies only.
+    ConnectionFactory[] factories =
+        s.h2c()
+            ? new ConnectionFactory[] {
+              new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http)
+            }
+            : new ConnectionFactory[] {new HttpConnectionFactory(http)};
     ServerConnector connector = new ServerConnector(server, 1, 1, factories);
     connector.setHost(s.host());
     connector.setPort(s.port());
@@ -82,16 +99,21 @@ final class HttpEdge implements AutoCloseable {
     ServletContextHandler context = new ServletContextHandler("/");
     context.addServlet(new ServletHolder("sessions", servlet), "/*");
     context.setErrorHandler(new AppErrorHandler());
-    // Jetty's bounded job queue would drop connections without an answer: the queue that is bounded is QoS's, of
-    // requests waiting for a slot, and beyond it they get a 503. Logins waiting for a password check keep their slot
-    // (and thread): ServerConfig holds them to 3/4 of maxRequests, so the rest always serve other requests.
+    // Jetty's bounded job queue would drop connections without an answer: the queue that is bounded
+    // is QoS's, of
+    // requests waiting for a slot, and beyond it they get a 503. Logins waiting for a password
+    // check keep their slot
+    // (and thread): ServerConfig holds them to 3/4 of maxRequests, so the rest always serve other
+    // requests.
     QoSHandler qos = new QoSHandler(context);
     qos.setMaxRequestCount(s.maxRequests());
     qos.setMaxSuspendedRequestCount(s.maxQueued());
     qos.setMaxSuspend(s.queueTimeout());
-    // Bodies are read before a request takes one of the slots: a slow one holds a connection, not a thread.
-    server.setHandler(new GracefulHandler(new TransferEncodingCheck(new BodyDeadline(qos, s.maxBodyBytes(),
-        s.bodyTimeout()))));
+    // Bodies are read before a request takes one of the slots: a slow one holds a connection, not a
+    // thread.
+    server.setHandler(
+        new GracefulHandler(
+            new TransferEncodingCheck(new BodyDeadline(qos, s.maxBodyBytes(), s.bodyTimeout()))));
     server.start();
     return new HttpEdge(server, connector);
   }
@@ -111,8 +133,9 @@ final class HttpEdge implements AutoCloseable {
       server.stop();
     } catch (Exception e) {
       // Jetty stops everything first, then reports what did not finish within the drain time.
-      LOG.log(System.Logger.Level.WARNING, "the HTTP server stopped with connections still open after the drain"
-          + " time: " + e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "the HTTP server stopped with connections still open after the drain" + " time: " + e);
     }
   }
 }

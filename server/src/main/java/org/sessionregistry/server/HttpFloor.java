@@ -21,8 +21,13 @@ final class HttpFloor extends HttpServlet {
     try {
       return HttpEdge.start(SessionServer.settings(config), new HttpFloor());
     } catch (Exception e) {
-      throw new SessionServer.StartupException("cannot start the HTTP floor on " + config.host + ":" + config.port
-          + ": " + e.getMessage());
+      throw new SessionServer.StartupException(
+          "cannot start the HTTP floor on "
+              + config.host
+              + ":"
+              + config.port
+              + ": "
+              + e.getMessage());
     }
   }
 

@@ -30,11 +30,16 @@ final class MetricsEndpoint implements AutoCloseable {
   private final PrometheusMeterRegistry meters;
   private final SessionRegistry registry;
   private final @Nullable InvalidationChannel channel;
+
   /** The store's state as the last health check found it, and since when. */
   private boolean storeUp = true;
+
   private Instant storeSince = Instant.now();
 
-  private MetricsEndpoint(HttpServer server, PrometheusMeterRegistry meters, SessionRegistry registry,
+  private MetricsEndpoint(
+      HttpServer server,
+      PrometheusMeterRegistry meters,
+      SessionRegistry registry,
       @Nullable InvalidationChannel channel) {
     this.server = server;
     this.meters = meters;
@@ -42,8 +47,13 @@ final class MetricsEndpoint implements AutoCloseable {
     this.channel = channel;
   }
 
-  static MetricsEndpoint start(String host, int port, PrometheusMeterRegistry meters, SessionRegistry registry,
-      @Nullable InvalidationChannel channel) throws IOException {
+  static MetricsEndpoint start(
+      String host,
+      int port,
+      PrometheusMeterRegistry meters,
+      SessionRegistry registry,
+      @Nullable InvalidationChannel channel)
+      throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
     MetricsEndpoint endpoint = new MetricsEndpoint(server, meters, registry, channel);
     server.createContext("/", endpoint::handle);
@@ -72,7 +82,10 @@ final class MetricsEndpoint implements AutoCloseable {
         send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", meters.scrape());
       } else {
         Map<String, Object> health = health();
-        send(exchange, health.get("status").equals("UP") ? 200 : 503, "application/json",
+        send(
+            exchange,
+            health.get("status").equals("UP") ? 200 : 503,
+            "application/json",
             JSON.writeValueAsString(health));
       }
     }
@@ -114,7 +127,8 @@ final class MetricsEndpoint implements AutoCloseable {
     return part;
   }
 
-  private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+  private static void send(HttpExchange exchange, int status, String type, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().add("Content-Type", type);
     exchange.getResponseHeaders().add("Cache-Control", "no-store");

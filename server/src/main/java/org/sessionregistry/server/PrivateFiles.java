@@ -11,7 +11,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * database (sessions) 0600, whatever the umask. A no-op where the file system has no POSIX permissions.
  */
 final class PrivateFiles {
-  private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  private static final boolean POSIX =
+      FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
   private PrivateFiles() {}
 
@@ -25,7 +26,8 @@ final class PrivateFiles {
       Files.createDirectories(parent);
     }
     if (POSIX) {
-      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectory(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } else {
       Files.createDirectory(dir);
     }

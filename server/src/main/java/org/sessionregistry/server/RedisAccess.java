@@ -36,7 +36,9 @@ final class RedisAccess {
   }
 
   Set<HostAndPort> nodes() {
-    return Arrays.stream(config.redis.split(",")).map(String::trim).map(HostAndPort::from)
+    return Arrays.stream(config.redis.split(","))
+        .map(String::trim)
+        .map(HostAndPort::from)
         .collect(Collectors.toUnmodifiableSet());
   }
 
@@ -45,7 +47,8 @@ final class RedisAccess {
   }
 
   RedisSessionStore.Builder store(RedisSessionStore.Builder b) {
-    b.namespace(config.redisNamespace).timeout(config.redisTimeout)
+    b.namespace(config.redisNamespace)
+        .timeout(config.redisTimeout)
         .waitForReplicas(config.redisWaitReplicas, config.redisWaitTimeout);
     if (config.redisPassword != null) {
       b.credentials(config.redisUser, config.redisPassword);
@@ -58,8 +61,11 @@ final class RedisAccess {
 
   RedisInvalidationChannel.Builder channel() {
     HostAndPort hp = first();
-    RedisInvalidationChannel.Builder b = RedisInvalidationChannel.builder().redis(hp.getHost(), hp.getPort())
-        .namespace(config.redisNamespace).timeout(config.redisTimeout);
+    RedisInvalidationChannel.Builder b =
+        RedisInvalidationChannel.builder()
+            .redis(hp.getHost(), hp.getPort())
+            .namespace(config.redisNamespace)
+            .timeout(config.redisTimeout);
     if (config.redisPassword != null) {
       b.credentials(config.redisUser, config.redisPassword);
     }
@@ -71,10 +77,11 @@ final class RedisAccess {
 
   /** A client of its own, for the failed-login counts: standalone or Cluster as the store. */
   UnifiedJedis client(boolean cluster) {
-    DefaultJedisClientConfig.Builder c = DefaultJedisClientConfig.builder()
-        .connectionTimeoutMillis((int) config.redisTimeout.toMillis())
-        .socketTimeoutMillis((int) config.redisTimeout.toMillis())
-        .clientName("session-registry-logins");
+    DefaultJedisClientConfig.Builder c =
+        DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis((int) config.redisTimeout.toMillis())
+            .socketTimeoutMillis((int) config.redisTimeout.toMillis())
+            .clientName("session-registry-logins");
     if (config.redisPassword != null) {
       c.user(config.redisUser).password(config.redisPassword);
     }
@@ -83,7 +90,8 @@ final class RedisAccess {
       p.setEndpointIdentificationAlgorithm("HTTPS");
       c.ssl(true).sslSocketFactory(tls.getSocketFactory()).sslParameters(p);
     }
-    return cluster ? RedisClusterClient.builder().nodes(nodes()).clientConfig(c.build()).build()
+    return cluster
+        ? RedisClusterClient.builder().nodes(nodes()).clientConfig(c.build()).build()
         : RedisClient.builder().hostAndPort(first()).clientConfig(c.build()).build();
   }
 
@@ -100,17 +108,19 @@ final class RedisAccess {
           trust.setCertificateEntry("ca-" + i++, cert);
         }
         if (i == 0) {
-          throw new SessionServer.StartupException("--redis-tls-ca " + config.redisTlsCa + " holds no certificate");
+          throw new SessionServer.StartupException(
+              "--redis-tls-ca " + config.redisTlsCa + " holds no certificate");
         }
       }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trust);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, tmf.getTrustManagers(), null);
       return context;
     } catch (IOException | GeneralSecurityException e) {
-      throw new SessionServer.StartupException("--redis-tls-ca " + config.redisTlsCa + " cannot be used: "
-          + e.getMessage());
+      throw new SessionServer.StartupException(
+          "--redis-tls-ca " + config.redisTlsCa + " cannot be used: " + e.getMessage());
     }
   }
 }

@@ -1,5 +1,7 @@
 package org.sessionregistry.server;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
@@ -35,8 +37,6 @@ import org.sessionregistry.server.ServerConfig.StoreKind;
 import org.sessionregistry.servlet.MattermostSessionServlet;
 import org.sessionregistry.spi.InvalidationChannel;
 import org.sessionregistry.spi.SessionStore;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -65,21 +65,24 @@ final class SessionServer implements AutoCloseable {
     try {
       PrivateFiles.directory(config.dataDir);
     } catch (IOException e) {
-      throw new StartupException("the data directory " + config.dataDir + " cannot be created: " + e.getMessage());
+      throw new StartupException(
+          "the data directory " + config.dataDir + " cannot be created: " + e.getMessage());
     }
     boolean firstRun = !Files.exists(config.usersFile);
     UsersFile users = openUsers(config, out);
     try {
       Backend backend = Backend.open(config, users);
       try {
-        return new SessionServer(startEdge(config, new MattermostSessionServlet(backend.api)), backend);
+        return new SessionServer(
+            startEdge(config, new MattermostSessionServlet(backend.api)), backend);
       } catch (StartupException | RuntimeException e) {
         backend.close();
         throw e;
       }
     } catch (StartupException | RuntimeException e) {
       if (firstRun) {
-        // The demo passwords were shown for a server that did not start: make the next start create them again.
+        // The demo passwords were shown for a server that did not start: make the next start create
+        // them again.
         try {
           Files.deleteIfExists(config.usersFile);
         } catch (IOException ignored) {
@@ -90,23 +93,51 @@ final class SessionServer implements AutoCloseable {
     }
   }
 
-  private static HttpEdge startEdge(ServerConfig config, MattermostSessionServlet servlet) throws StartupException {
+  private static HttpEdge startEdge(ServerConfig config, MattermostSessionServlet servlet)
+      throws StartupException {
     try {
       return HttpEdge.start(settings(config), servlet);
     } catch (IOException e) {
-      String busy = e instanceof BindException || e.getCause() instanceof BindException ? "is in use" : "cannot be used";
-      throw new StartupException("port " + config.port + " on " + config.host + " " + busy + " (" + e.getMessage()
-          + "): stop what listens there, or choose another with --port");
+      String busy =
+          e instanceof BindException || e.getCause() instanceof BindException
+              ? "is in use"
+              : "cannot be used";
+      throw new StartupException(
+          "port "
+              + config.port
+              + " on "
+              + config.host
+              + " "
+              + busy
+              + " ("
+              + e.getMessage()
+              + "): stop what listens there, or choose another with --port");
     } catch (Exception e) {
-      throw new StartupException("cannot start the HTTP server on " + config.host + ":" + config.port + ": "
-          + e.getMessage());
+      throw new StartupException(
+          "cannot start the HTTP server on "
+              + config.host
+              + ":"
+              + config.port
+              + ": "
+              + e.getMessage());
     }
   }
 
   static HttpEdge.Settings settings(ServerConfig c) {
-    return new HttpEdge.Settings(c.host, c.port, c.httpIdleTimeout, c.httpHeaderTimeout, c.httpBodyTimeout,
-        c.httpMaxHeaderBytes, c.httpMaxBodyBytes, c.httpMaxRequests, c.httpMaxQueued, c.httpQueueTimeout,
-        c.httpMaxConnections, c.httpH2c, DRAIN);
+    return new HttpEdge.Settings(
+        c.host,
+        c.port,
+        c.httpIdleTimeout,
+        c.httpHeaderTimeout,
+        c.httpBodyTimeout,
+        c.httpMaxHeaderBytes,
+        c.httpMaxBodyBytes,
+        c.httpMaxRequests,
+        c.httpMaxQueued,
+        c.httpQueueTimeout,
+        c.httpMaxConnections,
+        c.httpH2c,
+        DRAIN);
   }
 
   /** The port it listens on (useful with {@code --port 0}). */
@@ -145,8 +176,13 @@ final class SessionServer implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private final @Nullable ScheduledExecutorService purger;
 
-    private Backend(SessionRegistry registry, MattermostSessionApi api, String description,
-        @Nullable MetricsEndpoint metrics, List<AutoCloseable> resources, @Nullable ScheduledExecutorService purger) {
+    private Backend(
+        SessionRegistry registry,
+        MattermostSessionApi api,
+        String description,
+        @Nullable MetricsEndpoint metrics,
+        List<AutoCloseable> resources,
+        @Nullable ScheduledExecutorService purger) {
       this.registry = registry;
       this.metrics = metrics;
       this.api = api;
@@ -157,12 +193,15 @@ final class SessionServer implements AutoCloseable {
 
     static Backend open(ServerConfig config, UsersFile users) throws StartupException {
       List<AutoCloseable> resources = new ArrayList<>();
-      boolean sql = config.store == StoreKind.H2 || config.store == StoreKind.POSTGRESQL
-          || config.store == StoreKind.MARIADB;
+      boolean sql =
+          config.store == StoreKind.H2
+              || config.store == StoreKind.POSTGRESQL
+              || config.store == StoreKind.MARIADB;
       ConnectionPool pool = null;
       if (sql) {
-        pool = JdbcSessionStore.newPool(jdbcUrl(config), config.jdbcUser, config.jdbcPassword, 10,
-            Duration.ofSeconds(5));
+        pool =
+            JdbcSessionStore.newPool(
+                jdbcUrl(config), config.jdbcUser, config.jdbcPassword, 10, Duration.ofSeconds(5));
         resources.add(pool);
       }
       SessionStore store;
@@ -182,20 +221,29 @@ final class SessionServer implements AutoCloseable {
           }
         }
         PrivateFiles.file(config.usersFile);
-        PrometheusMeterRegistry meters = config.metricsPort != null
-            ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+        PrometheusMeterRegistry meters =
+            config.metricsPort != null
+                ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)
+                : null;
         InvalidationChannel channel = null;
         if (config.cache != CacheKind.NONE) {
-          FrontCache.Builder cache = FrontCache.builder().maximumSize(config.cacheSize)
-              .maximumStaleness(config.cacheStaleness);
+          FrontCache.Builder cache =
+              FrontCache.builder()
+                  .maximumSize(config.cacheSize)
+                  .maximumStaleness(config.cacheStaleness);
           if (meters != null) {
             cache.recordStats();
           }
-          channel = switch (config.cache) {
-            case REDIS -> redis.channel().build();
-            case JDBC -> JdbcInvalidationChannel.builder().dataSource(pool).pollInterval(config.cachePoll).build();
-            default -> null;
-          };
+          channel =
+              switch (config.cache) {
+                case REDIS -> redis.channel().build();
+                case JDBC ->
+                    JdbcInvalidationChannel.builder()
+                        .dataSource(pool)
+                        .pollInterval(config.cachePoll)
+                        .build();
+                default -> null;
+              };
           if (channel != null) {
             resources.add(0, channel);
             cache.channel(channel);
@@ -208,16 +256,21 @@ final class SessionServer implements AutoCloseable {
               ChannelMetrics.bind(meters, channel);
             }
           }
-          description += ", front cache " + config.cache.name().toLowerCase(Locale.ROOT)
-              + " (staleness " + config.cacheStaleness + ")";
+          description +=
+              ", front cache "
+                  + config.cache.name().toLowerCase(Locale.ROOT)
+                  + " (staleness "
+                  + config.cacheStaleness
+                  + ")";
         }
-        SessionRegistry.Builder rb = SessionRegistry.builder()
-            .store(store)
-            .sessionLifetime(config.sessionLifetime)
-            .extendWithActivity(config.extendSessionsWithActivity)
-            .userRoles(users)
-            .accessRule(MattermostAccessRule.standard())
-            .userCredentials(users);
+        SessionRegistry.Builder rb =
+            SessionRegistry.builder()
+                .store(store)
+                .sessionLifetime(config.sessionLifetime)
+                .extendWithActivity(config.extendSessionsWithActivity)
+                .userRoles(users)
+                .accessRule(MattermostAccessRule.standard())
+                .userCredentials(users);
         if (config.maxSessionLifetime != null) {
           rb.maxSessionLifetime(config.maxSessionLifetime);
         }
@@ -228,67 +281,89 @@ final class SessionServer implements AutoCloseable {
           rb.idleTimeout(config.idleTimeout); // the registry's touch interval fits it
         }
         if (meters != null) {
-          rb.observer(SessionRegistryMetrics.create(meters,
-              config.store.name().toLowerCase(Locale.ROOT) + (config.cache != CacheKind.NONE ? "_cached" : "")));
+          rb.observer(
+              SessionRegistryMetrics.create(
+                  meters,
+                  config.store.name().toLowerCase(Locale.ROOT)
+                      + (config.cache != CacheKind.NONE ? "_cached" : "")));
         }
         SessionRegistry registry = rb.build();
         try {
-          registry.list(Ids.newId()); // one read, so that an unreachable store stops the start, not the first login
+          registry.list(
+              Ids.newId()); // one read, so that an unreachable store stops the start, not the
+          // first login
         } catch (SessionStoreException e) {
-          throw new StartupException("the session store (" + description + ") is unreachable: " + e.getMessage());
+          throw new StartupException(
+              "the session store (" + description + ") is unreachable: " + e.getMessage());
         }
         SharedLoginAttempts.Jdbc sqlAttempts = null;
         LoginAttempts attempts;
-        if (config.store == StoreKind.REDIS || config.store == StoreKind.REDIS_CLUSTER
+        if (config.store == StoreKind.REDIS
+            || config.store == StoreKind.REDIS_CLUSTER
             || config.cache == CacheKind.REDIS) {
           UnifiedJedis client = redis.client(config.store == StoreKind.REDIS_CLUSTER);
           resources.add(client);
           attempts = SharedLoginAttempts.redis(client, config.redisNamespace);
         } else if (sql) {
           try {
-            attempts = sqlAttempts = SharedLoginAttempts.jdbc(pool, Dialect.ofJdbcUrl(jdbcUrl(config)),
-                java.time.Clock.systemUTC());
+            attempts =
+                sqlAttempts =
+                    SharedLoginAttempts.jdbc(
+                        pool, Dialect.ofJdbcUrl(jdbcUrl(config)), java.time.Clock.systemUTC());
           } catch (SessionStoreException e) {
-            throw new StartupException("the failed-login table could not be created: " + e.getMessage());
+            throw new StartupException(
+                "the failed-login table could not be created: " + e.getMessage());
           }
         } else {
           attempts = LoginAttempts.inProcess();
         }
-        MattermostSessionApi api = MattermostSessionApi.builder(registry, users)
-            .maxBodyBytes(config.httpMaxBodyBytes)
-            .secureCookies(config.secureCookies)
-            .recordClientAddress(config.recordClientAddress)
-            .clientAddress(config.clientAddress)
-            .cookieMaxAge(config.sessionLifetime)
-            .loginAttempts(attempts)
-            .maxFailedLogins(config.loginMaxFailures, config.loginLockout)
-            .maxFailedLoginsPerAddress(config.loginMaxFailuresPerAddress)
-            .maxConcurrentPasswordChecks(config.loginMaxConcurrentChecks)
-            .passwordCheckQueue(config.loginMaxWaiting, config.loginMaxWait)
-            .loginsPerAddressPerMinute(config.loginRatePerAddress)
-            .build();
+        MattermostSessionApi api =
+            MattermostSessionApi.builder(registry, users)
+                .maxBodyBytes(config.httpMaxBodyBytes)
+                .secureCookies(config.secureCookies)
+                .recordClientAddress(config.recordClientAddress)
+                .clientAddress(config.clientAddress)
+                .cookieMaxAge(config.sessionLifetime)
+                .loginAttempts(attempts)
+                .maxFailedLogins(config.loginMaxFailures, config.loginLockout)
+                .maxFailedLoginsPerAddress(config.loginMaxFailuresPerAddress)
+                .maxConcurrentPasswordChecks(config.loginMaxConcurrentChecks)
+                .passwordCheckQueue(config.loginMaxWaiting, config.loginMaxWait)
+                .loginsPerAddressPerMinute(config.loginRatePerAddress)
+                .build();
         ScheduledExecutorService purger = null;
         if (sql) {
           SharedLoginAttempts.Jdbc purgedAttempts = sqlAttempts;
-          purger = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "session-registry-purge");
-            t.setDaemon(true);
-            return t;
-          });
+          purger =
+              Executors.newSingleThreadScheduledExecutor(
+                  r -> {
+                    Thread t = new Thread(r, "session-registry-purge");
+                    t.setDaemon(true);
+                    return t;
+                  });
           long every = config.purgeInterval.toMillis();
-          purger.scheduleWithFixedDelay(() -> purge(registry, purgedAttempts), every, every, TimeUnit.MILLISECONDS);
+          purger.scheduleWithFixedDelay(
+              () -> purge(registry, purgedAttempts), every, every, TimeUnit.MILLISECONDS);
         }
         MetricsEndpoint metrics = null;
         if (meters != null) {
           try {
-            metrics = MetricsEndpoint.start(config.metricsHost, config.metricsPort, meters, registry, channel);
+            metrics =
+                MetricsEndpoint.start(
+                    config.metricsHost, config.metricsPort, meters, registry, channel);
           } catch (IOException e) {
             if (purger != null) {
               purger.shutdownNow();
             }
-            throw new StartupException("the metrics port " + config.metricsPort + " on " + config.metricsHost
-                + " cannot be used (" + e.getMessage() + "): stop what listens there, or choose another with"
-                + " --metrics-port");
+            throw new StartupException(
+                "the metrics port "
+                    + config.metricsPort
+                    + " on "
+                    + config.metricsHost
+                    + " cannot be used ("
+                    + e.getMessage()
+                    + "): stop what listens there, or choose another with"
+                    + " --metrics-port");
           }
           resources.add(0, metrics);
         }
@@ -316,7 +391,8 @@ final class SessionServer implements AutoCloseable {
   }
 
   private static String jdbcUrl(ServerConfig config) {
-    return config.jdbcUrl != null ? config.jdbcUrl
+    return config.jdbcUrl != null
+        ? config.jdbcUrl
         : "jdbc:h2:" + config.dataDir.toAbsolutePath().resolve("sessions");
   }
 
@@ -339,8 +415,8 @@ final class SessionServer implements AutoCloseable {
         attempts.purgeExpired();
       }
     } catch (RuntimeException e) {
-      System.getLogger(SessionServer.class.getName()).log(System.Logger.Level.WARNING,
-          "purging expired sessions failed: " + e.getMessage());
+      System.getLogger(SessionServer.class.getName())
+          .log(System.Logger.Level.WARNING, "purging expired sessions failed: " + e.getMessage());
     }
   }
 
@@ -352,9 +428,14 @@ final class SessionServer implements AutoCloseable {
         demo.put("user1", "system_user");
         demo.put("user2", "system_user");
         Map<String, String> passwords = UsersFile.createWithDemoUsers(config.usersFile, demo);
-        out.println("Created " + config.usersFile + " with demo users. Their passwords are shown this once:");
-        passwords.forEach((user, password) -> out.printf("  %-6s %s  (%s)%n", user, password, demo.get(user)));
-        out.println("Change one with: java -jar session-registry-server.jar user set <username> < password-file");
+        out.println(
+            "Created "
+                + config.usersFile
+                + " with demo users. Their passwords are shown this once:");
+        passwords.forEach(
+            (user, password) -> out.printf("  %-6s %s  (%s)%n", user, password, demo.get(user)));
+        out.println(
+            "Change one with: java -jar session-registry-server.jar user set <username> < password-file");
       }
       return UsersFile.open(config.usersFile);
     } catch (RuntimeException e) {
@@ -362,22 +443,30 @@ final class SessionServer implements AutoCloseable {
     }
   }
 
-  private static SessionStore openStore(ServerConfig config, @Nullable ConnectionPool pool, RedisAccess redis)
+  private static SessionStore openStore(
+      ServerConfig config, @Nullable ConnectionPool pool, RedisAccess redis)
       throws StartupException {
     try {
       return switch (config.store) {
         case MEMORY -> InMemorySessionStore.create();
-        case H2, POSTGRESQL, MARIADB -> JdbcSessionStore.builder()
-            .dataSource(pool)
-            .dialect(Dialect.ofJdbcUrl(jdbcUrl(config)))
-            .createSchemaIfMissing(true)
-            .build();
-        case REDIS -> redis.store(RedisSessionStore.builder().standalone(redis.first().getHost(),
-            redis.first().getPort())).build();
-        case REDIS_CLUSTER -> redis.store(RedisSessionStore.builder().cluster(redis.nodes())).build();
+        case H2, POSTGRESQL, MARIADB ->
+            JdbcSessionStore.builder()
+                .dataSource(pool)
+                .dialect(Dialect.ofJdbcUrl(jdbcUrl(config)))
+                .createSchemaIfMissing(true)
+                .build();
+        case REDIS ->
+            redis
+                .store(
+                    RedisSessionStore.builder()
+                        .standalone(redis.first().getHost(), redis.first().getPort()))
+                .build();
+        case REDIS_CLUSTER ->
+            redis.store(RedisSessionStore.builder().cluster(redis.nodes())).build();
       };
     } catch (SessionStoreException e) {
-      throw new StartupException("the session store (" + describe(config) + ") is unreachable: " + e.getMessage());
+      throw new StartupException(
+          "the session store (" + describe(config) + ") is unreachable: " + e.getMessage());
     } catch (IllegalArgumentException e) {
       throw new StartupException(e.getMessage());
     }
@@ -386,10 +475,15 @@ final class SessionServer implements AutoCloseable {
   static String describe(ServerConfig config) {
     return switch (config.store) {
       case MEMORY -> "in memory";
-      case H2 -> "H2 file " + (config.jdbcUrl != null ? JdbcSessionStore.withoutSecrets(config.jdbcUrl)
-          : config.dataDir.resolve("sessions"));
-      case POSTGRESQL, MARIADB -> config.store.name().toLowerCase(Locale.ROOT) + " at "
-          + JdbcSessionStore.withoutSecrets(config.jdbcUrl);
+      case H2 ->
+          "H2 file "
+              + (config.jdbcUrl != null
+                  ? JdbcSessionStore.withoutSecrets(config.jdbcUrl)
+                  : config.dataDir.resolve("sessions"));
+      case POSTGRESQL, MARIADB ->
+          config.store.name().toLowerCase(Locale.ROOT)
+              + " at "
+              + JdbcSessionStore.withoutSecrets(config.jdbcUrl);
       case REDIS -> "Redis at " + config.redis;
       case REDIS_CLUSTER -> "Redis Cluster at " + config.redis;
     };

@@ -21,7 +21,8 @@ final class TransferEncodingCheck extends Handler.Wrapper {
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     List<String> codings = request.getHeaders().getCSV(HttpHeader.TRANSFER_ENCODING, false);
-    if (!codings.isEmpty() && !(codings.size() == 1 && codings.get(0).equalsIgnoreCase("chunked"))) {
+    if (!codings.isEmpty()
+        && !(codings.size() == 1 && codings.get(0).equalsIgnoreCase("chunked"))) {
       Response.writeError(request, response, callback, HttpStatus.NOT_IMPLEMENTED_501);
       return true;
     }

@@ -4,21 +4,22 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.spec.KeySpec;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -28,16 +29,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.time.Instant;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import org.jspecify.annotations.Nullable;
-import org.sessionregistry.UserCredentials;
+import org.sessionregistry.Ids;
 import org.sessionregistry.Session;
+import org.sessionregistry.UserCredentials;
 import org.sessionregistry.UserRoles;
 import org.sessionregistry.http.LoginUser;
 import org.sessionregistry.http.LoginVerifier;
-import org.sessionregistry.Ids;
 
 /**
  * The server's users, in a JSON file, with salted, slow password hashes:
@@ -67,10 +67,12 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
   static final int ITERATIONS = 210_000;
   private static final String SCHEME = "pbkdf2-sha256";
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Path path;
   private volatile Snapshot snapshot;
+
   /** Hashed for unknown logins, so that they take as long as a wrong password. */
   private final String decoy = hash("decoy password".toCharArray());
 
@@ -92,15 +94,23 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
   }
 
   /** A new users file with the given demo users; each gets a random password, returned once. */
-  public static Map<String, String> createWithDemoUsers(Path path, Map<String, String> rolesByUsername) {
+  public static Map<String, String> createWithDemoUsers(
+      Path path, Map<String, String> rolesByUsername) {
     Map<String, String> passwords = new java.util.LinkedHashMap<>();
     List<Entry> users = new ArrayList<>();
-    rolesByUsername.forEach((username, roles) -> {
-      String password = Ids.newId().substring(0, 16);
-      passwords.put(username, password);
-      users.add(new Entry(Ids.newId(), username, username + "@example.com", roles, hash(password.toCharArray()),
-          System.currentTimeMillis()));
-    });
+    rolesByUsername.forEach(
+        (username, roles) -> {
+          String password = Ids.newId().substring(0, 16);
+          passwords.put(username, password);
+          users.add(
+              new Entry(
+                  Ids.newId(),
+                  username,
+                  username + "@example.com",
+                  roles,
+                  hash(password.toCharArray()),
+                  System.currentTimeMillis()));
+        });
     write(path, users);
     return passwords;
   }
@@ -112,32 +122,52 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
    * Adds a user or changes one (by username): its roles, email and password. The id of an existing user is kept. A
    * new password (not the one it had) ends the user's sessions from before: see {@link #validSince}.
    */
-  public Change setUser(String username, @Nullable String email, @Nullable String roles, char[] password) {
+  public Change setUser(
+      String username, @Nullable String email, @Nullable String roles, char[] password) {
     if (username == null || !username.matches("[A-Za-z0-9._-]{1,64}")) {
-      throw new IllegalArgumentException("username must be 1 to 64 letters, digits, '.', '_' or '-', was "
-          + (username == null ? "null" : '"' + username + '"'));
+      throw new IllegalArgumentException(
+          "username must be 1 to 64 letters, digits, '.', '_' or '-', was "
+              + (username == null ? "null" : '"' + username + '"'));
     }
     if (password.length < 8) {
       throw new IllegalArgumentException("password must be at least 8 characters");
     }
-    if (roles != null && (roles.isBlank() || roles.length() > Session.MAX_ROLES_LENGTH
-        || Arrays.stream(roles.strip().split(" +")).anyMatch(r -> r.length() > Session.MAX_ROLE_LENGTH))) {
-      throw new IllegalArgumentException("roles must be 1 to " + Session.MAX_ROLES_LENGTH + " characters of role names"
-          + " separated by spaces, each at most " + Session.MAX_ROLE_LENGTH + " characters, was \"" + roles + "\"");
+    if (roles != null
+        && (roles.isBlank()
+            || roles.length() > Session.MAX_ROLES_LENGTH
+            || Arrays.stream(roles.strip().split(" +"))
+                .anyMatch(r -> r.length() > Session.MAX_ROLE_LENGTH))) {
+      throw new IllegalArgumentException(
+          "roles must be 1 to "
+              + Session.MAX_ROLES_LENGTH
+              + " characters of role names"
+              + " separated by spaces, each at most "
+              + Session.MAX_ROLE_LENGTH
+              + " characters, was \""
+              + roles
+              + "\"");
     }
     synchronized (UsersFile.class) {
       List<Entry> users = new ArrayList<>(read(path).users);
-      Entry existing = users.stream().filter(u -> u.username.equalsIgnoreCase(username)).findFirst().orElse(null);
+      Entry existing =
+          users.stream()
+              .filter(u -> u.username.equalsIgnoreCase(username))
+              .findFirst()
+              .orElse(null);
       users.remove(existing);
       boolean samePassword = existing != null && matches(password, existing.password);
-      Entry updated = new Entry(
-          existing != null ? existing.id : Ids.newId(),
-          username,
-          email != null ? email : existing != null ? existing.email : "",
-          roles != null ? roles : existing != null ? existing.roles : "system_user",
-          samePassword ? existing.password : hash(password),
-          // A millisecond ahead: a session made in the same millisecond as the change, before it, must not survive.
-          samePassword ? existing.passwordChangedAt : Long.valueOf(System.currentTimeMillis() + 1));
+      Entry updated =
+          new Entry(
+              existing != null ? existing.id : Ids.newId(),
+              username,
+              email != null ? email : existing != null ? existing.email : "",
+              roles != null ? roles : existing != null ? existing.roles : "system_user",
+              samePassword ? existing.password : hash(password),
+              // A millisecond ahead: a session made in the same millisecond as the change, before
+              // it, must not survive.
+              samePassword
+                  ? existing.passwordChangedAt
+                  : Long.valueOf(System.currentTimeMillis() + 1));
       users.add(updated);
       write(path, users);
       snapshot = read(path);
@@ -154,8 +184,13 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
   public String deleteUser(String username) {
     synchronized (UsersFile.class) {
       List<Entry> users = new ArrayList<>(read(path).users);
-      Entry existing = users.stream().filter(u -> u.username.equalsIgnoreCase(username)).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("there is no user " + username + " in " + path));
+      Entry existing =
+          users.stream()
+              .filter(u -> u.username.equalsIgnoreCase(username))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException("there is no user " + username + " in " + path));
       users.remove(existing);
       write(path, users);
       snapshot = read(path);
@@ -170,7 +205,9 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
     if (user == null) {
       return null;
     }
-    return user.passwordChangedAt == null ? Instant.EPOCH : Instant.ofEpochMilli(user.passwordChangedAt);
+    return user.passwordChangedAt == null
+        ? Instant.EPOCH
+        : Instant.ofEpochMilli(user.passwordChangedAt);
   }
 
   /** The users, without their password hashes. */
@@ -217,8 +254,13 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
       }
     } catch (IOException | RuntimeException e) {
       // Keep serving the last good users if the file is being replaced or was damaged, and say so.
-      System.getLogger(UsersFile.class.getName()).log(System.Logger.Level.WARNING,
-          "users file " + path + " could not be re-read; still using the users read before: " + e.getMessage());
+      System.getLogger(UsersFile.class.getName())
+          .log(
+              System.Logger.Level.WARNING,
+              "users file "
+                  + path
+                  + " could not be re-read; still using the users read before: "
+                  + e.getMessage());
     }
     return s;
   }
@@ -228,7 +270,13 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
     RANDOM.nextBytes(salt);
     byte[] hash = pbkdf2(password, salt, ITERATIONS);
     Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-    return SCHEME + "$" + ITERATIONS + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
+    return SCHEME
+        + "$"
+        + ITERATIONS
+        + "$"
+        + b64.encodeToString(salt)
+        + "$"
+        + b64.encodeToString(hash);
   }
 
   static boolean matches(char[] password, String stored) {
@@ -261,7 +309,8 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
       }
       return new Snapshot(List.copyOf(doc.users), version, digest(bytes));
     } catch (IOException e) {
-      throw new IllegalArgumentException("users file " + path + " cannot be read: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "users file " + path + " cannot be read: " + e.getMessage(), e);
     }
   }
 
@@ -270,13 +319,17 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
     try {
       Path dir = path.toAbsolutePath().getParent();
       PrivateFiles.directory(dir);
-      tmp = Files.createTempFile(dir, ".users", ".tmp"); // 0600: Java makes temporary files its owner's
+      tmp =
+          Files.createTempFile(
+              dir, ".users", ".tmp"); // 0600: Java makes temporary files its owner's
       Document doc = new Document();
       doc.version = 1;
       doc.users = users;
       // On disk before it replaces the old file: a crash must not leave an empty users file.
-      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        channel.write(ByteBuffer.wrap(JSON.writeValueAsString(doc).getBytes(StandardCharsets.UTF_8)));
+      try (FileChannel channel =
+          FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        channel.write(
+            ByteBuffer.wrap(JSON.writeValueAsString(doc).getBytes(StandardCharsets.UTF_8)));
         channel.force(true);
       }
       try {
@@ -307,7 +360,8 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
    * Which file was read: a change of modification time, status-change time (where there is one: any write, rename
    * or chmod moves it), size or identity (a file moved in place, as {@link #write} does) means it changed.
    */
-  private record Version(FileTime modified, @Nullable Object changed, long size, @Nullable Object fileKey) {
+  private record Version(
+      FileTime modified, @Nullable Object changed, long size, @Nullable Object fileKey) {
     static Version of(Path path) throws IOException {
       BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
       Object ctime = null;
@@ -355,6 +409,7 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
   static final class Document {
     @JsonProperty("version")
     public int version;
+
     @JsonProperty("users")
     public List<Entry> users;
   }
@@ -374,7 +429,9 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
 
     /** The file keeps Mattermost's form, the roles separated by spaces. */
     Set<String> roleSet() {
-      return roles == null || roles.isBlank() ? Set.of() : Set.copyOf(Arrays.asList(roles.strip().split(" +")));
+      return roles == null || roles.isBlank()
+          ? Set.of()
+          : Set.copyOf(Arrays.asList(roles.strip().split(" +")));
     }
 
     /** Never shows the password hash. */

@@ -34,12 +34,14 @@ import org.junit.jupiter.api.io.TempDir;
 class DocumentationCompilesTest {
   private static final Pattern JAVA_BLOCK = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL);
   private static final Pattern DECLARES_TYPES =
-      Pattern.compile("^(?:public |final |abstract )*(?:class|interface|record|enum) ", Pattern.MULTILINE);
-  private static final Pattern MODULE = Pattern.compile("^module [\\w.]+ \\{.*?^}\n?", Pattern.MULTILINE
-      | Pattern.DOTALL);
+      Pattern.compile(
+          "^(?:public |final |abstract )*(?:class|interface|record|enum) ", Pattern.MULTILINE);
+  private static final Pattern MODULE =
+      Pattern.compile("^module [\\w.]+ \\{.*?^}\n?", Pattern.MULTILINE | Pattern.DOTALL);
   private static final Pattern IMPORTS = Pattern.compile("^import .*;\n", Pattern.MULTILINE);
 
-  private static final String IMPORTED = """
+  private static final String IMPORTED =
+      """
       import io.micrometer.core.instrument.MeterRegistry;
       import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
       import jakarta.servlet.DispatcherType;
@@ -77,7 +79,8 @@ class DocumentationCompilesTest {
       """;
 
   /** The names the documentation's fragments use without declaring them. */
-  private static final String GIVEN = """
+  private static final String GIVEN =
+      """
       interface Directory {
         Set<String> rolesOf(String userId);
         Optional<DirectoryUser> check(String loginId, String password);
@@ -109,13 +112,25 @@ class DocumentationCompilesTest {
         String code = MODULE.matcher(m.group(1)).replaceAll("");
         String where = "// " + document.getFileName() + ", block " + blocks + "\n";
         if (DECLARES_TYPES.matcher(code).find()) {
-          declarations.add(where + IMPORTS.matcher(code).replaceAll("").replace("{ ... }",
-              "{ throw new UnsupportedOperationException(); }"));
+          declarations.add(
+              where
+                  + IMPORTS
+                      .matcher(code)
+                      .replaceAll("")
+                      .replace("{ ... }", "{ throw new UnsupportedOperationException(); }"));
         } else {
           int paragraph = 0;
           for (String statements : code.split("\n\\s*\n")) {
-            fragments.append("  ").append(where).append("  void block").append(blocks).append('_')
-                .append(paragraph++).append("() throws Exception {\n").append(statements).append("\n  }\n");
+            fragments
+                .append("  ")
+                .append(where)
+                .append("  void block")
+                .append(blocks)
+                .append('_')
+                .append(paragraph++)
+                .append("() throws Exception {\n")
+                .append(statements)
+                .append("\n  }\n");
           }
         }
       }
@@ -123,21 +138,43 @@ class DocumentationCompilesTest {
     assertThat(blocks).as("Java blocks found in " + documents).isGreaterThan(5);
 
     List<String> sources = new ArrayList<>();
-    sources.add(write(dir, "Fragments", IMPORTED + "\nclass Fragments {\n" + GIVEN + fragments + "}\n"));
+    sources.add(
+        write(dir, "Fragments", IMPORTED + "\nclass Fragments {\n" + GIVEN + fragments + "}\n"));
     int n = 0;
     for (String declaration : declarations) {
-      // One file each, in one package (a block may use another's types): top-level types made package-private.
-      sources.add(write(dir, "Declarations" + n++, IMPORTED + "\n" + declaration.replace("public final class",
-          "final class").replace("public class", "class")));
+      // One file each, in one package (a block may use another's types): top-level types made
+      // package-private.
+      sources.add(
+          write(
+              dir,
+              "Declarations" + n++,
+              IMPORTED
+                  + "\n"
+                  + declaration
+                      .replace("public final class", "final class")
+                      .replace("public class", "class")));
     }
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     ByteArrayOutputStream errors = new ByteArrayOutputStream();
-    List<String> args = new ArrayList<>(List.of("-d", dir.resolve("classes").toString(), "-proc:none", "-Xlint:deprecation", "-Werror",
-        "-cp", classPath()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-d",
+                dir.resolve("classes").toString(),
+                "-proc:none",
+                "-Xlint:deprecation",
+                "-Werror",
+                "-cp",
+                classPath()));
     args.addAll(sources);
     int status = javac.run(null, null, errors, args.toArray(String[]::new));
-    assertThat(status).as("the documentation's Java, as compiled (sources in " + dir + "):\n"
-        + errors.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(status)
+        .as(
+            "the documentation's Java, as compiled (sources in "
+                + dir
+                + "):\n"
+                + errors.toString(StandardCharsets.UTF_8))
+        .isZero();
   }
 
   private static List<Path> documents() throws IOException {

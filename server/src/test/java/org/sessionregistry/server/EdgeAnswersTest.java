@@ -28,24 +28,34 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class EdgeAnswersTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  @TempDir
-  static Path data;
+  @TempDir static Path data;
   private static SessionServer server;
   private static String token;
   private static int port;
 
   @BeforeAll
   static void start() throws Exception {
-    Map<String, String> passwords = UsersFile.createWithDemoUsers(data.resolve("users.json"),
-        Map.of("user1", "system_user"));
-    server = SessionServer.start(ServerConfig.parse(List.of("--port", "0", "--store", "memory", "--data",
-        data.toString()), Map.of()), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    Map<String, String> passwords =
+        UsersFile.createWithDemoUsers(data.resolve("users.json"), Map.of("user1", "system_user"));
+    server =
+        SessionServer.start(
+            ServerConfig.parse(
+                List.of("--port", "0", "--store", "memory", "--data", data.toString()), Map.of()),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     port = server.port();
-    var login = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-            + "/api/v4/users/login")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-            "{\"login_id\":\"user1\",\"password\":\"" + passwords.get("user1") + "\"}")).build(),
-        BodyHandlers.ofString());
+    var login =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/v4/users/login"))
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"login_id\":\"user1\",\"password\":\""
+                                + passwords.get("user1")
+                                + "\"}"))
+                    .build(),
+                BodyHandlers.ofString());
     token = login.headers().firstValue("Token").orElseThrow();
   }
 
@@ -55,7 +65,10 @@ class EdgeAnswersTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       bad percent-encoding      | 400 | GET /api/v4/users/%ZZ/sessions HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n
       Content-Length not a number | 400 | POST /api/v4/users/login HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: abc\\r\\n\\r\\n
       a coding without chunked  | 400 | POST /api/v4/users/login HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: gzip\\r\\n\\r\\n
@@ -78,23 +91,53 @@ class EdgeAnswersTest {
 
   @Test
   void aTlsHelloOrBinaryGarbageGetsAnAppErrorNotAThread() throws Exception {
-    byte[] clientHello = {0x16, 0x03, 0x01, 0x00, (byte) 0xa5, 0x01, 0x00, 0x00, (byte) 0xa1, 0x03, 0x03, 0, 1, 2, 3,
-        '\r', '\n', '\r', '\n'};
+    byte[] clientHello = {
+      0x16,
+      0x03,
+      0x01,
+      0x00,
+      (byte) 0xa5,
+      0x01,
+      0x00,
+      0x00,
+      (byte) 0xa1,
+      0x03,
+      0x03,
+      0,
+      1,
+      2,
+      3,
+      '\r',
+      '\n',
+      '\r',
+      '\n'
+    };
     assertAppError(RawHttp.send(port, clientHello), 400);
   }
 
   @Test
   void oversizedRequestLinesAndHeadersAre414And431() throws Exception {
-    assertAppError(RawHttp.send(port, "GET /api/v4/users/" + "a".repeat(9000) + "/sessions HTTP/1.1\r\nHost: x\r\n\r\n"),
+    assertAppError(
+        RawHttp.send(
+            port,
+            "GET /api/v4/users/" + "a".repeat(9000) + "/sessions HTTP/1.1\r\nHost: x\r\n\r\n"),
         414);
-    assertAppError(RawHttp.send(port, "GET /api/v4/users/me/sessions HTTP/1.1\r\nHost: x\r\nX-Big: "
-        + "b".repeat(9000) + "\r\n\r\n"), 431);
+    assertAppError(
+        RawHttp.send(
+            port,
+            "GET /api/v4/users/me/sessions HTTP/1.1\r\nHost: x\r\nX-Big: "
+                + "b".repeat(9000)
+                + "\r\n\r\n"),
+        431);
   }
 
   @Test
   void anOversizedBodyAnnouncedWithExpectContinueGets413BeforeAnyBody() throws Exception {
-    RawHttp.Response r = RawHttp.send(port, "POST /api/v4/users/login HTTP/1.1\r\nHost: x\r\n"
-        + "Content-Type: application/json\r\nContent-Length: 10000000\r\nExpect: 100-continue\r\n\r\n");
+    RawHttp.Response r =
+        RawHttp.send(
+            port,
+            "POST /api/v4/users/login HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 10000000\r\nExpect: 100-continue\r\n\r\n");
     assertThat(r.raw()).doesNotContain("100 Continue");
     assertAppError(r, 413);
   }
@@ -102,24 +145,44 @@ class EdgeAnswersTest {
   /** Regression: {@code post .../revoke/all} revoked every session, as if it were {@code POST}. */
   @Test
   void methodsAreCaseSensitive() throws Exception {
-    RawHttp.Response r = RawHttp.send(port, "post /api/v4/users/me/sessions/revoke/all HTTP/1.1\r\nHost: x\r\n"
-        + "Authorization: Bearer " + token + "\r\nConnection: close\r\n\r\n");
+    RawHttp.Response r =
+        RawHttp.send(
+            port,
+            "post /api/v4/users/me/sessions/revoke/all HTTP/1.1\r\nHost: x\r\n"
+                + "Authorization: Bearer "
+                + token
+                + "\r\nConnection: close\r\n\r\n");
     assertAppError(r, 405);
-    var sessions = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-        + "/api/v4/users/me/sessions")).header("Authorization", "Bearer " + token).build(), BodyHandlers.ofString());
+    var sessions =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/v4/users/me/sessions"))
+                    .header("Authorization", "Bearer " + token)
+                    .build(),
+                BodyHandlers.ofString());
     assertThat(sessions.statusCode()).as("the session lives on").isEqualTo(200);
   }
 
   @Test
   void h2cAnswersLikeHttp11() throws Exception {
     HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
-    var r = h2.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v4/users/me/sessions"))
-        .header("Authorization", "Bearer " + token).build(), BodyHandlers.ofString());
+    var r =
+        h2.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/v4/users/me/sessions"))
+                .header("Authorization", "Bearer " + token)
+                .build(),
+            BodyHandlers.ofString());
     assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
-    var refused = h2.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v4/users/me/sessions"))
-        .build(), BodyHandlers.ofString());
+    var refused =
+        h2.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/v4/users/me/sessions"))
+                .build(),
+            BodyHandlers.ofString());
     assertThat(refused.version()).isEqualTo(HttpClient.Version.HTTP_2);
     assertThat(refused.statusCode()).isEqualTo(401);
     assertThat(refused.body()).contains("\"status_code\":401");
@@ -130,7 +193,10 @@ class EdgeAnswersTest {
     assertThat(r.headers().get("content-type")).as(r.raw()).isEqualTo("application/json");
     assertThat(r.headers().get("x-request-id")).as(r.raw()).matches("[a-z0-9]{26}");
     assertThat(r.headers()).doesNotContainKey("server");
-    assertThat(r.body()).doesNotContain("Exception").doesNotContain("java.").doesNotContain("org.eclipse")
+    assertThat(r.body())
+        .doesNotContain("Exception")
+        .doesNotContain("java.")
+        .doesNotContain("org.eclipse")
         .doesNotContainIgnoringCase("<html");
     JsonNode body = JSON.readTree(r.body());
     assertThat(body.get("status_code").asInt()).isEqualTo(status);

@@ -43,10 +43,25 @@ class HttpEdgeLimitsTest {
     pool.shutdownNow();
   }
 
-  private int start(Duration headerTimeout, int maxRequests, int maxQueued, int maxConnections) throws Exception {
-    edge = HttpEdge.start(new HttpEdge.Settings("127.0.0.1", 0, Duration.ofSeconds(30), headerTimeout,
-        Duration.ofSeconds(1), 8192, 65536, maxRequests, maxQueued, Duration.ofMillis(200), maxConnections, true,
-        Duration.ofSeconds(5)), new Holding());
+  private int start(Duration headerTimeout, int maxRequests, int maxQueued, int maxConnections)
+      throws Exception {
+    edge =
+        HttpEdge.start(
+            new HttpEdge.Settings(
+                "127.0.0.1",
+                0,
+                Duration.ofSeconds(30),
+                headerTimeout,
+                Duration.ofSeconds(1),
+                8192,
+                65536,
+                maxRequests,
+                maxQueued,
+                Duration.ofMillis(200),
+                maxConnections,
+                true,
+                Duration.ofSeconds(5)),
+            new Holding());
     return edge.port();
   }
 
@@ -60,8 +75,11 @@ class HttpEdgeLimitsTest {
     Duration headerTimeout = Duration.ofSeconds(1);
     int port = start(headerTimeout, 8, 8, 100);
     try (Socket keptAlive = new Socket("127.0.0.1", port)) {
-      // A whole request first: the kept-alive connection then waits, which is the idle timeout's business alone.
-      keptAlive.getOutputStream().write("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      // A whole request first: the kept-alive connection then waits, which is the idle timeout's
+      // business alone.
+      keptAlive
+          .getOutputStream()
+          .write("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       assertThat(readHead(keptAlive)).startsWith("HTTP/1.1 200");
 
       Socket slow = new Socket("127.0.0.1", port);
@@ -82,9 +100,11 @@ class HttpEdgeLimitsTest {
       }
       Duration held = Duration.ofNanos(System.nanoTime() - started);
       assertThat(closed).as("closed while trickling").isTrue();
-      assertThat(held).as("not before the header timeout").isGreaterThanOrEqualTo(headerTimeout.minusMillis(100))
-          .as("and within a sweep of it, with a margin").isLessThan(headerTimeout.multipliedBy(5).dividedBy(4)
-              .plusSeconds(3));
+      assertThat(held)
+          .as("not before the header timeout")
+          .isGreaterThanOrEqualTo(headerTimeout.minusMillis(100))
+          .as("and within a sweep of it, with a margin")
+          .isLessThan(headerTimeout.multipliedBy(5).dividedBy(4).plusSeconds(3));
       assertThat(isClosed(keptAlive)).as("the idle kept-alive connection is left alone").isFalse();
       slow.close();
     }
@@ -99,8 +119,9 @@ class HttpEdgeLimitsTest {
     int port = start(Duration.ofSeconds(10), 1, 0, 100); // one request served at once, none waiting
     try (Socket slow = new Socket("127.0.0.1", port)) {
       OutputStream out = slow.getOutputStream();
-      out.write(("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       long started = System.nanoTime();
       for (int i = 0; i < 3; i++) {
@@ -108,47 +129,78 @@ class HttpEdgeLimitsTest {
         out.flush();
         Thread.sleep(100);
       }
-      RawHttp.Response other = RawHttp.send(port, "GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-      assertThat(other.statusLine()).as("served while the slow body trickles").startsWith("HTTP/1.1 200");
+      RawHttp.Response other =
+          RawHttp.send(port, "GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      assertThat(other.statusLine())
+          .as("served while the slow body trickles")
+          .startsWith("HTTP/1.1 200");
       String answer = readHead(slow);
       Duration held = Duration.ofNanos(System.nanoTime() - started);
       assertThat(answer).as("refused at the body timeout").startsWith("HTTP/1.1 408");
       assertThat(answer).contains("Content-Type: application/json");
-      // A deadline: not before the body timeout (1 s), and within it plus 3 s for a busy machine. Without the body
-      // timeout the connection would wait for the idle timeout (30 s); readHead gives up after 5 s without a byte.
-      assertThat(held).isGreaterThanOrEqualTo(Duration.ofMillis(900)).isLessThan(Duration.ofSeconds(1 + 3));
+      // A deadline: not before the body timeout (1 s), and within it plus 3 s for a busy machine.
+      // Without the body
+      // timeout the connection would wait for the idle timeout (30 s); readHead gives up after 5 s
+      // without a byte.
+      assertThat(held)
+          .isGreaterThanOrEqualTo(Duration.ofMillis(900))
+          .isLessThan(Duration.ofSeconds(1 + 3));
     }
   }
 
   @Test
   void aBodyArrivesWholeAtTheServlet() throws Exception {
     int port = start(Duration.ofSeconds(10), 4, 4, 100);
-    RawHttp.Response sized = RawHttp.send(port, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
-        + "Connection: close\r\n\r\nhello");
+    RawHttp.Response sized =
+        RawHttp.send(
+            port,
+            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                + "Connection: close\r\n\r\nhello");
     assertThat(sized.body()).isEqualTo("hello");
-    RawHttp.Response chunked = RawHttp.send(port, "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-        + "Connection: close\r\n\r\n3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n");
+    RawHttp.Response chunked =
+        RawHttp.send(
+            port,
+            "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                + "Connection: close\r\n\r\n3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n");
     assertThat(chunked.body()).isEqualTo("hello");
-    RawHttp.Response tooLong = RawHttp.send(port, "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-        + "Connection: close\r\n\r\n" + "FFFF\r\n" + "a".repeat(0xFFFF) + "\r\n" + "10\r\n" + "b".repeat(16)
-        + "\r\n0\r\n\r\n");
+    RawHttp.Response tooLong =
+        RawHttp.send(
+            port,
+            "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                + "Connection: close\r\n\r\n"
+                + "FFFF\r\n"
+                + "a".repeat(0xFFFF)
+                + "\r\n"
+                + "10\r\n"
+                + "b".repeat(16)
+                + "\r\n0\r\n\r\n");
     assertThat(tooLong.status()).as("a chunked body past the limit").isEqualTo(413);
   }
 
   @Test
   void requestsBeyondTheServedAndWaitingOnesGet503AppErrors() throws Exception {
     int port = start(Duration.ofSeconds(10), 1, 1, 100);
-    Future<String> served = pool.submit(() -> RawHttp.send(port, "GET /hold HTTP/1.1\r\nHost: x\r\nConnection: close"
-        + "\r\n\r\n").statusLine());
+    Future<String> served =
+        pool.submit(
+            () ->
+                RawHttp.send(
+                        port, "GET /hold HTTP/1.1\r\nHost: x\r\nConnection: close" + "\r\n\r\n")
+                    .statusLine());
     assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
-    Future<RawHttp.Response> waiting = pool.submit(() -> RawHttp.send(port, "GET /fast HTTP/1.1\r\nHost: x\r\n"
-        + "Connection: close\r\n\r\n"));
+    Future<RawHttp.Response> waiting =
+        pool.submit(
+            () ->
+                RawHttp.send(
+                    port, "GET /fast HTTP/1.1\r\nHost: x\r\n" + "Connection: close\r\n\r\n"));
     Thread.sleep(50);
-    RawHttp.Response refused = RawHttp.send(port, "GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    RawHttp.Response refused =
+        RawHttp.send(port, "GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assertThat(refused.status()).as("one served, one waiting: a third is refused").isEqualTo(503);
     assertThat(refused.headers().get("content-type")).isEqualTo("application/json");
     assertThat(refused.body()).contains("\"id\":\"api.context.server_busy.app_error\"");
-    assertThat(waiting.get(5, TimeUnit.SECONDS).status()).as("the one waiting past the queue timeout").isEqualTo(503);
+    assertThat(waiting.get(5, TimeUnit.SECONDS).status())
+        .as("the one waiting past the queue timeout")
+        .isEqualTo(503);
     release.countDown();
     assertThat(served.get(5, TimeUnit.SECONDS)).startsWith("HTTP/1.1 200");
   }
@@ -162,13 +214,18 @@ class HttpEdgeLimitsTest {
         held.add(new Socket("127.0.0.1", port));
       }
       Thread.sleep(200);
-      CompletableFuture<String> fifth = CompletableFuture.supplyAsync(() -> {
-        try {
-          return RawHttp.send(port, "GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").statusLine();
-        } catch (IOException e) {
-          return e.toString();
-        }
-      }, pool);
+      CompletableFuture<String> fifth =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return RawHttp.send(
+                          port, "GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                      .statusLine();
+                } catch (IOException e) {
+                  return e.toString();
+                }
+              },
+              pool);
       Thread.sleep(500);
       assertThat(fifth).as("not served while four connections are open").isNotDone();
       held.remove(0).close();
@@ -183,15 +240,20 @@ class HttpEdgeLimitsTest {
   @Test
   void aStopLetsTheRequestInFlightFinishAndAcceptsNoNewOne() throws Exception {
     int port = start(Duration.ofSeconds(10), 8, 8, 100);
-    Future<String> inFlight = pool.submit(() -> RawHttp.send(port, "GET /hold HTTP/1.1\r\nHost: x\r\n"
-        + "Connection: close\r\n\r\n").statusLine());
+    Future<String> inFlight =
+        pool.submit(
+            () ->
+                RawHttp.send(
+                        port, "GET /hold HTTP/1.1\r\nHost: x\r\n" + "Connection: close\r\n\r\n")
+                    .statusLine());
     assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
     CompletableFuture<Void> stopping = CompletableFuture.runAsync(edge::close, pool);
     Thread.sleep(300);
     assertThat(stopping).as("waiting for the request in flight").isNotDone();
     boolean refused;
     try (Socket late = new Socket("127.0.0.1", port)) {
-      late.getOutputStream().write("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      late.getOutputStream()
+          .write("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       String head = readHead(late);
       refused = head.isEmpty() || head.startsWith("HTTP/1.1 503");
     } catch (IOException e) {

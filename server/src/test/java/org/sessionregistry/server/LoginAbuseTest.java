@@ -31,12 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sessionregistry.http.HttpRequest;
-import org.sessionregistry.http.HttpResponse;
 
 /** The running server as an attacker meets it: at the login, and on the machine's disk. */
 class LoginAbuseTest {
-  private static final String REDIS = env("SR_REDIS_HOST", "127.0.0.1") + ":" + env("SR_REDIS_PORT", "6379");
-  private static final String POSTGRES = env("SR_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+  private static final String REDIS =
+      env("SR_REDIS_HOST", "127.0.0.1") + ":" + env("SR_REDIS_PORT", "6379");
+  private static final String POSTGRES =
+      env("SR_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
   private static final String MARIADB = env("SR_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/test");
 
   /**
@@ -46,53 +47,90 @@ class LoginAbuseTest {
    * attempt was hashed at once and requests queued behind some 100 ms of CPU each.) How fast: BENCHMARKS.md.
    */
   @Test
-  void whileTheLoginIsFloodedALoggedInUserStillGetsAnswersAndAnotherAddressLogsIn(@TempDir Path data)
-      throws Exception {
-    Map<String, String> passwords = UsersFile.createWithDemoUsers(data.resolve("users.json"),
-        Map.of("user1", "system_user"));
-    try (SessionServer server = SessionServer.start(ServerConfig.parse(List.of("--port", "0", "--store", "memory",
-        "--data", data.toString(), "--login-rate-per-address", "1000000", "--login-max-failures-per-address",
-        "100000000", "--login-max-failures", "1000000"), Map.of()), quiet())) {
+  void whileTheLoginIsFloodedALoggedInUserStillGetsAnswersAndAnotherAddressLogsIn(
+      @TempDir Path data) throws Exception {
+    Map<String, String> passwords =
+        UsersFile.createWithDemoUsers(data.resolve("users.json"), Map.of("user1", "system_user"));
+    try (SessionServer server =
+        SessionServer.start(
+            ServerConfig.parse(
+                List.of(
+                    "--port",
+                    "0",
+                    "--store",
+                    "memory",
+                    "--data",
+                    data.toString(),
+                    "--login-rate-per-address",
+                    "1000000",
+                    "--login-max-failures-per-address",
+                    "100000000",
+                    "--login-max-failures",
+                    "1000000"),
+                Map.of()),
+            quiet())) {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      String token = http.send(login(server.port(), "user1", passwords.get("user1")), BodyHandlers.ofString())
-          .headers().firstValue("Token").orElseThrow();
+      String token =
+          http.send(login(server.port(), "user1", passwords.get("user1")), BodyHandlers.ofString())
+              .headers()
+              .firstValue("Token")
+              .orElseThrow();
       AtomicBoolean stop = new AtomicBoolean();
       AtomicInteger wrong = new AtomicInteger();
       List<Thread> attackers = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         int n = i;
-        Thread t = new Thread(() -> {
-          HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-          while (!stop.get()) {
-            try {
-              int status = own.send(login(server.port(), n % 2 == 0 ? "user1" : "nobody" + n, "guess"),
-                  BodyHandlers.discarding()).statusCode();
-              if (status == 401) {
-                wrong.incrementAndGet();
-              }
-            } catch (Exception e) {
-              return;
-            }
-          }
-        });
+        Thread t =
+            new Thread(
+                () -> {
+                  HttpClient own =
+                      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                  while (!stop.get()) {
+                    try {
+                      int status =
+                          own.send(
+                                  login(
+                                      server.port(), n % 2 == 0 ? "user1" : "nobody" + n, "guess"),
+                                  BodyHandlers.discarding())
+                              .statusCode();
+                      if (status == 401) {
+                        wrong.incrementAndGet();
+                      }
+                    } catch (Exception e) {
+                      return;
+                    }
+                  }
+                });
         t.start();
         attackers.add(t);
       }
       try {
         Thread.sleep(500);
-        // A deadline, not a timing: far beyond what a list takes, well short of a hash queue's worth.
-        var list = java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-            + "/api/v4/users/me/sessions")).header("Authorization", "Bearer " + token)
-            .timeout(Duration.ofSeconds(5)).build();
+        // A deadline, not a timing: far beyond what a list takes, well short of a hash queue's
+        // worth.
+        var list =
+            java.net.http.HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/api/v4/users/me/sessions"))
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(5))
+                .build();
         for (int i = 0; i < 40; i++) {
           assertThat(http.send(list, BodyHandlers.ofString()).statusCode()).isEqualTo(200);
           Thread.sleep(20);
         }
         String body = "{\"login_id\":\"user1\",\"password\":\"" + passwords.get("user1") + "\"}";
-        RawHttp.Response other = RawHttp.sendFrom(java.net.InetAddress.getByName("127.0.0.2"), server.port(),
-            "POST /api/v4/users/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            + "Connection: close\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
-        assertThat(other.status()).as("a correct login from 127.0.0.2: %s", other.body()).isEqualTo(200);
+        RawHttp.Response other =
+            RawHttp.sendFrom(
+                java.net.InetAddress.getByName("127.0.0.2"),
+                server.port(),
+                "POST /api/v4/users/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Connection: close\r\nContent-Length: "
+                    + body.length()
+                    + "\r\n\r\n"
+                    + body);
+        assertThat(other.status())
+            .as("a correct login from 127.0.0.2: %s", other.body())
+            .isEqualTo(200);
       } finally {
         stop.set(true);
         for (Thread t : attackers) {
@@ -106,12 +144,24 @@ class LoginAbuseTest {
   /** 50 correct logins of one user at once from one address, on the running server: every one is served. */
   @Test
   void fiftyCorrectLoginsAtOnceFromOneAddressAllSucceed(@TempDir Path data) throws Exception {
-    Map<String, String> passwords = UsersFile.createWithDemoUsers(data.resolve("users.json"),
-        Map.of("user1", "system_user"));
-    try (SessionServer server = SessionServer.start(ServerConfig.parse(List.of("--port", "0", "--store", "memory",
-        "--data", data.toString()), Map.of()), quiet())) {
-      List<Integer> statuses = atOnce(50, i -> HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-          .send(login(server.port(), "user1", passwords.get("user1")), BodyHandlers.discarding()).statusCode());
+    Map<String, String> passwords =
+        UsersFile.createWithDemoUsers(data.resolve("users.json"), Map.of("user1", "system_user"));
+    try (SessionServer server =
+        SessionServer.start(
+            ServerConfig.parse(
+                List.of("--port", "0", "--store", "memory", "--data", data.toString()), Map.of()),
+            quiet())) {
+      List<Integer> statuses =
+          atOnce(
+              50,
+              i ->
+                  HttpClient.newBuilder()
+                      .version(HttpClient.Version.HTTP_1_1)
+                      .build()
+                      .send(
+                          login(server.port(), "user1", passwords.get("user1")),
+                          BodyHandlers.discarding())
+                      .statusCode());
       assertThat(statuses).hasSize(50).containsOnly(200);
     }
   }
@@ -124,28 +174,44 @@ class LoginAbuseTest {
    */
   @ParameterizedTest
   @ValueSource(strings = {"redis", "postgresql", "mariadb"})
-  void correctLoginsAmongWrongOnesOnSharedCounts(String store, @TempDir Path data) throws Exception {
-    Map<String, String> passwords = UsersFile.createWithDemoUsers(data.resolve("users.json"),
-        Map.of("erin", "system_user"));
+  void correctLoginsAmongWrongOnesOnSharedCounts(String store, @TempDir Path data)
+      throws Exception {
+    Map<String, String> passwords =
+        UsersFile.createWithDemoUsers(data.resolve("users.json"), Map.of("erin", "system_user"));
     String namespace = "sr-logins-" + UUID.randomUUID();
     ServerConfig config = ServerConfig.parse(storeFlags(store, data, namespace), storeEnv(store));
-    try (SessionServer.Backend a = SessionServer.Backend.open(config, UsersFile.open(config.usersFile));
-        SessionServer.Backend b = SessionServer.Backend.open(config, UsersFile.open(config.usersFile))) {
+    try (SessionServer.Backend a =
+            SessionServer.Backend.open(config, UsersFile.open(config.usersFile));
+        SessionServer.Backend b =
+            SessionServer.Backend.open(config, UsersFile.open(config.usersFile))) {
       for (int wrong : List.of(9, 14)) {
-        String address = "2001:db8::" + Integer.toHexString((int) (Math.random() * 65536)); // fresh in the store
+        String address =
+            "2001:db8::" + Integer.toHexString((int) (Math.random() * 65536)); // fresh in the store
         int correct = 6;
-        List<String> answers = atOnce(correct + wrong, i -> (i % 2 == 0 ? a : b).api.handle(loginRequest("erin",
-            i < correct ? passwords.get("erin") : "wrong", address)).bodyText());
+        List<String> answers =
+            atOnce(
+                correct + wrong,
+                i ->
+                    (i % 2 == 0 ? a : b)
+                        .api
+                        .handle(
+                            loginRequest(
+                                "erin", i < correct ? passwords.get("erin") : "wrong", address))
+                        .bodyText());
         List<String> ofCorrect = answers.subList(0, correct);
         List<String> ofWrong = answers.subList(correct, answers.size());
         long checkedWrong = ofWrong.stream().filter(t -> t.contains("invalid_credentials")).count();
         if (wrong < 10) {
-          assertThat(ofCorrect).allMatch(t -> t.contains("\"username\":\"erin\""), "a correct login succeeded");
+          assertThat(ofCorrect)
+              .allMatch(t -> t.contains("\"username\":\"erin\""), "a correct login succeeded");
           assertThat(checkedWrong).isEqualTo(wrong);
         } else {
           assertThat(checkedWrong).as("wrong passwords checked").isEqualTo(10);
-          assertThat(ofWrong).allMatch(t -> t.contains("invalid_credentials") || t.contains("too_many.app_error"));
-          assertThat(ofCorrect).allMatch(t -> t.contains("\"username\":\"erin\"") || t.contains("too_many.app_error"));
+          assertThat(ofWrong)
+              .allMatch(t -> t.contains("invalid_credentials") || t.contains("too_many.app_error"));
+          assertThat(ofCorrect)
+              .allMatch(
+                  t -> t.contains("\"username\":\"erin\"") || t.contains("too_many.app_error"));
         }
       }
     } finally {
@@ -158,15 +224,27 @@ class LoginAbuseTest {
   void loginsWaitingLeaveAQuarterOfTheRequestThreadsToOtherRequests() {
     ServerConfig defaults = ServerConfig.parse(List.of(), Map.of());
     assertThat(defaults.httpMaxRequests).isEqualTo(128);
-    assertThat(defaults.loginMaxWaiting + defaults.loginMaxConcurrentChecks).isLessThanOrEqualTo(96);
-    ServerConfig small = ServerConfig.parse(List.of("--http-max-requests", "16", "--login-max-concurrent-checks",
-        "2"), Map.of());
+    assertThat(defaults.loginMaxWaiting + defaults.loginMaxConcurrentChecks)
+        .isLessThanOrEqualTo(96);
+    ServerConfig small =
+        ServerConfig.parse(
+            List.of("--http-max-requests", "16", "--login-max-concurrent-checks", "2"), Map.of());
     assertThat(small.loginMaxWaiting).isEqualTo(10);
-    assertThatThrownBy(() -> ServerConfig.parse(List.of("--http-max-requests", "16", "--login-max-concurrent-checks",
-        "2", "--login-max-waiting", "11"), Map.of()))
+    assertThatThrownBy(
+            () ->
+                ServerConfig.parse(
+                    List.of(
+                        "--http-max-requests",
+                        "16",
+                        "--login-max-concurrent-checks",
+                        "2",
+                        "--login-max-waiting",
+                        "11"),
+                    Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("--login-max-concurrent-checks (2) plus --login-max-waiting (11) must be at most 3/4"
-            + " of --http-max-requests (16), 12");
+        .hasMessageContaining(
+            "--login-max-concurrent-checks (2) plus --login-max-waiting (11) must be at most 3/4"
+                + " of --http-max-requests (16), 12");
     assertThatThrownBy(() -> ServerConfig.parse(List.of("--login-max-wait", "2m"), Map.of()))
         .hasMessage("--login-max-wait must be at most 1m, was \"2m\"");
   }
@@ -178,10 +256,12 @@ class LoginAbuseTest {
       List<Future<T>> futures = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         int index = i;
-        futures.add(pool.submit(() -> {
-          start.await(10, TimeUnit.SECONDS);
-          return attempt.run(index);
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await(10, TimeUnit.SECONDS);
+                  return attempt.run(index);
+                }));
       }
       List<T> answers = new ArrayList<>();
       for (Future<T> f : futures) {
@@ -203,26 +283,42 @@ class LoginAbuseTest {
    */
   @ParameterizedTest
   @ValueSource(strings = {"redis", "postgresql"})
-  void failedLoginsAreCountedWhereEveryNodeSeesThem(String store, @TempDir Path data) throws Exception {
-    Map<String, String> passwords = UsersFile.createWithDemoUsers(data.resolve("users.json"),
-        Map.of("carol", "system_user"));
+  void failedLoginsAreCountedWhereEveryNodeSeesThem(String store, @TempDir Path data)
+      throws Exception {
+    Map<String, String> passwords =
+        UsersFile.createWithDemoUsers(data.resolve("users.json"), Map.of("carol", "system_user"));
     String namespace = "sr-logins-" + UUID.randomUUID();
-    String address = "198.51.100." + (int) (Math.random() * 200 + 20); // fresh in the shared database
+    String address =
+        "198.51.100." + (int) (Math.random() * 200 + 20); // fresh in the shared database
     ServerConfig config = ServerConfig.parse(storeFlags(store, data, namespace), storeEnv(store));
-    try (SessionServer.Backend a = SessionServer.Backend.open(config, UsersFile.open(config.usersFile));
-        SessionServer.Backend b = SessionServer.Backend.open(config, UsersFile.open(config.usersFile))) {
+    try (SessionServer.Backend a =
+            SessionServer.Backend.open(config, UsersFile.open(config.usersFile));
+        SessionServer.Backend b =
+            SessionServer.Backend.open(config, UsersFile.open(config.usersFile))) {
       for (int i = 0; i < 5; i++) {
         assertThat(a.api.handle(loginRequest("carol", "wrong", address)).status()).isEqualTo(401);
-        assertThat(b.api.handle(loginRequest("carol@example.com", "wrong", address)).status()).isEqualTo(401);
+        assertThat(b.api.handle(loginRequest("carol@example.com", "wrong", address)).status())
+            .isEqualTo(401);
       }
       assertThat(a.api.handle(loginRequest("carol", passwords.get("carol"), address)).bodyText())
           .contains("api.user.check_user_login_attempts.too_many.app_error");
     }
-    try (SessionServer.Backend restarted = SessionServer.Backend.open(config, UsersFile.open(config.usersFile))) {
-      assertThat(restarted.api.handle(loginRequest("CAROL", passwords.get("carol"), address)).bodyText())
-          .as("after a restart").contains("api.user.check_user_login_attempts.too_many.app_error");
-      assertThat(restarted.api.handle(loginRequest("carol", passwords.get("carol"), "203.0.113.77")).status())
-          .as("the owner, from another address").isEqualTo(200);
+    try (SessionServer.Backend restarted =
+        SessionServer.Backend.open(config, UsersFile.open(config.usersFile))) {
+      assertThat(
+              restarted
+                  .api
+                  .handle(loginRequest("CAROL", passwords.get("carol"), address))
+                  .bodyText())
+          .as("after a restart")
+          .contains("api.user.check_user_login_attempts.too_many.app_error");
+      assertThat(
+              restarted
+                  .api
+                  .handle(loginRequest("carol", passwords.get("carol"), "203.0.113.77"))
+                  .status())
+          .as("the owner, from another address")
+          .isEqualTo(200);
     } finally {
       deleteRedisKeys(store, namespace);
     }
@@ -232,19 +328,27 @@ class LoginAbuseTest {
     List<String> flags = new ArrayList<>(List.of("--data", data.toString(), "--store", store));
     switch (store) {
       case "redis" -> flags.addAll(List.of("--redis", REDIS, "--redis-namespace", namespace));
-      case "mariadb" -> flags.addAll(List.of("--jdbc-url", MARIADB, "--jdbc-user", env("SR_MARIADB_USER", "root")));
-      default -> flags.addAll(List.of("--jdbc-url", POSTGRES, "--jdbc-user", env("SR_POSTGRES_USER", "postgres")));
+      case "mariadb" ->
+          flags.addAll(
+              List.of("--jdbc-url", MARIADB, "--jdbc-user", env("SR_MARIADB_USER", "root")));
+      default ->
+          flags.addAll(
+              List.of("--jdbc-url", POSTGRES, "--jdbc-user", env("SR_POSTGRES_USER", "postgres")));
     }
     return flags;
   }
 
   private static Map<String, String> storeEnv(String store) {
-    return Map.of("SR_JDBC_PASSWORD", env(store.equals("mariadb") ? "SR_MARIADB_PASSWORD" : "SR_POSTGRES_PASSWORD", ""));
+    return Map.of(
+        "SR_JDBC_PASSWORD",
+        env(store.equals("mariadb") ? "SR_MARIADB_PASSWORD" : "SR_POSTGRES_PASSWORD", ""));
   }
 
   private static void deleteRedisKeys(String store, String namespace) {
     if (store.equals("redis")) {
-      try (var jedis = new redis.clients.jedis.Jedis(REDIS.split(":")[0], Integer.parseInt(REDIS.split(":")[1]))) {
+      try (var jedis =
+          new redis.clients.jedis.Jedis(
+              REDIS.split(":")[0], Integer.parseInt(REDIS.split(":")[1]))) {
         for (String key : jedis.keys(namespace + ":*")) {
           jedis.unlink(key);
         }
@@ -256,12 +360,19 @@ class LoginAbuseTest {
   @Test
   void theServersFilesAreItsOwnersAlone(@TempDir Path parent) throws Exception {
     Path data = parent.resolve("data");
-    try (SessionServer server = SessionServer.start(ServerConfig.parse(List.of("--port", "0", "--data",
-        data.toString()), Map.of()), quiet())) {
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("users.json"))))
+    try (SessionServer server =
+        SessionServer.start(
+            ServerConfig.parse(List.of("--port", "0", "--data", data.toString()), Map.of()),
+            quiet())) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data)))
+          .isEqualTo("rwx------");
+      assertThat(
+              PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(data.resolve("users.json"))))
           .isEqualTo("rw-------");
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("sessions.mv.db"))))
+      assertThat(
+              PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(data.resolve("sessions.mv.db"))))
           .isEqualTo("rw-------");
     }
   }
@@ -285,16 +396,22 @@ class LoginAbuseTest {
   }
 
   private static java.net.http.HttpRequest login(int port, String user, String password) {
-    return java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v4/users/login"))
+    return java.net.http.HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/api/v4/users/login"))
         .header("Content-Type", "application/json")
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-            "{\"login_id\":\"" + user + "\",\"password\":\"" + password + "\"}"))
+        .POST(
+            java.net.http.HttpRequest.BodyPublishers.ofString(
+                "{\"login_id\":\"" + user + "\",\"password\":\"" + password + "\"}"))
         .build();
   }
 
   private static HttpRequest loginRequest(String user, String password, String address) {
-    return new HttpRequest("POST", "/api/v4/users/login", Map.of("Content-Type", List.of("application/json")),
-        ("{\"login_id\":\"" + user + "\",\"password\":\"" + password + "\"}").getBytes(StandardCharsets.UTF_8),
+    return new HttpRequest(
+        "POST",
+        "/api/v4/users/login",
+        Map.of("Content-Type", List.of("application/json")),
+        ("{\"login_id\":\"" + user + "\",\"password\":\"" + password + "\"}")
+            .getBytes(StandardCharsets.UTF_8),
         address);
   }
 

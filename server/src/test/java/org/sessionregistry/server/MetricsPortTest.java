@@ -35,26 +35,46 @@ class MetricsPortTest {
   @Test
   void metricsAndHealthOnTheirOwnPort(@TempDir Path dir) throws Exception {
     Path data = dir.resolve("data");
-    Map<String, String> passwords = UsersFile.createWithDemoUsers(data.resolve("users.json"),
-        Map.of("erin", "system_user"));
-    try (SessionServer off = SessionServer.start(ServerConfig.parse(List.of("--port", "0", "--data",
-        dir.resolve("off").toString(), "--store", "memory"), Map.of()), quiet())) {
+    Map<String, String> passwords =
+        UsersFile.createWithDemoUsers(data.resolve("users.json"), Map.of("erin", "system_user"));
+    try (SessionServer off =
+        SessionServer.start(
+            ServerConfig.parse(
+                List.of(
+                    "--port", "0", "--data", dir.resolve("off").toString(), "--store", "memory"),
+                Map.of()),
+            quiet())) {
       assertThat(off.metricsPort()).as("off unless given").isEqualTo(-1);
     }
-    try (SessionServer server = SessionServer.start(ServerConfig.parse(List.of("--port", "0", "--data",
-        data.toString(), "--store", "memory", "--metrics-port", "0"), Map.of()), quiet())) {
+    try (SessionServer server =
+        SessionServer.start(
+            ServerConfig.parse(
+                List.of(
+                    "--port",
+                    "0",
+                    "--data",
+                    data.toString(),
+                    "--store",
+                    "memory",
+                    "--metrics-port",
+                    "0"),
+                Map.of()),
+            quiet())) {
       HttpResponse<String> login = login(server, passwords.get("erin"));
       assertThat(login.statusCode()).isEqualTo(200);
 
       HttpResponse<String> metrics = get(server.metricsPort(), "/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);
-      assertThat(metrics.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
-      assertThat(metrics.body()).contains(
-          "sessionregistry_operations_seconds_count{operation=\"create\",outcome=\"ok\",store=\"memory\"} 1");
+      assertThat(metrics.headers().firstValue("Content-Type").orElseThrow())
+          .startsWith("text/plain");
+      assertThat(metrics.body())
+          .contains(
+              "sessionregistry_operations_seconds_count{operation=\"create\",outcome=\"ok\",store=\"memory\"} 1");
       HttpResponse<String> health = get(server.metricsPort(), "/health");
       assertThat(health.statusCode()).isEqualTo(200);
       assertThat(JSON.readTree(health.body()).path("status").asText()).isEqualTo("UP");
-      assertThat(JSON.readTree(health.body()).path("store").path("status").asText()).isEqualTo("UP");
+      assertThat(JSON.readTree(health.body()).path("store").path("status").asText())
+          .isEqualTo("UP");
       assertThat(get(server.metricsPort(), "/elsewhere").statusCode()).isEqualTo(404);
 
       HttpResponse<String> ping = get(server.port(), "/api/v4/system/ping?time=1");
@@ -68,29 +88,51 @@ class MetricsPortTest {
   void aStoppedStoreMakesThePingUnhealthyThenOkAgain(@TempDir Path dir) throws Exception {
     int redisPort = freePort();
     List<Process> redis = new ArrayList<>(List.of(redis(redisPort, dir)));
-    try (SessionServer server = SessionServer.start(ServerConfig.parse(List.of("--port", "0", "--data",
-        dir.resolve("data").toString(), "--store", "redis", "--redis", "127.0.0.1:" + redisPort,
-        "--redis-timeout", "1s", "--cache", "redis", "--metrics-port", "0"), Map.of()), quiet())) {
+    try (SessionServer server =
+        SessionServer.start(
+            ServerConfig.parse(
+                List.of(
+                    "--port",
+                    "0",
+                    "--data",
+                    dir.resolve("data").toString(),
+                    "--store",
+                    "redis",
+                    "--redis",
+                    "127.0.0.1:" + redisPort,
+                    "--redis-timeout",
+                    "1s",
+                    "--cache",
+                    "redis",
+                    "--metrics-port",
+                    "0"),
+                Map.of()),
+            quiet())) {
       awaitHealth(server, h -> h.path("status").asText().equals("UP"));
-      assertThat(get(server.port(), "/api/v4/system/ping?get_server_status=true").statusCode()).isEqualTo(200);
+      assertThat(get(server.port(), "/api/v4/system/ping?get_server_status=true").statusCode())
+          .isEqualTo(200);
 
       redis.get(0).destroy();
       redis.get(0).waitFor();
-      HttpResponse<String> unhealthy = get(server.port(), "/api/v4/system/ping?get_server_status=true");
+      HttpResponse<String> unhealthy =
+          get(server.port(), "/api/v4/system/ping?get_server_status=true");
       assertThat(unhealthy.statusCode()).isEqualTo(500);
       JsonNode body = JSON.readTree(unhealthy.body());
       assertThat(body.path("status").asText()).isEqualTo("UNHEALTHY");
       assertThat(body.path("database_status").asText()).isEqualTo("UNHEALTHY");
-      assertThat(get(server.port(), "/api/v4/system/ping").statusCode()).as("a plain ping reads nothing")
+      assertThat(get(server.port(), "/api/v4/system/ping").statusCode())
+          .as("a plain ping reads nothing")
           .isEqualTo(200);
-      JsonNode down = awaitHealth(server, h -> h.path("channel").path("status").asText().equals("DOWN"));
+      JsonNode down =
+          awaitHealth(server, h -> h.path("channel").path("status").asText().equals("DOWN"));
       assertThat(down.path("status").asText()).isEqualTo("DOWN");
       assertThat(down.path("store").path("status").asText()).isEqualTo("DOWN");
       assertThat(down.path("store").path("since").asText()).isNotEmpty();
 
       redis.set(0, redis(redisPort, dir));
       awaitHealth(server, h -> h.path("status").asText().equals("UP"));
-      assertThat(get(server.port(), "/api/v4/system/ping?get_server_status=true").statusCode()).isEqualTo(200);
+      assertThat(get(server.port(), "/api/v4/system/ping?get_server_status=true").statusCode())
+          .isEqualTo(200);
     } finally {
       redis.get(0).destroy();
       redis.get(0).waitFor();
@@ -103,7 +145,8 @@ class MetricsPortTest {
       HttpResponse<String> health = get(server.metricsPort(), "/health");
       JsonNode node = JSON.readTree(health.body());
       if (until.test(node)) {
-        assertThat(health.statusCode()).isEqualTo(node.path("status").asText().equals("UP") ? 200 : 503);
+        assertThat(health.statusCode())
+            .isEqualTo(node.path("status").asText().equals("UP") ? 200 : 503);
         return node;
       }
       assertThat(System.nanoTime()).as("health: " + node).isLessThan(deadline);
@@ -112,31 +155,51 @@ class MetricsPortTest {
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
         BodyHandlers.ofString());
   }
 
   private HttpResponse<String> login(SessionServer server, String password) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v4/users/login"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"login_id\":\"erin\",\"password\":\"" + password + "\"}"))
-        .build(), BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/api/v4/users/login"))
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"login_id\":\"erin\",\"password\":\"" + password + "\"}"))
+            .build(),
+        BodyHandlers.ofString());
   }
 
   /** A redis-server of the test's own, as RedisTlsServerTest starts one, listening before it returns. */
   private static Process redis(int port, Path dir) throws Exception {
     String binary = System.getenv().getOrDefault("SR_REDIS_SERVER", "redis-server");
-    Process p = new ProcessBuilder(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
-        "--appendonly", "no", "--dir", dir.toString()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
+    Process p =
+        new ProcessBuilder(
+                binary,
+                "--port",
+                String.valueOf(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
+            .start();
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (true) {
       try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
         return p;
       } catch (java.io.IOException notYet) {
         if (!p.isAlive() || System.nanoTime() > deadline) {
-          throw new IllegalStateException("the test's redis-server did not start: "
-              + Files.readString(dir.resolve("redis.log")));
+          throw new IllegalStateException(
+              "the test's redis-server did not start: "
+                  + Files.readString(dir.resolve("redis.log")));
         }
         Thread.sleep(50);
       }

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Nginx implements AutoCloseable {
   static final String INSTALL = "apt-get update && apt-get install -y nginx-light";
-  private static final List<String> PLACES = List.of("/usr/sbin/nginx", "/usr/local/sbin/nginx",
-      "/usr/local/nginx/sbin/nginx");
+  private static final List<String> PLACES =
+      List.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx");
 
   private final Process process;
   private final Path log;
@@ -40,12 +40,16 @@ final class Nginx implements AutoCloseable {
    * Starts nginx with these {@code server} blocks (each listening on one of {@code ports}) and waits until every port
    * accepts connections.
    */
-  static Nginx start(Path dir, String serverBlocks, int... ports) throws IOException, InterruptedException {
+  static Nginx start(Path dir, String serverBlocks, int... ports)
+      throws IOException, InterruptedException {
     String binary = find(System.getenv().getOrDefault("PATH", ""), PLACES);
     Path conf = dir.resolve("nginx.conf");
     // As root, nginx would switch its worker to "nobody", who cannot read the test's directory.
     String user = "root".equals(System.getProperty("user.name")) ? "user root;\n" : "";
-    Files.writeString(conf, user + """
+    Files.writeString(
+        conf,
+        user
+            + """
         worker_processes 1;
         master_process off;
         events { worker_connections 64; }
@@ -58,11 +62,23 @@ final class Nginx implements AutoCloseable {
           scgi_temp_path %1$s/scgi;
         %2$s
         }
-        """.formatted(dir, serverBlocks));
+        """
+                .formatted(dir, serverBlocks));
     Path log = dir.resolve("nginx.log");
-    Process process = new ProcessBuilder(binary, "-p", dir.toString(), "-c", conf.toString(), "-e", "stderr",
-        "-g", "daemon off; pid " + dir.resolve("nginx.pid") + "; error_log stderr;")
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(
+                binary,
+                "-p",
+                dir.toString(),
+                "-c",
+                conf.toString(),
+                "-e",
+                "stderr",
+                "-g",
+                "daemon off; pid " + dir.resolve("nginx.pid") + "; error_log stderr;")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     Nginx nginx = new Nginx(process, log);
     try {
       for (int port : ports) {
@@ -89,22 +105,29 @@ final class Nginx implements AutoCloseable {
         return candidate;
       }
     }
-    throw new IllegalStateException("nginx is needed as the reverse proxy of this test and is not installed: looked"
-        + " for it at " + String.join(", ", looked) + ". Install it with: " + INSTALL + " (.ci/run does it)");
+    throw new IllegalStateException(
+        "nginx is needed as the reverse proxy of this test and is not installed: looked"
+            + " for it at "
+            + String.join(", ", looked)
+            + ". Install it with: "
+            + INSTALL
+            + " (.ci/run does it)");
   }
 
   private void awaitListening(int port) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("nginx exited with " + process.exitValue() + ": " + output());
+        throw new IllegalStateException(
+            "nginx exited with " + process.exitValue() + ": " + output());
       }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", port), 200);
         return;
       } catch (IOException notYet) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("nginx did not listen on 127.0.0.1:" + port + " within 10 s: " + output());
+          throw new IllegalStateException(
+              "nginx did not listen on 127.0.0.1:" + port + " within 10 s: " + output());
         }
         Thread.sleep(20);
       }

@@ -33,52 +33,76 @@ import redis.clients.jedis.resps.ScanResult;
 class OfficialClientAcceptanceTest {
   private static final String REDIS_HOST = env("SR_REDIS_HOST", "127.0.0.1");
   private static final int REDIS_PORT = Integer.parseInt(env("SR_REDIS_PORT", "6379"));
-  private static final String POSTGRES = "--jdbc-url " + env("SR_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test")
-      + " --jdbc-user " + env("SR_POSTGRES_USER", "postgres");
-  private static final String MARIADB = "--jdbc-url " + env("SR_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/test")
-      + " --jdbc-user " + env("SR_MARIADB_USER", "root");
-  private static final List<String> SETUPS = List.of(
-      "memory",
-      "memory --cache local",
-      "h2",
-      "h2 --cache local",
-      "h2 --cache jdbc --cache-poll 100ms",
-      "postgresql " + POSTGRES,
-      "postgresql " + POSTGRES + " --cache jdbc --cache-poll 100ms",
-      "mariadb " + MARIADB,
-      "mariadb " + MARIADB + " --cache jdbc --cache-poll 100ms",
-      "redis",
-      "redis --cache redis");
+  private static final String POSTGRES =
+      "--jdbc-url "
+          + env("SR_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test")
+          + " --jdbc-user "
+          + env("SR_POSTGRES_USER", "postgres");
+  private static final String MARIADB =
+      "--jdbc-url "
+          + env("SR_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/test")
+          + " --jdbc-user "
+          + env("SR_MARIADB_USER", "root");
+  private static final List<String> SETUPS =
+      List.of(
+          "memory",
+          "memory --cache local",
+          "h2",
+          "h2 --cache local",
+          "h2 --cache jdbc --cache-poll 100ms",
+          "postgresql " + POSTGRES,
+          "postgresql " + POSTGRES + " --cache jdbc --cache-poll 100ms",
+          "mariadb " + MARIADB,
+          "mariadb " + MARIADB + " --cache jdbc --cache-poll 100ms",
+          "redis",
+          "redis --cache redis");
 
   static Stream<Arguments> setups() {
-    return Stream.of("jetty", "tomcat").flatMap(container -> SETUPS.stream().map(s -> Arguments.of(container, s)));
+    return Stream.of("jetty", "tomcat")
+        .flatMap(container -> SETUPS.stream().map(s -> Arguments.of(container, s)));
   }
 
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("setups")
-  void mattermostsClientPassesMattermostsAcceptanceCases(String container, String setup, @TempDir Path data)
-      throws Exception {
+  void mattermostsClientPassesMattermostsAcceptanceCases(
+      String container, String setup, @TempDir Path data) throws Exception {
     String store = setup.split(" ")[0];
-    List<String> args = new ArrayList<>(List.of("--port", "0", "--data", data.toString(), "--store"));
+    List<String> args =
+        new ArrayList<>(List.of("--port", "0", "--data", data.toString(), "--store"));
     args.addAll(List.of(setup.split(" ")));
     String namespace = "sr-e2e-" + UUID.randomUUID();
     if (store.equals("redis")) {
-      args.addAll(List.of("--redis", REDIS_HOST + ":" + REDIS_PORT, "--redis-namespace", namespace));
+      args.addAll(
+          List.of("--redis", REDIS_HOST + ":" + REDIS_PORT, "--redis-namespace", namespace));
     }
-    Map<String, String> env = Map.of("SR_JDBC_PASSWORD", env(store.equals("mariadb") ? "SR_MARIADB_PASSWORD"
-        : "SR_POSTGRES_PASSWORD", ""));
+    Map<String, String> env =
+        Map.of(
+            "SR_JDBC_PASSWORD",
+            env(store.equals("mariadb") ? "SR_MARIADB_PASSWORD" : "SR_POSTGRES_PASSWORD", ""));
     ServerConfig config = ServerConfig.parse(args, env);
-    Map<String, String> passwords = UsersFile.createWithDemoUsers(data.resolve("users.json"),
-        Map.of("admin", "system_admin system_user", "user1", "system_user", "user2", "system_user"));
+    Map<String, String> passwords =
+        UsersFile.createWithDemoUsers(
+            data.resolve("users.json"),
+            Map.of(
+                "admin",
+                "system_admin system_user",
+                "user1",
+                "system_user",
+                "user2",
+                "system_user"));
     try {
       if (container.equals("jetty")) {
-        try (SessionServer server = SessionServer.start(config, new PrintStream(new ByteArrayOutputStream(), true,
-            StandardCharsets.UTF_8))) {
+        try (SessionServer server =
+            SessionServer.start(
+                config,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
           runOfficialClient(setup, server.port(), passwords);
         }
       } else {
-        try (SessionServer.Backend backend = SessionServer.Backend.open(config, UsersFile.open(config.usersFile))) {
-          Tomcat tomcat = tomcatServing(new MattermostSessionServlet(backend.api), data.resolve("tomcat"));
+        try (SessionServer.Backend backend =
+            SessionServer.Backend.open(config, UsersFile.open(config.usersFile))) {
+          Tomcat tomcat =
+              tomcatServing(new MattermostSessionServlet(backend.api), data.resolve("tomcat"));
           try {
             runOfficialClient(setup, tomcat.getConnector().getLocalPort(), passwords);
           } finally {
@@ -95,7 +119,8 @@ class OfficialClientAcceptanceTest {
   }
 
   /** The wiring of the README's "Any servlet container": the servlet at /*, nothing else. */
-  private static Tomcat tomcatServing(MattermostSessionServlet servlet, Path baseDir) throws Exception {
+  private static Tomcat tomcatServing(MattermostSessionServlet servlet, Path baseDir)
+      throws Exception {
     Tomcat tomcat = new Tomcat();
     tomcat.setBaseDir(baseDir.toString());
     tomcat.setHostname("127.0.0.1");
@@ -108,22 +133,37 @@ class OfficialClientAcceptanceTest {
     return tomcat;
   }
 
-  private static void runOfficialClient(String setup, int port, Map<String, String> passwords) throws Exception {
-    String output = runScript("acceptance.js", setup, Map.of("SR_URL", "http://127.0.0.1:" + port,
-        "SR_ADMIN", "admin:" + passwords.get("admin"), "SR_USER", "user1:" + passwords.get("user1"),
-        "SR_USER2", "user2:" + passwords.get("user2")));
-    assertThat(output).contains("ok - R8").contains("ok - revokeSessionsForAllUsers: an admin ends every session");
+  private static void runOfficialClient(String setup, int port, Map<String, String> passwords)
+      throws Exception {
+    String output =
+        runScript(
+            "acceptance.js",
+            setup,
+            Map.of(
+                "SR_URL",
+                "http://127.0.0.1:" + port,
+                "SR_ADMIN",
+                "admin:" + passwords.get("admin"),
+                "SR_USER",
+                "user1:" + passwords.get("user1"),
+                "SR_USER2",
+                "user2:" + passwords.get("user2")));
+    assertThat(output)
+        .contains("ok - R8")
+        .contains("ok - revokeSessionsForAllUsers: an admin ends every session");
   }
 
   /**
    * Runs an e2e script (under resources/e2e, beside the official client the build installed) on Node, with this
    * environment; asserts it finished within 120 s and every case passed, and returns what it printed.
    */
-  static String runScript(String name, String setup, Map<String, String> environment) throws Exception {
+  static String runScript(String name, String setup, Map<String, String> environment)
+      throws Exception {
     Path script = Path.of(OfficialClientAcceptanceTest.class.getResource("/e2e/" + name).toURI());
-    ProcessBuilder node = new ProcessBuilder(env("SR_NODE", "node"), script.getFileName().toString())
-        .directory(script.getParent().toFile())
-        .redirectErrorStream(true);
+    ProcessBuilder node =
+        new ProcessBuilder(env("SR_NODE", "node"), script.getFileName().toString())
+            .directory(script.getParent().toFile())
+            .redirectErrorStream(true);
     node.environment().putAll(environment);
     Process p = node.start();
     boolean finished = p.waitFor(120, TimeUnit.SECONDS);
@@ -143,7 +183,8 @@ class OfficialClientAcceptanceTest {
     try (Jedis redis = new Jedis(REDIS_HOST, REDIS_PORT)) {
       String cursor = ScanParams.SCAN_POINTER_START;
       do {
-        ScanResult<String> page = redis.scan(cursor, new ScanParams().match(namespace + ":*").count(1000));
+        ScanResult<String> page =
+            redis.scan(cursor, new ScanParams().match(namespace + ":*").count(1000));
         page.getResult().forEach(redis::unlink);
         cursor = page.getCursor();
       } while (!cursor.equals(ScanParams.SCAN_POINTER_START));

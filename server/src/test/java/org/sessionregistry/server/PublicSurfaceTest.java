@@ -48,18 +48,25 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PublicSurfaceTest {
   /** The published library modules; the server, the examples and the benchmarks are applications. */
-  static final List<String> LIBRARIES = List.of("org.sessionregistry.core", "org.sessionregistry.testing",
-      "org.sessionregistry.jdbc", "org.sessionregistry.redis", "org.sessionregistry.http",
-      "org.sessionregistry.servlet");
+  static final List<String> LIBRARIES =
+      List.of(
+          "org.sessionregistry.core",
+          "org.sessionregistry.testing",
+          "org.sessionregistry.jdbc",
+          "org.sessionregistry.redis",
+          "org.sessionregistry.http",
+          "org.sessionregistry.servlet");
 
   /**
    * Modules a library names in its API without requiring them transitively, on purpose: the JDK's HTTP server, which
    * only {@code JdkHttpHandler}'s users need and then require themselves.
    */
-  static final Map<String, Set<String>> OPTIONAL = Map.of("org.sessionregistry.http", Set.of("jdk.httpserver"));
+  static final Map<String, Set<String>> OPTIONAL =
+      Map.of("org.sessionregistry.http", Set.of("jdk.httpserver"));
 
   /** Which module (of those on the paths) holds each package. */
   private static final Map<String, String> PACKAGES = new HashMap<>();
+
   private static final Map<String, ModuleReference> MODULES = findModules();
 
   static List<String> libraries() {
@@ -68,7 +75,8 @@ class PublicSurfaceTest {
 
   @ParameterizedTest
   @MethodSource("libraries")
-  void exportedSignaturesNameOnlyExportedOrTransitivelyRequiredTypes(String module) throws IOException {
+  void exportedSignaturesNameOnlyExportedOrTransitivelyRequiredTypes(String module)
+      throws IOException {
     assertThat(MODULES).as("the module on this test's paths").containsKey(module);
     assertThat(violations(module)).isEmpty();
   }
@@ -93,7 +101,8 @@ class PublicSurfaceTest {
     return violations;
   }
 
-  private static String problem(String module, Set<String> exported, Set<String> readable, Class<?> named) {
+  private static String problem(
+      String module, Set<String> exported, Set<String> readable, Class<?> named) {
     String owner = moduleOf(named);
     String pkg = named.getPackageName();
     if (owner.equals(module)) {
@@ -106,9 +115,12 @@ class PublicSurfaceTest {
       return "module " + owner + " is not 'requires transitive'";
     }
     ModuleReference other = MODULES.get(owner);
-    ModuleDescriptor otherDescriptor = other != null ? other.descriptor()
-        : ModuleFinder.ofSystem().find(owner).map(ModuleReference::descriptor).orElse(null);
-    if (otherDescriptor != null && !otherDescriptor.isAutomatic()
+    ModuleDescriptor otherDescriptor =
+        other != null
+            ? other.descriptor()
+            : ModuleFinder.ofSystem().find(owner).map(ModuleReference::descriptor).orElse(null);
+    if (otherDescriptor != null
+        && !otherDescriptor.isAutomatic()
         && !unqualifiedExports(otherDescriptor).contains(pkg)) {
       return "package " + pkg + " of " + owner + " is not exported";
     }
@@ -119,7 +131,9 @@ class PublicSurfaceTest {
     if (descriptor.isAutomatic()) {
       return descriptor.packages();
     }
-    return descriptor.exports().stream().filter(e -> !e.isQualified()).map(ModuleDescriptor.Exports::source)
+    return descriptor.exports().stream()
+        .filter(e -> !e.isQualified())
+        .map(ModuleDescriptor.Exports::source)
         .collect(Collectors.toSet());
   }
 
@@ -129,8 +143,10 @@ class PublicSurfaceTest {
     Deque<ModuleDescriptor> todo = new ArrayDeque<>(List.of(descriptor));
     while (!todo.isEmpty()) {
       for (ModuleDescriptor.Requires r : todo.pop().requires()) {
-        if (r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE) && readable.add(r.name())) {
-          Optional.ofNullable(MODULES.get(r.name())).or(() -> ModuleFinder.ofSystem().find(r.name()))
+        if (r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE)
+            && readable.add(r.name())) {
+          Optional.ofNullable(MODULES.get(r.name()))
+              .or(() -> ModuleFinder.ofSystem().find(r.name()))
               .ifPresent(ref -> todo.push(ref.descriptor()));
         }
       }
@@ -139,11 +155,20 @@ class PublicSurfaceTest {
   }
 
   /** Public classes (and their public or protected member classes) of the exported packages. */
-  private static List<Class<?>> exportedTypes(String module, Set<String> exported) throws IOException {
+  private static List<Class<?>> exportedTypes(String module, Set<String> exported)
+      throws IOException {
     List<String> names;
-    try (var reader = MODULES.get(module).open(); Stream<String> resources = reader.list()) {
-      names = resources.filter(r -> r.endsWith(".class") && !r.endsWith("module-info.class")
-          && !r.endsWith("package-info.class")).map(r -> r.substring(0, r.length() - 6).replace('/', '.')).toList();
+    try (var reader = MODULES.get(module).open();
+        Stream<String> resources = reader.list()) {
+      names =
+          resources
+              .filter(
+                  r ->
+                      r.endsWith(".class")
+                          && !r.endsWith("module-info.class")
+                          && !r.endsWith("package-info.class"))
+              .map(r -> r.substring(0, r.length() - 6).replace('/', '.'))
+              .toList();
     }
     List<Class<?>> types = new ArrayList<>();
     for (String name : names) {
@@ -160,7 +185,9 @@ class PublicSurfaceTest {
     for (Class<?> c = type; c != null; c = c.getDeclaringClass()) {
       int m = c.getModifiers();
       boolean member = c.getDeclaringClass() != null;
-      if (c.isAnonymousClass() || c.isLocalClass() || c.isSynthetic()
+      if (c.isAnonymousClass()
+          || c.isLocalClass()
+          || c.isSynthetic()
           || !(Modifier.isPublic(m) || member && Modifier.isProtected(m))) {
         return false;
       }
@@ -182,12 +209,17 @@ class PublicSurfaceTest {
     uses.put(type.getName(), header);
     if (type.isRecord()) {
       for (RecordComponent c : type.getRecordComponents()) {
-        collect(c.getGenericType(), uses.computeIfAbsent(type.getName() + "." + c.getName(), k -> new LinkedHashSet<>()));
+        collect(
+            c.getGenericType(),
+            uses.computeIfAbsent(type.getName() + "." + c.getName(), k -> new LinkedHashSet<>()));
       }
     }
     List<Member> members = new ArrayList<>();
-    // Declared here, or inherited from a superclass of the same module that its users cannot name themselves.
-    for (Class<?> c = type; c != null && c.getModule().equals(type.getModule()); c = c.getSuperclass()) {
+    // Declared here, or inherited from a superclass of the same module that its users cannot name
+    // themselves.
+    for (Class<?> c = type;
+        c != null && c.getModule().equals(type.getModule());
+        c = c.getSuperclass()) {
       members.addAll(List.of(c.getDeclaredFields()));
       members.addAll(List.of(c.getDeclaredMethods()));
       if (c == type) {
@@ -196,7 +228,8 @@ class PublicSurfaceTest {
     }
     for (Member member : members) {
       int m = member.getModifiers();
-      if (member.isSynthetic() || !(Modifier.isPublic(m) || Modifier.isProtected(m))
+      if (member.isSynthetic()
+          || !(Modifier.isPublic(m) || Modifier.isProtected(m))
           || member instanceof Method method && method.isBridge()) {
         continue;
       }
@@ -218,7 +251,8 @@ class PublicSurfaceTest {
           collect(v, named);
         }
       }
-      String name = type.getName() + "." + (member instanceof Constructor<?> ? "<init>" : member.getName());
+      String name =
+          type.getName() + "." + (member instanceof Constructor<?> ? "<init>" : member.getName());
       uses.computeIfAbsent(name, k -> new LinkedHashSet<>()).addAll(named);
     }
     return uses;
@@ -246,7 +280,8 @@ class PublicSurfaceTest {
         collect(a, into, seen);
       }
     } else if (type instanceof WildcardType w) {
-      Stream.concat(Stream.of(w.getUpperBounds()), Stream.of(w.getLowerBounds())).forEach(t -> collect(t, into, seen));
+      Stream.concat(Stream.of(w.getUpperBounds()), Stream.of(w.getLowerBounds()))
+          .forEach(t -> collect(t, into, seen));
     } else if (type instanceof TypeVariable<?> v) {
       for (Type b : v.getBounds()) {
         collect(b, into, seen);
@@ -269,7 +304,8 @@ class PublicSurfaceTest {
     if (type.getModule().isNamed()) {
       return type.getModule().getName();
     }
-    return PACKAGES.getOrDefault(type.getPackageName(), "the class path (" + type.getPackageName() + ")");
+    return PACKAGES.getOrDefault(
+        type.getPackageName(), "the class path (" + type.getPackageName() + ")");
   }
 
   /** Every module on this test's module path and class path, by name (the first of a name wins, as on a path). */
@@ -286,11 +322,14 @@ class PublicSurfaceTest {
       try {
         for (ModuleReference ref : ModuleFinder.of(Path.of(entry)).findAll()) {
           if (found.putIfAbsent(ref.descriptor().name(), ref) == null) {
-            ref.descriptor().packages().forEach(p -> PACKAGES.putIfAbsent(p, ref.descriptor().name()));
+            ref.descriptor()
+                .packages()
+                .forEach(p -> PACKAGES.putIfAbsent(p, ref.descriptor().name()));
           }
         }
       } catch (FindException e) {
-        // Not a module and no name can be derived (a test-classes folder): nothing a library's signature could name.
+        // Not a module and no name can be derived (a test-classes folder): nothing a library's
+        // signature could name.
       }
     }
     return found;

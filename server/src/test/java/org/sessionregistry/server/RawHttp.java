@@ -15,7 +15,8 @@ final class RawHttp {
   private RawHttp() {}
 
   /** A response: its status line, headers (lower-case names, first value), and body. */
-  record Response(String statusLine, int status, Map<String, String> headers, String body, String raw) {}
+  record Response(
+      String statusLine, int status, Map<String, String> headers, String body, String raw) {}
 
   /** Sends the bytes and reads until the server closes the connection (or 5 s pass without a byte). */
   static Response send(int port, byte[] request) throws IOException {
@@ -24,7 +25,8 @@ final class RawHttp {
 
   /** As {@link #send(int, byte[])}, from a local address of ours: on Linux, any of 127.0.0.0/8 reaches 127.0.0.1. */
   static Response sendFrom(InetAddress from, int port, String request) throws IOException {
-    return send(new Socket(InetAddress.getByName("127.0.0.1"), port, from, 0),
+    return send(
+        new Socket(InetAddress.getByName("127.0.0.1"), port, from, 0),
         request.getBytes(StandardCharsets.ISO_8859_1));
   }
 
@@ -58,10 +60,12 @@ final class RawHttp {
     Map<String, String> headers = new LinkedHashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      headers.putIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+      headers.putIfAbsent(
+          lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
           lines[i].substring(colon + 1).trim());
     }
     String[] status = lines[0].split(" ", 3);
-    return new Response(lines[0], Integer.parseInt(status[1]), headers, raw.substring(end + 4), raw);
+    return new Response(
+        lines[0], Integer.parseInt(status[1]), headers, raw.substring(end + 4), raw);
   }
 }

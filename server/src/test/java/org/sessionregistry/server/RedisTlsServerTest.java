@@ -31,37 +31,108 @@ class RedisTlsServerTest {
   void theServerReachesARedisWithAPasswordOverTls(@TempDir Path dir) throws Exception {
     Path key = dir.resolve("redis.key");
     Path cert = dir.resolve("redis.crt");
-    run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-        "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(), "-out", cert.toString()), dir);
+    run(
+        List.of(
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            key.toString(),
+            "-out",
+            cert.toString()),
+        dir);
     int tlsPort = freePort();
-    Process redis = new ProcessBuilder(env("SR_REDIS_SERVER", "redis-server"), "--port", "0", "--bind", "127.0.0.1",
-        "--tls-port", String.valueOf(tlsPort), "--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(),
-        "--tls-auth-clients", "no", "--requirepass", PASSWORD, "--save", "", "--appendonly", "no",
-        "--dir", dir.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+    Process redis =
+        new ProcessBuilder(
+                env("SR_REDIS_SERVER", "redis-server"),
+                "--port",
+                "0",
+                "--bind",
+                "127.0.0.1",
+                "--tls-port",
+                String.valueOf(tlsPort),
+                "--tls-cert-file",
+                cert.toString(),
+                "--tls-key-file",
+                key.toString(),
+                "--tls-auth-clients",
+                "no",
+                "--requirepass",
+                PASSWORD,
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis.log").toFile())
+            .start();
     try {
       awaitListening(tlsPort, redis, dir);
       Path data = dir.resolve("data");
-      Map<String, String> passwords = UsersFile.createWithDemoUsers(data.resolve("users.json"),
-          Map.of("erin", "system_user"));
-      List<String> flags = List.of("--port", "0", "--data", data.toString(), "--store", "redis", "--redis",
-          "127.0.0.1:" + tlsPort, "--redis-tls", "true", "--redis-tls-ca", cert.toString(), "--cache", "redis");
-      try (SessionServer server = SessionServer.start(ServerConfig.parse(flags, Map.of("SR_REDIS_PASSWORD",
-          PASSWORD)), quiet())) {
+      Map<String, String> passwords =
+          UsersFile.createWithDemoUsers(data.resolve("users.json"), Map.of("erin", "system_user"));
+      List<String> flags =
+          List.of(
+              "--port",
+              "0",
+              "--data",
+              data.toString(),
+              "--store",
+              "redis",
+              "--redis",
+              "127.0.0.1:" + tlsPort,
+              "--redis-tls",
+              "true",
+              "--redis-tls-ca",
+              cert.toString(),
+              "--cache",
+              "redis");
+      try (SessionServer server =
+          SessionServer.start(
+              ServerConfig.parse(flags, Map.of("SR_REDIS_PASSWORD", PASSWORD)), quiet())) {
         HttpClient http = HttpClient.newHttpClient();
-        var login = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                + "/api/v4/users/login")).header("Content-Type", "application/json")
-            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"login_id\":\"erin\",\"password\":\""
-                + passwords.get("erin") + "\"}")).build(), BodyHandlers.ofString());
+        var login =
+            http.send(
+                java.net.http.HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + "/api/v4/users/login"))
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"login_id\":\"erin\",\"password\":\""
+                                + passwords.get("erin")
+                                + "\"}"))
+                    .build(),
+                BodyHandlers.ofString());
         assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
-        var list = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-            + "/api/v4/users/me/sessions")).header("Authorization", "Bearer " + login.headers().firstValue("Token")
-            .orElseThrow()).build(), BodyHandlers.ofString());
+        var list =
+            http.send(
+                java.net.http.HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + server.port() + "/api/v4/users/me/sessions"))
+                    .header(
+                        "Authorization",
+                        "Bearer " + login.headers().firstValue("Token").orElseThrow())
+                    .build(),
+                BodyHandlers.ofString());
         assertThat(list.statusCode()).isEqualTo(200);
       }
       assertThatThrownBy(() -> SessionServer.start(ServerConfig.parse(flags, Map.of()), quiet()))
-          .as("without the password").isInstanceOf(SessionServer.StartupException.class)
+          .as("without the password")
+          .isInstanceOf(SessionServer.StartupException.class)
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain(PASSWORD));
-      assertThatThrownBy(() -> ServerConfig.parse(List.of("--redis-tls-ca", cert.toString()), Map.of()))
+      assertThatThrownBy(
+              () -> ServerConfig.parse(List.of("--redis-tls-ca", cert.toString()), Map.of()))
           .hasMessage("--redis-tls-ca needs --redis-tls true");
     } finally {
       redis.destroy();
@@ -70,10 +141,14 @@ class RedisTlsServerTest {
   }
 
   private static void run(List<String> command, Path dir) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("openssl.log").toFile()).start();
+    Process p =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("openssl.log").toFile())
+            .start();
     if (p.waitFor() != 0) {
-      throw new IllegalStateException(command.get(0) + " failed: " + Files.readString(dir.resolve("openssl.log")));
+      throw new IllegalStateException(
+          command.get(0) + " failed: " + Files.readString(dir.resolve("openssl.log")));
     }
   }
 
@@ -84,8 +159,9 @@ class RedisTlsServerTest {
         return;
       } catch (java.io.IOException notYet) {
         if (!redis.isAlive() || System.nanoTime() > deadline) {
-          throw new IllegalStateException("the test's redis-server did not start: "
-              + Files.readString(dir.resolve("redis.log")));
+          throw new IllegalStateException(
+              "the test's redis-server did not start: "
+                  + Files.readString(dir.resolve("redis.log")));
         }
         Thread.sleep(50);
       }

@@ -26,8 +26,8 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.sessionregistry.http.LoginAttempts.Reservation;
 import org.sessionregistry.http.LoginAttempts;
+import org.sessionregistry.http.LoginAttempts.Reservation;
 import org.sessionregistry.jdbc.ConnectionPool;
 import org.sessionregistry.jdbc.Dialect;
 import org.sessionregistry.jdbc.JdbcSessionStore;
@@ -70,8 +70,8 @@ class SharedLoginAttemptsTest {
   void placesBoundTheChecksInFlightExactlyAndOnlyFailuresLock(String store) throws Exception {
     LoginAttempts attempts = open(store);
     List<String> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
-    assertThat(reserveAtOnce(attempts, 32, taken)).isEqualTo(Map.of(Reservation.RESERVED, 10L,
-        Reservation.ALL_RESERVED, 22L));
+    assertThat(reserveAtOnce(attempts, 32, taken))
+        .isEqualTo(Map.of(Reservation.RESERVED, 10L, Reservation.ALL_RESERVED, 22L));
     for (int i = 0; i < 4; i++) {
       attempts.fail(key, taken.get(i), WINDOW);
     }
@@ -80,14 +80,15 @@ class SharedLoginAttemptsTest {
     }
     assertThat(attempts.failures(key)).isEqualTo(4);
     taken.clear();
-    assertThat(reserveAtOnce(attempts, 32, taken)).isEqualTo(Map.of(Reservation.RESERVED, 6L,
-        Reservation.ALL_RESERVED, 26L));
+    assertThat(reserveAtOnce(attempts, 32, taken))
+        .isEqualTo(Map.of(Reservation.RESERVED, 6L, Reservation.ALL_RESERVED, 26L));
     for (int i = 0; i < 5; i++) {
       attempts.fail(key, taken.get(i), WINDOW);
     }
     assertThat(attempts.failures(key)).isEqualTo(9);
-    assertThat(attempts.reserve(key, "one-more", 10, LEASE)).as("one place in flight, nine failures").isEqualTo(
-        Reservation.ALL_RESERVED);
+    assertThat(attempts.reserve(key, "one-more", 10, LEASE))
+        .as("one place in flight, nine failures")
+        .isEqualTo(Reservation.ALL_RESERVED);
     attempts.release(key, taken.get(5));
     assertThat(attempts.reserve(key, "last", 10, LEASE)).isEqualTo(Reservation.RESERVED);
     attempts.fail(key, "last", WINDOW);
@@ -108,7 +109,9 @@ class SharedLoginAttemptsTest {
     Duration short_ = Duration.ofSeconds(2);
     assertThat(attempts.reserve(key, "a", 1, short_)).isEqualTo(Reservation.RESERVED);
     assertThat(attempts.reserve(key, "b", 1, short_)).isEqualTo(Reservation.ALL_RESERVED);
-    awaitUntil(() -> attempts.reserve(key, "c", 1, LEASE) == Reservation.RESERVED, "the lapsed place is free again");
+    awaitUntil(
+        () -> attempts.reserve(key, "c", 1, LEASE) == Reservation.RESERVED,
+        "the lapsed place is free again");
     attempts.fail(key, "c", short_);
     assertThat(attempts.failures(key)).isEqualTo(1);
     assertThat(attempts.reserve(key, "d", 1, LEASE)).isEqualTo(Reservation.LOCKED);
@@ -128,15 +131,17 @@ class SharedLoginAttemptsTest {
     Duration lease = Duration.ofMillis(500);
     assertThat(attempts.reserve(key, "leaked", 2, lease)).isEqualTo(Reservation.RESERVED);
     int[] round = {0};
-    awaitUntil(() -> {
-      String busy = "busy-" + ++round[0];
-      String probe = "probe-" + round[0];
-      assertThat(attempts.reserve(key, busy, 2, lease)).isEqualTo(Reservation.RESERVED);
-      boolean lapsed = attempts.reserve(key, probe, 2, lease) == Reservation.RESERVED;
-      attempts.release(key, busy);
-      attempts.release(key, probe);
-      return lapsed;
-    }, "the leaked place lapsed while a check came every 50 ms");
+    awaitUntil(
+        () -> {
+          String busy = "busy-" + ++round[0];
+          String probe = "probe-" + round[0];
+          assertThat(attempts.reserve(key, busy, 2, lease)).isEqualTo(Reservation.RESERVED);
+          boolean lapsed = attempts.reserve(key, probe, 2, lease) == Reservation.RESERVED;
+          attempts.release(key, busy);
+          attempts.release(key, probe);
+          return lapsed;
+        },
+        "the leaked place lapsed while a check came every 50 ms");
   }
 
   /**
@@ -147,23 +152,26 @@ class SharedLoginAttemptsTest {
   @ValueSource(strings = {"postgresql", "mariadb", "h2"})
   void aPurgeRacingAnOperationDoesNotFailIt(String store) throws Exception {
     AtomicReference<Runnable> afterRowMade = new AtomicReference<>();
-    SharedLoginAttempts.Jdbc attempts = SharedLoginAttempts.jdbc(hooked(pool(store), afterRowMade),
-        Dialect.ofJdbcUrl(url(store)), Clock.systemUTC());
-    assertThat(attempts.reserve(key, "a", 10, Duration.ofMillis(1))).isEqualTo(Reservation.RESERVED);
+    SharedLoginAttempts.Jdbc attempts =
+        SharedLoginAttempts.jdbc(
+            hooked(pool(store), afterRowMade), Dialect.ofJdbcUrl(url(store)), Clock.systemUTC());
+    assertThat(attempts.reserve(key, "a", 10, Duration.ofMillis(1)))
+        .isEqualTo(Reservation.RESERVED);
     attempts.release(key, "a");
     Thread.sleep(20); // every count of the key's row has ended: a purge deletes it
     ExecutorService purger = Executors.newSingleThreadExecutor();
     try {
-      afterRowMade.set(() -> {
-        Future<?> purge = purger.submit(attempts::purgeExpired);
-        try {
-          purge.get(500, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-          // The row is held: the purge waits for this transaction, and goes on after it.
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      afterRowMade.set(
+          () -> {
+            Future<?> purge = purger.submit(attempts::purgeExpired);
+            try {
+              purge.get(500, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+              // The row is held: the purge waits for this transaction, and goes on after it.
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          });
       assertThat(attempts.reserve(key, "b", 10, LEASE)).isEqualTo(Reservation.RESERVED);
       assertThat(afterRowMade.get()).as("the purge ran mid-operation").isNull();
     } finally {
@@ -173,27 +181,31 @@ class SharedLoginAttemptsTest {
   }
 
   /** {@code n} reservations at once, each its own place; the places taken are added to {@code taken}. */
-  private Map<Reservation, Long> reserveAtOnce(LoginAttempts attempts, int n, List<String> taken) throws Exception {
+  private Map<Reservation, Long> reserveAtOnce(LoginAttempts attempts, int n, List<String> taken)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(n);
     try {
       CyclicBarrier start = new CyclicBarrier(n);
       List<Future<Reservation>> answers = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         String place = "place-" + UUID.randomUUID();
-        answers.add(pool.submit(() -> {
-          start.await(10, TimeUnit.SECONDS);
-          Reservation r = attempts.reserve(key, place, 10, LEASE);
-          if (r == Reservation.RESERVED) {
-            taken.add(place);
-          }
-          return r;
-        }));
+        answers.add(
+            pool.submit(
+                () -> {
+                  start.await(10, TimeUnit.SECONDS);
+                  Reservation r = attempts.reserve(key, place, 10, LEASE);
+                  if (r == Reservation.RESERVED) {
+                    taken.add(place);
+                  }
+                  return r;
+                }));
       }
       List<Reservation> all = new ArrayList<>();
       for (Future<Reservation> a : answers) {
         all.add(a.get(30, TimeUnit.SECONDS));
       }
-      return all.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+      return all.stream()
+          .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
     } finally {
       pool.shutdownNow();
     }
@@ -203,11 +215,13 @@ class SharedLoginAttemptsTest {
     return switch (store) {
       case "in-process" -> LoginAttempts.inProcess();
       case "redis" -> {
-        UnifiedJedis jedis = RedisClient.builder().hostAndPort(new HostAndPort(REDIS_HOST, REDIS_PORT)).build();
+        UnifiedJedis jedis =
+            RedisClient.builder().hostAndPort(new HostAndPort(REDIS_HOST, REDIS_PORT)).build();
         resources.add(jedis);
         yield SharedLoginAttempts.redis(jedis, namespace);
       }
-      default -> SharedLoginAttempts.jdbc(pool(store), Dialect.ofJdbcUrl(url(store)), Clock.systemUTC());
+      default ->
+          SharedLoginAttempts.jdbc(pool(store), Dialect.ofJdbcUrl(url(store)), Clock.systemUTC());
     };
   }
 
@@ -221,17 +235,20 @@ class SharedLoginAttemptsTest {
 
   /** A pool on {@code store}'s database (a fresh one for H2), closed after the test. */
   private ConnectionPool pool(String store) {
-    String user = switch (store) {
-      case "postgresql" -> env("SR_POSTGRES_USER", "postgres");
-      case "mariadb" -> env("SR_MARIADB_USER", "root");
-      default -> "sa";
-    };
-    String password = switch (store) {
-      case "postgresql" -> env("SR_POSTGRES_PASSWORD", "");
-      case "mariadb" -> env("SR_MARIADB_PASSWORD", "");
-      default -> "";
-    };
-    ConnectionPool pool = JdbcSessionStore.newPool(url(store), user, password, 40, Duration.ofSeconds(10));
+    String user =
+        switch (store) {
+          case "postgresql" -> env("SR_POSTGRES_USER", "postgres");
+          case "mariadb" -> env("SR_MARIADB_USER", "root");
+          default -> "sa";
+        };
+    String password =
+        switch (store) {
+          case "postgresql" -> env("SR_POSTGRES_PASSWORD", "");
+          case "mariadb" -> env("SR_MARIADB_PASSWORD", "");
+          default -> "";
+        };
+    ConnectionPool pool =
+        JdbcSessionStore.newPool(url(store), user, password, 40, Duration.ofSeconds(10));
     resources.add(pool);
     return pool;
   }
@@ -241,32 +258,44 @@ class SharedLoginAttemptsTest {
    * runs, in the middle of that transaction.
    */
   private static DataSource hooked(DataSource pool, AtomicReference<Runnable> afterRowMade) {
-    return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
-        (proxy, method, args) -> {
-          Object result = invoke(pool, method, args);
-          if (!method.getName().equals("getConnection")) {
-            return result;
-          }
-          Connection c = (Connection) result;
-          return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-              (cp, cm, cargs) -> {
-                Object made = invoke(c, cm, cargs);
-                if (!cm.getName().equals("prepareStatement") || !(cargs[0] instanceof String sql)
-                    || !(sql.startsWith("INSERT INTO sr_login_attempts") || sql.startsWith("MERGE INTO sr_login_attempts"))) {
-                  return made;
-                }
-                PreparedStatement s = (PreparedStatement) made;
-                return Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
-                    new Class<?>[] {PreparedStatement.class}, (sp, sm, sargs) -> {
-                      Object out = invoke(s, sm, sargs);
-                      Runnable hook = sm.getName().equals("executeUpdate") ? afterRowMade.getAndSet(null) : null;
-                      if (hook != null) {
-                        hook.run();
-                      }
-                      return out;
-                    });
-              });
-        });
+    return (DataSource)
+        Proxy.newProxyInstance(
+            DataSource.class.getClassLoader(),
+            new Class<?>[] {DataSource.class},
+            (proxy, method, args) -> {
+              Object result = invoke(pool, method, args);
+              if (!method.getName().equals("getConnection")) {
+                return result;
+              }
+              Connection c = (Connection) result;
+              return Proxy.newProxyInstance(
+                  Connection.class.getClassLoader(),
+                  new Class<?>[] {Connection.class},
+                  (cp, cm, cargs) -> {
+                    Object made = invoke(c, cm, cargs);
+                    if (!cm.getName().equals("prepareStatement")
+                        || !(cargs[0] instanceof String sql)
+                        || !(sql.startsWith("INSERT INTO sr_login_attempts")
+                            || sql.startsWith("MERGE INTO sr_login_attempts"))) {
+                      return made;
+                    }
+                    PreparedStatement s = (PreparedStatement) made;
+                    return Proxy.newProxyInstance(
+                        PreparedStatement.class.getClassLoader(),
+                        new Class<?>[] {PreparedStatement.class},
+                        (sp, sm, sargs) -> {
+                          Object out = invoke(s, sm, sargs);
+                          Runnable hook =
+                              sm.getName().equals("executeUpdate")
+                                  ? afterRowMade.getAndSet(null)
+                                  : null;
+                          if (hook != null) {
+                            hook.run();
+                          }
+                          return out;
+                        });
+                  });
+            });
   }
 
   private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
@@ -277,7 +306,8 @@ class SharedLoginAttemptsTest {
     }
   }
 
-  private static void awaitUntil(java.util.function.BooleanSupplier condition, String what) throws Exception {
+  private static void awaitUntil(java.util.function.BooleanSupplier condition, String what)
+      throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as(what + " within 10 s").isLessThan(deadline);

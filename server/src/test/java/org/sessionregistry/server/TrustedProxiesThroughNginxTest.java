@@ -36,17 +36,35 @@ class TrustedProxiesThroughNginxTest {
 
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
-    password = UsersFile.createWithDemoUsers(dir.resolve("users.json"), Map.of("user1", "system_user"))
-        .get("user1");
-    server = SessionServer.start(ServerConfig.parse(List.of("--port", "0", "--store", "memory", "--data",
-        dir.toString(), "--record-client-address", "true", "--trusted-proxies", "127.0.0.1",
-        "--login-max-failures-per-address", "3"), Map.of()),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    password =
+        UsersFile.createWithDemoUsers(dir.resolve("users.json"), Map.of("user1", "system_user"))
+            .get("user1");
+    server =
+        SessionServer.start(
+            ServerConfig.parse(
+                List.of(
+                    "--port",
+                    "0",
+                    "--store",
+                    "memory",
+                    "--data",
+                    dir.toString(),
+                    "--record-client-address",
+                    "true",
+                    "--trusted-proxies",
+                    "127.0.0.1",
+                    "--login-max-failures-per-address",
+                    "3"),
+                Map.of()),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     plainPort = Nginx.freePort();
     httpsPort = Nginx.freePort();
-    // As the README says: the client's address appended, X-Forwarded-Proto and Forwarded overwritten. The second
-    // listener stands in for the TLS one (the test has no certificate): it says https, as $scheme would there.
-    String proxy = """
+    // As the README says: the client's address appended, X-Forwarded-Proto and Forwarded
+    // overwritten. The second
+    // listener stands in for the TLS one (the test has no certificate): it says https, as $scheme
+    // would there.
+    String proxy =
+        """
             location / {
               proxy_pass http://127.0.0.1:%d;
               proxy_set_header Host $host;
@@ -55,7 +73,10 @@ class TrustedProxiesThroughNginxTest {
               proxy_set_header X-Forwarded-Proto %s;
             }
         """;
-    nginx = Nginx.start(dir, """
+    nginx =
+        Nginx.start(
+            dir,
+            """
           server {
             listen 127.0.0.1:%d;
         %s
@@ -64,8 +85,14 @@ class TrustedProxiesThroughNginxTest {
             listen 127.0.0.1:%d;
         %s
           }
-        """.formatted(plainPort, proxy.formatted(server.port(), "$scheme"), httpsPort,
-        proxy.formatted(server.port(), "https")), plainPort, httpsPort);
+        """
+                .formatted(
+                    plainPort,
+                    proxy.formatted(server.port(), "$scheme"),
+                    httpsPort,
+                    proxy.formatted(server.port(), "https")),
+            plainPort,
+            httpsPort);
   }
 
   @AfterAll
@@ -95,20 +122,29 @@ class TrustedProxiesThroughNginxTest {
   @Test
   void oneClientsFailuresThroughTheProxyDoNotLockAnotherClient() throws Exception {
     for (int i = 0; i < 3; i++) {
-      assertThat(login("127.0.0.3", plainPort, "nobody" + i, "guess", "", "").status()).isEqualTo(401);
+      assertThat(login("127.0.0.3", plainPort, "nobody" + i, "guess", "", "").status())
+          .isEqualTo(401);
     }
     RawHttp.Response locked = login("127.0.0.3", plainPort, "user1", password, "", "");
     assertThat(locked.status()).as(locked.raw()).isEqualTo(429);
-    assertThat(login("127.0.0.4", plainPort, "user1", password, "", "").status()).as("another client")
+    assertThat(login("127.0.0.4", plainPort, "user1", password, "", "").status())
+        .as("another client")
         .isEqualTo(200);
   }
 
   /** Sent straight to the server, not through the trusted proxy: the headers are the client's, and ignored. */
   @Test
   void forgedHeadersSentToTheServerDirectlyAreIgnored() throws Exception {
-    RawHttp.Response login = RawHttp.sendFrom(InetAddress.getByName("127.0.0.5"), server.port(),
-        loginRequest("user1", password, "forged-direct", "X-Forwarded-For: 198.51.100.9\r\n"
-            + "Forwarded: for=198.51.100.9;proto=https\r\nX-Forwarded-Proto: https\r\n"));
+    RawHttp.Response login =
+        RawHttp.sendFrom(
+            InetAddress.getByName("127.0.0.5"),
+            server.port(),
+            loginRequest(
+                "user1",
+                password,
+                "forged-direct",
+                "X-Forwarded-For: 198.51.100.9\r\n"
+                    + "Forwarded: for=198.51.100.9;proto=https\r\nX-Forwarded-Proto: https\r\n"));
     assertThat(login.status()).as(login.raw()).isEqualTo(200);
     assertThat(ipAddressOf("forged-direct")).isEqualTo("127.0.0.5");
     assertThat(cookies(login)).hasSize(3).noneSatisfy(c -> assertThat(c).contains("Secure"));
@@ -117,12 +153,29 @@ class TrustedProxiesThroughNginxTest {
   /** A client's own {@code X-Forwarded-For} through nginx is left of the address nginx appends: it chooses nothing. */
   @Test
   void aForgedLeftMostForwardedForThroughTheProxyDoesNotChooseTheAddress() throws Exception {
-    assertThat(login("127.0.0.6", plainPort, "user1", password, "forged-xff",
-        "X-Forwarded-For: 198.51.100.9\r\n").status()).isEqualTo(200);
+    assertThat(
+            login(
+                    "127.0.0.6",
+                    plainPort,
+                    "user1",
+                    password,
+                    "forged-xff",
+                    "X-Forwarded-For: 198.51.100.9\r\n")
+                .status())
+        .isEqualTo(200);
     assertThat(ipAddressOf("forged-xff")).isEqualTo("127.0.0.6");
-    assertThat(login("127.0.0.6", plainPort, "user1", password, "forged-forwarded",
-        "Forwarded: for=198.51.100.9\r\n").status()).isEqualTo(200);
-    assertThat(ipAddressOf("forged-forwarded")).as("nginx drops it, as the README configures it")
+    assertThat(
+            login(
+                    "127.0.0.6",
+                    plainPort,
+                    "user1",
+                    password,
+                    "forged-forwarded",
+                    "Forwarded: for=198.51.100.9\r\n")
+                .status())
+        .isEqualTo(200);
+    assertThat(ipAddressOf("forged-forwarded"))
+        .as("nginx drops it, as the README configures it")
         .isEqualTo("127.0.0.6");
   }
 
@@ -130,37 +183,60 @@ class TrustedProxiesThroughNginxTest {
   void httpsReportedByTheProxyMakesTheCookiesSecure() throws Exception {
     RawHttp.Response overTls = login("127.0.0.7", httpsPort, "user1", password, "", "");
     assertThat(cookies(overTls)).hasSize(3).allSatisfy(c -> assertThat(c).endsWith("; Secure"));
-    RawHttp.Response plain = login("127.0.0.7", plainPort, "user1", password, "", "X-Forwarded-Proto: https\r\n");
-    assertThat(cookies(plain)).as("a client's own X-Forwarded-Proto, overwritten by nginx's $scheme").hasSize(3)
+    RawHttp.Response plain =
+        login("127.0.0.7", plainPort, "user1", password, "", "X-Forwarded-Proto: https\r\n");
+    assertThat(cookies(plain))
+        .as("a client's own X-Forwarded-Proto, overwritten by nginx's $scheme")
+        .hasSize(3)
         .noneSatisfy(c -> assertThat(c).contains("Secure"));
   }
 
   @Test
   void aMissingNginxFailsTheTestNamingWhereItLookedAndHowToInstallIt() {
     assertThatThrownBy(() -> Nginx.find("/nonexistent/bin", List.of("/nonexistent/sbin/nginx")))
-        .hasMessage("nginx is needed as the reverse proxy of this test and is not installed: looked for it at"
-            + " /nonexistent/bin/nginx, /nonexistent/sbin/nginx. Install it with: apt-get update && apt-get install"
-            + " -y nginx-light (.ci/run does it)");
+        .hasMessage(
+            "nginx is needed as the reverse proxy of this test and is not installed: looked for it at"
+                + " /nonexistent/bin/nginx, /nonexistent/sbin/nginx. Install it with: apt-get update && apt-get install"
+                + " -y nginx-light (.ci/run does it)");
   }
 
-  private static RawHttp.Response login(String from, int port, String user, String password, String deviceId,
-      String extraHeaders) throws Exception {
-    return RawHttp.sendFrom(InetAddress.getByName(from), port, loginRequest(user, password, deviceId, extraHeaders));
+  private static RawHttp.Response login(
+      String from, int port, String user, String password, String deviceId, String extraHeaders)
+      throws Exception {
+    return RawHttp.sendFrom(
+        InetAddress.getByName(from), port, loginRequest(user, password, deviceId, extraHeaders));
   }
 
-  private static String loginRequest(String user, String password, String deviceId, String extraHeaders) {
-    String body = "{\"login_id\":\"" + user + "\",\"password\":\"" + password + "\",\"device_id\":\"" + deviceId
-        + "\"}";
+  private static String loginRequest(
+      String user, String password, String deviceId, String extraHeaders) {
+    String body =
+        "{\"login_id\":\""
+            + user
+            + "\",\"password\":\""
+            + password
+            + "\",\"device_id\":\""
+            + deviceId
+            + "\"}";
     return "POST /api/v4/users/login HTTP/1.1\r\nHost: sessions.example\r\nContent-Type: application/json\r\n"
-        + "Content-Length: " + body.length() + "\r\nConnection: close\r\n" + extraHeaders + "\r\n" + body;
+        + "Content-Length: "
+        + body.length()
+        + "\r\nConnection: close\r\n"
+        + extraHeaders
+        + "\r\n"
+        + body;
   }
 
   /** The {@code ip_address} of user1's session of this device, as the listing shows it. */
   private static String ipAddressOf(String deviceId) throws Exception {
     RawHttp.Response admin = RawHttp.send(server.port(), loginRequest("user1", password, "", ""));
     String token = admin.headers().get("token");
-    RawHttp.Response list = RawHttp.send(server.port(), "GET /api/v4/users/me/sessions HTTP/1.1\r\nHost: x\r\n"
-        + "Authorization: Bearer " + token + "\r\nConnection: close\r\n\r\n");
+    RawHttp.Response list =
+        RawHttp.send(
+            server.port(),
+            "GET /api/v4/users/me/sessions HTTP/1.1\r\nHost: x\r\n"
+                + "Authorization: Bearer "
+                + token
+                + "\r\nConnection: close\r\n\r\n");
     for (JsonNode session : JSON.readTree(list.body())) {
       if (session.get("device_id").asText().equals(deviceId)) {
         return session.get("props").path("ip_address").asText();
@@ -171,7 +247,9 @@ class TrustedProxiesThroughNginxTest {
 
   private static List<String> cookies(RawHttp.Response response) {
     List<String> cookies = new ArrayList<>();
-    Matcher m = Pattern.compile("(?im)^Set-Cookie: *(.*?)\r?$").matcher(response.raw().split("\r\n\r\n", 2)[0]);
+    Matcher m =
+        Pattern.compile("(?im)^Set-Cookie: *(.*?)\r?$")
+            .matcher(response.raw().split("\r\n\r\n", 2)[0]);
     while (m.find()) {
       cookies.add(m.group(1));
     }

@@ -41,7 +41,8 @@ public final class MattermostSessionServlet extends HttpServlet {
   @Override
   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     if (req.getContentLengthLong() > api.maxBodyBytes()) {
-      // Before the body is touched: the container sends 100 Continue only when the body is first read.
+      // Before the body is touched: the container sends 100 Continue only when the body is first
+      // read.
       resp.setHeader("Connection", "close");
       ServletExchange.write(api.bodyTooLarge(), resp);
       return;

@@ -31,7 +31,8 @@ final class ServletExchange {
       headers.put(name, Collections.list(req.getHeaders(name)));
     }
     String query = req.getQueryString();
-    return new HttpRequest(req.getMethod(), path, headers, body, req.getRemoteAddr(), query == null ? "" : query);
+    return new HttpRequest(
+        req.getMethod(), path, headers, body, req.getRemoteAddr(), query == null ? "" : query);
   }
 
   static HttpRequest withoutBody(HttpServletRequest req) {
@@ -71,7 +72,8 @@ final class ServletExchange {
       return NO_BODY;
     }
     long declared = req.getContentLengthLong();
-    ByteArrayOutputStream body = new ByteArrayOutputStream(declared > 0 ? (int) Math.min(declared, limit) : 256);
+    ByteArrayOutputStream body =
+        new ByteArrayOutputStream(declared > 0 ? (int) Math.min(declared, limit) : 256);
     body.write(first);
     body.write(in.readNBytes(limit - 1));
     return body.toByteArray();

@@ -51,8 +51,10 @@ import org.sessionregistry.http.RequestAuthenticator;
 public final class SessionRegistryFilter implements Filter {
   /** The request attribute holding the authenticated {@link Session}. */
   public static final String SESSION_ATTRIBUTE = Session.class.getName();
+
   /** The request attribute holding the request's {@link ClientAddressResolver.Client}. */
   public static final String CLIENT_ATTRIBUTE = ClientAddressResolver.Client.class.getName();
+
   private static final System.Logger LOG = System.getLogger(SessionRegistryFilter.class.getName());
 
   private final SessionRegistry registry;
@@ -60,7 +62,8 @@ public final class SessionRegistryFilter implements Filter {
   private final boolean required;
   private final ClientAddressResolver clientAddress;
 
-  private SessionRegistryFilter(SessionRegistry registry, boolean required, ClientAddressResolver clientAddress) {
+  private SessionRegistryFilter(
+      SessionRegistry registry, boolean required, ClientAddressResolver clientAddress) {
     this.registry = registry;
     this.authenticator = new RequestAuthenticator(registry);
     this.required = required;
@@ -69,12 +72,14 @@ public final class SessionRegistryFilter implements Filter {
 
   /** A filter that answers 401 ({@code api.context.session_expired.app_error}) to a request without a live session. */
   public static SessionRegistryFilter requiring(SessionRegistry registry) {
-    return new SessionRegistryFilter(requireRegistry(registry), true, ClientAddressResolver.direct());
+    return new SessionRegistryFilter(
+        requireRegistry(registry), true, ClientAddressResolver.direct());
   }
 
   /** A filter that lets a request without a live session through, as anonymous. */
   public static SessionRegistryFilter optional(SessionRegistry registry) {
-    return new SessionRegistryFilter(requireRegistry(registry), false, ClientAddressResolver.direct());
+    return new SessionRegistryFilter(
+        requireRegistry(registry), false, ClientAddressResolver.direct());
   }
 
   /**
@@ -90,19 +95,23 @@ public final class SessionRegistryFilter implements Filter {
 
   /** The client of a request this filter passed on; empty for one it did not see. */
   public static Optional<ClientAddressResolver.Client> client(ServletRequest request) {
-    return request.getAttribute(CLIENT_ATTRIBUTE) instanceof ClientAddressResolver.Client c ? Optional.of(c)
+    return request.getAttribute(CLIENT_ATTRIBUTE) instanceof ClientAddressResolver.Client c
+        ? Optional.of(c)
         : Optional.empty();
   }
 
   /** The session this filter authenticated the request with; empty for an anonymous one. */
   public static Optional<Session> session(ServletRequest request) {
-    return request.getAttribute(SESSION_ATTRIBUTE) instanceof Session s ? Optional.of(s) : Optional.empty();
+    return request.getAttribute(SESSION_ATTRIBUTE) instanceof Session s
+        ? Optional.of(s)
+        : Optional.empty();
   }
 
   @Override
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
       throws IOException, ServletException {
-    if (!(request instanceof HttpServletRequest req) || !(response instanceof HttpServletResponse resp)) {
+    if (!(request instanceof HttpServletRequest req)
+        || !(response instanceof HttpServletResponse resp)) {
       throw new ServletException("SessionRegistryFilter serves HTTP requests only");
     }
     HttpRequest neutral = ServletExchange.withoutBody(req);
@@ -112,26 +121,37 @@ public final class SessionRegistryFilter implements Filter {
     try {
       Optional<RequestAuthenticator.Authentication> auth =
           authenticator.authenticate(neutral, client.https() || req.isSecure());
-      // A cookie session that activity extended gets its cookies again, or the browser drops them at the old expiry.
+      // A cookie session that activity extended gets its cookies again, or the browser drops them
+      // at the old expiry.
       auth.ifPresent(a -> a.cookies().forEach(c -> resp.addHeader("Set-Cookie", c)));
       session = auth.map(RequestAuthenticator.Authentication::session);
     } catch (RequestAuthenticator.CsrfProofMissingException e) {
       session = Optional.empty(); // a cookie write without its proof is anonymous
     } catch (SessionStoreUnavailableException e) {
       LOG.log(Level.WARNING, "could not check a session: " + e.getMessage());
-      ServletExchange.write(AppError.response(503, "api.context.session_store_unavailable.app_error",
-          "The session store is unavailable. Please try again later."), resp);
+      ServletExchange.write(
+          AppError.response(
+              503,
+              "api.context.session_store_unavailable.app_error",
+              "The session store is unavailable. Please try again later."),
+          resp);
       return;
     } catch (SessionStoreException e) {
       LOG.log(Level.ERROR, "could not check a session: " + e.getMessage());
-      ServletExchange.write(AppError.response(500, "api.context.internal_error.app_error",
-          "An internal error occurred."), resp);
+      ServletExchange.write(
+          AppError.response(
+              500, "api.context.internal_error.app_error", "An internal error occurred."),
+          resp);
       return;
     }
     if (session.isEmpty()) {
       if (required) {
-        ServletExchange.write(AppError.response(401, "api.context.session_expired.app_error",
-            "Invalid or expired session, please login again."), resp);
+        ServletExchange.write(
+            AppError.response(
+                401,
+                "api.context.session_expired.app_error",
+                "Invalid or expired session, please login again."),
+            resp);
         return;
       }
       chain.doFilter(req, resp);

@@ -15,7 +15,8 @@ final class JdbcStores {
     JdbcSessionStore store = JdbcSessionStore.builder().dataSource(dataSource).build();
     SchemaInitialization init = jdbc.initializeSchema();
     boolean embedded = store.dialect() == Dialect.H2;
-    if (init == SchemaInitialization.ALWAYS || (init == SchemaInitialization.EMBEDDED && embedded)) {
+    if (init == SchemaInitialization.ALWAYS
+        || (init == SchemaInitialization.EMBEDDED && embedded)) {
       JdbcSchema.create(dataSource, store.dialect()); // each table only if missing
     }
     return store;

@@ -32,15 +32,19 @@ import org.springframework.core.env.Environment;
  * application's {@link UserRoles}, {@link UserCredentials}, {@link SessionAccessRule} and {@link SessionListener} beans
  * are given to the registry.
  */
-@AutoConfiguration(afterName = {
-    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-    "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration"})
+@AutoConfiguration(
+    afterName = {
+      "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+      "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration"
+    })
 @EnableConfigurationProperties(SessionRegistryProperties.class)
 public class SessionRegistryAutoConfiguration {
   private static final String PREFIX = "session-registry.";
+
   /** The registry builder's setting names, as they appear in its messages. */
   private static final Pattern SETTING =
-      Pattern.compile("\\b(sessionLifetime|idleTimeout|touchInterval|maxSessionLifetime|maxSessionsPerUser)\\b");
+      Pattern.compile(
+          "\\b(sessionLifetime|idleTimeout|touchInterval|maxSessionLifetime|maxSessionsPerUser)\\b");
 
   /**
    * The registry. The store bean closes itself with the context, so the registry is not closed a second time.
@@ -49,24 +53,39 @@ public class SessionRegistryAutoConfiguration {
    */
   @Bean(destroyMethod = "")
   @ConditionalOnMissingBean
-  public SessionRegistry sessionRegistry(SessionRegistryProperties properties, SessionStore sessionRegistryStore,
-      ObjectProvider<UserRoles> userRoles, ObjectProvider<UserCredentials> userCredentials,
-      ObjectProvider<SessionAccessRule> accessRule, ObjectProvider<SessionListener> listeners) {
+  public SessionRegistry sessionRegistry(
+      SessionRegistryProperties properties,
+      SessionStore sessionRegistryStore,
+      ObjectProvider<UserRoles> userRoles,
+      ObjectProvider<UserCredentials> userCredentials,
+      ObjectProvider<SessionAccessRule> accessRule,
+      ObjectProvider<SessionListener> listeners) {
     SessionRegistry.Builder b = SessionRegistry.builder().store(sessionRegistryStore);
-    apply("session-lifetime", properties.sessionLifetime(), () -> b.sessionLifetime(properties.sessionLifetime()));
+    apply(
+        "session-lifetime",
+        properties.sessionLifetime(),
+        () -> b.sessionLifetime(properties.sessionLifetime()));
     if (properties.idleTimeout() != null) {
-      apply("idle-timeout", properties.idleTimeout(), () -> b.idleTimeout(properties.idleTimeout()));
+      apply(
+          "idle-timeout", properties.idleTimeout(), () -> b.idleTimeout(properties.idleTimeout()));
     }
     b.extendWithActivity(properties.extendWithActivity());
     if (properties.maxSessionLifetime() != null) {
-      apply("max-session-lifetime", properties.maxSessionLifetime(),
+      apply(
+          "max-session-lifetime",
+          properties.maxSessionLifetime(),
           () -> b.maxSessionLifetime(properties.maxSessionLifetime()));
     }
     if (properties.touchInterval() != null) {
-      apply("touch-interval", properties.touchInterval(), () -> b.touchInterval(properties.touchInterval()));
+      apply(
+          "touch-interval",
+          properties.touchInterval(),
+          () -> b.touchInterval(properties.touchInterval()));
     }
     if (properties.maxSessionsPerUser() != null) {
-      apply("max-sessions-per-user", properties.maxSessionsPerUser(),
+      apply(
+          "max-sessions-per-user",
+          properties.maxSessionsPerUser(),
           () -> b.maxSessionsPerUser(properties.maxSessionsPerUser(), policy(properties)));
     }
     userRoles.ifAvailable(b::userRoles);
@@ -79,7 +98,9 @@ public class SessionRegistryAutoConfiguration {
       // A rule between settings: the message names both, translated to their properties.
       Matcher m = SETTING.matcher(e.getMessage());
       String first = m.find() ? property(m.group(1)) : PREFIX + "*";
-      throw new InvalidConfigurationPropertyValueException(first, valueOf(first, properties),
+      throw new InvalidConfigurationPropertyValueException(
+          first,
+          valueOf(first, properties),
           SETTING.matcher(e.getMessage()).replaceAll(r -> property(r.group(1))));
     }
   }
@@ -91,27 +112,42 @@ public class SessionRegistryAutoConfiguration {
    */
   @Bean
   @ConditionalOnMissingBean
-  public SessionStore sessionRegistryStore(SessionRegistryProperties properties, Environment environment,
-      ObjectProvider<DataSource> dataSource, ObjectProvider<InvalidationChannel> channel) {
-    SessionStore store = switch (properties.store()) {
-      case MEMORY -> InMemorySessionStore.create();
-      case JDBC -> {
-        requireModule(StoreType.JDBC, "org.sessionregistry.jdbc.JdbcSessionStore", "session-registry-store-jdbc");
-        yield JdbcStores.store(properties.jdbc(), requireDataSource(dataSource, "store"));
-      }
-      case REDIS -> {
-        requireModule(StoreType.REDIS, "org.sessionregistry.redis.RedisSessionStore", "session-registry-store-redis");
-        yield RedisStores.store(RedisStores.Settings.of(properties.redis(), environment));
-      }
-    };
+  public SessionStore sessionRegistryStore(
+      SessionRegistryProperties properties,
+      Environment environment,
+      ObjectProvider<DataSource> dataSource,
+      ObjectProvider<InvalidationChannel> channel) {
+    SessionStore store =
+        switch (properties.store()) {
+          case MEMORY -> InMemorySessionStore.create();
+          case JDBC -> {
+            requireModule(
+                StoreType.JDBC,
+                "org.sessionregistry.jdbc.JdbcSessionStore",
+                "session-registry-store-jdbc");
+            yield JdbcStores.store(properties.jdbc(), requireDataSource(dataSource, "store"));
+          }
+          case REDIS -> {
+            requireModule(
+                StoreType.REDIS,
+                "org.sessionregistry.redis.RedisSessionStore",
+                "session-registry-store-redis");
+            yield RedisStores.store(RedisStores.Settings.of(properties.redis(), environment));
+          }
+        };
     SessionRegistryProperties.FrontCache cache = properties.frontCache();
     if (!cache.enabled()) {
       return store;
     }
     try {
       FrontCache.Builder front = FrontCache.builder();
-      apply("front-cache.maximum-size", cache.maximumSize(), () -> front.maximumSize(cache.maximumSize()));
-      apply("front-cache.maximum-staleness", cache.maximumStaleness(),
+      apply(
+          "front-cache.maximum-size",
+          cache.maximumSize(),
+          () -> front.maximumSize(cache.maximumSize()));
+      apply(
+          "front-cache.maximum-staleness",
+          cache.maximumStaleness(),
           () -> front.maximumStaleness(cache.maximumStaleness()));
       channel.ifAvailable(front::channel);
       return front.build().over(store);
@@ -129,25 +165,32 @@ public class SessionRegistryAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   @ConditionalOnBooleanProperty("session-registry.front-cache.enabled")
-  public @Nullable InvalidationChannel sessionRegistryInvalidationChannel(SessionRegistryProperties properties,
-      Environment environment, ObjectProvider<DataSource> dataSource) {
+  public @Nullable InvalidationChannel sessionRegistryInvalidationChannel(
+      SessionRegistryProperties properties,
+      Environment environment,
+      ObjectProvider<DataSource> dataSource) {
     ChannelType type = properties.frontCache().channel();
     if (type == ChannelType.STORE) {
-      type = switch (properties.store()) {
-        case MEMORY -> ChannelType.NONE;
-        case JDBC -> ChannelType.JDBC;
-        case REDIS -> ChannelType.REDIS;
-      };
+      type =
+          switch (properties.store()) {
+            case MEMORY -> ChannelType.NONE;
+            case JDBC -> ChannelType.JDBC;
+            case REDIS -> ChannelType.REDIS;
+          };
     }
     return switch (type) {
       case NONE, STORE -> null;
       case JDBC -> {
-        requireModule(StoreType.JDBC, "org.sessionregistry.jdbc.JdbcInvalidationChannel",
+        requireModule(
+            StoreType.JDBC,
+            "org.sessionregistry.jdbc.JdbcInvalidationChannel",
             "session-registry-store-jdbc");
         yield JdbcStores.channel(requireDataSource(dataSource, "front-cache.channel"));
       }
       case REDIS -> {
-        requireModule(StoreType.REDIS, "org.sessionregistry.redis.RedisInvalidationChannel",
+        requireModule(
+            StoreType.REDIS,
+            "org.sessionregistry.redis.RedisInvalidationChannel",
             "session-registry-store-redis");
         yield RedisStores.channel(RedisStores.Settings.of(properties.redis(), environment));
       }
@@ -159,7 +202,9 @@ public class SessionRegistryAutoConfiguration {
     try {
       setter.run();
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigurationPropertyValueException(PREFIX + property, value,
+      throw new InvalidConfigurationPropertyValueException(
+          PREFIX + property,
+          value,
           SETTING.matcher(e.getMessage()).replaceAll(r -> property(r.group(1))));
     }
   }
@@ -171,10 +216,13 @@ public class SessionRegistryAutoConfiguration {
     };
   }
 
-  private static DataSource requireDataSource(ObjectProvider<DataSource> dataSource, String property) {
+  private static DataSource requireDataSource(
+      ObjectProvider<DataSource> dataSource, String property) {
     DataSource ds = dataSource.getIfUnique();
     if (ds == null) {
-      throw new InvalidConfigurationPropertyValueException(PREFIX + property, "jdbc",
+      throw new InvalidConfigurationPropertyValueException(
+          PREFIX + property,
+          "jdbc",
           "the JDBC store uses the application's DataSource, and there is no single one: add spring-boot-starter-jdbc"
               + " and spring.datasource.url (or define a DataSource bean)");
     }
@@ -182,10 +230,14 @@ public class SessionRegistryAutoConfiguration {
   }
 
   private static void requireModule(StoreType type, String className, String artifactId) {
-    if (!org.springframework.util.ClassUtils.isPresent(className, SessionRegistryAutoConfiguration.class
-        .getClassLoader())) {
-      throw new InvalidConfigurationPropertyValueException(PREFIX + "store", type.name().toLowerCase(),
-          "it needs org.sessionregistry:" + artifactId + " on the class path: add it beside the starter");
+    if (!org.springframework.util.ClassUtils.isPresent(
+        className, SessionRegistryAutoConfiguration.class.getClassLoader())) {
+      throw new InvalidConfigurationPropertyValueException(
+          PREFIX + "store",
+          type.name().toLowerCase(),
+          "it needs org.sessionregistry:"
+              + artifactId
+              + " on the class path: add it beside the starter");
     }
   }
 

@@ -100,16 +100,33 @@ public record SessionRegistryProperties(
    * @param timeout how long a call may take, the wait for a connection included
    * @param namespace what every key (and the invalidation channel's name) starts with
    */
-  public record Redis(@Nullable String host, @Nullable Integer port, @Nullable String username,
-      @Nullable String password, @Nullable Boolean ssl, @DefaultValue("2s") Duration timeout,
+  public record Redis(
+      @Nullable String host,
+      @Nullable Integer port,
+      @Nullable String username,
+      @Nullable String password,
+      @Nullable Boolean ssl,
+      @DefaultValue("2s") Duration timeout,
       @DefaultValue("sr") String namespace) {
 
     /** Never shows the password. */
     @Override
     public String toString() {
-      return "Redis[host=" + host + ", port=" + port + ", username=" + username + ", password="
-          + (password == null ? null : "<redacted>") + ", ssl=" + ssl + ", timeout=" + timeout + ", namespace="
-          + namespace + "]";
+      return "Redis[host="
+          + host
+          + ", port="
+          + port
+          + ", username="
+          + username
+          + ", password="
+          + (password == null ? null : "<redacted>")
+          + ", ssl="
+          + ssl
+          + ", timeout="
+          + timeout
+          + ", namespace="
+          + namespace
+          + "]";
     }
   }
 
@@ -119,6 +136,9 @@ public record SessionRegistryProperties(
    * @param maximumStaleness the longest a cached answer is trusted when a revocation's message was lost
    * @param channel which channel carries revocations between nodes
    */
-  public record FrontCache(@DefaultValue("false") boolean enabled, @DefaultValue("100000") long maximumSize,
-      @DefaultValue("30s") Duration maximumStaleness, @DefaultValue("store") ChannelType channel) {}
+  public record FrontCache(
+      @DefaultValue("false") boolean enabled,
+      @DefaultValue("100000") long maximumSize,
+      @DefaultValue("30s") Duration maximumStaleness,
+      @DefaultValue("store") ChannelType channel) {}
 }

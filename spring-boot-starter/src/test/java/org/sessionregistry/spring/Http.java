@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 
 /** Real HTTP to an application on loopback. */
 final class Http {
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final Pattern TOKEN = Pattern.compile("\"token\":\"([^\"]+)\"");
   private static final Pattern CSRF = Pattern.compile("\"csrf\":\"([^\"]+)\"");
 
@@ -20,7 +21,8 @@ final class Http {
 
   static HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return CLIENT.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+      return CLIENT.send(
+          request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -34,8 +36,12 @@ final class Http {
   }
 
   static HttpResponse<String> login(int port, String user, String password) {
-    return send(to(port, "/login").header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}")));
+    return send(
+        to(port, "/login")
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}")));
   }
 
   static String token(HttpResponse<String> login) {
@@ -59,6 +65,9 @@ final class Http {
   }
 
   static HttpResponse<String> post(int port, String path, String token) {
-    return send(to(port, path).header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()));
+    return send(
+        to(port, path)
+            .header("Authorization", "Bearer " + token)
+            .POST(HttpRequest.BodyPublishers.noBody()));
   }
 }

@@ -52,15 +52,19 @@ class SessionCapAcrossNodesTest {
   }
 
   private static List<String> postgresql() {
-    return List.of("spring.datasource.url=" + SessionRegistryAutoConfigurationTest.PG_URL,
-        "spring.datasource.username=postgres", "session-registry.store=jdbc",
+    return List.of(
+        "spring.datasource.url=" + SessionRegistryAutoConfigurationTest.PG_URL,
+        "spring.datasource.username=postgres",
+        "session-registry.store=jdbc",
         "session-registry.jdbc.initialize-schema=always");
   }
 
   private static List<String> redis() {
-    return List.of("spring.autoconfigure.exclude="
+    return List.of(
+        "spring.autoconfigure.exclude="
             + "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-        "session-registry.store=redis", "spring.data.redis.host=127.0.0.1",
+        "session-registry.store=redis",
+        "spring.data.redis.host=127.0.0.1",
         "session-registry.redis.namespace=sr-cap-" + UUID.randomUUID());
   }
 
@@ -79,8 +83,11 @@ class SessionCapAcrossNodesTest {
         assertThat(Http.get(nodes.port(0), "/me", token).statusCode()).isEqualTo(401);
         assertThat(Http.get(nodes.port(1), "/me", token).statusCode()).isEqualTo(401);
       }
-      long liveTokens = burst.stream().map(Http::token)
-          .filter(t -> Http.get(nodes.port(0), "/me", t).statusCode() == 200).count();
+      long liveTokens =
+          burst.stream()
+              .map(Http::token)
+              .filter(t -> Http.get(nodes.port(0), "/me", t).statusCode() == 200)
+              .count();
       assertThat(liveTokens).isEqualTo(CAP);
     }
   }
@@ -93,7 +100,8 @@ class SessionCapAcrossNodesTest {
       assertThat(burst.stream().filter(r -> r.statusCode() == 409)).hasSize(LOGINS - CAP);
       assertThat(nodes.registry().list(user)).hasSize(CAP);
       assertThat(burst.stream().filter(r -> r.statusCode() == 200).map(Http::token))
-          .allSatisfy(t -> assertThat(Http.get(nodes.port(1), "/me", t).statusCode()).isEqualTo(200));
+          .allSatisfy(
+              t -> assertThat(Http.get(nodes.port(1), "/me", t).statusCode()).isEqualTo(200));
     }
   }
 
@@ -113,9 +121,12 @@ class SessionCapAcrossNodesTest {
     String newUser() {
       String user = "u-" + UUID.randomUUID();
       for (ConfigurableApplicationContext app : apps) {
-        app.getBean(org.springframework.security.provisioning.InMemoryUserDetailsManager.class).createUser(
-            org.springframework.security.core.userdetails.User.withUsername(user).password("{noop}pw").roles("USER")
-                .build());
+        app.getBean(org.springframework.security.provisioning.InMemoryUserDetailsManager.class)
+            .createUser(
+                org.springframework.security.core.userdetails.User.withUsername(user)
+                    .password("{noop}pw")
+                    .roles("USER")
+                    .build());
       }
       return user;
     }
@@ -137,11 +148,13 @@ class SessionCapAcrossNodesTest {
         List<Future<HttpResponse<String>>> answers = new ArrayList<>();
         for (int i = 0; i < LOGINS; i++) {
           int node = i % 2;
-          answers.add(threads.submit(() -> {
-            ready.countDown();
-            go.await();
-            return Http.login(port(node), user, "pw");
-          }));
+          answers.add(
+              threads.submit(
+                  () -> {
+                    ready.countDown();
+                    go.await();
+                    return Http.login(port(node), user, "pw");
+                  }));
         }
         assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
         go.countDown();

@@ -36,15 +36,19 @@ class SessionRegistryConfigurerTest {
 
     HttpResponse<String> me = Http.get(port, "/me", token);
     assertThat(me.statusCode()).isEqualTo(200);
-    assertThat(me.body()).contains("\"user\":\"bob\"", "\"name\":\"bob\"", "ROLE_USER").doesNotContain("ROLE_ADMIN");
+    assertThat(me.body())
+        .contains("\"user\":\"bob\"", "\"name\":\"bob\"", "ROLE_USER")
+        .doesNotContain("ROLE_ADMIN");
     assertThat(me.headers().allValues("Set-Cookie")).isEmpty();
   }
 
   @Test
   void aFormLoginWorksToo() {
-    HttpResponse<String> login = Http.send(Http.to(port, "/login")
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("username=bob&password=bob-pw")));
+    HttpResponse<String> login =
+        Http.send(
+            Http.to(port, "/login")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=bob&password=bob-pw")));
     assertThat(Http.get(port, "/me", Http.token(login)).statusCode()).isEqualTo(200);
   }
 
@@ -61,13 +65,15 @@ class SessionRegistryConfigurerTest {
     InMemoryUserDetailsManager users = app.getBean(InMemoryUserDetailsManager.class);
     String token = Http.token(Http.login(port, "alice", "alice-pw"));
     assertThat(Http.get(port, "/admin", token).statusCode()).isEqualTo(200);
-    assertThat(Http.get(port, "/admin", Http.token(Http.login(port, "bob", "bob-pw"))).statusCode()).isEqualTo(403);
+    assertThat(Http.get(port, "/admin", Http.token(Http.login(port, "bob", "bob-pw"))).statusCode())
+        .isEqualTo(403);
     try {
       users.updateUser(User.withUsername("alice").password("{noop}alice-pw").roles("USER").build());
       assertThat(Http.get(port, "/admin", token).statusCode()).isEqualTo(403);
       assertThat(Http.get(port, "/me", token).body()).doesNotContain("ROLE_ADMIN");
     } finally {
-      users.updateUser(User.withUsername("alice").password("{noop}alice-pw").roles("ADMIN", "USER").build());
+      users.updateUser(
+          User.withUsername("alice").password("{noop}alice-pw").roles("ADMIN", "USER").build());
     }
     assertThat(Http.get(port, "/admin", token).statusCode()).isEqualTo(200);
   }
@@ -79,7 +85,12 @@ class SessionRegistryConfigurerTest {
     try {
       String token = Http.token(Http.login(port, "carol", "carol-pw"));
       assertThat(Http.get(port, "/me", token).statusCode()).isEqualTo(200);
-      users.updateUser(User.withUsername("carol").password("{noop}carol-pw").roles("USER").disabled(true).build());
+      users.updateUser(
+          User.withUsername("carol")
+              .password("{noop}carol-pw")
+              .roles("USER")
+              .disabled(true)
+              .build());
       assertThat(Http.get(port, "/me", token).statusCode()).isEqualTo(401);
     } finally {
       users.deleteUser("carol");
@@ -106,13 +117,31 @@ class SessionRegistryConfigurerTest {
   void theSessionCookieAuthenticatesAndAWriteByCookieNeedsItsCsrfProof() {
     HttpResponse<String> login = Http.login(port, "bob", "bob-pw");
     String cookie = "MMAUTHTOKEN=" + Http.token(login);
-    assertThat(Http.send(Http.to(port, "/me").header("Cookie", cookie).GET()).statusCode()).isEqualTo(200);
-    assertThat(Http.send(Http.to(port, "/me").header("Cookie", cookie).POST(HttpRequest.BodyPublishers.noBody()))
-        .statusCode()).isEqualTo(401);
-    assertThat(Http.send(Http.to(port, "/me").header("Cookie", cookie).header("X-CSRF-Token", "wrong")
-        .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(401);
-    assertThat(Http.send(Http.to(port, "/me").header("Cookie", cookie).header("X-CSRF-Token", Http.csrf(login))
-        .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(200);
+    assertThat(Http.send(Http.to(port, "/me").header("Cookie", cookie).GET()).statusCode())
+        .isEqualTo(200);
+    assertThat(
+            Http.send(
+                    Http.to(port, "/me")
+                        .header("Cookie", cookie)
+                        .POST(HttpRequest.BodyPublishers.noBody()))
+                .statusCode())
+        .isEqualTo(401);
+    assertThat(
+            Http.send(
+                    Http.to(port, "/me")
+                        .header("Cookie", cookie)
+                        .header("X-CSRF-Token", "wrong")
+                        .POST(HttpRequest.BodyPublishers.noBody()))
+                .statusCode())
+        .isEqualTo(401);
+    assertThat(
+            Http.send(
+                    Http.to(port, "/me")
+                        .header("Cookie", cookie)
+                        .header("X-CSRF-Token", Http.csrf(login))
+                        .POST(HttpRequest.BodyPublishers.noBody()))
+                .statusCode())
+        .isEqualTo(200);
     // A bearer token needs no proof: it cannot be sent cross-site by a browser.
     assertThat(Http.post(port, "/me", Http.token(login)).statusCode()).isEqualTo(200);
   }

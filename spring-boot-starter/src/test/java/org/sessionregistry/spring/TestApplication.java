@@ -52,7 +52,8 @@ class TestApplication {
 
   @Bean
   SecurityFilterChain api(HttpSecurity http) throws Exception {
-    http.authorizeHttpRequests(a -> a.requestMatchers("/actuator/**").hasRole("ADMIN").anyRequest().authenticated())
+    http.authorizeHttpRequests(
+            a -> a.requestMatchers("/actuator/**").hasRole("ADMIN").anyRequest().authenticated())
         .with(SessionRegistryConfigurer.sessionRegistry(), Customizer.withDefaults());
     return http.build();
   }
@@ -69,8 +70,16 @@ class TestApplication {
     @GetMapping("/me")
     Map<String, Object> me(@AuthenticationPrincipal Session session) {
       var auth = SecurityContextHolder.getContext().getAuthentication();
-      return Map.of("user", session.userId(), "name", auth.getName(), "authorities",
-          auth.getAuthorities().stream().map(GrantedAuthority::getAuthority).sorted().collect(Collectors.toList()));
+      return Map.of(
+          "user",
+          session.userId(),
+          "name",
+          auth.getName(),
+          "authorities",
+          auth.getAuthorities().stream()
+              .map(GrantedAuthority::getAuthority)
+              .sorted()
+              .collect(Collectors.toList()));
     }
 
     @PostMapping("/me")

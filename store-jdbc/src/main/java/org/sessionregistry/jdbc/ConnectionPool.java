@@ -85,6 +85,8 @@ public final class ConnectionPool implements DataSource, AutoCloseable {
 
   @Override
   public String toString() {
-    return "ConnectionPool[" + JdbcSessionStore.withoutSecrets(String.valueOf(pool.getJdbcUrl())) + "]";
+    return "ConnectionPool["
+        + JdbcSessionStore.withoutSecrets(String.valueOf(pool.getJdbcUrl()))
+        + "]";
   }
 }

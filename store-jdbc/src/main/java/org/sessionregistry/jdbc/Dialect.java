@@ -55,8 +55,9 @@ public enum Dialect {
         return d;
       }
     }
-    throw new IllegalArgumentException("jdbcUrl must start with jdbc:h2:, jdbc:postgresql: or jdbc:mariadb:, was "
-        + PoolFactory.withoutSecrets(jdbcUrl));
+    throw new IllegalArgumentException(
+        "jdbcUrl must start with jdbc:h2:, jdbc:postgresql: or jdbc:mariadb:, was "
+            + PoolFactory.withoutSecrets(jdbcUrl));
   }
 
   /** The dialect of a database product name, as {@link java.sql.DatabaseMetaData#getDatabaseProductName()} tells. */
@@ -71,7 +72,9 @@ public enum Dialect {
     if (name.contains("mariadb")) {
       return MARIADB;
     }
-    throw new IllegalArgumentException("the JDBC store supports H2, PostgreSQL and MariaDB; this database is "
-        + productName + " (MySQL lacks DELETE ... RETURNING, which revoke-all needs to stay one statement)");
+    throw new IllegalArgumentException(
+        "the JDBC store supports H2, PostgreSQL and MariaDB; this database is "
+            + productName
+            + " (MySQL lacks DELETE ... RETURNING, which revoke-all needs to stay one statement)");
   }
 }

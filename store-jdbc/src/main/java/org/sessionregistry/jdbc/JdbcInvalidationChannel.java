@@ -37,10 +37,12 @@ import org.sessionregistry.spi.InvalidationChannel;
  * }</pre>
  */
 public final class JdbcInvalidationChannel implements InvalidationChannel {
-  private static final System.Logger LOG = System.getLogger(JdbcInvalidationChannel.class.getName());
+  private static final System.Logger LOG =
+      System.getLogger(JdbcInvalidationChannel.class.getName());
 
   /** Rows waiting to be inserted before a revoke inserts its own (the database slower than the revokes). */
   private static final int PUBLISH_QUEUE = 10_000;
+
   private static final String STATEMENTS = "org/sessionregistry/jdbc/revocations.sql";
 
   private final Jdbi jdbi;
@@ -52,8 +54,10 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
   private final ChannelListeners listeners = new ChannelListeners();
   private final ScheduledExecutorService poller;
   private final PublishQueue publishing;
+
   /** Rows delivered within the overlap window: sequence number to creation time. Touched by the poller only. */
   private final Map<Long, Long> delivered = new HashMap<>();
+
   private long since;
   private int polls;
 
@@ -63,13 +67,19 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
     this.overlap = b.overlap;
     this.retention = b.retention;
     this.since = clock.millis();
-    this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "session-registry-revocation-poll");
-      t.setDaemon(true);
-      return t;
-    });
-    this.publishing = new PublishQueue("session-registry-revocation-publish", this::send, PUBLISH_QUEUE,
-        Duration.ofSeconds(5));
+    this.poller =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "session-registry-revocation-poll");
+              t.setDaemon(true);
+              return t;
+            });
+    this.publishing =
+        new PublishQueue(
+            "session-registry-revocation-publish",
+            this::send,
+            PUBLISH_QUEUE,
+            Duration.ofSeconds(5));
     long every = b.pollInterval.toMillis();
     poller.scheduleWithFixedDelay(this::poll, 0, every, TimeUnit.MILLISECONDS);
   }
@@ -87,23 +97,32 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
   /** The rows of what waited, as one JDBC batch: one round trip for a backlog. */
   private void send(List<Invalidation> batch) {
     try {
-      jdbi.useHandle(h -> {
-        PreparedBatch rows = h.prepareBatch(sql.get(SqlStatements.Revocation.PUBLISH));
-        long now = clock.millis();
-        for (Invalidation invalidation : batch) {
-          rows.bind("scope", invalidation.toText().substring(0, 1))
-              .bind("target", invalidation.digest())
-              .bind("createdAt", now)
-              .add();
-        }
-        rows.execute();
-      });
+      jdbi.useHandle(
+          h -> {
+            PreparedBatch rows = h.prepareBatch(sql.get(SqlStatements.Revocation.PUBLISH));
+            long now = clock.millis();
+            for (Invalidation invalidation : batch) {
+              rows.bind("scope", invalidation.toText().substring(0, 1))
+                  .bind("target", invalidation.digest())
+                  .bind("createdAt", now)
+                  .add();
+            }
+            rows.execute();
+          });
     } catch (RuntimeException e) {
-      // This node's caches stop trusting until the next poll succeeds; the other nodes' polls fail too, or deliver.
+      // This node's caches stop trusting until the next poll succeeds; the other nodes' polls fail
+      // too, or deliver.
       listeners.disconnected();
-      LOG.log(System.Logger.Level.WARNING, "could not publish " + batch.size() + " invalidations ("
-          + batch.get(0).toText() + (batch.size() > 1 ? ", ..." : "") + "); this node bypasses its caches until the"
-          + " next poll works, other nodes until theirs fail or within their maximum staleness: " + e.getMessage());
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "could not publish "
+              + batch.size()
+              + " invalidations ("
+              + batch.get(0).toText()
+              + (batch.size() > 1 ? ", ..." : "")
+              + "); this node bypasses its caches until the"
+              + " next poll works, other nodes until theirs fail or within their maximum staleness: "
+              + e.getMessage());
     }
   }
 
@@ -132,13 +151,19 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
   private void poll() {
     long now = clock.millis();
     try {
-      List<Map<String, Object>> rows = jdbi.withHandle(h -> h.createQuery(sql.get(SqlStatements.Revocation.POLL))
-          .bind("from", since - overlap.toMillis())
-          .mapToMap()
-          .list());
+      List<Map<String, Object>> rows =
+          jdbi.withHandle(
+              h ->
+                  h.createQuery(sql.get(SqlStatements.Revocation.POLL))
+                      .bind("from", since - overlap.toMillis())
+                      .mapToMap()
+                      .list());
       if (++polls % 100 == 1) {
-        jdbi.useHandle(h -> h.createUpdate(sql.get(SqlStatements.Revocation.TRIM))
-            .bind("before", now - retention.toMillis()).execute());
+        jdbi.useHandle(
+            h ->
+                h.createUpdate(sql.get(SqlStatements.Revocation.TRIM))
+                    .bind("before", now - retention.toMillis())
+                    .execute());
       }
       // Deliveries can be trusted from here on; what was missed is covered by the caches' flush.
       listeners.heard();
@@ -146,8 +171,11 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
       for (Map<String, Object> row : rows) {
         long seq = ((Number) row.get("seq")).longValue();
         if (delivered.putIfAbsent(seq, ((Number) row.get("created_at")).longValue()) == null) {
-          Invalidation i = Invalidation.fromText(String.valueOf(row.get("scope")).trim() + ":"
-              + String.valueOf(row.get("target")).trim());
+          Invalidation i =
+              Invalidation.fromText(
+                  String.valueOf(row.get("scope")).trim()
+                      + ":"
+                      + String.valueOf(row.get("target")).trim());
           listeners.deliver(i);
         }
       }
@@ -156,8 +184,11 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
     } catch (RuntimeException e) {
       if (listeners.isConnected()) {
         listeners.disconnected();
-        LOG.log(System.Logger.Level.WARNING, "polling sr_revocations failed; front caches are bypassed until it"
-            + " works again: " + e.getMessage());
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "polling sr_revocations failed; front caches are bypassed until it"
+                + " works again: "
+                + e.getMessage());
       }
     }
   }
@@ -183,8 +214,11 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
 
     /** How often each node polls: how late, at most, a revocation on another node reaches it. Default 1 s. */
     public Builder pollInterval(Duration pollInterval) {
-      if (pollInterval == null || pollInterval.toMillis() < 10 || pollInterval.compareTo(Duration.ofHours(1)) > 0) {
-        throw new IllegalArgumentException("pollInterval must be 10 ms to 1 hour, was " + pollInterval);
+      if (pollInterval == null
+          || pollInterval.toMillis() < 10
+          || pollInterval.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException(
+            "pollInterval must be 10 ms to 1 hour, was " + pollInterval);
       }
       this.pollInterval = pollInterval;
       return this;
@@ -222,8 +256,12 @@ public final class JdbcInvalidationChannel implements InvalidationChannel {
         throw new IllegalStateException("give dataSource(...)");
       }
       if (retention.compareTo(overlap.multipliedBy(2)) <= 0) {
-        throw new IllegalStateException("retention (" + retention + ") must be longer than twice the overlap ("
-            + overlap + ")");
+        throw new IllegalStateException(
+            "retention ("
+                + retention
+                + ") must be longer than twice the overlap ("
+                + overlap
+                + ")");
       }
       return new JdbcInvalidationChannel(this);
     }

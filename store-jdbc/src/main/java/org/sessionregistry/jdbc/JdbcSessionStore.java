@@ -88,8 +88,10 @@ import org.sessionregistry.spi.TokenHash;
 public final class JdbcSessionStore implements SessionStore {
   /** The statements that are the same on every database; each dialect's resource has the others. */
   static final String PORTABLE_STATEMENTS = Database.PORTABLE_STATEMENTS;
+
   /** Users with revoked rows that purgeExpired reads at a time. */
   private static final int PENDING_USERS_PAGE = 100;
+
   private static final System.Logger LOG = System.getLogger(JdbcSessionStore.class.getName());
 
   private final Database database;
@@ -103,7 +105,8 @@ public final class JdbcSessionStore implements SessionStore {
    * @param runner how its calls run
    * @param ownedPool the pool to close with the store: the one it built for a JDBC URL
    */
-  private record Settings(Database database, StatementRunner runner, @Nullable HikariDataSource ownedPool) {}
+  private record Settings(
+      Database database, StatementRunner runner, @Nullable HikariDataSource ownedPool) {}
 
   private JdbcSessionStore(Settings settings) {
     this.database = settings.database();
@@ -128,16 +131,24 @@ public final class JdbcSessionStore implements SessionStore {
    * once).
    */
   @Override
-  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
+  public List<Session> insert(
+      Session session,
+      TokenHash tokenHash,
+      Instant retainUntil,
+      SessionLimit limit,
       boolean endSameDevice) {
     Call.Params params = params(session, tokenHash, retainUntil, limit);
     if (limit.isUnlimited() && !endSameDevice) {
-      db.call("create a session", call -> explainingDuplicates(session, () -> call.update(sql(INSERT), params)));
+      db.call(
+          "create a session",
+          call -> explainingDuplicates(session, () -> call.update(sql(INSERT), params)));
       return List.of();
     }
     List<SqlStatements.Session> steps = createSteps(limit, endSameDevice);
-    List<Object> results = db.call("create a session within its user's limit", call -> explainingDuplicates(
-        session, () -> database.together(call, steps, params)));
+    List<Object> results =
+        db.call(
+            "create a session within its user's limit",
+            call -> explainingDuplicates(session, () -> database.together(call, steps, params)));
     if ((Integer) results.get(steps.size() - 1) == 0) { // the insert, last, inserted nothing
       throw new SessionLimitExceededException(session.userId(), limit.maxSessions());
     }
@@ -151,7 +162,8 @@ public final class JdbcSessionStore implements SessionStore {
   }
 
   /** The statements of a create within a limit or replacing its device's sessions, the insert last. */
-  private static List<SqlStatements.Session> createSteps(SessionLimit limit, boolean endSameDevice) {
+  private static List<SqlStatements.Session> createSteps(
+      SessionLimit limit, boolean endSameDevice) {
     List<SqlStatements.Session> steps = new ArrayList<>(4);
     steps.add(LOCK_USER);
     if (endSameDevice) {
@@ -174,23 +186,28 @@ public final class JdbcSessionStore implements SessionStore {
   }
 
   /** The value of each name the create's statements use. */
-  private static Call.Params params(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit) {
-    return name -> switch (name) {
-      case "id" -> session.id();
-      case "tokenHash" -> tokenHash.toBytes();
-      case "userId" -> session.userId();
-      case "createAt", "now" -> session.createdAt().toEpochMilli();
-      case "expiresAt" -> session.expiresAt().toEpochMilli();
-      case "lastActivityAt" -> session.lastActivityAt().toEpochMilli();
-      case "retainUntil" -> retainUntil.toEpochMilli();
-      case "deviceId" -> session.deviceId();
-      case "roles" -> RolesText.write(session.roles());
-      case "props" -> PropsJson.write(session.props());
-      case "keep" -> limit.maxSessions() - 1;
-      case "max" -> limit.maxSessions();
-      case "refuseAt" -> limit.policy() == SessionLimit.Policy.REFUSE_NEW ? limit.maxSessions() : Integer.MAX_VALUE;
-      default -> throw new IllegalArgumentException("no value for :" + name);
-    };
+  private static Call.Params params(
+      Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit) {
+    return name ->
+        switch (name) {
+          case "id" -> session.id();
+          case "tokenHash" -> tokenHash.toBytes();
+          case "userId" -> session.userId();
+          case "createAt", "now" -> session.createdAt().toEpochMilli();
+          case "expiresAt" -> session.expiresAt().toEpochMilli();
+          case "lastActivityAt" -> session.lastActivityAt().toEpochMilli();
+          case "retainUntil" -> retainUntil.toEpochMilli();
+          case "deviceId" -> session.deviceId();
+          case "roles" -> RolesText.write(session.roles());
+          case "props" -> PropsJson.write(session.props());
+          case "keep" -> limit.maxSessions() - 1;
+          case "max" -> limit.maxSessions();
+          case "refuseAt" ->
+              limit.policy() == SessionLimit.Policy.REFUSE_NEW
+                  ? limit.maxSessions()
+                  : Integer.MAX_VALUE;
+          default -> throw new IllegalArgumentException("no value for :" + name);
+        };
   }
 
   /** The statements' work, whose duplicate key is said without the value: the driver's text would show it. */
@@ -199,8 +216,11 @@ public final class JdbcSessionStore implements SessionStore {
       return insert.run();
     } catch (SQLException e) {
       if (SqlErrors.isConstraintViolation(e) && !SqlErrors.isDeadlock(e)) {
-        throw new SessionStoreException(db.description() + ": a session with id " + session.id()
-            + " or with the same token hash exists already; nothing was written");
+        throw new SessionStoreException(
+            db.description()
+                + ": a session with id "
+                + session.id()
+                + " or with the same token hash exists already; nothing was written");
       }
       throw e;
     }
@@ -217,44 +237,66 @@ public final class JdbcSessionStore implements SessionStore {
    */
   @Override
   public void deleteEveryone() {
-    db.callIdempotent("revoke every session", Math.max(60, db.statementTimeoutSeconds()),
+    db.callIdempotent(
+        "revoke every session",
+        Math.max(60, db.statementTimeoutSeconds()),
         call -> call.update(sql(DELETE_EVERYONE), Call.Params.NONE));
   }
 
   @Override
   public Optional<Session> findByToken(TokenHash tokenHash) {
     byte[] hash = tokenHash.toBytes();
-    return db.callIdempotent("authenticate a token", call -> call.session(sql(FIND_BY_TOKEN), name -> hash));
+    return db.callIdempotent(
+        "authenticate a token", call -> call.session(sql(FIND_BY_TOKEN), name -> hash));
   }
 
   @Override
   public List<Session> findByUser(String userId) {
-    return db.callIdempotent("list sessions", call -> call.sessions(sql(FIND_BY_USER), name -> userId));
+    return db.callIdempotent(
+        "list sessions", call -> call.sessions(sql(FIND_BY_USER), name -> userId));
   }
 
   @Override
-  public boolean touch(String userId, String sessionId, Instant lastActivityAt, @Nullable Instant expiresAt,
+  public boolean touch(
+      String userId,
+      String sessionId,
+      Instant lastActivityAt,
+      @Nullable Instant expiresAt,
       Instant retainUntil) {
-    return db.callIdempotent("record activity", call -> call.update(sql(TOUCH), name -> switch (name) {
-      case "lastActivityAt" -> lastActivityAt.toEpochMilli();
-      case "expiresAt" -> expiresAt == null ? 0L : expiresAt.toEpochMilli(); // GREATEST with 0: unchanged
-      case "retainUntil" -> retainUntil.toEpochMilli();
-      case "userId" -> userId;
-      case "id" -> sessionId;
-      default -> throw new IllegalArgumentException("no value for :" + name);
-    })) > 0;
+    return db.callIdempotent(
+            "record activity",
+            call ->
+                call.update(
+                    sql(TOUCH),
+                    name ->
+                        switch (name) {
+                          case "lastActivityAt" -> lastActivityAt.toEpochMilli();
+                          case "expiresAt" ->
+                              expiresAt == null
+                                  ? 0L
+                                  : expiresAt.toEpochMilli(); // GREATEST with 0: unchanged
+                          case "retainUntil" -> retainUntil.toEpochMilli();
+                          case "userId" -> userId;
+                          case "id" -> sessionId;
+                          default -> throw new IllegalArgumentException("no value for :" + name);
+                        }))
+        > 0;
   }
 
   @Override
   public Optional<Session> delete(String userId, String sessionId) {
-    return db.callIdempotent("revoke a session", call -> call.session(sql(DELETE_ONE), user(userId, sessionId)));
+    return db.callIdempotent(
+        "revoke a session", call -> call.session(sql(DELETE_ONE), user(userId, sessionId)));
   }
 
   @Override
   public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
-    return db.callIdempotent("revoke all sessions of a user", call -> keepSessionId == null
-        ? call.sessions(sql(DELETE_ALL), user(userId, null))
-        : call.sessions(sql(DELETE_ALL_EXCEPT), user(userId, keepSessionId)));
+    return db.callIdempotent(
+        "revoke all sessions of a user",
+        call ->
+            keepSessionId == null
+                ? call.sessions(sql(DELETE_ALL), user(userId, null))
+                : call.sessions(sql(DELETE_ALL_EXCEPT), user(userId, keepSessionId)));
   }
 
   /**
@@ -265,18 +307,25 @@ public final class JdbcSessionStore implements SessionStore {
    */
   @Override
   public void deleteAllOfUserWithoutReading(String userId, @Nullable String keepSessionId) {
-    db.callIdempotent(keepSessionId == null ? "revoke all sessions of a user" : "revoke all sessions of a user but one",
-        call -> database.together(call, keepSessionId == null ? List.of(RAISE_GENERATION) : database.keepOneSteps(),
-            user(userId, keepSessionId)));
+    db.callIdempotent(
+        keepSessionId == null
+            ? "revoke all sessions of a user"
+            : "revoke all sessions of a user but one",
+        call ->
+            database.together(
+                call,
+                keepSessionId == null ? List.of(RAISE_GENERATION) : database.keepOneSteps(),
+                user(userId, keepSessionId)));
   }
 
   /** The names a statement about a user's sessions uses: the user, and the session it revokes or keeps. */
   private static Call.Params user(String userId, @Nullable String sessionId) {
-    return name -> switch (name) {
-      case "userId" -> userId;
-      case "id", "keep" -> sessionId;
-      default -> throw new IllegalArgumentException("no value for :" + name);
-    };
+    return name ->
+        switch (name) {
+          case "userId" -> userId;
+          case "id", "keep" -> sessionId;
+          default -> throw new IllegalArgumentException("no value for :" + name);
+        };
   }
 
   /**
@@ -287,13 +336,20 @@ public final class JdbcSessionStore implements SessionStore {
    */
   @Override
   public List<Session> purgeExpired(Instant now, int limit) {
-    List<Session> expired = db.call("purge expired sessions", call -> call.sessions(sql(PURGE_EXPIRED),
-        name -> name.equals("now") ? (Object) now.toEpochMilli() : (Object) limit));
+    List<Session> expired =
+        db.call(
+            "purge expired sessions",
+            call ->
+                call.sessions(
+                    sql(PURGE_EXPIRED),
+                    name -> name.equals("now") ? (Object) now.toEpochMilli() : (Object) limit));
     try {
-      db.call("purge revoked sessions", call -> {
-        purgeRevoked(call, limit);
-        return null;
-      });
+      db.call(
+          "purge revoked sessions",
+          call -> {
+            purgeRevoked(call, limit);
+            return null;
+          });
     } catch (SessionStoreException e) {
       LOG.log(System.Logger.Level.WARNING, e.getMessage());
     }
@@ -309,17 +365,21 @@ public final class JdbcSessionStore implements SessionStore {
     String after = "";
     while (left > 0) {
       String from = after;
-      List<Pending> page = call.query(sql(PENDING_USERS),
-          name -> name.equals("after") ? (Object) from : (Object) PENDING_USERS_PAGE,
-          rs -> new Pending(rs.getString(1), rs.getLong(2)));
+      List<Pending> page =
+          call.query(
+              sql(PENDING_USERS),
+              name -> name.equals("after") ? (Object) from : (Object) PENDING_USERS_PAGE,
+              rs -> new Pending(rs.getString(1), rs.getLong(2)));
       for (Pending user : page) {
         int budgetLeft = left;
-        Call.Params params = name -> switch (name) {
-          case "userId" -> user.userId();
-          case "generation" -> user.generation();
-          case "limit" -> budgetLeft;
-          default -> throw new IllegalArgumentException("no value for :" + name);
-        };
+        Call.Params params =
+            name ->
+                switch (name) {
+                  case "userId" -> user.userId();
+                  case "generation" -> user.generation();
+                  case "limit" -> budgetLeft;
+                  default -> throw new IllegalArgumentException("no value for :" + name);
+                };
         left -= call.update(sql(DELETE_REVOKED), params);
         if (left <= 0) {
           return; // maybe more of this user's rows: it stays marked
@@ -359,11 +419,21 @@ public final class JdbcSessionStore implements SessionStore {
    *
    * @throws IllegalArgumentException if the URL is not one of a supported database
    */
-  public static ConnectionPool newPool(String jdbcUrl, String username, String password, int maximumPoolSize,
+  public static ConnectionPool newPool(
+      String jdbcUrl,
+      String username,
+      String password,
+      int maximumPoolSize,
       Duration connectionTimeout) {
     Dialect.ofJdbcUrl(jdbcUrl);
-    return new ConnectionPool(PoolFactory.newPool(jdbcUrl, username, password, maximumPoolSize, connectionTimeout,
-        Duration.ofSeconds(5)));
+    return new ConnectionPool(
+        PoolFactory.newPool(
+            jdbcUrl,
+            username,
+            password,
+            maximumPoolSize,
+            connectionTimeout,
+            Duration.ofSeconds(5)));
   }
 
   /**
@@ -423,7 +493,8 @@ public final class JdbcSessionStore implements SessionStore {
     /** Connections in the pool built for {@link #jdbcUrl}. Default 10. */
     public Builder maximumPoolSize(int maximumPoolSize) {
       if (maximumPoolSize < 1) {
-        throw new IllegalArgumentException("maximumPoolSize must be at least 1, was " + maximumPoolSize);
+        throw new IllegalArgumentException(
+            "maximumPoolSize must be at least 1, was " + maximumPoolSize);
       }
       this.maximumPoolSize = maximumPoolSize;
       return this;
@@ -436,7 +507,8 @@ public final class JdbcSessionStore implements SessionStore {
     public Builder connectionTimeout(Duration connectionTimeout) {
       require(connectionTimeout, "connectionTimeout");
       if (connectionTimeout.toMillis() < 250) {
-        throw new IllegalArgumentException("connectionTimeout must be at least 250ms, was " + connectionTimeout);
+        throw new IllegalArgumentException(
+            "connectionTimeout must be at least 250ms, was " + connectionTimeout);
       }
       this.connectionTimeout = connectionTimeout;
       return this;
@@ -448,10 +520,11 @@ public final class JdbcSessionStore implements SessionStore {
      */
     public Builder statementTimeout(Duration statementTimeout) {
       require(statementTimeout, "statementTimeout");
-      if (statementTimeout.toSeconds() < 1 || statementTimeout.toSeconds() > Integer.MAX_VALUE
+      if (statementTimeout.toSeconds() < 1
+          || statementTimeout.toSeconds() > Integer.MAX_VALUE
           || statementTimeout.toNanos() % 1_000_000_000L != 0) {
-        throw new IllegalArgumentException("statementTimeout must be whole seconds, at least 1, was "
-            + statementTimeout);
+        throw new IllegalArgumentException(
+            "statementTimeout must be whole seconds, at least 1, was " + statementTimeout);
       }
       this.statementTimeout = statementTimeout;
       return this;
@@ -477,10 +550,12 @@ public final class JdbcSessionStore implements SessionStore {
     public JdbcSessionStore build() {
       int given = (dataSource != null ? 1 : 0) + (jdbi != null ? 1 : 0) + (jdbcUrl != null ? 1 : 0);
       if (given != 1) {
-        throw new IllegalStateException("give exactly one of dataSource, jdbi and jdbcUrl; " + given + " were given");
+        throw new IllegalStateException(
+            "give exactly one of dataSource, jdbi and jdbcUrl; " + given + " were given");
       }
       HikariDataSource pool = jdbcUrl != null ? pool(jdbcUrl) : null;
-      Jdbi db = pool != null ? Jdbi.create(pool) : dataSource != null ? Jdbi.create(dataSource) : jdbi;
+      Jdbi db =
+          pool != null ? Jdbi.create(pool) : dataSource != null ? Jdbi.create(dataSource) : jdbi;
       try {
         Dialect d;
         String where;
@@ -501,26 +576,39 @@ public final class JdbcSessionStore implements SessionStore {
             JdbcSchema.run(db, JdbcSchema.createScript(d));
           } catch (JdbiException e) {
             SQLException sql = SqlErrors.sqlCause(e);
-            throw new SessionStoreUnavailableException(description + " could not create its schema: "
-                + (sql != null ? SqlErrors.reason(sql) : e.getClass().getSimpleName()), sql);
+            throw new SessionStoreUnavailableException(
+                description
+                    + " could not create its schema: "
+                    + (sql != null ? SqlErrors.reason(sql) : e.getClass().getSimpleName()),
+                sql);
           }
         }
-        // After the database closed a connection, fresh ones for the retry: HikariCP's own pool, or the
-        // application's if it is one (soft eviction closes idle connections now, busy ones when returned).
+        // After the database closed a connection, fresh ones for the retry: HikariCP's own pool, or
+        // the
+        // application's if it is one (soft eviction closes idle connections now, busy ones when
+        // returned).
         HikariDataSource hikari = pool != null ? pool : hikariOf(dataSource);
-        Runnable dropIdle = hikari == null ? () -> {} : () -> {
-          var bean = hikari.getHikariPoolMXBean(); // null until the pool started
-          if (bean != null) {
-            bean.softEvictConnections();
-          }
-        };
+        Runnable dropIdle =
+            hikari == null
+                ? () -> {}
+                : () -> {
+                  var bean = hikari.getHikariPoolMXBean(); // null until the pool started
+                  if (bean != null) {
+                    bean.softEvictConnections();
+                  }
+                };
         DataSource source = hikari != null ? hikari : dataSource;
-        StatementRunner.Connections connections = source != null ? () -> lease(source.getConnection())
-            : () -> lease(db.open());
+        StatementRunner.Connections connections =
+            source != null ? () -> lease(source.getConnection()) : () -> lease(db.open());
         boolean timed = source != null && PoolFactory.timesStatements(source, statementTimeout);
         Database database = Database.of(d, description);
-        StatementRunner runner = new StatementRunner(connections, description, database.timing(timed),
-            (int) statementTimeout.toSeconds(), dropIdle);
+        StatementRunner runner =
+            new StatementRunner(
+                connections,
+                description,
+                database.timing(timed),
+                (int) statementTimeout.toSeconds(),
+                dropIdle);
         return new JdbcSessionStore(new Settings(database, runner, pool));
       } catch (RuntimeException e) {
         if (pool != null) {
@@ -542,24 +630,30 @@ public final class JdbcSessionStore implements SessionStore {
 
     /** The HikariCP pool behind the application's data source, if it is one or one of ours. */
     private static @Nullable HikariDataSource hikariOf(@Nullable DataSource dataSource) {
-      return dataSource instanceof HikariDataSource h ? h : dataSource instanceof ConnectionPool p ? p.pool() : null;
+      return dataSource instanceof HikariDataSource h
+          ? h
+          : dataSource instanceof ConnectionPool p ? p.pool() : null;
     }
 
     private HikariDataSource pool(String url) {
-      return PoolFactory.newPool(url, username, password, maximumPoolSize, connectionTimeout, statementTimeout);
+      return PoolFactory.newPool(
+          url, username, password, maximumPoolSize, connectionTimeout, statementTimeout);
     }
 
     /** The product name and URL, from one connection. */
     private static String[] ask(Jdbi db) {
       try {
-        return db.withHandle(h -> {
-          DatabaseMetaData meta = h.getConnection().getMetaData();
-          return new String[] {meta.getDatabaseProductName(), meta.getURL()};
-        });
+        return db.withHandle(
+            h -> {
+              DatabaseMetaData meta = h.getConnection().getMetaData();
+              return new String[] {meta.getDatabaseProductName(), meta.getURL()};
+            });
       } catch (JdbiException | SQLException e) {
         SQLException sql = SqlErrors.sqlCause(e);
-        throw new SessionStoreUnavailableException("JDBC session store: could not reach the database to detect its"
-            + " dialect (give .dialect(...) to skip this): " + (sql != null ? SqlErrors.reason(sql) : e.toString()),
+        throw new SessionStoreUnavailableException(
+            "JDBC session store: could not reach the database to detect its"
+                + " dialect (give .dialect(...) to skip this): "
+                + (sql != null ? SqlErrors.reason(sql) : e.toString()),
             sql);
       }
     }

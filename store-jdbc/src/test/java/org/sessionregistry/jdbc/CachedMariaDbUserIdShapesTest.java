@@ -12,9 +12,15 @@ class CachedMariaDbUserIdShapesTest extends UserIdShapesContract {
 
   @Override
   protected SessionStore createStore(Clock clock) {
-    channel = JdbcInvalidationChannel.builder().dataSource(TestDatabase.MARIADB.dataSource())
-        .pollInterval(Duration.ofMillis(100)).build();
-    return FrontCache.builder().channel(channel).clock(clock).build()
+    channel =
+        JdbcInvalidationChannel.builder()
+            .dataSource(TestDatabase.MARIADB.dataSource())
+            .pollInterval(Duration.ofMillis(100))
+            .build();
+    return FrontCache.builder()
+        .channel(channel)
+        .clock(clock)
+        .build()
         .over(JdbcSessionStore.builder().dataSource(TestDatabase.MARIADB.dataSource()).build());
   }
 

@@ -12,9 +12,16 @@ class CachedPostgreSqlSessionStoreContractTest extends SessionStoreContract {
 
   @Override
   protected SessionStore createStore(Clock clock) {
-    channel = JdbcInvalidationChannel.builder().dataSource(TestDatabase.POSTGRESQL.dataSource())
-        .pollInterval(Duration.ofMillis(100)).build();
-    return FrontCache.builder().channel(channel).clock(clock).ticker(this.clock::nanoTime).build()
+    channel =
+        JdbcInvalidationChannel.builder()
+            .dataSource(TestDatabase.POSTGRESQL.dataSource())
+            .pollInterval(Duration.ofMillis(100))
+            .build();
+    return FrontCache.builder()
+        .channel(channel)
+        .clock(clock)
+        .ticker(this.clock::nanoTime)
+        .build()
         .over(JdbcSessionStore.builder().dataSource(TestDatabase.POSTGRESQL.dataSource()).build());
   }
 

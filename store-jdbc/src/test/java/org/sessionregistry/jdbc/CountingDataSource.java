@@ -54,22 +54,35 @@ final class CountingDataSource implements DataSource {
   }
 
   private Connection connection(Connection c) {
-    return proxy(Connection.class, c, (method, args, result) -> {
-      if (result instanceof Statement s) {
-        String sql = args != null && args.length > 0 && args[0] instanceof String text ? text : "<statement>";
-        Class<? extends Statement> type = method.getReturnType().asSubclass(Statement.class);
-        return statement(type, s, sql);
-      }
-      return result;
-    });
+    return proxy(
+        Connection.class,
+        c,
+        (method, args, result) -> {
+          if (result instanceof Statement s) {
+            String sql =
+                args != null && args.length > 0 && args[0] instanceof String text
+                    ? text
+                    : "<statement>";
+            Class<? extends Statement> type = method.getReturnType().asSubclass(Statement.class);
+            return statement(type, s, sql);
+          }
+          return result;
+        });
   }
 
   private <S extends Statement> Object statement(Class<S> type, Statement s, String preparedSql) {
-    return proxy(type, type.cast(s), (method, args, result) -> result, (method, args) -> {
-      if (method.getName().startsWith("execute")) {
-        record(args != null && args.length > 0 && args[0] instanceof String sql ? sql : preparedSql);
-      }
-    });
+    return proxy(
+        type,
+        type.cast(s),
+        (method, args, result) -> result,
+        (method, args) -> {
+          if (method.getName().startsWith("execute")) {
+            record(
+                args != null && args.length > 0 && args[0] instanceof String sql
+                    ? sql
+                    : preparedSql);
+          }
+        });
   }
 
   private synchronized void record(String sql) {
@@ -90,16 +103,17 @@ final class CountingDataSource implements DataSource {
   }
 
   private static <T> T proxy(Class<T> type, T target, After after, Before before) {
-    InvocationHandler handler = (p, method, args) -> {
-      before.accept(method, args);
-      Object result;
-      try {
-        result = method.invoke(target, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
-      return after.apply(method, args, result);
-    };
+    InvocationHandler handler =
+        (p, method, args) -> {
+          before.accept(method, args);
+          Object result;
+          try {
+            result = method.invoke(target, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          return after.apply(method, args, result);
+        };
     return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
   }
 

@@ -8,14 +8,15 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.cache.FrontCache;
-import org.sessionregistry.Ids;
 
 /** Two nodes with their own front caches over one database, told of each other's revocations by polling. */
 class JdbcFrontCacheTest {
   private static final Duration POLL = Duration.ofMillis(100);
+
   /**
    * A deadline, not a speed: a poll (every 100 ms) tells the other node, and a busy machine may delay it by seconds; a
    * node that is never told refuses the session only at the cache's maximum staleness (30 s).
@@ -24,8 +25,10 @@ class JdbcFrontCacheTest {
 
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
-  void aRevokeAllOnOneNodeIsRefusedOnTheOtherWithinThePollInterval(TestDatabase database) throws Exception {
-    try (JdbcInvalidationChannel channelA = channel(database); JdbcInvalidationChannel channelB = channel(database)) {
+  void aRevokeAllOnOneNodeIsRefusedOnTheOtherWithinThePollInterval(TestDatabase database)
+      throws Exception {
+    try (JdbcInvalidationChannel channelA = channel(database);
+        JdbcInvalidationChannel channelB = channel(database)) {
       SessionRegistry a = node(database, channelA);
       SessionRegistry b = node(database, channelB);
       awaitConnected(channelA, channelB);
@@ -40,7 +43,8 @@ class JdbcFrontCacheTest {
       long revokedAt = System.nanoTime();
       assertThat(a.authenticate(sessions.get(0).token())).as("at once on A").isEmpty();
       while (b.authenticate(sessions.get(0).token()).isPresent()) {
-        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("told by a poll, not at the staleness bound")
+        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt))
+            .as("told by a poll, not at the staleness bound")
             .isLessThan(TOLD);
         Thread.sleep(5);
       }
@@ -51,8 +55,10 @@ class JdbcFrontCacheTest {
   /** Revoking everyone on one node: the other's cache is flushed by the channel, within a few poll intervals. */
   @ParameterizedTest
   @EnumSource(value = TestDatabase.class, names = "H2")
-  void aRevokeOfEveryoneOnOneNodeIsRefusedOnTheOtherWithinThePollInterval(TestDatabase database) throws Exception {
-    try (JdbcInvalidationChannel channelA = channel(database); JdbcInvalidationChannel channelB = channel(database)) {
+  void aRevokeOfEveryoneOnOneNodeIsRefusedOnTheOtherWithinThePollInterval(TestDatabase database)
+      throws Exception {
+    try (JdbcInvalidationChannel channelA = channel(database);
+        JdbcInvalidationChannel channelB = channel(database)) {
       SessionRegistry a = node(database, channelA);
       SessionRegistry b = node(database, channelB);
       awaitConnected(channelA, channelB);
@@ -63,7 +69,8 @@ class JdbcFrontCacheTest {
       long revokedAt = System.nanoTime();
       assertThat(a.authenticate(sessions.get(0).token())).as("at once on A").isEmpty();
       while (b.authenticate(sessions.get(0).token()).isPresent()) {
-        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("told by a poll, not at the staleness bound")
+        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt))
+            .as("told by a poll, not at the staleness bound")
             .isLessThan(TOLD);
         Thread.sleep(5);
       }
@@ -82,11 +89,17 @@ class JdbcFrontCacheTest {
     config.setPassword(database.password);
     config.setMaximumPoolSize(2);
     HikariDataSource breakable = new HikariDataSource(config);
-    try (JdbcInvalidationChannel channelB = JdbcInvalidationChannel.builder().dataSource(breakable)
-        .pollInterval(POLL).build()) {
+    try (JdbcInvalidationChannel channelB =
+        JdbcInvalidationChannel.builder().dataSource(breakable).pollInterval(POLL).build()) {
       SessionRegistry a = node(database, null);
-      SessionRegistry b = SessionRegistry.builder().store(FrontCache.builder().channel(channelB).build()
-          .over(JdbcSessionStore.builder().dataSource(database.dataSource()).build())).build();
+      SessionRegistry b =
+          SessionRegistry.builder()
+              .store(
+                  FrontCache.builder()
+                      .channel(channelB)
+                      .build()
+                      .over(JdbcSessionStore.builder().dataSource(database.dataSource()).build()))
+              .build();
       awaitConnected(channelB);
       String user = Ids.newId();
       IssuedSession issued = a.create(user);
@@ -97,7 +110,9 @@ class JdbcFrontCacheTest {
         Thread.sleep(10);
       }
       a.revokeAll(user); // no node will tell B
-      assertThat(b.authenticate(issued.token())).as("B's cache was flushed and is bypassed").isEmpty();
+      assertThat(b.authenticate(issued.token()))
+          .as("B's cache was flushed and is bypassed")
+          .isEmpty();
     }
   }
 
@@ -117,8 +132,10 @@ class JdbcFrontCacheTest {
       a.revokeAll(user);
       channelA.close(); // its rows go in from its own thread: closing sends what waits
       try (java.sql.Connection c = database.connect(new java.util.Properties());
-          java.sql.PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM sr_revocations WHERE target IN (?, ?)"
-              + " OR target LIKE ? OR target LIKE ?")) {
+          java.sql.PreparedStatement q =
+              c.prepareStatement(
+                  "SELECT COUNT(*) FROM sr_revocations WHERE target IN (?, ?)"
+                      + " OR target LIKE ? OR target LIKE ?")) {
         q.setString(1, issued.token());
         q.setString(2, user);
         q.setString(3, "%" + issued.token().substring(0, 8) + "%");
@@ -129,12 +146,14 @@ class JdbcFrontCacheTest {
         }
       }
       try (java.sql.Connection c = database.connect(new java.util.Properties());
-          java.sql.PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM sr_revocations WHERE target IN (?, ?)")) {
+          java.sql.PreparedStatement q =
+              c.prepareStatement("SELECT COUNT(*) FROM sr_revocations WHERE target IN (?, ?)")) {
         q.setString(1, org.sessionregistry.spi.Invalidation.session(issued.token()).digest());
         q.setString(2, org.sessionregistry.spi.Invalidation.user(user).digest());
         try (java.sql.ResultSet r = q.executeQuery()) {
           r.next();
-          assertThat(r.getInt(1)).as("the user's digest instead; the revoke that found nothing wrote nothing")
+          assertThat(r.getInt(1))
+              .as("the user's digest instead; the revoke that found nothing wrote nothing")
               .isEqualTo(1);
         }
       }
@@ -142,7 +161,10 @@ class JdbcFrontCacheTest {
   }
 
   private static JdbcInvalidationChannel channel(TestDatabase database) {
-    return JdbcInvalidationChannel.builder().dataSource(database.dataSource()).pollInterval(POLL).build();
+    return JdbcInvalidationChannel.builder()
+        .dataSource(database.dataSource())
+        .pollInterval(POLL)
+        .build();
   }
 
   private static SessionRegistry node(TestDatabase database, JdbcInvalidationChannel channel) {
@@ -151,10 +173,15 @@ class JdbcFrontCacheTest {
       cache.channel(channel);
     }
     return SessionRegistry.builder()
-        .store(cache.build().over(JdbcSessionStore.builder().dataSource(database.dataSource()).build())).build();
+        .store(
+            cache
+                .build()
+                .over(JdbcSessionStore.builder().dataSource(database.dataSource()).build()))
+        .build();
   }
 
-  private static void awaitConnected(JdbcInvalidationChannel... channels) throws InterruptedException {
+  private static void awaitConnected(JdbcInvalidationChannel... channels)
+      throws InterruptedException {
     for (JdbcInvalidationChannel c : channels) {
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (!c.isConnected()) {

@@ -16,12 +16,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.RevocationReason;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionListener;
 import org.sessionregistry.SessionRegistry;
-import org.sessionregistry.Ids;
 import org.sessionregistry.testing.MutableClock;
 
 /**
@@ -41,30 +41,51 @@ class JdbcPurgeTest {
     JdbcSessionStore store = JdbcSessionStore.builder().dataSource(database.dataSource()).build();
     ConcurrentLinkedQueue<Session> heard = new ConcurrentLinkedQueue<>();
     SessionRegistry quiet = SessionRegistry.builder().store(store).build();
-    SessionRegistry listening = SessionRegistry.builder().store(store).listener(new SessionListener() {
-      @Override
-      public void sessionRevoked(Session session, RevocationReason reason) {
-        heard.add(session);
-      }
-    }).build();
+    SessionRegistry listening =
+        SessionRegistry.builder()
+            .store(store)
+            .listener(
+                new SessionListener() {
+                  @Override
+                  public void sessionRevoked(Session session, RevocationReason reason) {
+                    heard.add(session);
+                  }
+                })
+            .build();
     String user = Ids.newId();
-    List<IssuedSession> before = List.of(quiet.create(user), quiet.create(user), quiet.create(user));
+    List<IssuedSession> before =
+        List.of(quiet.create(user), quiet.create(user), quiet.create(user));
 
     quiet.revokeAll(user);
     IssuedSession after = quiet.create(user);
     assertThat(before).allSatisfy(i -> assertThat(quiet.authenticate(i.token())).isEmpty());
     assertThat(quiet.list(user)).containsExactly(after.session());
-    assertThat(rows(database, "SELECT COUNT(*) FROM sr_sessions WHERE user_id = ?", user)).isEqualTo(4);
-    assertThat(rows(database, "SELECT COUNT(*) FROM sr_users WHERE user_id = ? AND purge_pending = TRUE", user))
+    assertThat(rows(database, "SELECT COUNT(*) FROM sr_sessions WHERE user_id = ?", user))
+        .isEqualTo(4);
+    assertThat(
+            rows(
+                database,
+                "SELECT COUNT(*) FROM sr_users WHERE user_id = ? AND purge_pending = TRUE",
+                user))
         .isEqualTo(1);
 
-    // Other tests leave expired and revoked rows in these shared databases: purge until this user's are gone.
-    for (int i = 0; i < 100 && rows(database, "SELECT COUNT(*) FROM sr_sessions WHERE user_id = ?", user) > 1; i++) {
+    // Other tests leave expired and revoked rows in these shared databases: purge until this user's
+    // are gone.
+    for (int i = 0;
+        i < 100 && rows(database, "SELECT COUNT(*) FROM sr_sessions WHERE user_id = ?", user) > 1;
+        i++) {
       listening.purgeExpired(1000);
     }
-    assertThat(heard).as("revoked, not expired: not reported").noneMatch(s -> s.userId().equals(user));
-    assertThat(rows(database, "SELECT COUNT(*) FROM sr_sessions WHERE user_id = ?", user)).isEqualTo(1);
-    assertThat(rows(database, "SELECT COUNT(*) FROM sr_users WHERE user_id = ? AND purge_pending = TRUE", user))
+    assertThat(heard)
+        .as("revoked, not expired: not reported")
+        .noneMatch(s -> s.userId().equals(user));
+    assertThat(rows(database, "SELECT COUNT(*) FROM sr_sessions WHERE user_id = ?", user))
+        .isEqualTo(1);
+    assertThat(
+            rows(
+                database,
+                "SELECT COUNT(*) FROM sr_users WHERE user_id = ? AND purge_pending = TRUE",
+                user))
         .isZero();
     assertThat(quiet.authenticate(after.token())).isPresent();
     quiet.revokeAll(user);
@@ -85,7 +106,8 @@ class JdbcPurgeTest {
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
   void nodesPurgingAtOnceRemoveEachExpiredSessionOnce(TestDatabase database) throws Exception {
-    MutableClock clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    MutableClock clock =
+        new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     JdbcSessionStore store = JdbcSessionStore.builder().dataSource(database.dataSource()).build();
     // Start from a table without expired rows of other tests.
     clock.advance(Duration.ofDays(400));
@@ -94,16 +116,22 @@ class JdbcPurgeTest {
     }
     ConcurrentLinkedQueue<Session> expiredEvents = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<Session> revokedEvents = new ConcurrentLinkedQueue<>();
-    SessionListener listener = new SessionListener() {
-      @Override
-      public void sessionRevoked(Session session, RevocationReason reason) {
-        (reason == RevocationReason.EXPIRED ? expiredEvents : revokedEvents).add(session);
-      }
-    };
+    SessionListener listener =
+        new SessionListener() {
+          @Override
+          public void sessionRevoked(Session session, RevocationReason reason) {
+            (reason == RevocationReason.EXPIRED ? expiredEvents : revokedEvents).add(session);
+          }
+        };
     List<SessionRegistry> nodes = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      nodes.add(SessionRegistry.builder().store(store).clock(clock).idleTimeout(Duration.ofHours(1))
-          .listener(listener).build());
+      nodes.add(
+          SessionRegistry.builder()
+              .store(store)
+              .clock(clock)
+              .idleTimeout(Duration.ofHours(1))
+              .listener(listener)
+              .build());
     }
     SessionRegistry node = nodes.get(0);
     List<String> users = new ArrayList<>();
@@ -126,23 +154,27 @@ class JdbcPurgeTest {
       CyclicBarrier start = new CyclicBarrier(4);
       List<Future<?>> tasks = new ArrayList<>();
       for (SessionRegistry n : nodes) {
-        tasks.add(pool.submit(() -> {
-          start.await();
-          int batch;
-          do {
-            batch = n.purgeExpired(7);
-            assertThat(batch).isLessThanOrEqualTo(7);
-          } while (batch > 0);
-          return null;
-        }));
+        tasks.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  int batch;
+                  do {
+                    batch = n.purgeExpired(7);
+                    assertThat(batch).isLessThanOrEqualTo(7);
+                  } while (batch > 0);
+                  return null;
+                }));
       }
-      tasks.add(pool.submit(() -> {
-        start.await();
-        for (String user : users.subList(0, 10)) {
-          node.revokeAll(user);
-        }
-        return null;
-      }));
+      tasks.add(
+          pool.submit(
+              () -> {
+                start.await();
+                for (String user : users.subList(0, 10)) {
+                  node.revokeAll(user);
+                }
+                return null;
+              }));
       for (Future<?> t : tasks) {
         t.get(60, TimeUnit.SECONDS);
       }
@@ -153,9 +185,12 @@ class JdbcPurgeTest {
     List<String> removed = new ArrayList<>();
     expiredEvents.forEach(s -> removed.add(s.id()));
     revokedEvents.stream().filter(s -> expiring.contains(s.id())).forEach(s -> removed.add(s.id()));
-    assertThat(removed).as("each expired session removed exactly once").hasSize(expiring.size())
+    assertThat(removed)
+        .as("each expired session removed exactly once")
+        .hasSize(expiring.size())
         .containsExactlyInAnyOrderElementsOf(expiring);
-    assertThat(revokedEvents).extracting(Session::id)
+    assertThat(revokedEvents)
+        .extracting(Session::id)
         .as("an expired session that a revoke-all removes is reported as expired")
         .doesNotContainAnyElementsOf(expiring);
     for (int i = 0; i < live.size(); i++) {

@@ -20,13 +20,13 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.NewSession;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionStoreUnavailableException;
-import org.sessionregistry.Ids;
 import org.sessionregistry.jdbc.internal.PoolFactory;
 import org.sessionregistry.testing.MutableClock;
 
@@ -45,10 +45,13 @@ class JdbcRobustnessTest {
     config.setAutoCommit(false);
     config.setMaximumPoolSize(2);
     try (HikariDataSource pool = new HikariDataSource(config)) {
-      SessionRegistry registry = SessionRegistry.builder()
-          .store(JdbcSessionStore.builder().dataSource(pool).dialect(database.dialect).build()).build();
+      SessionRegistry registry =
+          SessionRegistry.builder()
+              .store(JdbcSessionStore.builder().dataSource(pool).dialect(database.dialect).build())
+              .build();
       String user = Ids.newId();
-      List<IssuedSession> sessions = IntStream.range(0, 3).mapToObj(i -> registry.create(user)).toList();
+      List<IssuedSession> sessions =
+          IntStream.range(0, 3).mapToObj(i -> registry.create(user)).toList();
       assertThat(rowsOf(database, user)).as("created, seen from another connection").isEqualTo(3);
 
       assertThat(registry.revoke(user, sessions.get(0).session().id())).isTrue();
@@ -65,31 +68,42 @@ class JdbcRobustnessTest {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl("jdbc:h2:mem:no-schema-here;DB_CLOSE_DELAY=-1");
     try (HikariDataSource pool = new HikariDataSource(config)) {
-      SessionRegistry registry = SessionRegistry.builder()
-          .store(JdbcSessionStore.builder().dataSource(pool).dialect(Dialect.H2).build()).build();
+      SessionRegistry registry =
+          SessionRegistry.builder()
+              .store(JdbcSessionStore.builder().dataSource(pool).dialect(Dialect.H2).build())
+              .build();
       String device = "device-that-must-not-leak";
 
-      assertThatThrownBy(() -> registry.create(NewSession.forUser(Ids.newId()).withDeviceId(device)
-          .withProps(Map.of("csrf", csrf))))
+      assertThatThrownBy(
+              () ->
+                  registry.create(
+                      NewSession.forUser(Ids.newId())
+                          .withDeviceId(device)
+                          .withProps(Map.of("csrf", csrf))))
           .isInstanceOf(SessionStoreException.class)
-          .satisfies(e -> {
-            StringWriter trace = new StringWriter();
-            e.printStackTrace(new PrintWriter(trace));
-            assertThat(trace.toString()).contains("SR_SESSIONS").doesNotContain(csrf).doesNotContain(device);
-          });
+          .satisfies(
+              e -> {
+                StringWriter trace = new StringWriter();
+                e.printStackTrace(new PrintWriter(trace));
+                assertThat(trace.toString())
+                    .contains("SR_SESSIONS")
+                    .doesNotContain(csrf)
+                    .doesNotContain(device);
+              });
     }
   }
 
   /** With the H2 file default, a revocation is on disk when revoke-all returns: a crash right after loses nothing. */
   @Test
-  void aRevocationSurvivesAKilledH2Server(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+  void aRevocationSurvivesAKilledH2Server(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
     int port = JdbcFailureTest.freePort();
     Process server = JdbcFailureTest.h2Server(port, dir);
     String url = "jdbc:h2:tcp://127.0.0.1:" + port + "/sessions";
     IssuedSession kept;
     List<IssuedSession> revoked;
-    try (JdbcSessionStore store = JdbcSessionStore.builder().jdbcUrl(url, "sa", "").createSchemaIfMissing(true)
-        .build()) {
+    try (JdbcSessionStore store =
+        JdbcSessionStore.builder().jdbcUrl(url, "sa", "").createSchemaIfMissing(true).build()) {
       SessionRegistry registry = SessionRegistry.builder().store(store).build();
       String user = Ids.newId();
       revoked = IntStream.range(0, 3).mapToObj(i -> registry.create(user)).toList();
@@ -116,25 +130,37 @@ class JdbcRobustnessTest {
   @Test
   void purgeSkipsRowsLockedElsewhereOnPostgres() throws Exception {
     MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    JdbcSessionStore store = JdbcSessionStore.builder().dataSource(TestDatabase.POSTGRESQL.dataSource())
-        .dialect(Dialect.POSTGRESQL).statementTimeout(Duration.ofSeconds(2)).build();
+    JdbcSessionStore store =
+        JdbcSessionStore.builder()
+            .dataSource(TestDatabase.POSTGRESQL.dataSource())
+            .dialect(Dialect.POSTGRESQL)
+            .statementTimeout(Duration.ofSeconds(2))
+            .build();
     clock.advance(Duration.ofDays(800));
     while (!store.purgeExpired(clock.instant(), 10_000).isEmpty()) {
       continue;
     }
-    SessionRegistry registry = SessionRegistry.builder().store(store).clock(clock)
-        .idleTimeout(Duration.ofHours(1)).build();
+    SessionRegistry registry =
+        SessionRegistry.builder()
+            .store(store)
+            .clock(clock)
+            .idleTimeout(Duration.ofHours(1))
+            .build();
     String user = Ids.newId();
-    List<Session> expiring = IntStream.range(0, 5).mapToObj(i -> registry.create(user).session()).toList();
+    List<Session> expiring =
+        IntStream.range(0, 5).mapToObj(i -> registry.create(user).session()).toList();
     clock.advance(Duration.ofHours(2));
 
     try (Connection other = TestDatabase.POSTGRESQL.connect(new Properties())) {
       other.setAutoCommit(false);
-      try (PreparedStatement lock = other.prepareStatement("SELECT id FROM sr_sessions WHERE id = ? FOR UPDATE")) {
+      try (PreparedStatement lock =
+          other.prepareStatement("SELECT id FROM sr_sessions WHERE id = ? FOR UPDATE")) {
         lock.setString(1, expiring.get(0).id());
         lock.executeQuery().close();
       }
-      assertThat(registry.purgeExpired(100)).as("all but the locked row, without waiting for it").isEqualTo(4);
+      assertThat(registry.purgeExpired(100))
+          .as("all but the locked row, without waiting for it")
+          .isEqualTo(4);
       other.rollback();
     }
     assertThat(registry.purgeExpired(100)).isEqualTo(1);
@@ -147,8 +173,12 @@ class JdbcRobustnessTest {
   @Test
   void aFailingRevokedRowSweepStillReturnsTheExpiredSessions() throws Exception {
     MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    JdbcSessionStore store = JdbcSessionStore.builder().dataSource(TestDatabase.POSTGRESQL.dataSource())
-        .dialect(Dialect.POSTGRESQL).statementTimeout(Duration.ofSeconds(1)).build();
+    JdbcSessionStore store =
+        JdbcSessionStore.builder()
+            .dataSource(TestDatabase.POSTGRESQL.dataSource())
+            .dialect(Dialect.POSTGRESQL)
+            .statementTimeout(Duration.ofSeconds(1))
+            .build();
     SessionRegistry registry = SessionRegistry.builder().store(store).clock(clock).build();
     String expiring = Ids.newId();
     Session expired = registry.create(expiring).session();
@@ -159,11 +189,14 @@ class JdbcRobustnessTest {
 
     try (Connection other = TestDatabase.POSTGRESQL.connect(new Properties())) {
       other.setAutoCommit(false);
-      try (PreparedStatement lock = other.prepareStatement("SELECT id FROM sr_sessions WHERE id = ? FOR UPDATE")) {
+      try (PreparedStatement lock =
+          other.prepareStatement("SELECT id FROM sr_sessions WHERE id = ? FOR UPDATE")) {
         lock.setString(1, revokedSession.id());
         lock.executeQuery().close();
       }
-      assertThat(store.purgeExpired(clock.instant(), 100_000)).extracting(Session::id).contains(expired.id());
+      assertThat(store.purgeExpired(clock.instant(), 100_000))
+          .extracting(Session::id)
+          .contains(expired.id());
       assertThat(rowsOfAnyGeneration(revoked)).as("left for the next purge").isEqualTo(1);
       other.rollback();
     }
@@ -173,7 +206,8 @@ class JdbcRobustnessTest {
 
   private static int rowsOfAnyGeneration(String user) throws Exception {
     try (Connection c = TestDatabase.POSTGRESQL.connect(new Properties());
-        PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM sr_sessions WHERE user_id = ?")) {
+        PreparedStatement s =
+            c.prepareStatement("SELECT COUNT(*) FROM sr_sessions WHERE user_id = ?")) {
       s.setString(1, user);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
@@ -184,10 +218,16 @@ class JdbcRobustnessTest {
 
   /** A statement stuck behind a lock fails typed after the statement timeout; it does not pin the thread. */
   @ParameterizedTest
-  @EnumSource(value = TestDatabase.class, names = {"POSTGRESQL", "MARIADB"})
+  @EnumSource(
+      value = TestDatabase.class,
+      names = {"POSTGRESQL", "MARIADB"})
   void aStatementStuckOnALockTimesOutTyped(TestDatabase database) throws Exception {
-    JdbcSessionStore store = JdbcSessionStore.builder().dataSource(database.dataSource()).dialect(database.dialect)
-        .statementTimeout(Duration.ofSeconds(1)).build();
+    JdbcSessionStore store =
+        JdbcSessionStore.builder()
+            .dataSource(database.dataSource())
+            .dialect(database.dialect)
+            .statementTimeout(Duration.ofSeconds(1))
+            .build();
     SessionRegistry registry = SessionRegistry.builder().store(store).build();
     String user = Ids.newId();
     registry.revokeAll(user); // the user's generation row exists from here on
@@ -195,11 +235,13 @@ class JdbcRobustnessTest {
 
     try (Connection other = database.connect(new Properties())) {
       other.setAutoCommit(false);
-      try (PreparedStatement lock = other.prepareStatement("SELECT id FROM sr_sessions WHERE id = ? FOR UPDATE")) {
+      try (PreparedStatement lock =
+          other.prepareStatement("SELECT id FROM sr_sessions WHERE id = ? FOR UPDATE")) {
         lock.setString(1, issued.session().id());
         lock.executeQuery().close();
       }
-      try (PreparedStatement lock = other.prepareStatement("SELECT user_id FROM sr_users WHERE user_id = ? FOR UPDATE")) {
+      try (PreparedStatement lock =
+          other.prepareStatement("SELECT user_id FROM sr_users WHERE user_id = ? FOR UPDATE")) {
         lock.setString(1, user);
         lock.executeQuery().close();
       }
@@ -218,8 +260,10 @@ class JdbcRobustnessTest {
   /** The user's live sessions (at or above the user's generation), read on a connection of its own. */
   private static int rowsOf(TestDatabase database, String user) throws Exception {
     try (Connection c = database.connect(new Properties());
-        PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM sr_sessions WHERE user_id = ? AND generation"
-            + " >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = ?), 0)")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT COUNT(*) FROM sr_sessions WHERE user_id = ? AND generation"
+                    + " >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = ?), 0)")) {
       s.setString(1, user);
       s.setString(2, user);
       try (ResultSet rs = s.executeQuery()) {

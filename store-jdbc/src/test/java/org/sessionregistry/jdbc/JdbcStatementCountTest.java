@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.NewSession;
 import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionRegistry;
-import org.sessionregistry.Ids;
 import org.sessionregistry.cache.FrontCache;
 import org.sessionregistry.testing.MutableClock;
 
@@ -23,11 +23,13 @@ class JdbcStatementCountTest {
   void eachOperationIsOneStatement(TestDatabase database) {
     CountingDataSource counting = new CountingDataSource(database.dataSource());
     MutableClock clock = new MutableClock(java.time.Instant.parse("2026-05-01T00:00:00Z"));
-    SessionRegistry registry = SessionRegistry.builder()
-        .store(JdbcSessionStore.builder().dataSource(counting).dialect(database.dialect).build())
-        .clock(clock)
-        .idleTimeout(Duration.ofHours(8))
-        .build();
+    SessionRegistry registry =
+        SessionRegistry.builder()
+            .store(
+                JdbcSessionStore.builder().dataSource(counting).dialect(database.dialect).build())
+            .clock(clock)
+            .idleTimeout(Duration.ofHours(8))
+            .build();
     String user = Ids.newId();
     List<IssuedSession> sessions = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
@@ -45,10 +47,16 @@ class JdbcStatementCountTest {
     assertThat(registry.touch(sessions.get(7).session())).isPresent();
     assertThat(counting.takeExecuted()).as("touch when due").hasSize(1);
     assertThat(registry.touch(registry.touch(sessions.get(8).session()).orElseThrow())).isPresent();
-    assertThat(counting.takeExecuted()).as("touch, then touch again within the interval").hasSize(1);
-    SessionRegistry extending = SessionRegistry.builder()
-        .store(JdbcSessionStore.builder().dataSource(counting).dialect(database.dialect).build())
-        .clock(clock).extendWithActivity(true).build();
+    assertThat(counting.takeExecuted())
+        .as("touch, then touch again within the interval")
+        .hasSize(1);
+    SessionRegistry extending =
+        SessionRegistry.builder()
+            .store(
+                JdbcSessionStore.builder().dataSource(counting).dialect(database.dialect).build())
+            .clock(clock)
+            .extendWithActivity(true)
+            .build();
     clock.advance(Duration.ofMinutes(5));
     assertThat(extending.touch(sessions.get(9).session()).orElseThrow().expiresAt())
         .isEqualTo(clock.instant().plus(Duration.ofDays(30)));
@@ -59,13 +67,17 @@ class JdbcStatementCountTest {
 
     registry.revokeAllExcept(user, sessions.get(1).session().id());
     List<String> allButOne = counting.takeExecuted();
-    // PostgreSQL: one statement; elsewhere the user's row then the kept one's, in one transaction (one round trip on
-    // MariaDB through a pool that runs several at once, below; on this one, which does not, the first call tries
+    // PostgreSQL: one statement; elsewhere the user's row then the kept one's, in one transaction
+    // (one round trip on
+    // MariaDB through a pool that runs several at once, below; on this one, which does not, the
+    // first call tries
     // that once, then goes one by one). Never a statement per session.
-    assertThat(allButOne).as("revoke all but one of 99")
+    assertThat(allButOne)
+        .as("revoke all but one of 99")
         .hasSize(database == TestDatabase.POSTGRESQL ? 1 : database == TestDatabase.MARIADB ? 3 : 2)
         .noneMatch(statement -> statement.contains("DELETE"));
-    assertThat(registry.list(user)).containsExactly(registry.authenticate(sessions.get(1).token()).orElseThrow());
+    assertThat(registry.list(user))
+        .containsExactly(registry.authenticate(sessions.get(1).token()).orElseThrow());
 
     for (int i = 0; i < 99; i++) {
       registry.create(user);
@@ -75,7 +87,9 @@ class JdbcStatementCountTest {
     registry.revokeAll(user);
     revokeAll.addAll(counting.takeExecuted());
     assertThat(revokeAll).as("revoke all of 100").hasSize(1);
-    assertThat(revokeAll.get(0)).as("one row, the user's generation, whatever N is").contains("sr_users")
+    assertThat(revokeAll.get(0))
+        .as("one row, the user's generation, whatever N is")
+        .contains("sr_users")
         .doesNotContain("sr_sessions");
     assertThat(registry.list(user)).isEmpty();
   }
@@ -90,15 +104,18 @@ class JdbcStatementCountTest {
   @EnumSource(TestDatabase.class)
   void aCreateAtTheLimitIsOneRoundTrip(TestDatabase database) throws Exception {
     database.dataSource(); // the schema
-    try (var pool = JdbcSessionStore.newPool(database.url, database.user, database.password, 2,
-        Duration.ofSeconds(5))) {
+    try (var pool =
+        JdbcSessionStore.newPool(
+            database.url, database.user, database.password, 2, Duration.ofSeconds(5))) {
       CountingDataSource counting = new CountingDataSource(pool);
       MutableClock clock = new MutableClock(java.time.Instant.parse("2026-05-01T00:00:00Z"));
-      SessionRegistry registry = SessionRegistry.builder()
-          .store(JdbcSessionStore.builder().dataSource(counting).dialect(database.dialect).build())
-          .clock(clock)
-          .maxSessionsPerUser(100, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE)
-          .build();
+      SessionRegistry registry =
+          SessionRegistry.builder()
+              .store(
+                  JdbcSessionStore.builder().dataSource(counting).dialect(database.dialect).build())
+              .clock(clock)
+              .maxSessionsPerUser(100, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE)
+              .build();
       String user = Ids.newId();
       List<IssuedSession> sessions = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
@@ -109,25 +126,39 @@ class JdbcStatementCountTest {
 
       IssuedSession beyond = registry.create(user);
 
-      assertThat(counting.takeExecuted()).as("a create at the limit of 100")
+      assertThat(counting.takeExecuted())
+          .as("a create at the limit of 100")
           .hasSize(database.dialect == Dialect.H2 ? 3 : 1);
-      assertThat(registry.list(user)).hasSize(100).extracting(s -> s.id()).contains(beyond.session().id());
-      assertThat(registry.authenticate(sessions.get(0).token())).as("the least recently active, ended").isEmpty();
+      assertThat(registry.list(user))
+          .hasSize(100)
+          .extracting(s -> s.id())
+          .contains(beyond.session().id());
+      assertThat(registry.authenticate(sessions.get(0).token()))
+          .as("the least recently active, ended")
+          .isEmpty();
 
       IssuedSession phone = registry.create(NewSession.forUser(user).withDeviceId("phone"));
       clock.advance(Duration.ofMillis(1));
       counting.takeExecuted();
-      IssuedSession phoneAgain = registry.create(NewSession.forUser(user).withDeviceId("phone").replacingSameDevice());
-      assertThat(counting.takeExecuted()).as("a device logging in again at the limit: its session replaced")
+      IssuedSession phoneAgain =
+          registry.create(NewSession.forUser(user).withDeviceId("phone").replacingSameDevice());
+      assertThat(counting.takeExecuted())
+          .as("a device logging in again at the limit: its session replaced")
           .hasSize(database.dialect == Dialect.H2 ? 4 : 1);
       assertThat(registry.authenticate(phone.token())).isEmpty();
-      assertThat(registry.list(user)).hasSize(100).extracting(s -> s.id()).contains(phoneAgain.session().id());
+      assertThat(registry.list(user))
+          .hasSize(100)
+          .extracting(s -> s.id())
+          .contains(phoneAgain.session().id());
 
       counting.takeExecuted();
       registry.revokeAllExcept(user, beyond.session().id());
-      assertThat(counting.takeExecuted()).as("revoke all but one of 100, on the store's kind of pool")
+      assertThat(counting.takeExecuted())
+          .as("revoke all but one of 100, on the store's kind of pool")
           .hasSize(database.dialect == Dialect.H2 ? 2 : 1);
-      assertThat(registry.list(user)).extracting(s -> s.id()).containsExactly(beyond.session().id());
+      assertThat(registry.list(user))
+          .extracting(s -> s.id())
+          .containsExactly(beyond.session().id());
     }
   }
 
@@ -137,12 +168,26 @@ class JdbcStatementCountTest {
    */
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
-  void aRevokeBehindTheFrontCacheIsOneStatementForItsCaller(TestDatabase database) throws Exception {
+  void aRevokeBehindTheFrontCacheIsOneStatementForItsCaller(TestDatabase database)
+      throws Exception {
     CountingDataSource counting = new CountingDataSource(database.dataSource());
-    try (JdbcInvalidationChannel channel = JdbcInvalidationChannel.builder().dataSource(counting)
-        .pollInterval(Duration.ofMinutes(10)).build()) {
-      SessionRegistry registry = SessionRegistry.builder().store(FrontCache.builder().channel(channel).build()
-          .over(JdbcSessionStore.builder().dataSource(counting).dialect(database.dialect).build())).build();
+    try (JdbcInvalidationChannel channel =
+        JdbcInvalidationChannel.builder()
+            .dataSource(counting)
+            .pollInterval(Duration.ofMinutes(10))
+            .build()) {
+      SessionRegistry registry =
+          SessionRegistry.builder()
+              .store(
+                  FrontCache.builder()
+                      .channel(channel)
+                      .build()
+                      .over(
+                          JdbcSessionStore.builder()
+                              .dataSource(counting)
+                              .dialect(database.dialect)
+                              .build()))
+              .build();
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (!channel.isConnected()) { // its first poll
         assertThat(System.nanoTime()).as("the channel's first poll").isLessThan(deadline);
@@ -156,10 +201,13 @@ class JdbcStatementCountTest {
 
       assertThat(registry.revoke(user, one.session().id())).isTrue();
       registry.revokeAll(user);
-      assertThat(counting.takeExecutedOn(Thread.currentThread())).as("revoke one, then all: the store's statements")
-          .hasSize(2).noneMatch(sql -> sql.contains("sr_revocations"));
+      assertThat(counting.takeExecutedOn(Thread.currentThread()))
+          .as("revoke one, then all: the store's statements")
+          .hasSize(2)
+          .noneMatch(sql -> sql.contains("sr_revocations"));
       channel.close(); // sends what waits, from its thread (one batch or two)
-      assertThat(counting.takeExecuted()).as("the channel's rows, from its thread")
+      assertThat(counting.takeExecuted())
+          .as("the channel's rows, from its thread")
           .anyMatch(sql -> sql.contains("sr_revocations"));
       assertThat(registry.authenticate(one.token())).isEmpty();
       assertThat(registry.authenticate(two.token())).isEmpty();

@@ -27,19 +27,28 @@ class JdbcStatementTimeoutTest {
 
   /** Each call that needs the locked user's rows fails typed within the statement timeout and a margin. */
   @ParameterizedTest
-  @org.junit.jupiter.params.provider.EnumSource(value = TestDatabase.class, names = {"POSTGRESQL", "MARIADB"})
-  void aLockedUserCostsACallItsStatementTimeoutOnAnApplicationsPool(TestDatabase database) throws Exception {
+  @org.junit.jupiter.params.provider.EnumSource(
+      value = TestDatabase.class,
+      names = {"POSTGRESQL", "MARIADB"})
+  void aLockedUserCostsACallItsStatementTimeoutOnAnApplicationsPool(TestDatabase database)
+      throws Exception {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(database.url);
     config.setUsername(database.user);
     config.setPassword(database.password);
     database.dataSource(); // the schema
     try (HikariDataSource application = new HikariDataSource(config)) {
-      SessionRegistry registry = SessionRegistry.builder()
-          .store(JdbcSessionStore.builder().dataSource(application).dialect(database.dialect)
-              .statementTimeout(Duration.ofSeconds(1)).build())
-          .maxSessionsPerUser(10, org.sessionregistry.SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE)
-          .build();
+      SessionRegistry registry =
+          SessionRegistry.builder()
+              .store(
+                  JdbcSessionStore.builder()
+                      .dataSource(application)
+                      .dialect(database.dialect)
+                      .statementTimeout(Duration.ofSeconds(1))
+                      .build())
+              .maxSessionsPerUser(
+                  10, org.sessionregistry.SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE)
+              .build();
       String user = Ids.newId();
       org.sessionregistry.IssuedSession kept = registry.create(user);
       registry.revokeAllExcept(user, kept.session().id()); // the user's row exists
@@ -49,13 +58,19 @@ class JdbcStatementTimeoutTest {
           s.execute("SELECT * FROM sr_users WHERE user_id = '" + user + "' FOR UPDATE");
           s.execute("SELECT * FROM sr_sessions WHERE user_id = '" + user + "' FOR UPDATE");
         }
-        for (Runnable call : java.util.List.<Runnable>of(() -> registry.revokeAll(user),
-            () -> registry.revoke(user, kept.session().id()), () -> registry.create(user))) {
+        for (Runnable call :
+            java.util.List.<Runnable>of(
+                () -> registry.revokeAll(user),
+                () -> registry.revoke(user, kept.session().id()),
+                () -> registry.create(user))) {
           long start = System.nanoTime();
-          assertThat(catchThrowable(call::run)).isInstanceOf(SessionStoreUnavailableException.class);
-          // A deadline: the statement timeout (1 s) and 4 s for a busy machine; unstopped, a lock wait lasts 50 s
+          assertThat(catchThrowable(call::run))
+              .isInstanceOf(SessionStoreUnavailableException.class);
+          // A deadline: the statement timeout (1 s) and 4 s for a busy machine; unstopped, a lock
+          // wait lasts 50 s
           // (MariaDB) or for ever (PostgreSQL).
-          assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a call on a locked user, %s", database)
+          assertThat(Duration.ofNanos(System.nanoTime() - start))
+              .as("a call on a locked user, %s", database)
               .isLessThan(Duration.ofSeconds(1 + 4));
         }
         locker.rollback();
@@ -67,38 +82,54 @@ class JdbcStatementTimeoutTest {
   @ParameterizedTest(name = "application pool: {0}")
   @ValueSource(booleans = {false, true})
   @Timeout(60)
-  void aRunawayStatementStopsAtTheStatementTimeoutOnEitherPool(boolean applicationPool) throws Exception {
+  void aRunawayStatementStopsAtTheStatementTimeoutOnEitherPool(boolean applicationPool)
+      throws Exception {
     String url = "jdbc:h2:mem:runaway-" + Ids.newId() + ";DB_CLOSE_DELAY=-1";
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setMaximumPoolSize(1); // the store's connection is the one the application gets back
     try (HikariDataSource application = new HikariDataSource(config)) {
       JdbcSchema.create(application, Dialect.H2);
-      try (Connection c = application.getConnection(); Statement s = c.createStatement()) {
-        // Every user's generation read from a hundred billion rows: a statement of the store that runs for hours.
+      try (Connection c = application.getConnection();
+          Statement s = c.createStatement()) {
+        // Every user's generation read from a hundred billion rows: a statement of the store that
+        // runs for hours.
         s.execute("DROP TABLE sr_users");
-        s.execute("CREATE VIEW sr_users AS SELECT CAST(X AS VARCHAR(255)) AS user_id, X AS generation,"
-            + " FALSE AS purge_pending FROM SYSTEM_RANGE(1, 100000000000)");
+        s.execute(
+            "CREATE VIEW sr_users AS SELECT CAST(X AS VARCHAR(255)) AS user_id, X AS generation,"
+                + " FALSE AS purge_pending FROM SYSTEM_RANGE(1, 100000000000)");
       }
-      JdbcSessionStore.Builder builder = JdbcSessionStore.builder().statementTimeout(Duration.ofSeconds(1));
-      try (JdbcSessionStore store = (applicationPool ? builder.dataSource(application).dialect(Dialect.H2)
-          : builder.jdbcUrl(url, "", "")).build()) {
+      JdbcSessionStore.Builder builder =
+          JdbcSessionStore.builder().statementTimeout(Duration.ofSeconds(1));
+      try (JdbcSessionStore store =
+          (applicationPool
+                  ? builder.dataSource(application).dialect(Dialect.H2)
+                  : builder.jdbcUrl(url, "", ""))
+              .build()) {
         SessionRegistry registry = SessionRegistry.builder().store(store).build();
 
         long start = System.nanoTime();
         Throwable failure = catchThrowable(() -> registry.create(Ids.newId()));
 
-        assertThat(failure).isInstanceOf(SessionStoreUnavailableException.class)
+        assertThat(failure)
+            .isInstanceOf(SessionStoreUnavailableException.class)
             .hasMessageContaining("could not create a session");
-        // A deadline: the statement timeout (1 s) and 4 s for a busy machine; unstopped, the statement runs for hours.
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a runaway create")
+        // A deadline: the statement timeout (1 s) and 4 s for a busy machine; unstopped, the
+        // statement runs for hours.
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+            .as("a runaway create")
             .isLessThan(Duration.ofSeconds(1 + 4));
       }
-      try (Connection c = application.getConnection(); Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
-              + " WHERE SETTING_NAME = 'QUERY_TIMEOUT'")) {
+      try (Connection c = application.getConnection();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                      + " WHERE SETTING_NAME = 'QUERY_TIMEOUT'")) {
         assertThat(rs.next()).isTrue();
-        assertThat(rs.getString(1)).as("the application's connection's query timeout").isEqualTo("0");
+        assertThat(rs.getString(1))
+            .as("the application's connection's query timeout")
+            .isEqualTo("0");
       }
     }
   }

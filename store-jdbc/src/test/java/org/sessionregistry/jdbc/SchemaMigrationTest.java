@@ -36,19 +36,25 @@ class SchemaMigrationTest {
 
   @Test
   void postgresql() throws Exception {
-    migrates(TestDatabase.POSTGRESQL, TestDatabase.POSTGRESQL.url + "?currentSchema=sr_migration",
+    migrates(
+        TestDatabase.POSTGRESQL,
+        TestDatabase.POSTGRESQL.url + "?currentSchema=sr_migration",
         "CREATE SCHEMA IF NOT EXISTS sr_migration");
   }
 
   @Test
   void mariadb() throws Exception {
-    migrates(TestDatabase.MARIADB, TestDatabase.MARIADB.url.replaceFirst("/test$", "/sr_migration"),
+    migrates(
+        TestDatabase.MARIADB,
+        TestDatabase.MARIADB.url.replaceFirst("/test$", "/sr_migration"),
         "CREATE DATABASE IF NOT EXISTS sr_migration");
   }
 
-  private static void migrates(TestDatabase db, String url, String createNamespace) throws Exception {
+  private static void migrates(TestDatabase db, String url, String createNamespace)
+      throws Exception {
     if (createNamespace != null) {
-      try (Connection c = db.connect(new Properties()); Statement s = c.createStatement()) {
+      try (Connection c = db.connect(new Properties());
+          Statement s = c.createStatement()) {
         s.execute(createNamespace);
       }
     }
@@ -57,23 +63,37 @@ class SchemaMigrationTest {
       jdbi.useHandle(h -> h.createScript(JdbcSchema.dropScript(db.dialect)).execute());
       jdbi.useHandle(h -> h.createScript(versionTwo(db)).execute());
 
-      // Sessions as version 2 wrote them, Mattermost's two flags included: one live, one revoked by a revoke-all.
+      // Sessions as version 2 wrote them, Mattermost's two flags included: one live, one revoked by
+      // a revoke-all.
       String mattermostUser = Ids.newId();
       long now = System.currentTimeMillis();
       String beforeToken = Ids.newId();
-      Session before = new Session(TokenHash.of(beforeToken).sessionId(), mattermostUser, Instant.ofEpochMilli(now),
-          Instant.ofEpochMilli(now + 3_600_000), Instant.ofEpochMilli(now), "", Set.of("system_user"), Map.of());
+      Session before =
+          new Session(
+              TokenHash.of(beforeToken).sessionId(),
+              mattermostUser,
+              Instant.ofEpochMilli(now),
+              Instant.ofEpochMilli(now + 3_600_000),
+              Instant.ofEpochMilli(now),
+              "",
+              Set.of("system_user"),
+              Map.of());
       String revokedToken = Ids.newId();
-      jdbi.useHandle(h -> {
-        insertVersionTwo(h, beforeToken, mattermostUser, now, 0);
-        insertVersionTwo(h, revokedToken, mattermostUser, now, 0);
-        h.execute("INSERT INTO sr_users (user_id, generation, purge_pending) VALUES (?, 1, FALSE)", mattermostUser);
-        h.execute("UPDATE sr_sessions SET generation = 1 WHERE token_hash = ?", TokenHash.of(beforeToken).toBytes());
-      });
+      jdbi.useHandle(
+          h -> {
+            insertVersionTwo(h, beforeToken, mattermostUser, now, 0);
+            insertVersionTwo(h, revokedToken, mattermostUser, now, 0);
+            h.execute(
+                "INSERT INTO sr_users (user_id, generation, purge_pending) VALUES (?, 1, FALSE)",
+                mattermostUser);
+            h.execute(
+                "UPDATE sr_sessions SET generation = 1 WHERE token_hash = ?",
+                TokenHash.of(beforeToken).toBytes());
+          });
 
       for (int run = 0; run < 2; run++) { // the second run finds the schema migrated already
-        try (JdbcSessionStore store = JdbcSessionStore.builder().dataSource(pool).createSchemaIfMissing(true)
-            .build()) {
+        try (JdbcSessionStore store =
+            JdbcSessionStore.builder().dataSource(pool).createSchemaIfMissing(true).build()) {
           SessionRegistry registry = SessionRegistry.builder().store(store).build();
           assertThat(registry.authenticate(beforeToken)).as("run %d", run).contains(before);
           assertThat(registry.authenticate(revokedToken)).as("revoked in version 2").isEmpty();
@@ -97,12 +117,20 @@ class SchemaMigrationTest {
     }
   }
 
-  private static void insertVersionTwo(org.jdbi.v3.core.Handle h, String token, String userId, long now,
-      long generation) {
-    h.execute("INSERT INTO sr_sessions (id, token_hash, user_id, create_at, expires_at, last_activity_at, retain_until,"
-        + " device_id, roles, is_oauth, expired_notify, props, generation) VALUES (?, ?, ?, ?, ?, ?, ?, '', 'system_user',"
-        + " FALSE, FALSE, '{}', ?)", TokenHash.of(token).sessionId(), TokenHash.of(token).toBytes(), userId, now,
-        now + 3_600_000, now, now + 3_600_000, generation);
+  private static void insertVersionTwo(
+      org.jdbi.v3.core.Handle h, String token, String userId, long now, long generation) {
+    h.execute(
+        "INSERT INTO sr_sessions (id, token_hash, user_id, create_at, expires_at, last_activity_at, retain_until,"
+            + " device_id, roles, is_oauth, expired_notify, props, generation) VALUES (?, ?, ?, ?, ?, ?, ?, '', 'system_user',"
+            + " FALSE, FALSE, '{}', ?)",
+        TokenHash.of(token).sessionId(),
+        TokenHash.of(token).toBytes(),
+        userId,
+        now,
+        now + 3_600_000,
+        now,
+        now + 3_600_000,
+        generation);
   }
 
   private static HikariDataSource pool(TestDatabase db, String url) {

@@ -12,11 +12,20 @@ class SqlStatementsTest {
   @ParameterizedTest
   @EnumSource(Dialect.class)
   void everyStatementIsThereAndAlone(Dialect dialect) {
-    SqlStatements<SqlStatements.Session> sql = SqlStatements.of(SqlStatements.Session.class,
-        JdbcSessionStore.PORTABLE_STATEMENTS, dialect.statementsResource());
+    SqlStatements<SqlStatements.Session> sql =
+        SqlStatements.of(
+            SqlStatements.Session.class,
+            JdbcSessionStore.PORTABLE_STATEMENTS,
+            dialect.statementsResource());
     for (SqlStatements.Session name : SqlStatements.Session.values()) {
-      assertThat(sql.get(name)).as(name + " on " + dialect).isNotBlank().doesNotContain(";").doesNotContain("--");
+      assertThat(sql.get(name))
+          .as(name + " on " + dialect)
+          .isNotBlank()
+          .doesNotContain(";")
+          .doesNotContain("--");
     }
-    assertThat(sql.get(SqlStatements.Session.FIND_BY_TOKEN)).startsWith("SELECT").contains("token_hash = :tokenHash");
+    assertThat(sql.get(SqlStatements.Session.FIND_BY_TOKEN))
+        .startsWith("SELECT")
+        .contains("token_hash = :tokenHash");
   }
 }

@@ -12,11 +12,23 @@ import java.util.Properties;
  * JVM, its schema dropped and created from the shipped scripts, and its pool shared by the test classes.
  */
 enum TestDatabase {
-  H2(Dialect.H2, "SR_H2", "jdbc:h2:mem:session-registry-tests;DB_CLOSE_DELAY=-1", "sa",
+  H2(
+      Dialect.H2,
+      "SR_H2",
+      "jdbc:h2:mem:session-registry-tests;DB_CLOSE_DELAY=-1",
+      "sa",
       "nothing: H2 runs in the test's JVM"),
-  POSTGRESQL(Dialect.POSTGRESQL, "SR_POSTGRES", "jdbc:postgresql://127.0.0.1:5432/test", "postgres",
+  POSTGRESQL(
+      Dialect.POSTGRESQL,
+      "SR_POSTGRES",
+      "jdbc:postgresql://127.0.0.1:5432/test",
+      "postgres",
       "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"),
-  MARIADB(Dialect.MARIADB, "SR_MARIADB", "jdbc:mariadb://127.0.0.1:3306/test", "root",
+  MARIADB(
+      Dialect.MARIADB,
+      "SR_MARIADB",
+      "jdbc:mariadb://127.0.0.1:3306/test",
+      "root",
       "start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd");
 
   final Dialect dialect;
@@ -27,7 +39,12 @@ enum TestDatabase {
   private final String startCommand;
   private HikariDataSource pool;
 
-  TestDatabase(Dialect dialect, String envPrefix, String defaultUrl, String defaultUser, String startCommand) {
+  TestDatabase(
+      Dialect dialect,
+      String envPrefix,
+      String defaultUrl,
+      String defaultUser,
+      String startCommand) {
     this.dialect = dialect;
     this.envPrefix = envPrefix;
     this.url = env(envPrefix + "_URL", defaultUrl);
@@ -66,9 +83,25 @@ enum TestDatabase {
     try (Connection c = connect(new Properties())) {
       c.isValid(5);
     } catch (SQLException e) {
-      throw new IllegalStateException(dialect.displayName() + " is not reachable at " + url + " as user " + user
-          + " (" + e.getMessage() + "). Start it with: " + startCommand + " -- or point the tests at another one"
-          + " with " + envPrefix + "_URL, " + envPrefix + "_USER and " + envPrefix + "_PASSWORD.", e);
+      throw new IllegalStateException(
+          dialect.displayName()
+              + " is not reachable at "
+              + url
+              + " as user "
+              + user
+              + " ("
+              + e.getMessage()
+              + "). Start it with: "
+              + startCommand
+              + " -- or point the tests at another one"
+              + " with "
+              + envPrefix
+              + "_URL, "
+              + envPrefix
+              + "_USER and "
+              + envPrefix
+              + "_PASSWORD.",
+          e);
     }
   }
 

@@ -45,7 +45,9 @@ import redis.clients.jedis.providers.ConnectionProvider;
  * }</pre>
  */
 public final class RedisInvalidationChannel implements InvalidationChannel {
-  private static final System.Logger LOG = System.getLogger(RedisInvalidationChannel.class.getName());
+  private static final System.Logger LOG =
+      System.getLogger(RedisInvalidationChannel.class.getName());
+
   /** Messages waiting to go out before a revoke sends its own (Redis slower than the revokes). */
   private static final int PUBLISH_QUEUE = 10_000;
 
@@ -76,22 +78,30 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
       pool.setMaxTotal(8);
       pool.setMaxIdle(8);
       pool.setMaxWait(b.timeout);
-      this.ownPublisherConnections = DeadlineConnections.standalone(subscribeTo, b::config, pool, b.timeout);
+      this.ownPublisherConnections =
+          DeadlineConnections.standalone(subscribeTo, b::config, pool, b.timeout);
       this.publisher = RedisClient.builder().connectionProvider(ownPublisherConnections).build();
     }
     this.ownsPublisher = b.publisher == null;
     this.channelName = b.namespace + ":invalidations";
     this.pingInterval = b.pingInterval;
-    // One PUBLISH each (a pipeline would share one deadline and one retry among messages that fail apart).
-    this.publishing = new PublishQueue("session-registry-invalidations-publish", batch -> batch.forEach(this::send),
-        PUBLISH_QUEUE, timeout);
+    // One PUBLISH each (a pipeline would share one deadline and one retry among messages that fail
+    // apart).
+    this.publishing =
+        new PublishQueue(
+            "session-registry-invalidations-publish",
+            batch -> batch.forEach(this::send),
+            PUBLISH_QUEUE,
+            timeout);
     this.subscriber = new Thread(this::subscribeLoop, "session-registry-invalidations");
     this.subscriber.setDaemon(true);
-    this.pinger = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "session-registry-invalidations-ping");
-      t.setDaemon(true);
-      return t;
-    });
+    this.pinger =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "session-registry-invalidations-ping");
+              t.setDaemon(true);
+              return t;
+            });
     subscriber.start();
     long every = pingInterval.toMillis();
     pinger.scheduleWithFixedDelay(this::ping, every, every, TimeUnit.MILLISECONDS);
@@ -109,31 +119,42 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
 
   private void send(Invalidation invalidation) {
     String text = invalidation.toText();
-    JedisException failure = Deadline.within(timeout, () -> {
-      try {
-        publisher.publish(channelName, text);
-        return null;
-      } catch (JedisException first) {
-        if (notWorthRetrying(first) || Deadline.remainingMillis(0) <= 0) {
-          return first;
-        }
-        // Closed under us: Redis restarted, and every idle pooled connection is as dead as this one was.
-        if (ownPublisherConnections != null) {
-          DeadlineConnections.dropIdle(ownPublisherConnections);
-        }
-        try {
-          publisher.publish(channelName, text);
-          return null;
-        } catch (JedisException second) {
-          second.addSuppressed(first);
-          return second;
-        }
-      }
-    });
+    JedisException failure =
+        Deadline.within(
+            timeout,
+            () -> {
+              try {
+                publisher.publish(channelName, text);
+                return null;
+              } catch (JedisException first) {
+                if (notWorthRetrying(first) || Deadline.remainingMillis(0) <= 0) {
+                  return first;
+                }
+                // Closed under us: Redis restarted, and every idle pooled connection is as dead as
+                // this one was.
+                if (ownPublisherConnections != null) {
+                  DeadlineConnections.dropIdle(ownPublisherConnections);
+                }
+                try {
+                  publisher.publish(channelName, text);
+                  return null;
+                } catch (JedisException second) {
+                  second.addSuppressed(first);
+                  return second;
+                }
+              }
+            });
     if (failure != null) {
-      LOG.log(System.Logger.Level.WARNING, "could not publish " + text + " on " + channelName + ": "
-          + failure.getMessage() + "; this node bypasses its caches until it is subscribed again, other nodes"
-          + " until theirs notice Redis is gone or within their maximum staleness");
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "could not publish "
+              + text
+              + " on "
+              + channelName
+              + ": "
+              + failure.getMessage()
+              + "; this node bypasses its caches until it is subscribed again, other nodes"
+              + " until theirs notice Redis is gone or within their maximum staleness");
       takeForDown();
     }
   }
@@ -197,8 +218,9 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
         jedis.subscribe(s, channelName);
       } catch (JedisException e) {
         if (!closed) {
-          LOG.log(System.Logger.Level.DEBUG, "invalidation subscription to " + subscribeTo + " lost: "
-              + e.getMessage());
+          LOG.log(
+              System.Logger.Level.DEBUG,
+              "invalidation subscription to " + subscribeTo + " lost: " + e.getMessage());
         }
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "invalidation subscription failed", e);
@@ -289,7 +311,8 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
     /** The Redis (or any node of the Cluster) to subscribe to, and to publish on unless {@link #publisher} says. */
     public Builder redis(String host, int port) {
       if (host == null || port < 1 || port > 65535) {
-        throw new IllegalArgumentException("redis needs a host and a port 1 to 65535, was " + host + ":" + port);
+        throw new IllegalArgumentException(
+            "redis needs a host and a port 1 to 65535, was " + host + ":" + port);
       }
       this.hostAndPort = new HostAndPort(host, port);
       return this;
@@ -307,7 +330,8 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
     /** The channel is {@code <namespace>:invalidations}. Default {@code sr}. */
     public Builder namespace(String namespace) {
       if (namespace == null || namespace.isEmpty() || namespace.length() > 64) {
-        throw new IllegalArgumentException("namespace must be 1 to 64 characters, was " + namespace);
+        throw new IllegalArgumentException(
+            "namespace must be 1 to 64 characters, was " + namespace);
       }
       this.namespace = namespace;
       return this;
@@ -328,7 +352,8 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
     /** How often the subscription is checked; it is taken for dead after three silent intervals. Default 1 s. */
     public Builder pingInterval(Duration pingInterval) {
       if (pingInterval == null || pingInterval.toMillis() < 10) {
-        throw new IllegalArgumentException("pingInterval must be at least 10 ms, was " + pingInterval);
+        throw new IllegalArgumentException(
+            "pingInterval must be at least 10 ms, was " + pingInterval);
       }
       this.pingInterval = pingInterval;
       return this;
@@ -361,11 +386,12 @@ public final class RedisInvalidationChannel implements InvalidationChannel {
     }
 
     private JedisClientConfig config(int timeoutMillis) {
-      DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
-          .connectionTimeoutMillis(timeoutMillis)
-          .socketTimeoutMillis(timeoutMillis)
-          .clientName("session-registry-invalidations")
-          .autoNegotiateProtocol(false); // the subscriber is a plain Jedis: RESP2
+      DefaultJedisClientConfig.Builder b =
+          DefaultJedisClientConfig.builder()
+              .connectionTimeoutMillis(timeoutMillis)
+              .socketTimeoutMillis(timeoutMillis)
+              .clientName("session-registry-invalidations")
+              .autoNegotiateProtocol(false); // the subscriber is a plain Jedis: RESP2
       if (user != null) {
         b.user(user).password(password);
       }

@@ -34,11 +34,11 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.ScanIteration;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Sessions in Redis, standalone or Cluster, through Jedis ({@link RedisClient} or {@link RedisClusterClient}).
@@ -129,27 +129,49 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   @Override
-  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
+  public List<Session> insert(
+      Session session,
+      TokenHash tokenHash,
+      Instant retainUntil,
+      SessionLimit limit,
       boolean endSameDevice) {
     if (!UserDigest.of(session.userId()).equals(tokenHash.routingPrefix())
         || !session.id().equals(tokenHash.sessionId())) {
-      throw new SessionStoreException(description + ": session " + session.id() + " does not match its token (the "
-          + "token must start with the user's digest, and the session id must be the token hash's); nothing was"
-          + " written");
+      throw new SessionStoreException(
+          description
+              + ": session "
+              + session.id()
+              + " does not match its token (the "
+              + "token must start with the user's digest, and the session id must be the token hash's); nothing was"
+              + " written");
     }
-    List<Object> reply = objects(call("create a session", () -> insert.run(redis, List.of(key(session.userId())),
-        List.of(session.id(), RecordCodec.header(retainUntil, session.lastActivityAt()), RecordCodec.rest(session),
-            String.valueOf(ttlMillis(retainUntil)), now(),
-            limit.isUnlimited() ? "0" : String.valueOf(limit.maxSessions()),
-            limit.policy() == SessionLimit.Policy.REFUSE_NEW ? "refuse" : "end",
-            endSameDevice ? RecordCodec.deviceField(session.deviceId()) : ""))));
+    List<Object> reply =
+        objects(
+            call(
+                "create a session",
+                () ->
+                    insert.run(
+                        redis,
+                        List.of(key(session.userId())),
+                        List.of(
+                            session.id(),
+                            RecordCodec.header(retainUntil, session.lastActivityAt()),
+                            RecordCodec.rest(session),
+                            String.valueOf(ttlMillis(retainUntil)),
+                            now(),
+                            limit.isUnlimited() ? "0" : String.valueOf(limit.maxSessions()),
+                            limit.policy() == SessionLimit.Policy.REFUSE_NEW ? "refuse" : "end",
+                            endSameDevice ? RecordCodec.deviceField(session.deviceId()) : ""))));
     long status = (Long) reply.get(0);
     if (status == -1) {
       throw new SessionLimitExceededException(session.userId(), limit.maxSessions());
     }
     if (status != 1) {
-      throw new SessionStoreException(description + ": a session with id " + session.id()
-          + " exists already; nothing was written");
+      throw new SessionStoreException(
+          description
+              + ": a session with id "
+              + session.id()
+              + " exists already; nothing was written");
     }
     List<String> ended = new ArrayList<>(reply.size() - 1);
     for (Object member : reply.subList(1, reply.size())) {
@@ -166,42 +188,48 @@ public final class RedisSessionStore implements SessionStore {
   @Override
   public void deleteEveryone() {
     String pattern = globEscaped(namespace) + ":{*";
-    // Not one deadline for all: this takes time in proportion to the users. Each command has the timeout.
-    RedisErrors.call(description, "revoke every session", () -> {
-      if (redis instanceof RedisClusterClient cluster) {
-        ScanIteration scan = cluster.scanIteration(1000, pattern);
-        while (!scan.isIterationCompleted()) {
-          List<String> keys = List.copyOf(scan.nextBatchList());
-          if (replicas == 0) {
-            keys.forEach(cluster::unlink); // one slot per key in a Cluster
-          } else if (!keys.isEmpty()) {
-            // Each WAIT goes to its key's master, behind that key's UNLINK on the same connection.
-            durably(keys, (p, source) -> {
-              keys.forEach(p::unlink);
-              return null;
-            });
-          }
-        }
-      } else {
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-          ScanResult<String> page = redis.scan(cursor, new ScanParams().match(pattern).count(1000));
-          if (!page.getResult().isEmpty()) {
-            String[] keys = page.getResult().toArray(new String[0]);
-            if (replicas == 0) {
-              redis.unlink(keys);
-            } else {
-              durably(List.of(keys[0]), (p, source) -> p.unlink(keys));
+    // Not one deadline for all: this takes time in proportion to the users. Each command has the
+    // timeout.
+    RedisErrors.call(
+        description,
+        "revoke every session",
+        () -> {
+          if (redis instanceof RedisClusterClient cluster) {
+            ScanIteration scan = cluster.scanIteration(1000, pattern);
+            while (!scan.isIterationCompleted()) {
+              List<String> keys = List.copyOf(scan.nextBatchList());
+              if (replicas == 0) {
+                keys.forEach(cluster::unlink); // one slot per key in a Cluster
+              } else if (!keys.isEmpty()) {
+                // Each WAIT goes to its key's master, behind that key's UNLINK on the same
+                // connection.
+                durably(
+                    keys,
+                    (p, source) -> {
+                      keys.forEach(p::unlink);
+                      return null;
+                    });
+              }
             }
+          } else {
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+              ScanResult<String> page =
+                  redis.scan(cursor, new ScanParams().match(pattern).count(1000));
+              if (!page.getResult().isEmpty()) {
+                String[] keys = page.getResult().toArray(new String[0]);
+                if (replicas == 0) {
+                  redis.unlink(keys);
+                } else {
+                  durably(List.of(keys[0]), (p, source) -> p.unlink(keys));
+                }
+              }
+              cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
           }
-          cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-      }
-      return null;
-    });
+          return null;
+        });
   }
-
-
 
   /** The namespace as a SCAN pattern that matches it literally. */
   private static String globEscaped(String s) {
@@ -219,28 +247,46 @@ public final class RedisSessionStore implements SessionStore {
   public Optional<Session> findByToken(TokenHash tokenHash) {
     String digest = tokenHash.routingPrefix();
     if (!UserDigest.isDigest(digest)) {
-      return Optional.empty(); // not this store's token (a token of version 1 started with its user id)
+      return Optional
+          .empty(); // not this store's token (a token of version 1 started with its user id)
     }
     String id = tokenHash.sessionId();
-    List<String> members = call("authenticate a token",
-        () -> redis.zrangeByLex(keyOfDigest(digest), "[" + id, "(" + id + "~"));
+    List<String> members =
+        call(
+            "authenticate a token",
+            () -> redis.zrangeByLex(keyOfDigest(digest), "[" + id, "(" + id + "~"));
     return records.readAll(members, false).stream()
-        .filter(s -> UserDigest.of(s.userId()).equals(digest)).findFirst();
+        .filter(s -> UserDigest.of(s.userId()).equals(digest))
+        .findFirst();
   }
 
   @Override
   public List<Session> findByUser(String userId) {
-    return records.readAll(userId, call("list sessions", () -> redis.zrange(key(userId), 0, -1)), false);
+    return records.readAll(
+        userId, call("list sessions", () -> redis.zrange(key(userId), 0, -1)), false);
   }
 
   @Override
-  public boolean touch(String userId, String sessionId, Instant lastActivityAt, @Nullable Instant expiresAt,
+  public boolean touch(
+      String userId,
+      String sessionId,
+      Instant lastActivityAt,
+      @Nullable Instant expiresAt,
       Instant retainUntil) {
-    Object result = call("record activity", () -> touch.run(redis, List.of(key(userId)),
-        List.of(sessionId, RecordCodec.millis13(lastActivityAt.toEpochMilli()),
-            RecordCodec.millis13(retainUntil.toEpochMilli()),
-            String.valueOf(ttlMillis(retainUntil)), now(),
-            expiresAt == null ? "" : RecordCodec.millis13(expiresAt.toEpochMilli()))));
+    Object result =
+        call(
+            "record activity",
+            () ->
+                touch.run(
+                    redis,
+                    List.of(key(userId)),
+                    List.of(
+                        sessionId,
+                        RecordCodec.millis13(lastActivityAt.toEpochMilli()),
+                        RecordCodec.millis13(retainUntil.toEpochMilli()),
+                        String.valueOf(ttlMillis(retainUntil)),
+                        now(),
+                        expiresAt == null ? "" : RecordCodec.millis13(expiresAt.toEpochMilli()))));
     return Long.valueOf(1).equals(result);
   }
 
@@ -252,8 +298,15 @@ public final class RedisSessionStore implements SessionStore {
 
   @Override
   public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
-    return records.readAll(userId, strings(revocation("revoke all sessions of a user", deleteAll, key(userId),
-        List.of(keepSessionId == null ? "" : keepSessionId, "1"))), true);
+    return records.readAll(
+        userId,
+        strings(
+            revocation(
+                "revoke all sessions of a user",
+                deleteAll,
+                key(userId),
+                List.of(keepSessionId == null ? "" : keepSessionId, "1"))),
+        true);
   }
 
   /** One {@code UNLINK} of the user's key (freed in the background by Redis); a script when one session stays. */
@@ -265,15 +318,21 @@ public final class RedisSessionStore implements SessionStore {
     } else if (replicas == 0) {
       call("revoke all sessions of a user", () -> redis.unlink(key));
     } else {
-      call("revoke all sessions of a user", () -> durably(List.of(key), (p, source) -> p.unlink(key)));
+      call(
+          "revoke all sessions of a user",
+          () -> durably(List.of(key), (p, source) -> p.unlink(key)));
     }
   }
 
   /** A script that revokes: run as any other, or with its {@code WAIT} when replicas must acknowledge it. */
   private Object revocation(String operation, LuaScript script, String key, List<String> args) {
-    return call(operation, () -> replicas == 0
-        ? script.run(redis, List.of(key), args)
-        : durably(List.of(key), (p, source) -> script.queue(p, List.of(key), args, source)));
+    return call(
+        operation,
+        () ->
+            replicas == 0
+                ? script.run(redis, List.of(key), args)
+                : durably(
+                    List.of(key), (p, source) -> script.queue(p, List.of(key), args, source)));
   }
 
   /**
@@ -285,8 +344,8 @@ public final class RedisSessionStore implements SessionStore {
    * @param write queues the write on the pipeline (its answer, or null); its second argument says whether to send a
    *     script's source
    */
-  private <T> @Nullable T durably(List<String> waitKeys,
-      BiFunction<AbstractPipeline, Boolean, @Nullable Response<T>> write) {
+  private <T> @Nullable T durably(
+      List<String> waitKeys, BiFunction<AbstractPipeline, Boolean, @Nullable Response<T>> write) {
     for (boolean source = false; ; source = true) {
       List<Response<Long>> waits = new ArrayList<>();
       Response<T> result;
@@ -309,10 +368,17 @@ public final class RedisSessionStore implements SessionStore {
       for (Response<Long> wait : waits) {
         long acknowledged = wait.get();
         if (acknowledged < replicas) {
-          throw new SessionStoreUnavailableException(description + ": the revocation is on the master, but only "
-              + acknowledged + " of the " + replicas + " replicas required acknowledged it within "
-              + replicaTimeoutMillis + " ms; a failover now could bring the sessions back. Redis replication is"
-              + " lagging or a replica is down.", null);
+          throw new SessionStoreUnavailableException(
+              description
+                  + ": the revocation is on the master, but only "
+                  + acknowledged
+                  + " of the "
+                  + replicas
+                  + " replicas required acknowledged it within "
+                  + replicaTimeoutMillis
+                  + " ms; a failover now could bring the sessions back. Redis replication is"
+                  + " lagging or a replica is down.",
+              null);
         }
       }
       return value;
@@ -352,7 +418,8 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   private long ttlMillis(Instant retainUntil) {
-    // The store's own clock, not Redis's: a TTL is relative, so clocks need not agree. At least 1 ms: a zero or
+    // The store's own clock, not Redis's: a TTL is relative, so clocks need not agree. At least 1
+    // ms: a zero or
     // negative TTL would delete the key at once.
     return Math.max(1, retainUntil.toEpochMilli() - clock.millis() + 1);
   }
@@ -405,8 +472,13 @@ public final class RedisSessionStore implements SessionStore {
       requirePort(port);
       this.where = "redis://" + host + ":" + port;
       this.client = null;
-      this.pending = () -> RedisClient.builder().connectionProvider(DeadlineConnections.standalone(
-          new HostAndPort(host, port), this::config, poolConfig(timeout), timeout)).build();
+      this.pending =
+          () ->
+              RedisClient.builder()
+                  .connectionProvider(
+                      DeadlineConnections.standalone(
+                          new HostAndPort(host, port), this::config, poolConfig(timeout), timeout))
+                  .build();
       return this;
     }
 
@@ -419,15 +491,21 @@ public final class RedisSessionStore implements SessionStore {
       this.where = "Redis Cluster at " + nodes;
       this.client = null;
       // Retries (redirections, a failover) within the timeout, not five times it.
-      // Handshakes, slot-map refreshes and waits for a pooled connection within half the timeout (see
+      // Handshakes, slot-map refreshes and waits for a pooled connection within half the timeout
+      // (see
       // DeadlineConnections.Cluster); commands within what is left of it.
-      this.pending = () -> {
-        JedisClientConfig half = config(Math.max(1, timeoutMillis() / 2));
-        return RedisClusterClient.builder().nodes(Set.copyOf(nodes)).clientConfig(half)
-            .connectionProvider(DeadlineConnections.cluster(Set.copyOf(nodes), half,
-                poolConfig(timeout.dividedBy(2)), timeout))
-            .maxTotalRetriesDuration(timeout).build();
-      };
+      this.pending =
+          () -> {
+            JedisClientConfig half = config(Math.max(1, timeoutMillis() / 2));
+            return RedisClusterClient.builder()
+                .nodes(Set.copyOf(nodes))
+                .clientConfig(half)
+                .connectionProvider(
+                    DeadlineConnections.cluster(
+                        Set.copyOf(nodes), half, poolConfig(timeout.dividedBy(2)), timeout))
+                .maxTotalRetriesDuration(timeout)
+                .build();
+          };
       return this;
     }
 
@@ -473,7 +551,8 @@ public final class RedisSessionStore implements SessionStore {
         throw new IllegalArgumentException("replicas must be 0 to 100, was " + replicas);
       }
       if (replicas > 0 && (timeout.toMillis() < 1 || timeout.toMillis() > Integer.MAX_VALUE)) {
-        throw new IllegalArgumentException("the replicas' timeout must be at least 1 ms, was " + timeout);
+        throw new IllegalArgumentException(
+            "the replicas' timeout must be at least 1 ms, was " + timeout);
       }
       this.replicas = replicas;
       this.replicaTimeout = timeout;
@@ -483,7 +562,10 @@ public final class RedisSessionStore implements SessionStore {
     /** What every key starts with, so that several applications can share a Redis. Default {@code sr}. */
     public Builder namespace(String namespace) {
       require(namespace, "namespace");
-      if (namespace.isEmpty() || namespace.length() > 64 || namespace.contains("{") || namespace.contains("}")) {
+      if (namespace.isEmpty()
+          || namespace.length() > 64
+          || namespace.contains("{")
+          || namespace.contains("}")) {
         throw new IllegalArgumentException(
             "namespace must be 1 to 64 characters without braces, was \"" + namespace + "\"");
       }
@@ -500,8 +582,13 @@ public final class RedisSessionStore implements SessionStore {
     /** @throws IllegalStateException if no client, standalone or cluster was given */
     public RedisSessionStore build() {
       if (replicas > 0 && replicaTimeout.compareTo(timeout) >= 0) {
-        throw new IllegalStateException("waitForReplicas' timeout (" + replicaTimeout + ") must be shorter than the"
-            + " store's timeout (" + timeout + "): the call waits for the replicas within it");
+        throw new IllegalStateException(
+            "waitForReplicas' timeout ("
+                + replicaTimeout
+                + ") must be shorter than the"
+                + " store's timeout ("
+                + timeout
+                + "): the call waits for the replicas within it");
       }
       if (client != null) {
         return new RedisSessionStore(client, false, this);
@@ -512,8 +599,8 @@ public final class RedisSessionStore implements SessionStore {
       try {
         return new RedisSessionStore(pending.get(), true, this);
       } catch (JedisException e) {
-        throw new SessionStoreUnavailableException("Redis session store (" + where + ") could not start its client: "
-            + e.getMessage(), e);
+        throw new SessionStoreUnavailableException(
+            "Redis session store (" + where + ") could not start its client: " + e.getMessage(), e);
       }
     }
 
@@ -523,7 +610,8 @@ public final class RedisSessionStore implements SessionStore {
      */
     public Builder maxConnections(int maxConnections) {
       if (maxConnections < 1 || maxConnections > 10_000) {
-        throw new IllegalArgumentException("maxConnections must be 1 to 10,000, was " + maxConnections);
+        throw new IllegalArgumentException(
+            "maxConnections must be 1 to 10,000, was " + maxConnections);
       }
       this.maxConnections = maxConnections;
       return this;
@@ -543,10 +631,11 @@ public final class RedisSessionStore implements SessionStore {
 
     /** The client settings, with connect and socket timeouts of {@code timeoutMillis}. */
     private JedisClientConfig config(int timeoutMillis) {
-      DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
-          .connectionTimeoutMillis(timeoutMillis)
-          .socketTimeoutMillis(timeoutMillis)
-          .clientName("session-registry");
+      DefaultJedisClientConfig.Builder b =
+          DefaultJedisClientConfig.builder()
+              .connectionTimeoutMillis(timeoutMillis)
+              .socketTimeoutMillis(timeoutMillis)
+              .clientName("session-registry");
       if (user != null) {
         b.user(user).password(password);
       }

@@ -12,11 +12,22 @@ class CachedRedisSessionStoreContractTest extends SessionStoreContract {
 
   @Override
   protected SessionStore createStore(Clock clock) {
-    channel = RedisInvalidationChannel.builder().redis(SharedRedis.HOST, SharedRedis.PORT).namespace(namespace)
-        .build();
-    return FrontCache.builder().channel(channel).clock(clock).ticker(this.clock::nanoTime).build()
-        .over(RedisSessionStore.builder().client(SharedRedis.client(), "the tests' Redis").namespace(namespace)
-            .clock(clock).build());
+    channel =
+        RedisInvalidationChannel.builder()
+            .redis(SharedRedis.HOST, SharedRedis.PORT)
+            .namespace(namespace)
+            .build();
+    return FrontCache.builder()
+        .channel(channel)
+        .clock(clock)
+        .ticker(this.clock::nanoTime)
+        .build()
+        .over(
+            RedisSessionStore.builder()
+                .client(SharedRedis.client(), "the tests' Redis")
+                .namespace(namespace)
+                .clock(clock)
+                .build());
   }
 
   @Override

@@ -12,11 +12,21 @@ class CachedRedisUserIdShapesTest extends UserIdShapesContract {
 
   @Override
   protected SessionStore createStore(Clock clock) {
-    channel = RedisInvalidationChannel.builder().redis(SharedRedis.HOST, SharedRedis.PORT).namespace(namespace)
-        .build();
-    return FrontCache.builder().channel(channel).clock(clock).build()
-        .over(RedisSessionStore.builder().client(SharedRedis.client(), "the tests' Redis").namespace(namespace)
-            .clock(clock).build());
+    channel =
+        RedisInvalidationChannel.builder()
+            .redis(SharedRedis.HOST, SharedRedis.PORT)
+            .namespace(namespace)
+            .build();
+    return FrontCache.builder()
+        .channel(channel)
+        .clock(clock)
+        .build()
+        .over(
+            RedisSessionStore.builder()
+                .client(SharedRedis.client(), "the tests' Redis")
+                .namespace(namespace)
+                .clock(clock)
+                .build());
   }
 
   @Override

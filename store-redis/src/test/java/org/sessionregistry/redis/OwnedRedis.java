@@ -19,7 +19,8 @@ import redis.clients.jedis.Jedis;
  * Nothing is persisted.
  */
 final class OwnedRedis implements AutoCloseable {
-  private static final String BINARY = System.getenv().getOrDefault("SR_REDIS_SERVER", "redis-server");
+  private static final String BINARY =
+      System.getenv().getOrDefault("SR_REDIS_SERVER", "redis-server");
 
   private final List<Process> processes = new ArrayList<>();
   private final List<Integer> ports = new ArrayList<>();
@@ -47,7 +48,8 @@ final class OwnedRedis implements AutoCloseable {
       try (Jedis j = new Jedis("127.0.0.1", replica)) {
         while (!j.info("replication").contains("master_link_status:up")) {
           if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("the test's replica did not sync with its master within 20 s");
+            throw new IllegalStateException(
+                "the test's replica did not sync with its master within 20 s");
           }
           Thread.sleep(50);
         }
@@ -68,17 +70,46 @@ final class OwnedRedis implements AutoCloseable {
     try {
       Path key = r.dir.resolve("redis.key");
       Path cert = r.dir.resolve("redis.crt");
-      Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-          "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(),
-          "-out", cert.toString()).redirectErrorStream(true).redirectOutput(r.dir.resolve("openssl.log").toFile())
-          .start();
+      Process openssl =
+          new ProcessBuilder(
+                  "openssl",
+                  "req",
+                  "-x509",
+                  "-newkey",
+                  "rsa:2048",
+                  "-nodes",
+                  "-days",
+                  "1",
+                  "-subj",
+                  "/CN=127.0.0.1",
+                  "-addext",
+                  "subjectAltName=IP:127.0.0.1",
+                  "-keyout",
+                  key.toString(),
+                  "-out",
+                  cert.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(r.dir.resolve("openssl.log").toFile())
+              .start();
       if (openssl.waitFor() != 0) {
-        throw new IllegalStateException("openssl could not make the test's certificate: "
-            + Files.readString(r.dir.resolve("openssl.log")));
+        throw new IllegalStateException(
+            "openssl could not make the test's certificate: "
+                + Files.readString(r.dir.resolve("openssl.log")));
       }
       r.tlsPort = freePort();
-      r.add(freePort(), List.of("--requirepass", password, "--tls-port", String.valueOf(r.tlsPort),
-          "--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(), "--tls-auth-clients", "no"));
+      r.add(
+          freePort(),
+          List.of(
+              "--requirepass",
+              password,
+              "--tls-port",
+              String.valueOf(r.tlsPort),
+              "--tls-cert-file",
+              cert.toString(),
+              "--tls-key-file",
+              key.toString(),
+              "--tls-auth-clients",
+              "no"));
       return r;
     } catch (Exception e) {
       r.close();
@@ -101,24 +132,36 @@ final class OwnedRedis implements AutoCloseable {
       List<String> addresses = new ArrayList<>();
       for (int i = 0; i < masters; i++) {
         int port = freeClusterPort();
-        r.add(port, List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
-            "--cluster-node-timeout", "2000"));
+        r.add(
+            port,
+            List.of(
+                "--cluster-enabled",
+                "yes",
+                "--cluster-config-file",
+                "nodes-" + port + ".conf",
+                "--cluster-node-timeout",
+                "2000"));
         addresses.add("127.0.0.1:" + port);
       }
       List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
       create.addAll(addresses);
       create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-      Process p = new ProcessBuilder(create).redirectErrorStream(true)
-          .redirectOutput(r.dir.resolve("cluster-create.log").toFile()).start();
+      Process p =
+          new ProcessBuilder(create)
+              .redirectErrorStream(true)
+              .redirectOutput(r.dir.resolve("cluster-create.log").toFile())
+              .start();
       if (p.waitFor() != 0) {
-        throw new IllegalStateException("redis-cli --cluster create failed: "
-            + Files.readString(r.dir.resolve("cluster-create.log")));
+        throw new IllegalStateException(
+            "redis-cli --cluster create failed: "
+                + Files.readString(r.dir.resolve("cluster-create.log")));
       }
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       for (int port : r.ports) {
         while (!clusterOk(port)) {
           if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("the test's Redis Cluster did not reach state ok within 30s");
+            throw new IllegalStateException(
+                "the test's Redis Cluster did not reach state ok within 30s");
           }
           Thread.sleep(100);
         }
@@ -189,7 +232,8 @@ final class OwnedRedis implements AutoCloseable {
       for (String line : j.info("commandstats").split("\r?\n")) {
         if (line.startsWith("cmdstat_")) {
           String name = line.substring(8, line.indexOf(':'));
-          String count = line.substring(line.indexOf("calls=") + 6, line.indexOf(',', line.indexOf("calls=")));
+          String count =
+              line.substring(line.indexOf("calls=") + 6, line.indexOf(',', line.indexOf("calls=")));
           calls.put(name, Long.parseLong(count));
         }
       }
@@ -221,16 +265,39 @@ final class OwnedRedis implements AutoCloseable {
   }
 
   private Process start(int port, List<String> extra) throws Exception {
-    List<String> command = new ArrayList<>(List.of(BINARY, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                BINARY,
+                "--port",
+                String.valueOf(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--daemonize",
+                "no"));
     command.addAll(extra);
     Process p;
     try {
-      p = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis-" + port + ".log").toFile())).start();
+      p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(
+                  ProcessBuilder.Redirect.appendTo(dir.resolve("redis-" + port + ".log").toFile()))
+              .start();
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start " + BINARY + " (install redis-server, or set SR_REDIS_SERVER to"
-          + " its path): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot start "
+              + BINARY
+              + " (install redis-server, or set SR_REDIS_SERVER to"
+              + " its path): "
+              + e.getMessage(),
+          e);
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (true) {
@@ -245,8 +312,11 @@ final class OwnedRedis implements AutoCloseable {
         throw e;
       } catch (RuntimeException notYet) {
         if (!p.isAlive() || System.nanoTime() > deadline) {
-          throw new IllegalStateException("the test's redis-server on 127.0.0.1:" + port + " did not start: "
-              + Files.readString(dir.resolve("redis-" + port + ".log")));
+          throw new IllegalStateException(
+              "the test's redis-server on 127.0.0.1:"
+                  + port
+                  + " did not start: "
+                  + Files.readString(dir.resolve("redis-" + port + ".log")));
         }
         Thread.sleep(50);
       }

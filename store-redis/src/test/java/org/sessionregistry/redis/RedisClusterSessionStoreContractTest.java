@@ -17,7 +17,10 @@ class RedisClusterSessionStoreContractTest extends SessionStoreContract {
 
   @Override
   protected SessionStore createStore(Clock clock) {
-    return RedisSessionStore.builder().client(client, "the test's Redis Cluster").clock(clock).build();
+    return RedisSessionStore.builder()
+        .client(client, "the test's Redis Cluster")
+        .clock(clock)
+        .build();
   }
 
   @Override

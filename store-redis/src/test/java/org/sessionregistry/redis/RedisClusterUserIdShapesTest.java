@@ -17,6 +17,9 @@ class RedisClusterUserIdShapesTest extends UserIdShapesContract {
 
   @Override
   protected SessionStore createStore(Clock clock) {
-    return RedisSessionStore.builder().client(client, "the test's Redis Cluster").clock(clock).build();
+    return RedisSessionStore.builder()
+        .client(client, "the test's Redis Cluster")
+        .clock(clock)
+        .build();
   }
 }

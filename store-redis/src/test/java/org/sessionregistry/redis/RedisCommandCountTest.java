@@ -10,11 +10,11 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.NewSession;
 import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionRegistry;
-import org.sessionregistry.Ids;
 import org.sessionregistry.cache.FrontCache;
 import org.sessionregistry.testing.MutableClock;
 import redis.clients.jedis.RedisClient;
@@ -42,13 +42,26 @@ class RedisCommandCountTest {
 
   @Test
   void eachOperationIsOneRoundTripWhateverTheNumberOfSessions() {
-    MutableClock clock = new MutableClock(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-    RedisSessionStore store = RedisSessionStore.builder().client(client, "test").clock(clock).build();
-    SessionRegistry registry = SessionRegistry.builder().store(store).clock(clock).idleTimeout(Duration.ofHours(8))
-        .build();
-    SessionRegistry listening = SessionRegistry.builder().store(store).clock(clock).idleTimeout(Duration.ofHours(8))
-        .listener(new org.sessionregistry.SessionListener() {}).build();
-    // The first use of each script on a server costs one more round trip (NOSCRIPT, then EVAL, which caches it).
+    MutableClock clock =
+        new MutableClock(
+            java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    RedisSessionStore store =
+        RedisSessionStore.builder().client(client, "test").clock(clock).build();
+    SessionRegistry registry =
+        SessionRegistry.builder()
+            .store(store)
+            .clock(clock)
+            .idleTimeout(Duration.ofHours(8))
+            .build();
+    SessionRegistry listening =
+        SessionRegistry.builder()
+            .store(store)
+            .clock(clock)
+            .idleTimeout(Duration.ofHours(8))
+            .listener(new org.sessionregistry.SessionListener() {})
+            .build();
+    // The first use of each script on a server costs one more round trip (NOSCRIPT, then EVAL,
+    // which caches it).
     String warmUp = Ids.newId();
     registry.create(warmUp);
     registry.list(warmUp);
@@ -64,43 +77,77 @@ class RedisCommandCountTest {
       sessions.add(registry.create(user));
     }
 
-    assertThat(cost(() -> registry.authenticate(sessions.get(3).token()))).as("authenticate")
+    assertThat(cost(() -> registry.authenticate(sessions.get(3).token())))
+        .as("authenticate")
         .isEqualTo(Map.of("zrangebylex", 1L));
     assertThat(cost(() -> registry.list(user))).as("list of 100").isEqualTo(Map.of("zrange", 1L));
     clock.advance(Duration.ofMinutes(5));
-    assertThat(cost(() -> registry.touch(sessions.get(3).session()))).as("touch when due")
-        .isEqualTo(Map.of("evalsha", 1L, "zrange", 1L, "zrem", 1L, "zadd", 1L, "pttl", 1L, "pexpire", 1L));
-    assertThat(cost(() -> registry.create(user))).as("create beside 100 (it outlives them: the TTL grows)")
-        .isEqualTo(Map.of("evalsha", 1L, "zrange", 2L, "zcard", 1L, "object|encoding", 1L, "zadd", 1L, "pttl", 1L,
-            "pexpire", 1L));
-    SessionRegistry extending = SessionRegistry.builder().store(store).clock(clock).extendWithActivity(true).build();
-    assertThat(cost(() -> extending.touch(sessions.get(4).session()))).as("touch that extends: the expiry too")
-        .isEqualTo(Map.of("evalsha", 1L, "zrange", 2L, "zrem", 2L, "zadd", 2L, "pttl", 1L, "pexpire", 1L));
+    assertThat(cost(() -> registry.touch(sessions.get(3).session())))
+        .as("touch when due")
+        .isEqualTo(
+            Map.of("evalsha", 1L, "zrange", 1L, "zrem", 1L, "zadd", 1L, "pttl", 1L, "pexpire", 1L));
+    assertThat(cost(() -> registry.create(user)))
+        .as("create beside 100 (it outlives them: the TTL grows)")
+        .isEqualTo(
+            Map.of(
+                "evalsha",
+                1L,
+                "zrange",
+                2L,
+                "zcard",
+                1L,
+                "object|encoding",
+                1L,
+                "zadd",
+                1L,
+                "pttl",
+                1L,
+                "pexpire",
+                1L));
+    SessionRegistry extending =
+        SessionRegistry.builder().store(store).clock(clock).extendWithActivity(true).build();
+    assertThat(cost(() -> extending.touch(sessions.get(4).session())))
+        .as("touch that extends: the expiry too")
+        .isEqualTo(
+            Map.of("evalsha", 1L, "zrange", 2L, "zrem", 2L, "zadd", 2L, "pttl", 1L, "pexpire", 1L));
     IssuedSession phone = registry.create(NewSession.forUser(user).withDeviceId("phone"));
-    assertThat(cost(() -> registry.create(NewSession.forUser(user).withDeviceId("phone").replacingSameDevice())))
-        .as("a device logging in again beside 100: one script").containsEntry("evalsha", 1L)
+    assertThat(
+            cost(
+                () ->
+                    registry.create(
+                        NewSession.forUser(user).withDeviceId("phone").replacingSameDevice())))
+        .as("a device logging in again beside 100: one script")
+        .containsEntry("evalsha", 1L)
         .doesNotContainKeys("eval", "del", "unlink");
     assertThat(registry.authenticate(phone.token())).isEmpty();
-    assertThat(cost(() -> registry.revoke(user, sessions.get(0).session().id()))).as("revoke one")
+    assertThat(cost(() -> registry.revoke(user, sessions.get(0).session().id())))
+        .as("revoke one")
         .isEqualTo(Map.of("evalsha", 1L, "zrange", 1L, "zremrangebylex", 1L));
-    assertThat(cost(() -> registry.revokeAll(user))).as("revoke all of 100, no listener")
+    assertThat(cost(() -> registry.revokeAll(user)))
+        .as("revoke all of 100, no listener")
         .isEqualTo(Map.of("unlink", 1L));
     assertThat(cost(() -> registry.list(user))).as("list after").isEqualTo(Map.of("zrange", 1L));
     for (int i = 0; i < 100; i++) {
       registry.create(user);
     }
-    assertThat(cost(() -> listening.revokeAll(user))).as("revoke all of 100 for a listener: sessions read back")
+    assertThat(cost(() -> listening.revokeAll(user)))
+        .as("revoke all of 100 for a listener: sessions read back")
         .isEqualTo(Map.of("evalsha", 1L, "zrange", 1L, "unlink", 1L));
     List<IssuedSession> again = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       again.add(registry.create(user));
     }
-    // The kept session's members move to a fresh key, the old one is unlinked: no command over the others.
-    assertThat(cost(() -> registry.revokeAllExcept(user, again.get(50).session().id()))).as("revoke all but one")
-        .isEqualTo(Map.of("evalsha", 1L, "zrange", 2L, "pttl", 1L, "unlink", 1L, "zadd", 1L, "pexpire", 1L));
-    assertThat(registry.list(user)).extracting(s -> s.id()).containsExactly(again.get(50).session().id());
-    assertThat(client.pttl(store.key(user))).as("the key's TTL kept")
-        .isPositive();
+    // The kept session's members move to a fresh key, the old one is unlinked: no command over the
+    // others.
+    assertThat(cost(() -> registry.revokeAllExcept(user, again.get(50).session().id())))
+        .as("revoke all but one")
+        .isEqualTo(
+            Map.of(
+                "evalsha", 1L, "zrange", 2L, "pttl", 1L, "unlink", 1L, "zadd", 1L, "pexpire", 1L));
+    assertThat(registry.list(user))
+        .extracting(s -> s.id())
+        .containsExactly(again.get(50).session().id());
+    assertThat(client.pttl(store.key(user))).as("the key's TTL kept").isPositive();
   }
 
   /**
@@ -109,10 +156,17 @@ class RedisCommandCountTest {
    */
   @Test
   void aCreateAtTheLimitIsOneRoundTrip() {
-    MutableClock clock = new MutableClock(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-    RedisSessionStore store = RedisSessionStore.builder().client(client, "test").clock(clock).build();
-    SessionRegistry registry = SessionRegistry.builder().store(store).clock(clock)
-        .maxSessionsPerUser(100, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE).build();
+    MutableClock clock =
+        new MutableClock(
+            java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    RedisSessionStore store =
+        RedisSessionStore.builder().client(client, "test").clock(clock).build();
+    SessionRegistry registry =
+        SessionRegistry.builder()
+            .store(store)
+            .clock(clock)
+            .maxSessionsPerUser(100, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE)
+            .build();
     registry.create(Ids.newId()); // the script, cached
     String user = Ids.newId();
     List<IssuedSession> sessions = new ArrayList<>();
@@ -124,10 +178,21 @@ class RedisCommandCountTest {
     Map<String, Long> cost = cost(() -> registry.create(user));
 
     assertThat(cost).as("a create at the limit of 100").containsEntry("evalsha", 1L);
-    assertThat(cost.keySet()).as("everything else inside the script").isSubsetOf("evalsha", "zrange", "zcard",
-        "zremrangebylex", "object|encoding", "zadd", "pttl", "pexpire");
+    assertThat(cost.keySet())
+        .as("everything else inside the script")
+        .isSubsetOf(
+            "evalsha",
+            "zrange",
+            "zcard",
+            "zremrangebylex",
+            "object|encoding",
+            "zadd",
+            "pttl",
+            "pexpire");
     assertThat(registry.list(user)).hasSize(100);
-    assertThat(registry.authenticate(sessions.get(0).token())).as("the least recently active, ended").isEmpty();
+    assertThat(registry.authenticate(sessions.get(0).token()))
+        .as("the least recently active, ended")
+        .isEmpty();
   }
 
   /**
@@ -138,28 +203,37 @@ class RedisCommandCountTest {
   @Test
   void aRevokeBehindTheFrontCacheIsOneRoundTripOnTheStore() throws Exception {
     try (OwnedRedis channelServer = OwnedRedis.standalone();
-        RedisInvalidationChannel channel = RedisInvalidationChannel.builder().redis("127.0.0.1", channelServer.port())
-            .build()) {
+        RedisInvalidationChannel channel =
+            RedisInvalidationChannel.builder().redis("127.0.0.1", channelServer.port()).build()) {
       RedisSessionStore store = RedisSessionStore.builder().client(client, "test").build();
-      SessionRegistry registry = SessionRegistry.builder().store(FrontCache.builder().channel(channel).build()
-          .over(store)).build();
+      SessionRegistry registry =
+          SessionRegistry.builder()
+              .store(FrontCache.builder().channel(channel).build().over(store))
+              .build();
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (!channel.isConnected()) {
         assertThat(System.nanoTime()).as("subscribed").isLessThan(deadline);
         Thread.sleep(5);
       }
       String warmUp = Ids.newId();
-      registry.revoke(warmUp, registry.create(warmUp).session().id()); // the script cached, a publisher connection
+      registry.revoke(
+          warmUp,
+          registry.create(warmUp).session().id()); // the script cached, a publisher connection
       String user = Ids.newId();
       IssuedSession issued = registry.create(user);
       registry.create(user);
       assertThat(registry.authenticate(issued.token())).isPresent();
 
-      assertThat(cost(() -> registry.revoke(user, issued.session().id()))).as("revoke one, cached")
+      assertThat(cost(() -> registry.revoke(user, issued.session().id())))
+          .as("revoke one, cached")
           .isEqualTo(Map.of("evalsha", 1L, "zrange", 1L, "zremrangebylex", 1L));
-      assertThat(cost(() -> registry.revokeAll(user))).as("revoke all, cached").isEqualTo(Map.of("unlink", 1L));
+      assertThat(cost(() -> registry.revokeAll(user)))
+          .as("revoke all, cached")
+          .isEqualTo(Map.of("unlink", 1L));
       while (channelServer.commandCalls(channelServer.port()).getOrDefault("publish", 0L) < 3) {
-        assertThat(System.nanoTime()).as("the channel's messages, from its thread").isLessThan(deadline);
+        assertThat(System.nanoTime())
+            .as("the channel's messages, from its thread")
+            .isLessThan(deadline);
         Thread.sleep(5);
       }
       assertThat(registry.authenticate(issued.token())).isEmpty();
@@ -172,12 +246,13 @@ class RedisCommandCountTest {
     call.run();
     Map<String, Long> after = server.commandCalls(server.port());
     Map<String, Long> delta = new TreeMap<>();
-    after.forEach((name, count) -> {
-      long d = count - before.getOrDefault(name, 0L);
-      if (d != 0 && !name.equals("info")) {
-        delta.put(name, d);
-      }
-    });
+    after.forEach(
+        (name, count) -> {
+          long d = count - before.getOrDefault(name, 0L);
+          if (d != 0 && !name.equals("info")) {
+            delta.put(name, d);
+          }
+        });
     return delta;
   }
 }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.cache.FrontCache;
-import org.sessionregistry.Ids;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 
@@ -20,7 +20,9 @@ class RedisFrontCacheTest {
    * margin; "taken for down within it" gets {@link #MARGIN} on top.
    */
   private static final Duration CHANNEL_TIMEOUT = Duration.ofSeconds(2);
+
   private static final Duration MARGIN = Duration.ofSeconds(5);
+
   /**
    * A deadline, not a speed: the other node is told by pub/sub or by its pings (every 100 ms) within milliseconds on an
    * idle machine, and a busy one may take seconds; a node never told refuses the session only at the cache's maximum
@@ -44,7 +46,9 @@ class RedisFrontCacheTest {
       a.revokeAll(user);
       long revokedAt = System.nanoTime();
       while (b.authenticate(sessions.get(0).token()).isPresent()) {
-        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("pub/sub delivery").isLessThan(TOLD);
+        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt))
+            .as("pub/sub delivery")
+            .isLessThan(TOLD);
         Thread.sleep(1);
       }
       assertThat(b.authenticate(sessions.get(1).token())).isEmpty();
@@ -68,7 +72,9 @@ class RedisFrontCacheTest {
       long revokedAt = System.nanoTime();
       assertThat(a.authenticate(sessions.get(0).token())).as("at once on A").isEmpty();
       while (b.authenticate(sessions.get(0).token()).isPresent()) {
-        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("pub/sub delivery").isLessThan(TOLD);
+        assertThat(Duration.ofNanos(System.nanoTime() - revokedAt))
+            .as("pub/sub delivery")
+            .isLessThan(TOLD);
         Thread.sleep(1);
       }
       assertThat(b.authenticate(sessions.get(1).token())).isEmpty();
@@ -94,13 +100,16 @@ class RedisFrontCacheTest {
         IssuedSession issued = a.create(user);
         assertThat(b.authenticate(issued.token())).isPresent();
 
-        admin.clientKill(new redis.clients.jedis.params.ClientKillParams()
-            .type(redis.clients.jedis.args.ClientType.PUBSUB));
+        admin.clientKill(
+            new redis.clients.jedis.params.ClientKillParams()
+                .type(redis.clients.jedis.args.ClientType.PUBSUB));
         a.revokeAll(user);
-        // Whatever B heard: once its subscription noticed the kill (or the message arrived), the token is dead.
+        // Whatever B heard: once its subscription noticed the kill (or the message arrived), the
+        // token is dead.
         long deadline = System.nanoTime() + TOLD.toNanos();
         while (b.authenticate(issued.token()).isPresent()) {
-          assertThat(System.nanoTime()).as("round %d: refused on B, not at the staleness bound", round)
+          assertThat(System.nanoTime())
+              .as("round %d: refused on B, not at the staleness bound", round)
               .isLessThan(deadline);
           Thread.sleep(1);
         }
@@ -127,11 +136,19 @@ class RedisFrontCacheTest {
         OwnedRedis channelServer = OwnedRedis.standalone();
         RedisClient client = RedisClient.create("127.0.0.1", storeServer.port());
         RedisInvalidationChannel channelB = channel(channelServer)) {
-      SessionRegistry b = SessionRegistry.builder()
-          .store(FrontCache.builder().channel(channelB).maximumStaleness(Duration.ofMinutes(1)).build()
-              .over(RedisSessionStore.builder().client(client, "test").build())).build();
-      SessionRegistry direct = SessionRegistry.builder()
-          .store(RedisSessionStore.builder().client(client, "test").build()).build();
+      SessionRegistry b =
+          SessionRegistry.builder()
+              .store(
+                  FrontCache.builder()
+                      .channel(channelB)
+                      .maximumStaleness(Duration.ofMinutes(1))
+                      .build()
+                      .over(RedisSessionStore.builder().client(client, "test").build()))
+              .build();
+      SessionRegistry direct =
+          SessionRegistry.builder()
+              .store(RedisSessionStore.builder().client(client, "test").build())
+              .build();
       awaitConnected(channelB);
       String user = Ids.newId();
       IssuedSession issued = direct.create(user);
@@ -142,7 +159,8 @@ class RedisFrontCacheTest {
         long pausedAt = System.nanoTime();
         direct.revokeAll(user); // on the store only: nothing is published
         while (b.authenticate(issued.token()).isPresent()) {
-          assertThat(Duration.ofNanos(System.nanoTime() - pausedAt)).as("refused on B, not at the staleness bound")
+          assertThat(Duration.ofNanos(System.nanoTime() - pausedAt))
+              .as("refused on B, not at the staleness bound")
               .isLessThan(TOLD);
           Thread.sleep(5);
         }
@@ -170,7 +188,8 @@ class RedisFrontCacheTest {
       SessionRegistry a = node(client, channelA, Duration.ofMinutes(1));
       SessionRegistry b = node(client, channelB, Duration.ofMinutes(1));
       awaitConnected(channelA, channelB);
-      // A pooled publisher connection on A (the channel's sender thread uses one), left idle when Redis restarts.
+      // A pooled publisher connection on A (the channel's sender thread uses one), left idle when
+      // Redis restarts.
       List<IssuedSession> warm = new java.util.ArrayList<>();
       for (int i = 0; i < 8; i++) {
         warm.add(a.create(Ids.newId()));
@@ -188,8 +207,9 @@ class RedisFrontCacheTest {
         a.revoke(user, issued.session().id());
         long revokedAt = System.nanoTime();
         while (b.authenticate(issued.token()).isPresent()) {
-          assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("round %d: refused on B, not at the"
-              + " staleness bound", round).isLessThan(TOLD);
+          assertThat(Duration.ofNanos(System.nanoTime() - revokedAt))
+              .as("round %d: refused on B, not at the" + " staleness bound", round)
+              .isLessThan(TOLD);
           Thread.sleep(1);
         }
       }
@@ -205,34 +225,43 @@ class RedisFrontCacheTest {
     try (OwnedRedis channelServer = OwnedRedis.standalone();
         OwnedRedis publisherServer = OwnedRedis.standalone();
         RedisClient deadPublisher = RedisClient.create("127.0.0.1", publisherServer.port());
-        RedisInvalidationChannel channel = RedisInvalidationChannel.builder()
-            .redis("127.0.0.1", channelServer.port()).publisher(deadPublisher).timeout(CHANNEL_TIMEOUT)
-            .pingInterval(Duration.ofMillis(100)).build()) {
-      java.util.concurrent.atomic.AtomicInteger downs = new java.util.concurrent.atomic.AtomicInteger();
-      java.util.concurrent.atomic.AtomicInteger ups = new java.util.concurrent.atomic.AtomicInteger();
-      channel.subscribe(new org.sessionregistry.spi.InvalidationChannel.Listener() {
-        @Override
-        public void invalidate(org.sessionregistry.spi.Invalidation invalidation) {}
+        RedisInvalidationChannel channel =
+            RedisInvalidationChannel.builder()
+                .redis("127.0.0.1", channelServer.port())
+                .publisher(deadPublisher)
+                .timeout(CHANNEL_TIMEOUT)
+                .pingInterval(Duration.ofMillis(100))
+                .build()) {
+      java.util.concurrent.atomic.AtomicInteger downs =
+          new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger ups =
+          new java.util.concurrent.atomic.AtomicInteger();
+      channel.subscribe(
+          new org.sessionregistry.spi.InvalidationChannel.Listener() {
+            @Override
+            public void invalidate(org.sessionregistry.spi.Invalidation invalidation) {}
 
-        @Override
-        public void connected() {
-          ups.incrementAndGet();
-        }
+            @Override
+            public void connected() {
+              ups.incrementAndGet();
+            }
 
-        @Override
-        public void disconnected() {
-          downs.incrementAndGet();
-        }
-      });
+            @Override
+            public void disconnected() {
+              downs.incrementAndGet();
+            }
+          });
       awaitConnected(channel);
       publisherServer.stop();
       long start = System.nanoTime();
       channel.publish(org.sessionregistry.spi.Invalidation.user(Ids.newId()));
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("queued: the caller does not wait for the timeout")
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("queued: the caller does not wait for the timeout")
           .isLessThan(CHANNEL_TIMEOUT);
       while (downs.get() == 0) {
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("taken for down after a failed publish, retry"
-            + " included, within the timeout").isLessThan(CHANNEL_TIMEOUT.plus(MARGIN));
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+            .as("taken for down after a failed publish, retry" + " included, within the timeout")
+            .isLessThan(CHANNEL_TIMEOUT.plus(MARGIN));
         Thread.sleep(1);
       }
       assertThat(downs).as("taken for down once").hasValue(1);
@@ -253,8 +282,11 @@ class RedisFrontCacheTest {
     try (OwnedRedis storeServer = OwnedRedis.standalone();
         OwnedRedis channelServer = OwnedRedis.standalone();
         RedisClient client = RedisClient.create("127.0.0.1", storeServer.port());
-        RedisInvalidationChannel channelA = RedisInvalidationChannel.builder()
-            .redis("127.0.0.1", channelServer.port()).timeout(CHANNEL_TIMEOUT).build()) {
+        RedisInvalidationChannel channelA =
+            RedisInvalidationChannel.builder()
+                .redis("127.0.0.1", channelServer.port())
+                .timeout(CHANNEL_TIMEOUT)
+                .build()) {
       SessionRegistry a = node(client, channelA, Duration.ofMinutes(1));
       awaitConnected(channelA);
       String user = Ids.newId();
@@ -266,11 +298,13 @@ class RedisFrontCacheTest {
       try {
         long start = System.nanoTime();
         a.revokeAll(user);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the publish is queued: the revoke does not wait"
-            + " for the channel's timeout").isLessThan(CHANNEL_TIMEOUT);
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+            .as("the publish is queued: the revoke does not wait" + " for the channel's timeout")
+            .isLessThan(CHANNEL_TIMEOUT);
         assertThat(a.authenticate(issued.token())).isEmpty();
         while (channelA.isConnected()) {
-          assertThat(Duration.ofNanos(System.nanoTime() - start)).as("taken for down within the channel's timeout")
+          assertThat(Duration.ofNanos(System.nanoTime() - start))
+              .as("taken for down within the channel's timeout")
               .isLessThan(CHANNEL_TIMEOUT.plus(MARGIN));
           Thread.sleep(1);
         }
@@ -281,20 +315,30 @@ class RedisFrontCacheTest {
   }
 
   private static RedisInvalidationChannel channel(OwnedRedis server) {
-    return RedisInvalidationChannel.builder().redis("127.0.0.1", server.port())
-        .pingInterval(Duration.ofMillis(100)).build();
+    return RedisInvalidationChannel.builder()
+        .redis("127.0.0.1", server.port())
+        .pingInterval(Duration.ofMillis(100))
+        .build();
   }
 
   private static SessionRegistry node(RedisClient client, RedisInvalidationChannel channel) {
     return node(client, channel, Duration.ofSeconds(30));
   }
 
-  private static SessionRegistry node(RedisClient client, RedisInvalidationChannel channel, Duration staleness) {
-    return SessionRegistry.builder().store(FrontCache.builder().channel(channel).maximumStaleness(staleness).build()
-        .over(RedisSessionStore.builder().client(client, "test").build())).build();
+  private static SessionRegistry node(
+      RedisClient client, RedisInvalidationChannel channel, Duration staleness) {
+    return SessionRegistry.builder()
+        .store(
+            FrontCache.builder()
+                .channel(channel)
+                .maximumStaleness(staleness)
+                .build()
+                .over(RedisSessionStore.builder().client(client, "test").build()))
+        .build();
   }
 
-  private static void awaitConnected(RedisInvalidationChannel... channels) throws InterruptedException {
+  private static void awaitConnected(RedisInvalidationChannel... channels)
+      throws InterruptedException {
     for (RedisInvalidationChannel c : channels) {
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (!c.isConnected()) {

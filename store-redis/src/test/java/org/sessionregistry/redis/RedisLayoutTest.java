@@ -14,12 +14,12 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreException;
-import org.sessionregistry.Ids;
 import org.sessionregistry.redis.internal.UserDigest;
 import org.sessionregistry.spi.TokenHash;
 import org.sessionregistry.testing.MutableClock;
@@ -32,10 +32,12 @@ import redis.clients.jedis.RedisClient;
 class RedisLayoutTest {
   private static OwnedRedis server;
   private static RedisClient client;
-  private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-  private final RedisSessionStore store = RedisSessionStore.builder().client(client, "test").clock(clock).build();
-  private final SessionRegistry registry = SessionRegistry.builder().store(store).clock(clock)
-      .idleTimeout(Duration.ofHours(1)).build();
+  private final MutableClock clock =
+      new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+  private final RedisSessionStore store =
+      RedisSessionStore.builder().client(client, "test").clock(clock).build();
+  private final SessionRegistry registry =
+      SessionRegistry.builder().store(store).clock(clock).idleTimeout(Duration.ofHours(1)).build();
 
   private static long millisSince(long nanoTime) {
     return (System.nanoTime() - nanoTime + 999_999) / 1_000_000;
@@ -68,8 +70,11 @@ class RedisLayoutTest {
     assertThat(client.type(key)).isEqualTo("zset");
     List<String> members = client.zrange(key, 0, -1);
     String id = issued.session().id();
-    assertThat(members).as("a header and the rest of the record, user id included, in parts that keep the set compact")
-        .hasSize(3).allSatisfy(m -> assertThat(m).startsWith(id).hasSizeLessThanOrEqualTo(64));
+    assertThat(members)
+        .as(
+            "a header and the rest of the record, user id included, in parts that keep the set compact")
+        .hasSize(3)
+        .allSatisfy(m -> assertThat(m).startsWith(id).hasSizeLessThanOrEqualTo(64));
     assertThat(members.get(0)).startsWith(id + "003");
     assertThat(String.join("", members.subList(1, 3)).replace(id + "01", "").replace(id + "02", ""))
         .contains("26:" + user);
@@ -78,21 +83,30 @@ class RedisLayoutTest {
     assertThat(client.zscore(key, members.get(0))).isZero();
     assertThat(client.objectEncoding(key)).isEqualTo("listpack");
     long ttl = client.pttl(key);
-    // Redis counts the TTL down in real time since the create set it: by no more than the time this test measured.
-    assertThat(ttl).as("the TTL covers the session's retain-until, an hour of idle time")
-        .isBetween(Duration.ofHours(1).toMillis() - millisSince(created) - 1, Duration.ofHours(1).toMillis() + 1);
+    // Redis counts the TTL down in real time since the create set it: by no more than the time this
+    // test measured.
+    assertThat(ttl)
+        .as("the TTL covers the session's retain-until, an hour of idle time")
+        .isBetween(
+            Duration.ofHours(1).toMillis() - millisSince(created) - 1,
+            Duration.ofHours(1).toMillis() + 1);
   }
 
   /** Props that do not fit one part are cut between characters, never inside one, and read back whole. */
   @Test
   void aLongRecordIsCutIntoPartsAndReadBackWhole() {
     String user = Ids.newId();
-    Map<String, String> props = Map.of("browser", "Fírefox/120 ✓ ".repeat(40), "os", "€".repeat(100));
-    IssuedSession issued = registry.create(org.sessionregistry.NewSession.forUser(user).withProps(props)
-        .withDeviceId("device-é".repeat(20)));
+    Map<String, String> props =
+        Map.of("browser", "Fírefox/120 ✓ ".repeat(40), "os", "€".repeat(100));
+    IssuedSession issued =
+        registry.create(
+            org.sessionregistry.NewSession.forUser(user)
+                .withProps(props)
+                .withDeviceId("device-é".repeat(20)));
 
     assertThat(client.zcard(store.key(user))).isGreaterThan(30);
-    assertThat(client.zrange(store.key(user).getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, -1))
+    assertThat(
+            client.zrange(store.key(user).getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, -1))
         .allSatisfy(m -> assertThat(m.length).isLessThanOrEqualTo(64));
     assertThat(registry.authenticate(issued.token())).contains(issued.session());
     assertThat(registry.list(user)).containsExactly(issued.session());
@@ -127,7 +141,8 @@ class RedisLayoutTest {
     long touched = client.pttl(store.key(user));
     registry.create(user);
     long afterCreate = client.pttl(store.key(user));
-    // Unchanged, the TTL would have counted down by the real time between the two reads: no more than measured here.
+    // Unchanged, the TTL would have counted down by the real time between the two reads: no more
+    // than measured here.
     assertThat(afterCreate).isGreaterThanOrEqualTo(touched - millisSince(read) - 1);
     registry.revoke(user, first.session().id());
     assertThat(client.pttl(store.key(user))).isPositive();
@@ -142,7 +157,9 @@ class RedisLayoutTest {
     clock.advance(Duration.ofHours(1).plusMillis(1));
     assertThat(registry.list(user)).as("readers skip them").isEmpty();
     IssuedSession fresh = registry.create(user);
-    assertThat(sessionsInRedis(user)).as("three expired sessions pruned by the create").isEqualTo(1);
+    assertThat(sessionsInRedis(user))
+        .as("three expired sessions pruned by the create")
+        .isEqualTo(1);
     assertThat(registry.list(user)).containsExactly(fresh.session());
   }
 
@@ -152,7 +169,14 @@ class RedisLayoutTest {
     Session s = registry.create(user).session();
     clock.advance(Duration.ofHours(1).plusMillis(1));
 
-    assertThat(store.touch(user, s.id(), clock.instant(), s.expiresAt(), clock.instant().plus(Duration.ofHours(1)))).isFalse();
+    assertThat(
+            store.touch(
+                user,
+                s.id(),
+                clock.instant(),
+                s.expiresAt(),
+                clock.instant().plus(Duration.ofHours(1))))
+        .isFalse();
     assertThat(client.exists(store.key(user))).as("removed, not revived").isFalse();
   }
 
@@ -173,7 +197,8 @@ class RedisLayoutTest {
     client.zadd(store.key(user), stale);
 
     IssuedSession issued = registry.create(user);
-    assertThat(sessionsInRedis(user)).as("at most 64 stale sessions (128 members) pruned by one create")
+    assertThat(sessionsInRedis(user))
+        .as("at most 64 stale sessions (128 members) pruned by one create")
         .isBetween(8_101L - 64, 8_101L);
     assertThat(registry.list(user)).extracting(Session::id).containsExactly(issued.session().id());
     client.zadd(store.key(user), stale);
@@ -191,7 +216,11 @@ class RedisLayoutTest {
     IssuedSession issued = registry.create(user);
     Session s = issued.session();
 
-    store.insert(s, TokenHash.of(issued.token()), s.createdAt().plus(Duration.ofHours(1)), SessionLimit.unlimited(),
+    store.insert(
+        s,
+        TokenHash.of(issued.token()),
+        s.createdAt().plus(Duration.ofHours(1)),
+        SessionLimit.unlimited(),
         false);
     assertThat(registry.list(user)).containsExactly(s);
   }
@@ -200,14 +229,29 @@ class RedisLayoutTest {
   void aSessionThatDoesNotMatchItsTokenIsRefusedAndNothingIsWritten() {
     String user = Ids.newId();
     Session s = registry.create(user).session();
-    Session other = new Session(Ids.newId(), user, s.createdAt(), s.expiresAt(), s.lastActivityAt(), "", Set.of(),
-        Map.of());
+    Session other =
+        new Session(
+            Ids.newId(),
+            user,
+            s.createdAt(),
+            s.expiresAt(),
+            s.lastActivityAt(),
+            "",
+            Set.of(),
+            Map.of());
     String token = UserDigest.of(user) + Ids.newId(); // shaped as this store's tokens are
 
-    assertThatThrownBy(() -> store.insert(other, TokenHash.of(token), s.expiresAt(), SessionLimit.unlimited(), false))
-        .isInstanceOf(SessionStoreException.class).hasMessageContaining("does not match its token")
+    assertThatThrownBy(
+            () ->
+                store.insert(
+                    other, TokenHash.of(token), s.expiresAt(), SessionLimit.unlimited(), false))
+        .isInstanceOf(SessionStoreException.class)
+        .hasMessageContaining("does not match its token")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(token));
-    assertThatThrownBy(() -> store.insert(s, TokenHash.of(Ids.newId()), s.expiresAt(), SessionLimit.unlimited(), false))
+    assertThatThrownBy(
+            () ->
+                store.insert(
+                    s, TokenHash.of(Ids.newId()), s.expiresAt(), SessionLimit.unlimited(), false))
         .isInstanceOf(SessionStoreException.class);
     assertThat(registry.list(user)).containsExactly(s);
   }
@@ -219,7 +263,9 @@ class RedisLayoutTest {
     String random = issued.token().substring(UserDigest.LENGTH);
 
     assertThat(registry.authenticate(UserDigest.of(Ids.newId()) + random)).isEmpty();
-    assertThat(registry.authenticate(user + random)).as("shaped as a token of record version 1").isEmpty();
+    assertThat(registry.authenticate(user + random))
+        .as("shaped as a token of record version 1")
+        .isEmpty();
     assertThat(registry.authenticate(Ids.newId() + random)).isEmpty();
     assertThat(registry.authenticate(random)).isEmpty();
     assertThat(registry.authenticate("ab" + random)).isEmpty();
@@ -233,13 +279,17 @@ class RedisLayoutTest {
     String future = Ids.newId();
     client.zadd(store.key(user), 0, future + "009" + "header of a future record");
 
-    assertThatThrownBy(() -> registry.list(user)).isInstanceOf(SessionStoreException.class)
+    assertThatThrownBy(() -> registry.list(user))
+        .isInstanceOf(SessionStoreException.class)
         .hasMessageContaining("session " + future + " in record version 9");
-    assertThatThrownBy(() -> store.touch(user, future, clock.instant(), clock.instant(), clock.instant()))
-        .isInstanceOf(SessionStoreException.class).hasMessageContaining("version 9");
+    assertThatThrownBy(
+            () -> store.touch(user, future, clock.instant(), clock.instant(), clock.instant()))
+        .isInstanceOf(SessionStoreException.class)
+        .hasMessageContaining("version 9");
     IssuedSession later = registry.create(user);
     assertThat(later.session().id()).as("creates still work beside it").isNotNull();
-    assertThat(store.deleteAllOfUser(user, null)).as("the readable ones reported, all removed")
+    assertThat(store.deleteAllOfUser(user, null))
+        .as("the readable ones reported, all removed")
         .containsExactlyInAnyOrder(s, later.session());
     assertThat(client.exists(store.key(user))).isFalse();
   }
@@ -252,8 +302,10 @@ class RedisLayoutTest {
     client.zadd(store.key(user), 0, id + "003" + now + now);
     client.zadd(store.key(user), 0, id + "01" + "x-secret-csrf-value:{\"csrf\":\"x-secret\"}");
 
-    assertThatThrownBy(() -> registry.list(user)).isInstanceOf(SessionStoreException.class)
-        .hasMessageContaining("session " + id).hasNoCause()
+    assertThatThrownBy(() -> registry.list(user))
+        .isInstanceOf(SessionStoreException.class)
+        .hasMessageContaining("session " + id)
+        .hasNoCause()
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret"));
   }
 
@@ -267,8 +319,10 @@ class RedisLayoutTest {
     String mallory = Ids.newId();
     IssuedSession hers = registry.create(alice);
     IssuedSession his = registry.create(mallory);
-    client.zadd(store.key(alice), client.zrange(store.key(mallory), 0, -1).stream()
-        .collect(java.util.stream.Collectors.toMap(m -> m, m -> 0.0)));
+    client.zadd(
+        store.key(alice),
+        client.zrange(store.key(mallory), 0, -1).stream()
+            .collect(java.util.stream.Collectors.toMap(m -> m, m -> 0.0)));
 
     assertThat(registry.list(alice)).containsExactly(hers.session());
     assertThat(registry.authenticate(his.token())).contains(his.session());
@@ -278,6 +332,8 @@ class RedisLayoutTest {
 
   /** Sessions, not members: headers (part 00). */
   private long sessionsInRedis(String user) {
-    return client.zrange(store.key(user), 0, -1).stream().filter(m -> m.startsWith("00", 26)).count();
+    return client.zrange(store.key(user), 0, -1).stream()
+        .filter(m -> m.startsWith("00", 26))
+        .count();
   }
 }

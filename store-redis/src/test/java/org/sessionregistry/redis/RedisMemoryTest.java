@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.sessionregistry.Ids;
 import org.sessionregistry.NewSession;
 import org.sessionregistry.SessionRegistry;
-import org.sessionregistry.Ids;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -21,9 +21,24 @@ import redis.clients.jedis.RedisClient;
  */
 class RedisMemoryTest {
   /** What a Mattermost web login carries. */
-  private static final Map<String, String> LOGIN_PROPS = Map.of("platform", "Linux", "os", "Linux",
-      "browser", "Chrome/120.0", "csrf", "kq3xhgrbx3byxyt8zg4gmpw1ch", "isMobile", "false", "isSaml", "false",
-      "isOAuthUser", "false", "is_guest", "false");
+  private static final Map<String, String> LOGIN_PROPS =
+      Map.of(
+          "platform",
+          "Linux",
+          "os",
+          "Linux",
+          "browser",
+          "Chrome/120.0",
+          "csrf",
+          "kq3xhgrbx3byxyt8zg4gmpw1ch",
+          "isMobile",
+          "false",
+          "isSaml",
+          "false",
+          "isOAuthUser",
+          "false",
+          "is_guest",
+          "false");
 
   @Test
   void aSessionWithoutPropsTakesUnder400BytesByMemoryUsage() throws Exception {
@@ -40,7 +55,8 @@ class RedisMemoryTest {
     try (OwnedRedis server = OwnedRedis.standalone();
         RedisClient client = RedisClient.create("127.0.0.1", server.port())) {
       RedisSessionStore store = RedisSessionStore.builder().client(client, "test").build();
-      SessionRegistry registry = SessionRegistry.builder().store(store).idleTimeout(Duration.ofHours(8)).build();
+      SessionRegistry registry =
+          SessionRegistry.builder().store(store).idleTimeout(Duration.ofHours(8)).build();
       registry.revokeAll(Ids.newId()); // scripts loaded
       long before = usedMemory(client);
       List<String> keys = new ArrayList<>();
@@ -49,7 +65,8 @@ class RedisMemoryTest {
         String user = Ids.newId();
         keys.add(store.key(user));
         for (int i = 0; i < (sessions < 5_000 ? 1 : 3); i++, sessions++) {
-          registry.create(NewSession.forUser(user).withRoles(Set.of("system_user")).withProps(props));
+          registry.create(
+              NewSession.forUser(user).withRoles(Set.of("system_user")).withProps(props));
         }
       }
       double grown = (usedMemory(client) - before) / (double) sessions;
@@ -60,8 +77,10 @@ class RedisMemoryTest {
         usage += bytes;
       }
       double perSession = usage / (double) sessions;
-      System.out.printf("Redis store, per session %s over %,d sessions: %.0f bytes by MEMORY USAGE, %.0f bytes of"
-          + " used_memory growth%n", what, sessions, perSession, grown);
+      System.out.printf(
+          "Redis store, per session %s over %,d sessions: %.0f bytes by MEMORY USAGE, %.0f bytes of"
+              + " used_memory growth%n",
+          what, sessions, perSession, grown);
       return perSession;
     }
   }

@@ -22,6 +22,7 @@ import redis.clients.jedis.RedisClient;
 class RedisMetricsTest {
   /** The channel's timeout, and the margin a busy machine gets on top of it. */
   private static final Duration CHANNEL_TIMEOUT = Duration.ofSeconds(2);
+
   private static final Duration MARGIN = Duration.ofSeconds(3);
 
   @Test
@@ -29,9 +30,11 @@ class RedisMetricsTest {
     try (OwnedRedis server = OwnedRedis.standalone();
         RedisClient client = RedisClient.create("127.0.0.1", server.port())) {
       MeterRegistry meters = new SimpleMeterRegistry();
-      SessionRegistry registry = SessionRegistry.builder()
-          .store(RedisSessionStore.builder().client(client, "test").build())
-          .observer(SessionRegistryMetrics.create(meters, "redis")).build();
+      SessionRegistry registry =
+          SessionRegistry.builder()
+              .store(RedisSessionStore.builder().client(client, "test").build())
+              .observer(SessionRegistryMetrics.create(meters, "redis"))
+              .build();
       String user = Ids.newId();
       IssuedSession first = registry.create(user);
       registry.create(user);
@@ -45,16 +48,28 @@ class RedisMetricsTest {
       registry.create(user);
       Map<String, Long> commands = commandsOf(server, () -> registry.revokeAll(user));
 
-      assertThat(commands).as("with metrics, a revoke-all is still one UNLINK: nothing read back")
+      assertThat(commands)
+          .as("with metrics, a revoke-all is still one UNLINK: nothing read back")
           .isEqualTo(Map.of("unlink", 1L));
       assertThat(count(meters, "create", "ok")).isEqualTo(5);
       assertThat(count(meters, "authenticate", "hit")).isEqualTo(1);
       assertThat(count(meters, "authenticate", "miss")).isEqualTo(1);
       assertThat(count(meters, "revoke", "ok")).isEqualTo(1);
       assertThat(count(meters, "revoke_all", "ok")).isEqualTo(2);
-      assertThat(meters.get("sessionregistry.sessions.ended").tag("reason", "revoke").counter().count()).isEqualTo(1);
-      assertThat(meters.get("sessionregistry.revocations.bulk").tags("store", "redis", "scope", "user").counter()
-          .count()).isEqualTo(2);
+      assertThat(
+              meters
+                  .get("sessionregistry.sessions.ended")
+                  .tag("reason", "revoke")
+                  .counter()
+                  .count())
+          .isEqualTo(1);
+      assertThat(
+              meters
+                  .get("sessionregistry.revocations.bulk")
+                  .tags("store", "redis", "scope", "user")
+                  .counter()
+                  .count())
+          .isEqualTo(2);
 
       server.stop();
       try {
@@ -75,30 +90,44 @@ class RedisMetricsTest {
     try (OwnedRedis storeServer = OwnedRedis.standalone();
         OwnedRedis channelServer = OwnedRedis.standalone();
         RedisClient client = RedisClient.create("127.0.0.1", storeServer.port());
-        RedisInvalidationChannel channel = RedisInvalidationChannel.builder()
-            .redis("127.0.0.1", channelServer.port()).timeout(CHANNEL_TIMEOUT).build()) {
+        RedisInvalidationChannel channel =
+            RedisInvalidationChannel.builder()
+                .redis("127.0.0.1", channelServer.port())
+                .timeout(CHANNEL_TIMEOUT)
+                .build()) {
       MeterRegistry meters = new SimpleMeterRegistry();
       FrontCache cache = FrontCache.builder().channel(channel).recordStats().build();
       FrontCacheMetrics.bind(meters, cache);
       ChannelMetrics.bind(meters, channel);
-      SessionRegistry registry = SessionRegistry.builder()
-          .store(cache.over(RedisSessionStore.builder().client(client, "test").build())).build();
-      await("connected", () -> gauge(meters, "sessionregistry.channel.connected") == 1, Duration.ofSeconds(10));
+      SessionRegistry registry =
+          SessionRegistry.builder()
+              .store(cache.over(RedisSessionStore.builder().client(client, "test").build()))
+              .build();
+      await(
+          "connected",
+          () -> gauge(meters, "sessionregistry.channel.connected") == 1,
+          Duration.ofSeconds(10));
       IssuedSession issued = registry.create(Ids.newId());
       registry.authenticate(issued.token());
       assertThat(lookups(meters, "hit")).isEqualTo(1);
       double since = gauge(meters, "sessionregistry.channel.state.since");
 
       channelServer.stop();
-      await("down", () -> gauge(meters, "sessionregistry.channel.connected") == 0, CHANNEL_TIMEOUT.plus(MARGIN));
+      await(
+          "down",
+          () -> gauge(meters, "sessionregistry.channel.connected") == 0,
+          CHANNEL_TIMEOUT.plus(MARGIN));
       assertThat(gauge(meters, "sessionregistry.channel.state.since")).isGreaterThan(since);
       assertThat(registry.authenticate(issued.token())).as("from the store").isPresent();
       assertThat(lookups(meters, "bypass")).isEqualTo(1);
 
       channelServer.restart();
-      await("up again", () -> gauge(meters, "sessionregistry.channel.connected") == 1,
+      await(
+          "up again",
+          () -> gauge(meters, "sessionregistry.channel.connected") == 1,
           CHANNEL_TIMEOUT.plus(MARGIN));
-      assertThat(gauge(meters, "sessionregistry.channel.silence")).as("seconds since it heard Redis")
+      assertThat(gauge(meters, "sessionregistry.channel.silence"))
+          .as("seconds since it heard Redis")
           .isLessThan(MARGIN.toSeconds());
       registry.authenticate(issued.token());
       registry.authenticate(issued.token());
@@ -107,8 +136,11 @@ class RedisMetricsTest {
   }
 
   private static long count(MeterRegistry meters, String operation, String outcome) {
-    var timer = meters.find("sessionregistry.operations").tags("store", "redis", "operation", operation,
-        "outcome", outcome).functionTimer();
+    var timer =
+        meters
+            .find("sessionregistry.operations")
+            .tags("store", "redis", "operation", operation, "outcome", outcome)
+            .functionTimer();
     return timer == null ? 0 : (long) timer.count();
   }
 
@@ -118,10 +150,15 @@ class RedisMetricsTest {
   }
 
   private static double lookups(MeterRegistry meters, String result) {
-    return meters.get("sessionregistry.cache.lookups").tag("result", result).functionCounter().count();
+    return meters
+        .get("sessionregistry.cache.lookups")
+        .tag("result", result)
+        .functionCounter()
+        .count();
   }
 
-  private static void await(String what, BooleanSupplier condition, Duration within) throws InterruptedException {
+  private static void await(String what, BooleanSupplier condition, Duration within)
+      throws InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as(what + " within " + within).isLessThan(deadline);
@@ -134,12 +171,15 @@ class RedisMetricsTest {
     Map<String, Long> before = server.commandCalls(server.port());
     call.run();
     Map<String, Long> delta = new TreeMap<>();
-    server.commandCalls(server.port()).forEach((name, n) -> {
-      long d = n - before.getOrDefault(name, 0L);
-      if (d != 0 && !name.equals("info")) {
-        delta.put(name, d);
-      }
-    });
+    server
+        .commandCalls(server.port())
+        .forEach(
+            (name, n) -> {
+              long d = n - before.getOrDefault(name, 0L);
+              if (d != 0 && !name.equals("info")) {
+                delta.put(name, d);
+              }
+            });
     return delta;
   }
 }

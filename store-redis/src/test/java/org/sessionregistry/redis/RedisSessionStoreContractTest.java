@@ -10,8 +10,11 @@ class RedisSessionStoreContractTest extends SessionStoreContract {
 
   @Override
   protected SessionStore createStore(Clock clock) {
-    return RedisSessionStore.builder().client(SharedRedis.client(), "the tests' Redis").namespace(namespace)
-        .clock(clock).build();
+    return RedisSessionStore.builder()
+        .client(SharedRedis.client(), "the tests' Redis")
+        .namespace(namespace)
+        .clock(clock)
+        .build();
   }
 
   /** Redis expires by TTL on its own clock, which the tests do not move. */

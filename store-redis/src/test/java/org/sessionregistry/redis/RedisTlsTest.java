@@ -26,30 +26,42 @@ class RedisTlsTest {
   void theStoreAndTheChannelReachARedisWithAPasswordOverTls() throws Exception {
     try (OwnedRedis server = OwnedRedis.withPasswordAndTls(PASSWORD)) {
       SSLContext trusting = trusting(server.certificate());
-      try (RedisSessionStore store = RedisSessionStore.builder().standalone("127.0.0.1", server.tlsPort())
-              .credentials("default", PASSWORD).tls(trusting).build();
-          RedisInvalidationChannel channel = RedisInvalidationChannel.builder().redis("127.0.0.1", server.tlsPort())
-              .credentials("default", PASSWORD).tls(trusting).pingInterval(Duration.ofMillis(100)).build()) {
-        SessionRegistry a = SessionRegistry.builder()
-            .store(FrontCache.builder().channel(channel).build().over(store)).build();
+      try (RedisSessionStore store =
+              RedisSessionStore.builder()
+                  .standalone("127.0.0.1", server.tlsPort())
+                  .credentials("default", PASSWORD)
+                  .tls(trusting)
+                  .build();
+          RedisInvalidationChannel channel =
+              RedisInvalidationChannel.builder()
+                  .redis("127.0.0.1", server.tlsPort())
+                  .credentials("default", PASSWORD)
+                  .tls(trusting)
+                  .pingInterval(Duration.ofMillis(100))
+                  .build()) {
+        SessionRegistry a =
+            SessionRegistry.builder()
+                .store(FrontCache.builder().channel(channel).build().over(store))
+                .build();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!channel.isConnected()) {
           assertThat(System.nanoTime()).as("subscribed over TLS").isLessThan(deadline);
           Thread.sleep(10);
         }
         java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-        channel.subscribe(new org.sessionregistry.spi.InvalidationChannel.Listener() {
-          @Override
-          public void invalidate(org.sessionregistry.spi.Invalidation invalidation) {
-            heard.add(invalidation.toText());
-          }
+        channel.subscribe(
+            new org.sessionregistry.spi.InvalidationChannel.Listener() {
+              @Override
+              public void invalidate(org.sessionregistry.spi.Invalidation invalidation) {
+                heard.add(invalidation.toText());
+              }
 
-          @Override
-          public void connected() {}
+              @Override
+              public void connected() {}
 
-          @Override
-          public void disconnected() {}
-        });
+              @Override
+              public void disconnected() {}
+            });
         String user = Ids.newId();
         IssuedSession issued = a.create(user);
         assertThat(a.authenticate(issued.token())).isPresent();
@@ -66,23 +78,40 @@ class RedisTlsTest {
   }
 
   @Test
-  void aWrongPasswordAnUntrustedCertificateOrPlainTextFailTypedWithoutThePassword() throws Exception {
+  void aWrongPasswordAnUntrustedCertificateOrPlainTextFailTypedWithoutThePassword()
+      throws Exception {
     try (OwnedRedis server = OwnedRedis.withPasswordAndTls(PASSWORD)) {
       SSLContext trusting = trusting(server.certificate());
-      assertRefused(RedisSessionStore.builder().standalone("127.0.0.1", server.tlsPort())
-          .credentials("default", "wrong").tls(trusting).timeout(Duration.ofMillis(500)).build());
-      assertRefused(RedisSessionStore.builder().standalone("127.0.0.1", server.tlsPort())
-          .credentials("default", PASSWORD).tls(SSLContext.getDefault()).timeout(Duration.ofMillis(500)).build());
-      assertRefused(RedisSessionStore.builder().standalone("127.0.0.1", server.tlsPort())
-          .credentials("default", PASSWORD).timeout(Duration.ofMillis(500)).build());
+      assertRefused(
+          RedisSessionStore.builder()
+              .standalone("127.0.0.1", server.tlsPort())
+              .credentials("default", "wrong")
+              .tls(trusting)
+              .timeout(Duration.ofMillis(500))
+              .build());
+      assertRefused(
+          RedisSessionStore.builder()
+              .standalone("127.0.0.1", server.tlsPort())
+              .credentials("default", PASSWORD)
+              .tls(SSLContext.getDefault())
+              .timeout(Duration.ofMillis(500))
+              .build());
+      assertRefused(
+          RedisSessionStore.builder()
+              .standalone("127.0.0.1", server.tlsPort())
+              .credentials("default", PASSWORD)
+              .timeout(Duration.ofMillis(500))
+              .build());
     }
   }
 
   private static void assertRefused(RedisSessionStore store) {
     try (store) {
       SessionRegistry registry = SessionRegistry.builder().store(store).build();
-      assertThatThrownBy(() -> registry.create(Ids.newId())).isInstanceOf(SessionStoreException.class)
-          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(PASSWORD).doesNotContain("wrong"));
+      assertThatThrownBy(() -> registry.create(Ids.newId()))
+          .isInstanceOf(SessionStoreException.class)
+          .satisfies(
+              e -> assertThat(e.getMessage()).doesNotContain(PASSWORD).doesNotContain("wrong"));
     }
   }
 
@@ -91,9 +120,11 @@ class RedisTlsTest {
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);
     try (InputStream in = Files.newInputStream(pem)) {
-      trust.setCertificateEntry("redis", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      trust.setCertificateEntry(
+          "redis", CertificateFactory.getInstance("X.509").generateCertificate(in));
     }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, tmf.getTrustManagers(), null);

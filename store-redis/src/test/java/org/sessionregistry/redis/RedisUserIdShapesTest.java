@@ -10,8 +10,11 @@ class RedisUserIdShapesTest extends UserIdShapesContract {
 
   @Override
   protected SessionStore createStore(Clock clock) {
-    return RedisSessionStore.builder().client(SharedRedis.client(), "the tests' Redis").namespace(namespace)
-        .clock(clock).build();
+    return RedisSessionStore.builder()
+        .client(SharedRedis.client(), "the tests' Redis")
+        .namespace(namespace)
+        .clock(clock)
+        .build();
   }
 
   @Override

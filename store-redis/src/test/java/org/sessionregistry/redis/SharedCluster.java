@@ -16,14 +16,18 @@ final class SharedCluster {
     if (client == null) {
       OwnedRedis cluster = OwnedRedis.cluster(3);
       RedisClusterClient c = RedisClusterClient.create(Set.copyOf(cluster.nodes()));
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        c.close();
-        try {
-          cluster.close();
-        } catch (Exception e) {
-          // the JVM is ending: nothing left to tell
-        }
-      }, "shared-redis-cluster-stop"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    c.close();
+                    try {
+                      cluster.close();
+                    } catch (Exception e) {
+                      // the JVM is ending: nothing left to tell
+                    }
+                  },
+                  "shared-redis-cluster-stop"));
       client = c;
     }
     return client;

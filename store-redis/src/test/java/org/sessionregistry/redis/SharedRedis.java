@@ -22,9 +22,16 @@ final class SharedRedis {
         c.ping();
       } catch (RuntimeException e) {
         c.close();
-        throw new IllegalStateException("Redis is not reachable at " + HOST + ":" + PORT + " (" + e.getMessage()
-            + "). Start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save \"\" --appendonly no"
-            + " -- or point the tests at another one with SR_REDIS_HOST and SR_REDIS_PORT.", e);
+        throw new IllegalStateException(
+            "Redis is not reachable at "
+                + HOST
+                + ":"
+                + PORT
+                + " ("
+                + e.getMessage()
+                + "). Start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save \"\" --appendonly no"
+                + " -- or point the tests at another one with SR_REDIS_HOST and SR_REDIS_PORT.",
+            e);
       }
       client = c;
     }

@@ -14,7 +14,7 @@ public final class Eventually {
    */
   public static <T> T answer(Supplier<T> call) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    for (;;) {
+    for (; ; ) {
       try {
         return call.get();
       } catch (SessionStoreException e) {

@@ -22,7 +22,8 @@ public final class MutableClock extends Clock {
   /** Lets time pass: the wall clock and the ticker both move forward. */
   public synchronized void advance(Duration amount) {
     if (amount.isNegative()) {
-      throw new IllegalArgumentException("time passes forward; step the wall clock back with step(), was " + amount);
+      throw new IllegalArgumentException(
+          "time passes forward; step the wall clock back with step(), was " + amount);
     }
     now = now.plus(amount);
     nanos += amount.toNanos();

@@ -13,7 +13,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
@@ -64,7 +63,9 @@ public abstract class SessionStoreContract {
   protected static final Duration TOUCH_INTERVAL = Duration.ofMinutes(5);
 
   /** Starts at the real time, whole seconds, so stores that hand instants to a server (TTLs) see sane ones. */
-  protected final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+  protected final MutableClock clock =
+      new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+
   protected final Events events = new Events();
   protected SessionStore store;
   protected SessionRegistry registry;
@@ -99,12 +100,13 @@ public abstract class SessionStoreContract {
 
   /** A registry over the store, with the contract's settings changed by {@code settings}. */
   protected SessionRegistry registry(Consumer<SessionRegistry.Builder> settings) {
-    SessionRegistry.Builder b = SessionRegistry.builder()
-        .store(store)
-        .clock(clock)
-        .sessionLifetime(LIFETIME)
-        .touchInterval(TOUCH_INTERVAL)
-        .listener(events);
+    SessionRegistry.Builder b =
+        SessionRegistry.builder()
+            .store(store)
+            .clock(clock)
+            .sessionLifetime(LIFETIME)
+            .touchInterval(TOUCH_INTERVAL)
+            .listener(events);
     settings.accept(b);
     return b.build();
   }
@@ -121,25 +123,41 @@ public abstract class SessionStoreContract {
   void createdSessionAuthenticatesWithItsToken() {
     String user = newUserId();
     Instant now = clock.instant();
-    IssuedSession issued = registry.create(NewSession.forUser(user)
-        .withDeviceId("android_rn:abc")
-        .withRoles(Set.of("system_user"))
-        .withProps(Map.of("platform", "Linux", "browser", "Firefox/120.0", "csrf", "kq3xhgrbx3byxyt8zg4gmpw1ch")));
+    IssuedSession issued =
+        registry.create(
+            NewSession.forUser(user)
+                .withDeviceId("android_rn:abc")
+                .withRoles(Set.of("system_user"))
+                .withProps(
+                    Map.of(
+                        "platform",
+                        "Linux",
+                        "browser",
+                        "Firefox/120.0",
+                        "csrf",
+                        "kq3xhgrbx3byxyt8zg4gmpw1ch")));
 
     Session s = issued.session();
     assertThat(s.userId()).isEqualTo(user);
     assertThat(s.id()).hasSize(26).matches("[a-z0-9]{26}");
     String prefix = store.tokenPrefix(user);
-    assertThat(issued.token()).startsWith(prefix).hasSize(prefix.length() + 26)
-        .matches("[A-Za-z0-9]*[ybndrfg8ejkmcpqxot1uwisza345h769]{26}").isNotEqualTo(s.id());
+    assertThat(issued.token())
+        .startsWith(prefix)
+        .hasSize(prefix.length() + 26)
+        .matches("[A-Za-z0-9]*[ybndrfg8ejkmcpqxot1uwisza345h769]{26}")
+        .isNotEqualTo(s.id());
     assertThat(prefix).as("a token does not show its user id").doesNotContain(user);
-    assertThat(s.id()).as("derived from the token's hash").isEqualTo(TokenHash.of(issued.token()).sessionId());
+    assertThat(s.id())
+        .as("derived from the token's hash")
+        .isEqualTo(TokenHash.of(issued.token()).sessionId());
     assertThat(s.createdAt()).isEqualTo(now);
     assertThat(s.lastActivityAt()).isEqualTo(now);
     assertThat(s.expiresAt()).isEqualTo(now.plus(LIFETIME));
     assertThat(s.deviceId()).isEqualTo("android_rn:abc");
     assertThat(s.roles()).containsExactly("system_user");
-    assertThat(s.props()).containsEntry("csrf", "kq3xhgrbx3byxyt8zg4gmpw1ch").containsEntry("platform", "Linux");
+    assertThat(s.props())
+        .containsEntry("csrf", "kq3xhgrbx3byxyt8zg4gmpw1ch")
+        .containsEntry("platform", "Linux");
 
     assertThat(registry.authenticate(issued.token())).contains(s);
     assertThat(store.findByToken(TokenHash.of(issued.token()))).contains(s);
@@ -148,7 +166,8 @@ public abstract class SessionStoreContract {
   @Test
   void everySessionGetsItsOwnIdAndToken() {
     String user = newUserId();
-    List<IssuedSession> issued = IntStream.range(0, 20).mapToObj(i -> registry.create(user)).toList();
+    List<IssuedSession> issued =
+        IntStream.range(0, 20).mapToObj(i -> registry.create(user)).toList();
 
     assertThat(issued.stream().map(i -> i.session().id()).distinct()).hasSize(20);
     assertThat(issued.stream().map(IssuedSession::token).distinct()).hasSize(20);
@@ -178,7 +197,8 @@ public abstract class SessionStoreContract {
     Session s = issued.session();
     TokenHash otherToken = TokenHash.of(IssuedIds.next());
 
-    assertThatThrownBy(() -> store.insert(s, otherToken, s.expiresAt(), SessionLimit.unlimited(), false))
+    assertThatThrownBy(
+            () -> store.insert(s, otherToken, s.expiresAt(), SessionLimit.unlimited(), false))
         .isInstanceOf(SessionStoreException.class);
     assertThat(registry.authenticate(issued.token())).contains(s);
     assertThat(store.findByToken(otherToken)).isEmpty();
@@ -189,11 +209,25 @@ public abstract class SessionStoreContract {
   void storeRefusesADuplicateTokenHashAndKeepsTheFirst() {
     IssuedSession issued = registry.create(newUserId());
     Session other = registry.create(newUserId()).session();
-    Session clash = new Session(IssuedIds.next(), other.userId(), other.createdAt(), other.expiresAt(),
-        other.lastActivityAt(), "", Set.of("system_user"), Map.of());
+    Session clash =
+        new Session(
+            IssuedIds.next(),
+            other.userId(),
+            other.createdAt(),
+            other.expiresAt(),
+            other.lastActivityAt(),
+            "",
+            Set.of("system_user"),
+            Map.of());
 
-    assertThatThrownBy(() -> store.insert(clash, TokenHash.of(issued.token()), clash.expiresAt(),
-        SessionLimit.unlimited(), false))
+    assertThatThrownBy(
+            () ->
+                store.insert(
+                    clash,
+                    TokenHash.of(issued.token()),
+                    clash.expiresAt(),
+                    SessionLimit.unlimited(),
+                    false))
         .isInstanceOf(SessionStoreException.class)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(issued.token()));
     assertThat(registry.authenticate(issued.token())).contains(issued.session());
@@ -228,8 +262,10 @@ public abstract class SessionStoreContract {
   @Test
   void listIsSanitizedButAuthenticateKeepsTheSecretProps() {
     String user = newUserId();
-    IssuedSession issued = registry.create(NewSession.forUser(user)
-        .withProps(Map.of("csrf", "8w8wmjgmxtgctkx5ap9zne6p3c", "platform", "Windows")));
+    IssuedSession issued =
+        registry.create(
+            NewSession.forUser(user)
+                .withProps(Map.of("csrf", "8w8wmjgmxtgctkx5ap9zne6p3c", "platform", "Windows")));
 
     Session listed = registry.list(user).get(0);
     assertThat(listed.props()).containsOnlyKeys("platform");
@@ -237,21 +273,31 @@ public abstract class SessionStoreContract {
     assertThat(registry.authenticate(issued.token()).orElseThrow().props()).containsKey("csrf");
 
     SessionRegistry withPushTokens = registry(b -> b.secretProp("push_token"));
-    IssuedSession phone = withPushTokens.create(NewSession.forUser(user)
-        .withProps(Map.of("push_token", "apple:secret", "platform", "iOS")));
-    assertThat(withPushTokens.list(user)).as("a secret prop of the application's, hidden too")
-        .extracting(Session::props).containsOnly(Map.of("platform", "Windows"), Map.of("platform", "iOS"));
-    assertThat(withPushTokens.authenticate(phone.token()).orElseThrow().props()).containsKey("push_token");
+    IssuedSession phone =
+        withPushTokens.create(
+            NewSession.forUser(user)
+                .withProps(Map.of("push_token", "apple:secret", "platform", "iOS")));
+    assertThat(withPushTokens.list(user))
+        .as("a secret prop of the application's, hidden too")
+        .extracting(Session::props)
+        .containsOnly(Map.of("platform", "Windows"), Map.of("platform", "iOS"));
+    assertThat(withPushTokens.authenticate(phone.token()).orElseThrow().props())
+        .containsKey("push_token");
   }
 
   @Test
   void secretsStayOutOfToString() {
-    IssuedSession issued = registry.create(NewSession.forUser(newUserId())
-        .withProps(Map.of("csrf", "8w8wmjgmxtgctkx5ap9zne6p3c")));
+    IssuedSession issued =
+        registry.create(
+            NewSession.forUser(newUserId())
+                .withProps(Map.of("csrf", "8w8wmjgmxtgctkx5ap9zne6p3c")));
 
     assertThat(issued.toString()).doesNotContain(issued.token()).contains(issued.session().id());
-    assertThat(issued.session().toString()).doesNotContain("8w8wmjgmxtgctkx5ap9zne6p3c").contains("csrf");
-    assertThat(TokenHash.of(issued.token()).toString()).doesNotContain(TokenHash.of(issued.token()).toHex());
+    assertThat(issued.session().toString())
+        .doesNotContain("8w8wmjgmxtgctkx5ap9zne6p3c")
+        .contains("csrf");
+    assertThat(TokenHash.of(issued.token()).toString())
+        .doesNotContain(TokenHash.of(issued.token()).toHex());
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -298,7 +344,8 @@ public abstract class SessionStoreContract {
     String user = newUserId();
     String other = newUserId();
     List<IssuedSession> mine = IntStream.range(0, 5).mapToObj(i -> registry.create(user)).toList();
-    List<IssuedSession> theirs = IntStream.range(0, 3).mapToObj(i -> registry.create(other)).toList();
+    List<IssuedSession> theirs =
+        IntStream.range(0, 3).mapToObj(i -> registry.create(other)).toList();
 
     registry.revokeAll(user);
     registry.revokeAll(user);
@@ -329,7 +376,9 @@ public abstract class SessionStoreContract {
     quiet.revokeAllExcept(user, live.get(0).session().id());
     assertThat(quiet.authenticate(live.get(0).token())).isPresent();
     assertThat(quiet.authenticate(live.get(1).token())).isEmpty();
-    assertThat(quiet.list(user)).extracting(Session::id).containsExactly(live.get(0).session().id());
+    assertThat(quiet.list(user))
+        .extracting(Session::id)
+        .containsExactly(live.get(0).session().id());
     quiet.revokeAll(user);
     quiet.revokeAll(user);
     for (IssuedSession s : List.of(idle, live.get(0), live.get(1), live.get(2))) {
@@ -341,8 +390,13 @@ public abstract class SessionStoreContract {
 
   /** A registry with no listener: revoke-alls take the store's path that reads nothing back. */
   protected SessionRegistry quietRegistry() {
-    return SessionRegistry.builder().store(store).clock(clock).sessionLifetime(LIFETIME).touchInterval(TOUCH_INTERVAL)
-        .idleTimeout(IDLE_TIMEOUT).build();
+    return SessionRegistry.builder()
+        .store(store)
+        .clock(clock)
+        .sessionLifetime(LIFETIME)
+        .touchInterval(TOUCH_INTERVAL)
+        .idleTimeout(IDLE_TIMEOUT)
+        .build();
   }
 
   @Test
@@ -358,13 +412,15 @@ public abstract class SessionStoreContract {
   @Test
   void revokeAllExceptKeepsExactlyTheNamedSession() {
     String user = newUserId();
-    List<IssuedSession> sessions = IntStream.range(0, 4).mapToObj(i -> registry.create(user)).toList();
+    List<IssuedSession> sessions =
+        IntStream.range(0, 4).mapToObj(i -> registry.create(user)).toList();
     IssuedSession keep = sessions.get(2);
 
     registry.revokeAllExcept(user, keep.session().id());
 
-    assertThat(events.revoked(RevocationReason.REVOKE_ALL, user)).containsExactlyInAnyOrderElementsOf(
-        sessions.stream().filter(s -> s != keep).map(s -> s.session().id()).toList());
+    assertThat(events.revoked(RevocationReason.REVOKE_ALL, user))
+        .containsExactlyInAnyOrderElementsOf(
+            sessions.stream().filter(s -> s != keep).map(s -> s.session().id()).toList());
     assertThat(registry.authenticate(keep.token())).isPresent();
     assertThat(registry.list(user)).extracting(Session::id).containsExactly(keep.session().id());
     for (IssuedSession s : sessions) {
@@ -404,7 +460,9 @@ public abstract class SessionStoreContract {
     IssuedSession issued = noIdle.create(user);
 
     clock.advance(LIFETIME);
-    assertThat(noIdle.authenticate(issued.token())).as("at expires_at, Mattermost still accepts").isPresent();
+    assertThat(noIdle.authenticate(issued.token()))
+        .as("at expires_at, Mattermost still accepts")
+        .isPresent();
     Session active = noIdle.touch(noIdle.authenticate(issued.token()).orElseThrow()).orElseThrow();
     assertThat(active.lastActivityAt()).isEqualTo(clock.instant());
 
@@ -413,7 +471,9 @@ public abstract class SessionStoreContract {
     assertThat(noIdle.list(user)).isEmpty();
     assertThat(noIdle.touch(active)).isEmpty();
     noIdle.revokeAll(user);
-    assertThat(events.revoked(RevocationReason.REVOKE_ALL, user)).as("an expired session is not revoked").isEmpty();
+    assertThat(events.revoked(RevocationReason.REVOKE_ALL, user))
+        .as("an expired session is not revoked")
+        .isEmpty();
   }
 
   /** Mattermost keeps milliseconds: a session is valid during the whole millisecond of its expires_at. */
@@ -448,7 +508,9 @@ public abstract class SessionStoreContract {
     assertThat(registry.list(user)).extracting(Session::id).containsExactly(active.session().id());
 
     clock.advance(IDLE_TIMEOUT.minusHours(1).minusMillis(1));
-    assertThat(registry.authenticate(active.token())).as("exactly the idle timeout after its touch").isPresent();
+    assertThat(registry.authenticate(active.token()))
+        .as("exactly the idle timeout after its touch")
+        .isPresent();
     clock.advance(Duration.ofMillis(1));
     assertThat(registry.authenticate(active.token())).isEmpty();
     assertThat(registry.list(user)).isEmpty();
@@ -460,12 +522,15 @@ public abstract class SessionStoreContract {
     Instant created = issued.session().createdAt();
 
     clock.advance(TOUCH_INTERVAL.minusSeconds(1));
-    Session notWritten = registry.touch(registry.authenticate(issued.token()).orElseThrow()).orElseThrow();
+    Session notWritten =
+        registry.touch(registry.authenticate(issued.token()).orElseThrow()).orElseThrow();
     assertThat(notWritten.lastActivityAt()).isEqualTo(created);
-    assertThat(store.findByToken(TokenHash.of(issued.token())).orElseThrow().lastActivityAt()).isEqualTo(created);
+    assertThat(store.findByToken(TokenHash.of(issued.token())).orElseThrow().lastActivityAt())
+        .isEqualTo(created);
 
     clock.advance(Duration.ofSeconds(1));
-    Session written = registry.touch(registry.authenticate(issued.token()).orElseThrow()).orElseThrow();
+    Session written =
+        registry.touch(registry.authenticate(issued.token()).orElseThrow()).orElseThrow();
     assertThat(written.lastActivityAt()).isEqualTo(clock.instant());
     assertThat(store.findByToken(TokenHash.of(issued.token())).orElseThrow().lastActivityAt())
         .isEqualTo(clock.instant());
@@ -474,16 +539,22 @@ public abstract class SessionStoreContract {
   /** Without a touch interval set, a short idle timeout gets one that fits it: an active session never lapses. */
   @Test
   void theDefaultTouchIntervalFitsAShortIdleTimeout() {
-    SessionRegistry shortIdle = SessionRegistry.builder().store(store).clock(clock)
-        .idleTimeout(Duration.ofMinutes(2)).build();
+    SessionRegistry shortIdle =
+        SessionRegistry.builder()
+            .store(store)
+            .clock(clock)
+            .idleTimeout(Duration.ofMinutes(2))
+            .build();
     IssuedSession issued = shortIdle.create(newUserId());
     for (int minute = 1; minute <= 10; minute++) {
       clock.advance(Duration.ofMinutes(1));
-      assertThat(shortIdle.authenticate(issued.token()).flatMap(shortIdle::touch)).as("minute " + minute)
+      assertThat(shortIdle.authenticate(issued.token()).flatMap(shortIdle::touch))
+          .as("minute " + minute)
           .isPresent();
     }
     assertThat(store.findByToken(TokenHash.of(issued.token())).orElseThrow().lastActivityAt())
-        .as("written every minute, half the idle timeout").isEqualTo(clock.instant());
+        .as("written every minute, half the idle timeout")
+        .isEqualTo(clock.instant());
   }
 
   @Test
@@ -494,17 +565,24 @@ public abstract class SessionStoreContract {
     Instant later = s.createdAt().plus(Duration.ofHours(1));
     Instant earlier = s.createdAt().plus(Duration.ofMinutes(30));
 
-    assertThat(store.touch(s.userId(), s.id(), later, s.expiresAt(), later.plus(IDLE_TIMEOUT))).isTrue();
+    assertThat(store.touch(s.userId(), s.id(), later, s.expiresAt(), later.plus(IDLE_TIMEOUT)))
+        .isTrue();
     assertThat(store.findByToken(hash).orElseThrow().lastActivityAt()).isEqualTo(later);
-    assertThat(store.touch(s.userId(), s.id(), earlier, s.expiresAt(), earlier.plus(IDLE_TIMEOUT))).as("it exists").isTrue();
-    assertThat(store.findByToken(hash).orElseThrow()).isEqualTo(s.withActivity(later, s.expiresAt()));
+    assertThat(store.touch(s.userId(), s.id(), earlier, s.expiresAt(), earlier.plus(IDLE_TIMEOUT)))
+        .as("it exists")
+        .isTrue();
+    assertThat(store.findByToken(hash).orElseThrow())
+        .isEqualTo(s.withActivity(later, s.expiresAt()));
 
-    // The retain-until did not move back either: the session outlives the earlier touch's idle end, purge included.
+    // The retain-until did not move back either: the session outlives the earlier touch's idle end,
+    // purge included.
     clock.set(earlier.plus(IDLE_TIMEOUT).plus(Duration.ofMinutes(1)));
     registry.purgeExpired(10_000);
-    assertThat(registry.authenticate(issued.token())).contains(s.withActivity(later, s.expiresAt()));
+    assertThat(registry.authenticate(issued.token()))
+        .contains(s.withActivity(later, s.expiresAt()));
 
-    // A stale copy of the session (activity at creation), touched later, records the later activity.
+    // A stale copy of the session (activity at creation), touched later, records the later
+    // activity.
     clock.set(later.plus(TOUCH_INTERVAL));
     assertThat(registry.touch(s).orElseThrow().lastActivityAt()).isEqualTo(clock.instant());
     assertThat(store.findByToken(hash).orElseThrow().lastActivityAt()).isEqualTo(clock.instant());
@@ -532,7 +610,10 @@ public abstract class SessionStoreContract {
     for (IssuedSession i : List.of(one, all)) {
       Session s = i.session();
       assertThat(registry.touch(s)).isEmpty();
-      assertThat(store.touch(user, s.id(), clock.instant(), s.expiresAt(), clock.instant().plus(IDLE_TIMEOUT))).isFalse();
+      assertThat(
+              store.touch(
+                  user, s.id(), clock.instant(), s.expiresAt(), clock.instant().plus(IDLE_TIMEOUT)))
+          .isFalse();
       assertThat(registry.authenticate(i.token())).isEmpty();
     }
     assertThat(registry.list(user)).isEmpty();
@@ -544,7 +625,10 @@ public abstract class SessionStoreContract {
     String user = newUserId();
     String id = newUserId();
 
-    assertThat(store.touch(user, id, clock.instant(), clock.instant(), clock.instant().plus(IDLE_TIMEOUT))).isFalse();
+    assertThat(
+            store.touch(
+                user, id, clock.instant(), clock.instant(), clock.instant().plus(IDLE_TIMEOUT)))
+        .isFalse();
     assertThat(store.findByUser(user)).isEmpty();
   }
 
@@ -566,17 +650,23 @@ public abstract class SessionStoreContract {
     clock.advance(Duration.ofMillis(1));
     assertThat(old).allSatisfy(i -> assertThat(registry.authenticate(i.token())).isEmpty());
     assertThat(registry.purgeExpired(1)).as("a batch is at most its limit").isLessThanOrEqualTo(1);
-    // Stores may drop expired sessions lazily (a cache's timer wheel ticks about once a second): a minute on, all are.
+    // Stores may drop expired sessions lazily (a cache's timer wheel ticks about once a second): a
+    // minute on, all are.
     clock.advance(Duration.ofMinutes(1));
     while (registry.purgeExpired(1000) > 0) {
       continue;
     }
 
     if (reportsEveryExpiredSession()) {
-      assertThat(events.revoked(RevocationReason.EXPIRED, user)).containsExactlyInAnyOrderElementsOf(ids(old));
-      assertThat(store.findByUser(user)).extracting(Session::id).containsExactly(fresh.session().id());
+      assertThat(events.revoked(RevocationReason.EXPIRED, user))
+          .containsExactlyInAnyOrderElementsOf(ids(old));
+      assertThat(store.findByUser(user))
+          .extracting(Session::id)
+          .containsExactly(fresh.session().id());
     } else {
-      assertThat(events.revoked(RevocationReason.EXPIRED, user)).isSubsetOf(ids(old)).doesNotHaveDuplicates();
+      assertThat(events.revoked(RevocationReason.EXPIRED, user))
+          .isSubsetOf(ids(old))
+          .doesNotHaveDuplicates();
     }
     assertThat(registry.authenticate(fresh.token())).isPresent();
     assertThat(registry.list(user)).extracting(Session::id).containsExactly(fresh.session().id());
@@ -596,7 +686,8 @@ public abstract class SessionStoreContract {
     registry.logout(b.session());
     registry.revokeAll(user);
 
-    assertThat(events.created).containsExactly(a.session().id(), b.session().id(), c.session().id());
+    assertThat(events.created)
+        .containsExactly(a.session().id(), b.session().id(), c.session().id());
     assertThat(events.revoked(RevocationReason.REVOKE)).containsExactly(a.session().id());
     assertThat(events.revoked(RevocationReason.LOGOUT)).containsExactly(b.session().id());
     assertThat(events.revoked(RevocationReason.REVOKE_ALL)).containsExactly(c.session().id());
@@ -604,17 +695,21 @@ public abstract class SessionStoreContract {
 
   @Test
   void aFailingListenerUndoesNothing() {
-    SessionRegistry withBadListener = registry(b -> b.listener(new SessionListener() {
-      @Override
-      public void sessionCreated(Session session) {
-        throw new IllegalStateException("listener bug");
-      }
+    SessionRegistry withBadListener =
+        registry(
+            b ->
+                b.listener(
+                    new SessionListener() {
+                      @Override
+                      public void sessionCreated(Session session) {
+                        throw new IllegalStateException("listener bug");
+                      }
 
-      @Override
-      public void sessionRevoked(Session session, RevocationReason reason) {
-        throw new IllegalStateException("listener bug");
-      }
-    }));
+                      @Override
+                      public void sessionRevoked(Session session, RevocationReason reason) {
+                        throw new IllegalStateException("listener bug");
+                      }
+                    }));
     String user = newUserId();
     IssuedSession issued = withBadListener.create(user);
 
@@ -623,13 +718,8 @@ public abstract class SessionStoreContract {
     assertThat(withBadListener.authenticate(issued.token())).isEmpty();
   }
 
-
-
-
-
   // ---------------------------------------------------------------------------------------------------------------
   // Bad input: a clear IllegalArgumentException, nothing changed
-
 
   @Test
   void theLargestDetailsTheApiAcceptsAreKept() {
@@ -642,9 +732,14 @@ public abstract class SessionStoreContract {
     for (int i = 0; i < 3; i++) {
       roles.add(i + "r".repeat(Session.MAX_ROLE_LENGTH - 1));
     }
-    roles.add("r".repeat(Session.MAX_ROLES_LENGTH - 3 * (Session.MAX_ROLE_LENGTH + 1))); // 256 joined
-    IssuedSession issued = registry.create(NewSession.forUser(user).withDeviceId("d".repeat(512)).withRoles(roles)
-        .withProps(most));
+    roles.add(
+        "r".repeat(Session.MAX_ROLES_LENGTH - 3 * (Session.MAX_ROLE_LENGTH + 1))); // 256 joined
+    IssuedSession issued =
+        registry.create(
+            NewSession.forUser(user)
+                .withDeviceId("d".repeat(512))
+                .withRoles(roles)
+                .withProps(most));
 
     assertThat(issued.session().roles()).isEqualTo(roles);
     assertThat(registry.authenticate(issued.token())).contains(issued.session());
@@ -658,17 +753,23 @@ public abstract class SessionStoreContract {
   @Test
   void everyCharacterTheApiAcceptsRoundTripsExactly() {
     String user = newUserId();
-    String awkward = "\t\n\r\u0001\u001f\u007f\u0080\u009f\u00a0\u00ad\u2028\u2029\u200b\u200d\u202e\ufeff\ufffd\uffff"
-        + "é日本\uD83D\uDE00\uD83D\uDC4D\uD83C\uDFFD\uDBFF\uDFFF\\\"'<>&%_*?[]{}$;--/**/";
-    String longest = ("\uD83D\uDE00" + awkward).repeat(20).substring(0, Session.MAX_DEVICE_ID_LENGTH - 1) + "x";
+    String awkward =
+        "\t\n\r\u0001\u001f\u007f\u0080\u009f\u00a0\u00ad\u2028\u2029\u200b\u200d\u202e\ufeff\ufffd\uffff"
+            + "é日本\uD83D\uDE00\uD83D\uDC4D\uD83C\uDFFD\uDBFF\uDFFF\\\"'<>&%_*?[]{}$;--/**/";
+    String longest =
+        ("\uD83D\uDE00" + awkward).repeat(20).substring(0, Session.MAX_DEVICE_ID_LENGTH - 1) + "x";
     Map<String, String> props = new HashMap<>();
     props.put("k\uD83D\uDE00\t\u00e9", awkward);
     props.put("plain", longest.substring(0, 400));
     props.put("empty", "");
     // A role holds no whitespace or control character; anything else goes.
-    String awkwardRole = "\u00ad\u200b\u200d\u202e\ufeff\ufffd\uffffé日本\uD83D\uDE00\\\"'<>&%_*?[]{}$;--/**/";
-    NewSession request = NewSession.forUser(user).withDeviceId(longest).withRoles(Set.of("system_user", awkwardRole))
-        .withProps(props);
+    String awkwardRole =
+        "\u00ad\u200b\u200d\u202e\ufeff\ufffd\uffffé日本\uD83D\uDE00\\\"'<>&%_*?[]{}$;--/**/";
+    NewSession request =
+        NewSession.forUser(user)
+            .withDeviceId(longest)
+            .withRoles(Set.of("system_user", awkwardRole))
+            .withProps(props);
 
     IssuedSession issued = registry.create(request);
     Session created = issued.session();
@@ -679,9 +780,6 @@ public abstract class SessionStoreContract {
     assertThat(store.findByUser(user)).containsExactly(created);
     assertThat(store.delete(user, created.id())).contains(created);
   }
-
-
-
 
   // ---------------------------------------------------------------------------------------------------------------
   // Concurrency: the guarantees under load, with exact assertions
@@ -699,100 +797,121 @@ public abstract class SessionStoreContract {
     int revokes = 4;
     int preexisting = 3;
     String bystander = newUserId();
-    List<IssuedSession> bystanderSessions = IntStream.range(0, 3).mapToObj(i -> registry.create(bystander)).toList();
+    List<IssuedSession> bystanderSessions =
+        IntStream.range(0, 3).mapToObj(i -> registry.create(bystander)).toList();
     SessionRegistry quiet = quietRegistry();
     ExecutorService pool = Executors.newFixedThreadPool(creators + 3);
     try {
       for (int round = 0; moreRounds(round, 100, start); round++) {
-        // Odd rounds revoke through a registry without listeners: the store's path that reads nothing back.
+        // Odd rounds revoke through a registry without listeners: the store's path that reads
+        // nothing back.
         SessionRegistry revoker = round % 2 == 0 ? registry : quiet;
         String user = newUserId();
-        List<IssuedSession> before = IntStream.range(0, preexisting).mapToObj(i -> registry.create(user)).toList();
+        List<IssuedSession> before =
+            IntStream.range(0, preexisting).mapToObj(i -> registry.create(user)).toList();
         AtomicLong sequence = new AtomicLong();
         ConcurrentLinkedQueue<Created> created = new ConcurrentLinkedQueue<>();
         AtomicLong lastRevokeReturned = new AtomicLong();
         CyclicBarrier go = new CyclicBarrier(creators + 3);
         List<Future<?>> tasks = new ArrayList<>();
         for (int c = 0; c < creators; c++) {
-          tasks.add(pool.submit(() -> {
-            go.await();
-            for (int i = 0; i < perCreator; i++) {
-              long started = sequence.incrementAndGet();
-              IssuedSession s = registry.create(user);
-              created.add(new Created(s, started, sequence.incrementAndGet()));
-            }
-            return null;
-          }));
+          tasks.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    for (int i = 0; i < perCreator; i++) {
+                      long started = sequence.incrementAndGet();
+                      IssuedSession s = registry.create(user);
+                      created.add(new Created(s, started, sequence.incrementAndGet()));
+                    }
+                    return null;
+                  }));
         }
-        tasks.add(pool.submit(() -> {
-          go.await();
-          for (int r = 0; r < revokes; r++) {
-            Thread.yield();
-            long startedAt = sequence.incrementAndGet();
-            revoker.revokeAll(user);
-            lastRevokeReturned.set(sequence.incrementAndGet());
-            // After it returns: no session that existed before it started may authenticate.
-            for (IssuedSession s : before) {
-              assertThat(registry.authenticate(s.token())).isEmpty();
-            }
-            for (Created c : created) {
-              if (c.sequence < startedAt) {
-                assertThat(registry.authenticate(c.issued.token())).as("created before a revoke-all").isEmpty();
-              }
-            }
-          }
-          return null;
-        }));
-        tasks.add(pool.submit(() -> {
-          go.await();
-          // In-flight requests: authenticate and touch, with time passing so that touches write.
-          for (int i = 0; i < 10; i++) {
-            clock.advance(Duration.ofMinutes(1));
-            for (IssuedSession s : before) {
-              registry.authenticate(s.token()).flatMap(registry::touch);
-            }
-            for (IssuedSession s : bystanderSessions) {
-              registry.authenticate(s.token()).flatMap(registry::touch);
-            }
-          }
-          return null;
-        }));
-        tasks.add(pool.submit(() -> {
-          go.await();
-          // Readers in the middle of it all must never fail.
-          for (int i = 0; i < 20; i++) {
-            registry.list(user);
-            registry.authenticate(before.get(i % preexisting).token());
-          }
-          return null;
-        }));
+        tasks.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  for (int r = 0; r < revokes; r++) {
+                    Thread.yield();
+                    long startedAt = sequence.incrementAndGet();
+                    revoker.revokeAll(user);
+                    lastRevokeReturned.set(sequence.incrementAndGet());
+                    // After it returns: no session that existed before it started may authenticate.
+                    for (IssuedSession s : before) {
+                      assertThat(registry.authenticate(s.token())).isEmpty();
+                    }
+                    for (Created c : created) {
+                      if (c.sequence < startedAt) {
+                        assertThat(registry.authenticate(c.issued.token()))
+                            .as("created before a revoke-all")
+                            .isEmpty();
+                      }
+                    }
+                  }
+                  return null;
+                }));
+        tasks.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  // In-flight requests: authenticate and touch, with time passing so that touches
+                  // write.
+                  for (int i = 0; i < 10; i++) {
+                    clock.advance(Duration.ofMinutes(1));
+                    for (IssuedSession s : before) {
+                      registry.authenticate(s.token()).flatMap(registry::touch);
+                    }
+                    for (IssuedSession s : bystanderSessions) {
+                      registry.authenticate(s.token()).flatMap(registry::touch);
+                    }
+                  }
+                  return null;
+                }));
+        tasks.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  // Readers in the middle of it all must never fail.
+                  for (int i = 0; i < 20; i++) {
+                    registry.list(user);
+                    registry.authenticate(before.get(i % preexisting).token());
+                  }
+                  return null;
+                }));
         for (Future<?> t : tasks) {
           t.get(60, TimeUnit.SECONDS);
         }
 
-        Set<String> listed = registry.list(user).stream().map(Session::id).collect(Collectors.toSet());
+        Set<String> listed =
+            registry.list(user).stream().map(Session::id).collect(Collectors.toSet());
         int live = 0;
         for (Created c : created) {
           boolean authenticates = registry.authenticate(c.issued.token()).isPresent();
           assertThat(listed.contains(c.issued.session().id()))
-              .as("round %d: listed iff it authenticates", round).isEqualTo(authenticates);
+              .as("round %d: listed iff it authenticates", round)
+              .isEqualTo(authenticates);
           if (authenticates) {
             live++;
           } else {
-            assertThat(c.started).as("round %d: only a create that began before a revoke-all returned may be revoked",
-                round).isLessThan(lastRevokeReturned.get());
+            assertThat(c.started)
+                .as(
+                    "round %d: only a create that began before a revoke-all returned may be revoked",
+                    round)
+                .isLessThan(lastRevokeReturned.get());
           }
         }
         assertThat(listed).hasSize(live);
         if (revoker == registry) {
           List<String> revoked = events.revoked(RevocationReason.REVOKE_ALL, user);
           assertThat(revoked).as("round %d: revoked once", round).doesNotHaveDuplicates();
-          assertThat(revoked.size() + live).as("round %d: created = revoked + live; nothing lost", round)
+          assertThat(revoked.size() + live)
+              .as("round %d: created = revoked + live; nothing lost", round)
               .isEqualTo(preexisting + creators * perCreator);
         }
         registry.revokeAll(user);
       }
-      assertThat(bystanderSessions).allSatisfy(s -> assertThat(registry.authenticate(s.token())).isPresent());
+      assertThat(bystanderSessions)
+          .allSatisfy(s -> assertThat(registry.authenticate(s.token())).isPresent());
     } finally {
       shutdown(pool);
     }
@@ -813,16 +932,20 @@ public abstract class SessionStoreContract {
         CyclicBarrier go = new CyclicBarrier(3);
         List<Future<?>> revokes = new ArrayList<>();
         for (int t = 0; t < 3; t++) {
-          revokes.add(pool.submit(() -> {
-            go.await();
-            registry.revokeAll(user);
-            return null;
-          }));
+          revokes.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    registry.revokeAll(user);
+                    return null;
+                  }));
         }
         for (Future<?> f : revokes) {
           f.get(60, TimeUnit.SECONDS);
         }
-        assertThat(events.revoked(RevocationReason.REVOKE_ALL, user)).as("round %d", round).hasSize(n)
+        assertThat(events.revoked(RevocationReason.REVOKE_ALL, user))
+            .as("round %d", round)
+            .hasSize(n)
             .doesNotHaveDuplicates();
         assertThat(registry.list(user)).isEmpty();
       }
@@ -842,27 +965,32 @@ public abstract class SessionStoreContract {
     try {
       for (int round = 0; moreRounds(round, 150, start); round++) {
         String user = newUserId();
-        List<IssuedSession> sessions = IntStream.range(0, 4).mapToObj(i -> registry.create(user)).toList();
+        List<IssuedSession> sessions =
+            IntStream.range(0, 4).mapToObj(i -> registry.create(user)).toList();
         Instant base = clock.instant();
         CyclicBarrier go = new CyclicBarrier(4);
         List<Future<?>> tasks = new ArrayList<>();
         for (int t = 0; t < 3; t++) {
           int offset = t;
-          tasks.add(pool.submit(() -> {
-            go.await();
-            for (int i = 1; i <= 30; i++) {
-              Session s = sessions.get((i + offset) % sessions.size()).session();
-              Instant at = base.plusMillis(i * 10L + offset);
-              store.touch(user, s.id(), at, s.expiresAt(), at.plus(IDLE_TIMEOUT));
-            }
-            return null;
-          }));
+          tasks.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    for (int i = 1; i <= 30; i++) {
+                      Session s = sessions.get((i + offset) % sessions.size()).session();
+                      Instant at = base.plusMillis(i * 10L + offset);
+                      store.touch(user, s.id(), at, s.expiresAt(), at.plus(IDLE_TIMEOUT));
+                    }
+                    return null;
+                  }));
         }
-        tasks.add(pool.submit(() -> {
-          go.await();
-          registry.revokeAll(user);
-          return null;
-        }));
+        tasks.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  registry.revokeAll(user);
+                  return null;
+                }));
         for (Future<?> t : tasks) {
           t.get(60, TimeUnit.SECONDS);
         }
@@ -888,34 +1016,39 @@ public abstract class SessionStoreContract {
     try {
       for (int round = 0; moreRounds(round, 150, start); round++) {
         String user = newUserId();
-        List<IssuedSession> sessions = IntStream.range(0, 5).mapToObj(i -> registry.create(user)).toList();
+        List<IssuedSession> sessions =
+            IntStream.range(0, 5).mapToObj(i -> registry.create(user)).toList();
         IssuedSession keep = sessions.get(round % sessions.size());
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger misses = new AtomicInteger();
         CyclicBarrier go = new CyclicBarrier(3);
         List<Future<?>> tasks = new ArrayList<>();
         for (int r = 0; r < 2; r++) {
-          tasks.add(pool.submit(() -> {
-            go.await();
-            int reads = 0;
-            while (!done.get() || reads < 5) {
-              if (registry.authenticate(keep.token()).isEmpty()) {
-                misses.incrementAndGet();
-              }
-              reads++;
-            }
-            return null;
-          }));
+          tasks.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    int reads = 0;
+                    while (!done.get() || reads < 5) {
+                      if (registry.authenticate(keep.token()).isEmpty()) {
+                        misses.incrementAndGet();
+                      }
+                      reads++;
+                    }
+                    return null;
+                  }));
         }
-        tasks.add(pool.submit(() -> {
-          go.await();
-          try {
-            registry.revokeAllExcept(user, keep.session().id());
-          } finally {
-            done.set(true);
-          }
-          return null;
-        }));
+        tasks.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  try {
+                    registry.revokeAllExcept(user, keep.session().id());
+                  } finally {
+                    done.set(true);
+                  }
+                  return null;
+                }));
         for (Future<?> t : tasks) {
           t.get(60, TimeUnit.SECONDS);
         }
@@ -923,7 +1056,9 @@ public abstract class SessionStoreContract {
         for (IssuedSession s : sessions) {
           assertThat(registry.authenticate(s.token()).isPresent()).isEqualTo(s == keep);
         }
-        assertThat(registry.list(user)).extracting(Session::id).containsExactly(keep.session().id());
+        assertThat(registry.list(user))
+            .extracting(Session::id)
+            .containsExactly(keep.session().id());
       }
     } finally {
       shutdown(pool);
@@ -935,10 +1070,11 @@ public abstract class SessionStoreContract {
 
   /** A registry whose sessions extend with activity, without an idle timeout (so long pauses are no concern). */
   private SessionRegistry extending(Consumer<SessionRegistry.Builder> more) {
-    return registry(b -> {
-      b.extendWithActivity(true);
-      more.accept(b);
-    });
+    return registry(
+        b -> {
+          b.extendWithActivity(true);
+          more.accept(b);
+        });
   }
 
   @Test
@@ -949,21 +1085,26 @@ public abstract class SessionStoreContract {
     TokenHash hash = TokenHash.of(issued.token());
 
     clock.advance(Duration.ofDays(20));
-    Session touched = extending.touch(extending.authenticate(issued.token()).orElseThrow()).orElseThrow();
+    Session touched =
+        extending.touch(extending.authenticate(issued.token()).orElseThrow()).orElseThrow();
 
     Instant extended = clock.instant().plus(LIFETIME);
     assertThat(touched.expiresAt()).isEqualTo(extended);
     assertThat(store.findByToken(hash).orElseThrow().expiresAt()).as("stored").isEqualTo(extended);
     assertThat(extending.list(user)).extracting(Session::expiresAt).containsExactly(extended);
 
-    clock.advance(Duration.ofDays(15)); // past the expiry it had at creation, within the extended one
-    assertThat(extending.authenticate(issued.token())).as("an active session outlives its first expiry")
-        .map(Session::expiresAt).contains(extended);
+    clock.advance(
+        Duration.ofDays(15)); // past the expiry it had at creation, within the extended one
+    assertThat(extending.authenticate(issued.token()))
+        .as("an active session outlives its first expiry")
+        .map(Session::expiresAt)
+        .contains(extended);
     assertThat(extending.list(user)).hasSize(1);
     assertThat(events.revoked(RevocationReason.EXPIRED, user)).isEmpty();
 
     clock.set(extended.plusMillis(1));
-    assertThat(extending.authenticate(issued.token())).as("then it ends, a lifetime after its last activity")
+    assertThat(extending.authenticate(issued.token()))
+        .as("then it ends, a lifetime after its last activity")
         .isEmpty();
     assertThat(extending.list(user)).isEmpty();
   }
@@ -975,9 +1116,11 @@ public abstract class SessionStoreContract {
     TokenHash hash = TokenHash.of(issued.token());
 
     clock.advance(TOUCH_INTERVAL.minusMillis(1));
-    Session early = extending.touch(extending.authenticate(issued.token()).orElseThrow()).orElseThrow();
+    Session early =
+        extending.touch(extending.authenticate(issued.token()).orElseThrow()).orElseThrow();
     assertThat(early).as("no write due: returned as it was").isEqualTo(issued.session());
-    assertThat(store.findByToken(hash).orElseThrow().expiresAt()).isEqualTo(issued.session().expiresAt());
+    assertThat(store.findByToken(hash).orElseThrow().expiresAt())
+        .isEqualTo(issued.session().expiresAt());
 
     clock.advance(Duration.ofMillis(1));
     Session due = extending.touch(early).orElseThrow();
@@ -994,10 +1137,14 @@ public abstract class SessionStoreContract {
     Instant far = s.expiresAt().plus(Duration.ofDays(10));
 
     assertThat(store.touch(s.userId(), s.id(), s.lastActivityAt(), far, far)).isTrue();
-    assertThat(store.touch(s.userId(), s.id(), s.lastActivityAt(), s.expiresAt(), s.expiresAt())).isTrue();
-    assertThat(store.findByToken(hash).orElseThrow().expiresAt()).as("not lowered by the store").isEqualTo(far);
+    assertThat(store.touch(s.userId(), s.id(), s.lastActivityAt(), s.expiresAt(), s.expiresAt()))
+        .isTrue();
+    assertThat(store.findByToken(hash).orElseThrow().expiresAt())
+        .as("not lowered by the store")
+        .isEqualTo(far);
 
-    // A stale copy, touched now, asks for less than the store holds: the store keeps the later expiry.
+    // A stale copy, touched now, asks for less than the store holds: the store keeps the later
+    // expiry.
     clock.advance(TOUCH_INTERVAL);
     Session touched = extending.touch(s).orElseThrow();
     assertThat(touched.expiresAt()).isEqualTo(clock.instant().plus(LIFETIME));
@@ -1016,14 +1163,19 @@ public abstract class SessionStoreContract {
     // Active every 7 hours, within the idle timeout, until the maximum is near.
     while (clock.instant().isBefore(cap.minus(Duration.ofHours(7)))) {
       clock.advance(Duration.ofHours(7));
-      Session touched = extending.touch(extending.authenticate(issued.token()).orElseThrow()).orElseThrow();
+      Session touched =
+          extending.touch(extending.authenticate(issued.token()).orElseThrow()).orElseThrow();
       assertThat(touched.expiresAt()).isBeforeOrEqualTo(cap);
     }
-    assertThat(store.findByToken(TokenHash.of(issued.token()))).map(Session::expiresAt).contains(cap);
+    assertThat(store.findByToken(TokenHash.of(issued.token())))
+        .map(Session::expiresAt)
+        .contains(cap);
     clock.set(cap);
     assertThat(extending.authenticate(issued.token())).isPresent();
     clock.set(cap.plusMillis(1));
-    assertThat(extending.authenticate(issued.token())).as("never beyond the maximum lifetime").isEmpty();
+    assertThat(extending.authenticate(issued.token()))
+        .as("never beyond the maximum lifetime")
+        .isEmpty();
 
     IssuedSession idle = extending.create(user);
     clock.advance(IDLE_TIMEOUT.plusMillis(1));
@@ -1035,7 +1187,8 @@ public abstract class SessionStoreContract {
   void withoutExtensionActivityLeavesTheExpiryAlone() {
     IssuedSession issued = registry.create(newUserId());
     clock.advance(Duration.ofHours(1));
-    Session touched = registry.touch(registry.authenticate(issued.token()).orElseThrow()).orElseThrow();
+    Session touched =
+        registry.touch(registry.authenticate(issued.token()).orElseThrow()).orElseThrow();
     assertThat(touched.expiresAt()).isEqualTo(issued.session().expiresAt());
     assertThat(store.findByToken(TokenHash.of(issued.token())).orElseThrow().expiresAt())
         .isEqualTo(issued.session().expiresAt());
@@ -1048,8 +1201,14 @@ public abstract class SessionStoreContract {
   @Test
   void anExtendingTouchRacingARevokeAllNeverBringsTheSessionBack() throws Exception {
     SessionRegistry withListener = extending(b -> {});
-    SessionRegistry withoutListener = SessionRegistry.builder().store(store).clock(clock).sessionLifetime(LIFETIME)
-        .touchInterval(TOUCH_INTERVAL).extendWithActivity(true).build();
+    SessionRegistry withoutListener =
+        SessionRegistry.builder()
+            .store(store)
+            .clock(clock)
+            .sessionLifetime(LIFETIME)
+            .touchInterval(TOUCH_INTERVAL)
+            .extendWithActivity(true)
+            .build();
     ExecutorService pool = Executors.newFixedThreadPool(2);
     long start = System.nanoTime();
     try {
@@ -1060,15 +1219,19 @@ public abstract class SessionStoreContract {
         Session copy = r.authenticate(issued.token()).orElseThrow();
         clock.advance(TOUCH_INTERVAL);
         CyclicBarrier go = new CyclicBarrier(2);
-        Future<?> touch = pool.submit(() -> {
-          go.await();
-          return r.touch(copy);
-        });
-        Future<?> revoke = pool.submit(() -> {
-          go.await();
-          r.revokeAll(user);
-          return null;
-        });
+        Future<?> touch =
+            pool.submit(
+                () -> {
+                  go.await();
+                  return r.touch(copy);
+                });
+        Future<?> revoke =
+            pool.submit(
+                () -> {
+                  go.await();
+                  r.revokeAll(user);
+                  return null;
+                });
         touch.get(30, TimeUnit.SECONDS);
         revoke.get(30, TimeUnit.SECONDS);
 
@@ -1091,28 +1254,39 @@ public abstract class SessionStoreContract {
   void aDeviceLoggingInAgainReplacesItsSessionsAndNoOther() {
     String user = newUserId();
     IssuedSession phone = registry.create(NewSession.forUser(user).withDeviceId("phone"));
-    IssuedSession phoneAgain = registry.create(NewSession.forUser(user).withDeviceId("phone")); // not replacing
+    IssuedSession phoneAgain =
+        registry.create(NewSession.forUser(user).withDeviceId("phone")); // not replacing
     IssuedSession laptop = registry.create(NewSession.forUser(user).withDeviceId("laptop"));
     IssuedSession noDevice = registry.create(user);
     IssuedSession lookalike = registry.create(NewSession.forUser(user).withDeviceId("phone "));
     IssuedSession otherCase = registry.create(NewSession.forUser(user).withDeviceId("Phone"));
-    IssuedSession otherUser = registry.create(NewSession.forUser(newUserId()).withDeviceId("phone"));
+    IssuedSession otherUser =
+        registry.create(NewSession.forUser(newUserId()).withDeviceId("phone"));
 
-    IssuedSession replacing = registry.create(NewSession.forUser(user).withDeviceId("phone").replacingSameDevice());
+    IssuedSession replacing =
+        registry.create(NewSession.forUser(user).withDeviceId("phone").replacingSameDevice());
 
     assertThat(registry.authenticate(phone.token())).isEmpty();
     assertThat(registry.authenticate(phoneAgain.token())).isEmpty();
     assertThat(events.revoked(RevocationReason.REPLACED_BY_SAME_DEVICE, user))
         .containsExactlyInAnyOrderElementsOf(ids(List.of(phone, phoneAgain)));
-    for (IssuedSession kept : List.of(laptop, noDevice, lookalike, otherCase, otherUser, replacing)) {
+    for (IssuedSession kept :
+        List.of(laptop, noDevice, lookalike, otherCase, otherUser, replacing)) {
       assertThat(registry.authenticate(kept.token())).as(kept.session().deviceId()).isPresent();
     }
-    assertThat(registry.list(user)).extracting(Session::id).containsExactlyInAnyOrderElementsOf(
-        ids(List.of(laptop, noDevice, lookalike, otherCase, replacing)));
+    assertThat(registry.list(user))
+        .extracting(Session::id)
+        .containsExactlyInAnyOrderElementsOf(
+            ids(List.of(laptop, noDevice, lookalike, otherCase, replacing)));
 
     IssuedSession withoutDevice = registry.create(NewSession.forUser(user).replacingSameDevice());
-    assertThat(registry.authenticate(noDevice.token())).as("no device id: nothing to replace").isPresent();
-    assertThat(registry.list(user)).hasSize(6).extracting(Session::id).contains(withoutDevice.session().id());
+    assertThat(registry.authenticate(noDevice.token()))
+        .as("no device id: nothing to replace")
+        .isPresent();
+    assertThat(registry.list(user))
+        .hasSize(6)
+        .extracting(Session::id)
+        .contains(withoutDevice.session().id());
   }
 
   /** A session of the device that had expired (not purged yet) is reported expired, not replaced. */
@@ -1122,7 +1296,8 @@ public abstract class SessionStoreContract {
     IssuedSession idle = registry.create(NewSession.forUser(user).withDeviceId("phone"));
     clock.advance(IDLE_TIMEOUT.plusMinutes(1));
 
-    IssuedSession again = registry.create(NewSession.forUser(user).withDeviceId("phone").replacingSameDevice());
+    IssuedSession again =
+        registry.create(NewSession.forUser(user).withDeviceId("phone").replacingSameDevice());
 
     assertThat(events.revoked(RevocationReason.REPLACED_BY_SAME_DEVICE, user)).isEmpty();
     assertThat(registry.list(user)).extracting(Session::id).containsExactly(again.session().id());
@@ -1131,37 +1306,54 @@ public abstract class SessionStoreContract {
 
   @Test
   void aDeviceReplacingItsSessionDoesNotCountAgainstTheLimit() {
-    SessionRegistry ending = registry(b -> b.maxSessionsPerUser(2, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE));
+    SessionRegistry ending =
+        registry(b -> b.maxSessionsPerUser(2, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE));
     String user = newUserId();
     IssuedSession phone = ending.create(NewSession.forUser(user).withDeviceId("phone"));
     clock.advance(Duration.ofSeconds(1));
     IssuedSession laptop = ending.create(NewSession.forUser(user).withDeviceId("laptop"));
     clock.advance(Duration.ofSeconds(1));
 
-    IssuedSession again = ending.create(NewSession.forUser(user).withDeviceId("laptop").replacingSameDevice());
+    IssuedSession again =
+        ending.create(NewSession.forUser(user).withDeviceId("laptop").replacingSameDevice());
 
-    assertThat(registry.list(user)).extracting(Session::id)
+    assertThat(registry.list(user))
+        .extracting(Session::id)
         .containsExactlyInAnyOrder(phone.session().id(), again.session().id());
-    assertThat(events.revoked(RevocationReason.REPLACED_BY_SAME_DEVICE, user)).containsExactly(laptop.session().id());
-    assertThat(events.revoked(RevocationReason.SESSION_LIMIT, user)).as("the phone keeps its session").isEmpty();
+    assertThat(events.revoked(RevocationReason.REPLACED_BY_SAME_DEVICE, user))
+        .containsExactly(laptop.session().id());
+    assertThat(events.revoked(RevocationReason.SESSION_LIMIT, user))
+        .as("the phone keeps its session")
+        .isEmpty();
   }
 
   @Test
   void aRefusedCreateReplacesNothing() {
     String user = newUserId();
-    List<IssuedSession> before = List.of(registry.create(NewSession.forUser(user).withDeviceId("phone")),
-        registry.create(NewSession.forUser(user).withDeviceId("laptop")),
-        registry.create(NewSession.forUser(user).withDeviceId("tablet")));
-    SessionRegistry refusing = registry(b -> b.maxSessionsPerUser(2, SessionLimit.Policy.REFUSE_NEW));
+    List<IssuedSession> before =
+        List.of(
+            registry.create(NewSession.forUser(user).withDeviceId("phone")),
+            registry.create(NewSession.forUser(user).withDeviceId("laptop")),
+            registry.create(NewSession.forUser(user).withDeviceId("tablet")));
+    SessionRegistry refusing =
+        registry(b -> b.maxSessionsPerUser(2, SessionLimit.Policy.REFUSE_NEW));
 
-    assertThatThrownBy(() -> refusing.create(NewSession.forUser(user).withDeviceId("phone").replacingSameDevice()))
-        .as("the other devices fill the limit").isInstanceOf(SessionLimitExceededException.class);
+    assertThatThrownBy(
+            () ->
+                refusing.create(
+                    NewSession.forUser(user).withDeviceId("phone").replacingSameDevice()))
+        .as("the other devices fill the limit")
+        .isInstanceOf(SessionLimitExceededException.class);
 
-    assertThat(store.findByUser(user)).extracting(Session::id).containsExactlyInAnyOrderElementsOf(ids(before));
+    assertThat(store.findByUser(user))
+        .extracting(Session::id)
+        .containsExactlyInAnyOrderElementsOf(ids(before));
     assertThat(events.revoked(RevocationReason.REPLACED_BY_SAME_DEVICE, user)).isEmpty();
     refusing.revoke(user, before.get(2).session().id());
-    IssuedSession again = refusing.create(NewSession.forUser(user).withDeviceId("phone").replacingSameDevice());
-    assertThat(refusing.list(user)).extracting(Session::id)
+    IssuedSession again =
+        refusing.create(NewSession.forUser(user).withDeviceId("phone").replacingSameDevice());
+    assertThat(refusing.list(user))
+        .extracting(Session::id)
         .containsExactlyInAnyOrder(before.get(1).session().id(), again.session().id());
   }
 
@@ -1174,7 +1366,8 @@ public abstract class SessionStoreContract {
   void concurrentLoginsOfOneDeviceLeaveExactlyOneSession() throws Exception {
     int logins = 32;
     SessionRegistry unlimited = registry(b -> {});
-    SessionRegistry capped = registry(b -> b.maxSessionsPerUser(4, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE));
+    SessionRegistry capped =
+        registry(b -> b.maxSessionsPerUser(4, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE));
     ExecutorService pool = Executors.newFixedThreadPool(logins);
     long start = System.nanoTime();
     try {
@@ -1186,10 +1379,13 @@ public abstract class SessionStoreContract {
         CyclicBarrier go = new CyclicBarrier(logins);
         List<Future<IssuedSession>> futures = new ArrayList<>();
         for (int i = 0; i < logins; i++) {
-          futures.add(pool.submit(() -> {
-            go.await();
-            return r.create(NewSession.forUser(user).withDeviceId("phone").replacingSameDevice());
-          }));
+          futures.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    return r.create(
+                        NewSession.forUser(user).withDeviceId("phone").replacingSameDevice());
+                  }));
         }
         List<IssuedSession> created = new ArrayList<>();
         for (Future<IssuedSession> f : futures) {
@@ -1198,13 +1394,23 @@ public abstract class SessionStoreContract {
 
         List<Session> left = r.list(user);
         assertThat(left).as("round " + round).hasSize(2);
-        assertThat(left).extracting(Session::id).as("round " + round).contains(other.session().id());
-        String survivor = left.stream().filter(s -> s.deviceId().equals("phone")).findFirst().orElseThrow().id();
+        assertThat(left)
+            .extracting(Session::id)
+            .as("round " + round)
+            .contains(other.session().id());
+        String survivor =
+            left.stream().filter(s -> s.deviceId().equals("phone")).findFirst().orElseThrow().id();
         assertThat(ids(created)).contains(survivor);
         List<String> replaced = events.revoked(RevocationReason.REPLACED_BY_SAME_DEVICE, user);
-        assertThat(replaced).as("round " + round).doesNotHaveDuplicates().hasSize(logins)
-            .contains(earlier.session().id()).doesNotContain(survivor, other.session().id());
-        assertThat(events.revoked(RevocationReason.SESSION_LIMIT, user)).as("round " + round).isEmpty();
+        assertThat(replaced)
+            .as("round " + round)
+            .doesNotHaveDuplicates()
+            .hasSize(logins)
+            .contains(earlier.session().id())
+            .doesNotContain(survivor, other.session().id());
+        assertThat(events.revoked(RevocationReason.SESSION_LIMIT, user))
+            .as("round " + round)
+            .isEmpty();
         long valid = created.stream().filter(s -> r.authenticate(s.token()).isPresent()).count();
         assertThat(valid).as("round " + round).isEqualTo(1);
       }
@@ -1218,8 +1424,11 @@ public abstract class SessionStoreContract {
 
   @Test
   void aCreateBeyondTheLimitEndsTheLeastRecentlyActive() {
-    SessionRegistry capped = registry(b -> b.idleTimeout(IDLE_TIMEOUT)
-        .maxSessionsPerUser(3, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE));
+    SessionRegistry capped =
+        registry(
+            b ->
+                b.idleTimeout(IDLE_TIMEOUT)
+                    .maxSessionsPerUser(3, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE));
     String user = newUserId();
     List<IssuedSession> sessions = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -1232,20 +1441,25 @@ public abstract class SessionStoreContract {
     IssuedSession fourth = capped.create(user);
 
     assertThat(capped.authenticate(sessions.get(1).token())).as("least recently active").isEmpty();
-    assertThat(events.revoked(RevocationReason.SESSION_LIMIT, user)).containsExactly(sessions.get(1).session().id());
-    assertThat(capped.list(user)).extracting(Session::id).containsExactlyInAnyOrder(fourth.session().id(),
-        sessions.get(0).session().id(), sessions.get(2).session().id());
+    assertThat(events.revoked(RevocationReason.SESSION_LIMIT, user))
+        .containsExactly(sessions.get(1).session().id());
+    assertThat(capped.list(user))
+        .extracting(Session::id)
+        .containsExactlyInAnyOrder(
+            fourth.session().id(), sessions.get(0).session().id(), sessions.get(2).session().id());
 
     IssuedSession fifth = capped.create(user);
-    assertThat(events.revoked(RevocationReason.SESSION_LIMIT, user)).as("then the next least recently active")
+    assertThat(events.revoked(RevocationReason.SESSION_LIMIT, user))
+        .as("then the next least recently active")
         .containsExactly(sessions.get(1).session().id(), sessions.get(2).session().id());
     assertThat(capped.list(user)).hasSize(3).extracting(Session::id).contains(fifth.session().id());
   }
 
   @Test
   void expiredSessionsDoNotCountTowardsTheLimit() {
-    SessionRegistry capped = registry(b -> b.idleTimeout(IDLE_TIMEOUT)
-        .maxSessionsPerUser(2, SessionLimit.Policy.REFUSE_NEW));
+    SessionRegistry capped =
+        registry(
+            b -> b.idleTimeout(IDLE_TIMEOUT).maxSessionsPerUser(2, SessionLimit.Policy.REFUSE_NEW));
     String user = newUserId();
     capped.create(user);
     capped.create(user);
@@ -1259,16 +1473,21 @@ public abstract class SessionStoreContract {
 
   @Test
   void aCreateBeyondTheLimitIsRefusedWithNothingWritten() {
-    SessionRegistry capped = registry(b -> b.idleTimeout(IDLE_TIMEOUT)
-        .maxSessionsPerUser(2, SessionLimit.Policy.REFUSE_NEW));
+    SessionRegistry capped =
+        registry(
+            b -> b.idleTimeout(IDLE_TIMEOUT).maxSessionsPerUser(2, SessionLimit.Policy.REFUSE_NEW));
     String user = newUserId();
     List<IssuedSession> kept = List.of(capped.create(user), capped.create(user));
     int createdBefore = events.created.size();
 
-    assertThatThrownBy(() -> capped.create(user)).isInstanceOf(SessionLimitExceededException.class)
-        .hasMessageContaining(user).hasMessageContaining("2 live sessions");
+    assertThatThrownBy(() -> capped.create(user))
+        .isInstanceOf(SessionLimitExceededException.class)
+        .hasMessageContaining(user)
+        .hasMessageContaining("2 live sessions");
 
-    assertThat(store.findByUser(user)).as("nothing left behind").extracting(Session::id)
+    assertThat(store.findByUser(user))
+        .as("nothing left behind")
+        .extracting(Session::id)
         .containsExactlyInAnyOrderElementsOf(ids(kept));
     assertThat(events.created).hasSize(createdBefore);
     for (IssuedSession s : kept) {
@@ -1287,47 +1506,63 @@ public abstract class SessionStoreContract {
   void concurrentCreatesNeverLeaveMoreThanTheLimit() throws Exception {
     int limit = 5;
     int creators = 64;
-    SessionRegistry capped = registry(b -> b.idleTimeout(IDLE_TIMEOUT)
-        .maxSessionsPerUser(limit, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE));
+    SessionRegistry capped =
+        registry(
+            b ->
+                b.idleTimeout(IDLE_TIMEOUT)
+                    .maxSessionsPerUser(limit, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE));
     ExecutorService pool = Executors.newFixedThreadPool(creators + 1);
     long start = System.nanoTime();
     try {
       for (int round = 0; moreRounds(round, 10, start); round++) {
         String user = newUserId();
-        List<IssuedSession> older = IntStream.range(0, limit).mapToObj(i -> capped.create(user)).toList();
-        clock.advance(Duration.ofSeconds(1)); // the new ones are more recently active than all of these
+        List<IssuedSession> older =
+            IntStream.range(0, limit).mapToObj(i -> capped.create(user)).toList();
+        clock.advance(
+            Duration.ofSeconds(1)); // the new ones are more recently active than all of these
         CyclicBarrier go = new CyclicBarrier(creators + 1);
         AtomicBoolean creating = new AtomicBoolean(true);
         List<Future<IssuedSession>> creates = new ArrayList<>();
         for (int c = 0; c < creators; c++) {
-          creates.add(pool.submit(() -> {
-            go.await();
-            return capped.create(user);
-          }));
+          creates.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    return capped.create(user);
+                  }));
         }
-        Future<Integer> reader = pool.submit(() -> {
-          go.await();
-          int most = 0;
-          while (creating.get()) {
-            most = Math.max(most, capped.list(user).size());
-          }
-          return most;
-        });
+        Future<Integer> reader =
+            pool.submit(
+                () -> {
+                  go.await();
+                  int most = 0;
+                  while (creating.get()) {
+                    most = Math.max(most, capped.list(user).size());
+                  }
+                  return most;
+                });
         List<IssuedSession> created = new ArrayList<>();
         for (Future<IssuedSession> f : creates) {
           created.add(f.get(60, TimeUnit.SECONDS));
         }
         creating.set(false);
-        assertThat(reader.get(60, TimeUnit.SECONDS)).as("the most live sessions a reader saw, round " + round)
+        assertThat(reader.get(60, TimeUnit.SECONDS))
+            .as("the most live sessions a reader saw, round " + round)
             .isLessThanOrEqualTo(limit);
 
         List<String> ended = events.revoked(RevocationReason.SESSION_LIMIT, user);
-        assertThat(ended).as("ended once each: the older ones, and all new ones but the survivors")
-            .doesNotHaveDuplicates().hasSize(creators).containsAll(ids(older));
+        assertThat(ended)
+            .as("ended once each: the older ones, and all new ones but the survivors")
+            .doesNotHaveDuplicates()
+            .hasSize(creators)
+            .containsAll(ids(older));
         List<String> survivors = capped.list(user).stream().map(Session::id).toList();
-        assertThat(survivors).hasSize(limit).doesNotContainAnyElementsOf(ended)
+        assertThat(survivors)
+            .hasSize(limit)
+            .doesNotContainAnyElementsOf(ended)
             .isSubsetOf(ids(created));
-        long valid = created.stream().filter(s -> capped.authenticate(s.token()).isPresent()).count();
+        long valid =
+            created.stream().filter(s -> capped.authenticate(s.token()).isPresent()).count();
         assertThat(valid).as("tokens that still authenticate").isEqualTo(limit);
       }
     } finally {
@@ -1340,8 +1575,11 @@ public abstract class SessionStoreContract {
   void concurrentCreatesAtTheLimitAreRefusedExactly() throws Exception {
     int limit = 5;
     int creators = 64;
-    SessionRegistry capped = registry(b -> b.idleTimeout(IDLE_TIMEOUT)
-        .maxSessionsPerUser(limit, SessionLimit.Policy.REFUSE_NEW));
+    SessionRegistry capped =
+        registry(
+            b ->
+                b.idleTimeout(IDLE_TIMEOUT)
+                    .maxSessionsPerUser(limit, SessionLimit.Policy.REFUSE_NEW));
     ExecutorService pool = Executors.newFixedThreadPool(creators);
     long start = System.nanoTime();
     try {
@@ -1350,14 +1588,16 @@ public abstract class SessionStoreContract {
         CyclicBarrier go = new CyclicBarrier(creators);
         List<Future<IssuedSession>> creates = new ArrayList<>();
         for (int c = 0; c < creators; c++) {
-          creates.add(pool.submit(() -> {
-            go.await();
-            try {
-              return capped.create(user);
-            } catch (SessionLimitExceededException e) {
-              return null;
-            }
-          }));
+          creates.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    try {
+                      return capped.create(user);
+                    } catch (SessionLimitExceededException e) {
+                      return null;
+                    }
+                  }));
         }
         List<IssuedSession> accepted = new ArrayList<>();
         for (Future<IssuedSession> f : creates) {
@@ -1367,7 +1607,9 @@ public abstract class SessionStoreContract {
           }
         }
         assertThat(accepted).as("round " + round).hasSize(limit);
-        assertThat(store.findByUser(user)).extracting(Session::id).containsExactlyInAnyOrderElementsOf(ids(accepted));
+        assertThat(store.findByUser(user))
+            .extracting(Session::id)
+            .containsExactlyInAnyOrderElementsOf(ids(accepted));
       }
     } finally {
       shutdown(pool);
@@ -1386,12 +1628,17 @@ public abstract class SessionStoreContract {
       sessions.add(registry.create(user));
     }
     AtomicInteger told = new AtomicInteger();
-    SessionRegistry withListener = registry(b -> b.idleTimeout(IDLE_TIMEOUT).listener(new SessionListener() {
-      @Override
-      public void everyoneRevoked() {
-        told.incrementAndGet();
-      }
-    }));
+    SessionRegistry withListener =
+        registry(
+            b ->
+                b.idleTimeout(IDLE_TIMEOUT)
+                    .listener(
+                        new SessionListener() {
+                          @Override
+                          public void everyoneRevoked() {
+                            told.incrementAndGet();
+                          }
+                        }));
 
     withListener.revokeEveryone();
 
@@ -1406,11 +1653,10 @@ public abstract class SessionStoreContract {
     assertThat(told).hasValue(1);
     IssuedSession after = registry.create(users.get(0));
     assertThat(registry.authenticate(after.token())).as("a session created after").isPresent();
-    assertThat(registry.list(users.get(0))).extracting(Session::id).containsExactly(after.session().id());
+    assertThat(registry.list(users.get(0)))
+        .extracting(Session::id)
+        .containsExactly(after.session().id());
   }
-
-
-
 
   // ---------------------------------------------------------------------------------------------------------------
 
@@ -1422,7 +1668,8 @@ public abstract class SessionStoreContract {
    * hit narrow windows), and at most 2,000 rounds.
    */
   private static boolean moreRounds(int done, int minimum, long startNanos) {
-    return done < minimum || (done < 2_000 && System.nanoTime() - startNanos < TimeUnit.SECONDS.toNanos(2));
+    return done < minimum
+        || (done < 2_000 && System.nanoTime() - startNanos < TimeUnit.SECONDS.toNanos(2));
   }
 
   private static List<String> ids(List<IssuedSession> sessions) {
@@ -1430,7 +1677,9 @@ public abstract class SessionStoreContract {
   }
 
   private static void assertBadArgument(Runnable call, String messageStart) {
-    assertThatThrownBy(call::run).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(messageStart);
+    assertThatThrownBy(call::run)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(messageStart);
   }
 
   private static void shutdown(ExecutorService pool) throws InterruptedException {
@@ -1457,7 +1706,8 @@ public abstract class SessionStoreContract {
   /** Records what listeners hear. */
   protected static final class Events implements SessionListener {
     final List<String> created = Collections.synchronizedList(new ArrayList<>());
-    final Map<RevocationReason, List<Session>> revoked = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<RevocationReason, List<Session>> revoked =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public void sessionCreated(Session session) {
@@ -1466,7 +1716,9 @@ public abstract class SessionStoreContract {
 
     @Override
     public void sessionRevoked(Session session, RevocationReason reason) {
-      revoked.computeIfAbsent(reason, r -> Collections.synchronizedList(new ArrayList<>())).add(session);
+      revoked
+          .computeIfAbsent(reason, r -> Collections.synchronizedList(new ArrayList<>()))
+          .add(session);
     }
 
     /** Ids of the sessions revoked for this reason, in order. */
@@ -1476,7 +1728,10 @@ public abstract class SessionStoreContract {
 
     /** Ids of the user's sessions revoked for this reason: a shared store may report other tests' sessions too. */
     List<String> revoked(RevocationReason reason, String userId) {
-      return revokedSessions(reason).stream().filter(s -> s.userId().equals(userId)).map(Session::id).toList();
+      return revokedSessions(reason).stream()
+          .filter(s -> s.userId().equals(userId))
+          .map(Session::id)
+          .toList();
     }
 
     private List<Session> revokedSessions(RevocationReason reason) {

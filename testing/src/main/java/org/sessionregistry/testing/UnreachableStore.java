@@ -17,11 +17,16 @@ import org.sessionregistry.spi.TokenHash;
 public final class UnreachableStore implements SessionStore {
 
   private static SessionStoreUnavailableException down() {
-    return new SessionStoreUnavailableException("test store is unreachable", new java.io.IOException("unreachable"));
+    return new SessionStoreUnavailableException(
+        "test store is unreachable", new java.io.IOException("unreachable"));
   }
 
   @Override
-  public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
+  public List<Session> insert(
+      Session session,
+      TokenHash tokenHash,
+      Instant retainUntil,
+      SessionLimit limit,
       boolean endSameDevice) {
     throw down();
   }
@@ -42,7 +47,11 @@ public final class UnreachableStore implements SessionStore {
   }
 
   @Override
-  public boolean touch(String userId, String sessionId, Instant lastActivityAt, @Nullable Instant expiresAt,
+  public boolean touch(
+      String userId,
+      String sessionId,
+      Instant lastActivityAt,
+      @Nullable Instant expiresAt,
       Instant retainUntil) {
     throw down();
   }

@@ -37,7 +37,8 @@ import org.sessionregistry.spi.TokenHash;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 public abstract class UserIdShapesContract {
-  private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+  private final MutableClock clock =
+      new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   private SessionStore store;
   private SessionRegistry registry;
 
@@ -61,7 +62,8 @@ public abstract class UserIdShapesContract {
   }
 
   private SessionRegistry registry(SessionLimit limit) {
-    SessionRegistry.Builder b = SessionRegistry.builder().store(store).clock(clock).idleTimeout(Duration.ofHours(8));
+    SessionRegistry.Builder b =
+        SessionRegistry.builder().store(store).clock(clock).idleTimeout(Duration.ofHours(8));
     if (!limit.isUnlimited()) {
       b.maxSessionsPerUser(limit.maxSessions(), limit.policy());
     }
@@ -73,7 +75,8 @@ public abstract class UserIdShapesContract {
     Map<String, String> shapes = new LinkedHashMap<>();
     shapes.put("a Mattermost id", Ids.newId());
     shapes.put("a UUID", UUID.randomUUID().toString());
-    shapes.put("a decimal number", Long.toString(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE)));
+    shapes.put(
+        "a decimal number", Long.toString(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE)));
     shapes.put("an email", "first.last+" + tag + "@example.com");
     String longest = tag + "-" + "x".repeat(Ids.MAX_USER_ID_LENGTH);
     shapes.put("255 characters", longest.substring(0, Ids.MAX_USER_ID_LENGTH));
@@ -145,14 +148,17 @@ public abstract class UserIdShapesContract {
       } else {
         assertThat(registry.authenticate(s.token())).as(users.get(i)).contains(s.session());
         assertThat(registry.list(users.get(i))).as(users.get(i)).containsExactly(s.session());
-        assertThat(registry.revoke(users.get(i - 1), s.session().id())).as("another user's session").isFalse();
+        assertThat(registry.revoke(users.get(i - 1), s.session().id()))
+            .as("another user's session")
+            .isFalse();
       }
     }
   }
 
   @Test
   void theCapCountsEachShapeAlone() {
-    SessionRegistry ending = registry(new SessionLimit(2, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE));
+    SessionRegistry ending =
+        registry(new SessionLimit(2, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE));
     SessionRegistry refusing = registry(new SessionLimit(2, SessionLimit.Policy.REFUSE_NEW));
     for (String user : shapes(tag()).values()) {
       IssuedSession first = ending.create(user);
@@ -160,9 +166,13 @@ public abstract class UserIdShapesContract {
       IssuedSession second = ending.create(user);
       clock.advance(Duration.ofSeconds(1));
       IssuedSession third = ending.create(user);
-      assertThat(ending.list(user)).as(user).containsExactlyInAnyOrder(second.session(), third.session());
+      assertThat(ending.list(user))
+          .as(user)
+          .containsExactlyInAnyOrder(second.session(), third.session());
       assertThat(ending.authenticate(first.token())).as(user).isEmpty();
-      assertThatThrownBy(() -> refusing.create(user)).as(user).isInstanceOf(SessionLimitExceededException.class);
+      assertThatThrownBy(() -> refusing.create(user))
+          .as(user)
+          .isInstanceOf(SessionLimitExceededException.class);
       assertThat(ending.list(user)).as(user).hasSize(2);
     }
   }
@@ -173,23 +183,30 @@ public abstract class UserIdShapesContract {
     registry.create(user);
 
     for (String spaced : List.of(user + " ", " " + user, user + "\u00a0", "\u3000" + user)) {
-      assertThatThrownBy(() -> registry.create(spaced)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> registry.create(spaced))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("userId must not begin or end with whitespace");
-      assertThatThrownBy(() -> registry.list(spaced)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> registry.list(spaced))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("userId must not begin or end with whitespace");
-      assertThatThrownBy(() -> registry.revokeAll(spaced)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> registry.revokeAll(spaced))
+          .isInstanceOf(IllegalArgumentException.class);
     }
     assertThat(registry.list(user)).hasSize(1);
-    assertThat(registry.list("Zoë Ångström")).as("whitespace inside is a character like any other").isEmpty();
+    assertThat(registry.list("Zoë Ångström"))
+        .as("whitespace inside is a character like any other")
+        .isEmpty();
   }
 
   @Test
   void theLongestIdIsKeptAndOneLongerRefused() {
-    String longest = (tag() + "-" + "é".repeat(Ids.MAX_USER_ID_LENGTH)).substring(0, Ids.MAX_USER_ID_LENGTH);
+    String longest =
+        (tag() + "-" + "é".repeat(Ids.MAX_USER_ID_LENGTH)).substring(0, Ids.MAX_USER_ID_LENGTH);
     IssuedSession issued = registry.create(longest);
 
     assertThat(registry.authenticate(issued.token()).map(Session::userId)).contains(longest);
-    assertThatThrownBy(() -> registry.create(longest + "x")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> registry.create(longest + "x"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("userId must be 1 to 255 characters, was 256 characters");
   }
 

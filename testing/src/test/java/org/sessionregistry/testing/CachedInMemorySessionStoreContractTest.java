@@ -11,7 +11,11 @@ class CachedInMemorySessionStoreContractTest extends SessionStoreContract {
 
   @Override
   protected SessionStore createStore(Clock clock) {
-    return FrontCache.builder().channel(InProcessInvalidationChannel.create()).clock(clock)
-        .ticker(this.clock::nanoTime).build().over(InMemorySessionStore.builder().clock(clock).build());
+    return FrontCache.builder()
+        .channel(InProcessInvalidationChannel.create())
+        .clock(clock)
+        .ticker(this.clock::nanoTime)
+        .build()
+        .over(InMemorySessionStore.builder().clock(clock).build());
   }
 }

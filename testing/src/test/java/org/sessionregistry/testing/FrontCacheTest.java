@@ -20,29 +20,39 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.cache.FrontCache;
 import org.sessionregistry.cache.InProcessInvalidationChannel;
+import org.sessionregistry.memory.InMemorySessionStore;
 import org.sessionregistry.spi.Invalidation;
 import org.sessionregistry.spi.InvalidationChannel;
-import org.sessionregistry.Ids;
-import org.sessionregistry.memory.InMemorySessionStore;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
 
 /** Several nodes, each with its own front cache, over one shared store. */
 class FrontCacheTest {
-  private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+  private final MutableClock clock =
+      new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   private final InMemorySessionStore shared = InMemorySessionStore.builder().clock(clock).build();
   private final CountingStore counting = new CountingStore(shared);
   private final InProcessInvalidationChannel channel = InProcessInvalidationChannel.create();
 
   private SessionRegistry node(SessionStore store, InvalidationChannel channel) {
-    return SessionRegistry.builder().clock(clock).store(FrontCache.builder().maximumStaleness(Duration.ofSeconds(30))
-        .channel(channel).clock(clock).ticker(this.clock::nanoTime).build().over(store)).build();
+    return SessionRegistry.builder()
+        .clock(clock)
+        .store(
+            FrontCache.builder()
+                .maximumStaleness(Duration.ofSeconds(30))
+                .channel(channel)
+                .clock(clock)
+                .ticker(this.clock::nanoTime)
+                .build()
+                .over(store))
+        .build();
   }
 
   @Test
@@ -103,21 +113,34 @@ class FrontCacheTest {
     String user = Ids.newId();
     IssuedSession issued = a.create(user);
     clock.advance(Duration.ofDays(20));
-    assertThat(b.authenticate(issued.token())).as("cached on B, with the expiry of its creation").isPresent();
+    assertThat(b.authenticate(issued.token()))
+        .as("cached on B, with the expiry of its creation")
+        .isPresent();
     Session extended = a.touch(a.authenticate(issued.token()).orElseThrow()).orElseThrow();
     assertThat(extended.expiresAt()).isAfter(issued.session().expiresAt());
 
     clock.set(issued.session().expiresAt().plusMillis(1));
-    assertThat(b.authenticate(issued.token())).as("read again on B").map(Session::expiresAt)
+    assertThat(b.authenticate(issued.token()))
+        .as("read again on B")
+        .map(Session::expiresAt)
         .contains(extended.expiresAt());
     assertThat(a.authenticate(issued.token())).isPresent();
     assertThat(b.list(user)).hasSize(1);
   }
 
   private SessionRegistry extendingNode(AtomicLong ticks) {
-    return SessionRegistry.builder().clock(clock).extendWithActivity(true).store(FrontCache.builder()
-        .maximumStaleness(Duration.ofSeconds(30)).channel(channel).clock(clock).ticker(ticks::get).build()
-        .over(shared)).build();
+    return SessionRegistry.builder()
+        .clock(clock)
+        .extendWithActivity(true)
+        .store(
+            FrontCache.builder()
+                .maximumStaleness(Duration.ofSeconds(30))
+                .channel(channel)
+                .clock(clock)
+                .ticker(ticks::get)
+                .build()
+                .over(shared))
+        .build();
   }
 
   /** The race Mattermost loses: B read the session before A's revoke, and fills its cache after it. */
@@ -136,7 +159,9 @@ class FrontCacheTest {
       pausing.readDone.await(10, TimeUnit.SECONDS); // B has read the live session from the store
       a.revokeAll(user);
       pausing.resume.countDown(); // ... and now fills its cache with it
-      assertThat(inFlight.get(10, TimeUnit.SECONDS)).as("the request in flight itself began before").isPresent();
+      assertThat(inFlight.get(10, TimeUnit.SECONDS))
+          .as("the request in flight itself began before")
+          .isPresent();
     } finally {
       pool.shutdownNow();
     }
@@ -159,29 +184,35 @@ class FrontCacheTest {
         CyclicBarrier go = new CyclicBarrier(3);
         List<Future<?>> tasks = new ArrayList<>();
         for (int t = 0; t < 2; t++) {
-          tasks.add(pool.submit(() -> {
-            go.await();
-            for (int i = 0; i < 50; i++) {
-              boolean after = revoked.get();
-              for (IssuedSession s : sessions) {
-                if (b.authenticate(s.token()).isPresent() && after) {
-                  survivors.incrementAndGet();
-                }
-              }
-            }
-            return null;
-          }));
+          tasks.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    for (int i = 0; i < 50; i++) {
+                      boolean after = revoked.get();
+                      for (IssuedSession s : sessions) {
+                        if (b.authenticate(s.token()).isPresent() && after) {
+                          survivors.incrementAndGet();
+                        }
+                      }
+                    }
+                    return null;
+                  }));
         }
-        tasks.add(pool.submit(() -> {
-          go.await();
-          a.revokeAll(user);
-          revoked.set(true);
-          return null;
-        }));
+        tasks.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  a.revokeAll(user);
+                  revoked.set(true);
+                  return null;
+                }));
         for (Future<?> f : tasks) {
           f.get(30, TimeUnit.SECONDS);
         }
-        assertThat(survivors).as("round %d: accepted on B after A's revoke-all returned", round).hasValue(0);
+        assertThat(survivors)
+            .as("round %d: accepted on B after A's revoke-all returned", round)
+            .hasValue(0);
       }
     } finally {
       pool.shutdownNow();
@@ -220,7 +251,9 @@ class FrontCacheTest {
     a.revokeAll(user); // B never hears of it
     clock.step(Duration.ofSeconds(-20));
     clock.advance(Duration.ofSeconds(30));
-    assertThat(b.authenticate(issued.token())).as("30 s have passed, whatever the wall clock says").isEmpty();
+    assertThat(b.authenticate(issued.token()))
+        .as("30 s have passed, whatever the wall clock says")
+        .isEmpty();
   }
 
   /**
@@ -241,9 +274,12 @@ class FrontCacheTest {
 
     assertThat(a.revoke(user, other.session().id())).isTrue();
     a.revokeAll(user);
-    assertThat(recording.published).containsExactly(Invalidation.session(other.session().id()).toText(),
-        Invalidation.user(user).toText());
-    assertThat(String.join(" ", recording.published)).doesNotContain(other.session().id()).doesNotContain(user)
+    assertThat(recording.published)
+        .containsExactly(
+            Invalidation.session(other.session().id()).toText(), Invalidation.user(user).toText());
+    assertThat(String.join(" ", recording.published))
+        .doesNotContain(other.session().id())
+        .doesNotContain(user)
         .doesNotContain(issued.token());
     assertThat(a.authenticate(issued.token())).isEmpty();
   }
@@ -259,10 +295,28 @@ class FrontCacheTest {
     InProcessInvalidationChannel both = InProcessInvalidationChannel.create();
     CountingStore countedA = new CountingStore(shared);
     CountingStore countedB = new CountingStore(shared);
-    SessionRegistry a = SessionRegistry.builder().clock(clock).store(FrontCache.builder().channel(both).clock(clock)
-        .ticker(clock::nanoTime).build().over(countedA)).build();
-    SessionRegistry b = SessionRegistry.builder().clock(clock).store(FrontCache.builder().channel(both).clock(clock)
-        .ticker(clock::nanoTime).build().over(countedB)).build();
+    SessionRegistry a =
+        SessionRegistry.builder()
+            .clock(clock)
+            .store(
+                FrontCache.builder()
+                    .channel(both)
+                    .clock(clock)
+                    .ticker(clock::nanoTime)
+                    .build()
+                    .over(countedA))
+            .build();
+    SessionRegistry b =
+        SessionRegistry.builder()
+            .clock(clock)
+            .store(
+                FrontCache.builder()
+                    .channel(both)
+                    .clock(clock)
+                    .ticker(clock::nanoTime)
+                    .build()
+                    .over(countedB))
+            .build();
     SessionRegistry counting = node(shared, recording);
     String victim = Ids.newId();
     IssuedSession kept = a.create(victim);
@@ -283,14 +337,20 @@ class FrontCacheTest {
       counting.revoke(attacker, s.session().id());
     }
     assertThat(recording.published.stream().filter(t -> t.startsWith("s:")).count())
-        .as("session tombstones of one user").isEqualTo(16);
-    assertThat(recording.published).hasSize(200).last().isEqualTo(Invalidation.user(attacker).toText());
+        .as("session tombstones of one user")
+        .isEqualTo(16);
+    assertThat(recording.published)
+        .hasSize(200)
+        .last()
+        .isEqualTo(Invalidation.user(attacker).toText());
 
     countedA.finds.set(0);
     countedB.finds.set(0);
     assertThat(a.authenticate(kept.token())).isPresent();
     assertThat(b.authenticate(kept.token())).isPresent();
-    assertThat(countedA.finds.get() + countedB.finds.get()).as("store reads for the other user").isZero();
+    assertThat(countedA.finds.get() + countedB.finds.get())
+        .as("store reads for the other user")
+        .isZero();
   }
 
   @Test
@@ -383,7 +443,11 @@ class FrontCacheTest {
     }
 
     @Override
-    public List<Session> insert(Session session, TokenHash tokenHash, Instant retainUntil, SessionLimit limit,
+    public List<Session> insert(
+        Session session,
+        TokenHash tokenHash,
+        Instant retainUntil,
+        SessionLimit limit,
         boolean endSameDevice) {
       return delegate.insert(session, tokenHash, retainUntil, limit, endSameDevice);
     }
@@ -405,7 +469,11 @@ class FrontCacheTest {
     }
 
     @Override
-    public boolean touch(String userId, String sessionId, Instant lastActivityAt, @Nullable Instant expiresAt,
+    public boolean touch(
+        String userId,
+        String sessionId,
+        Instant lastActivityAt,
+        @Nullable Instant expiresAt,
         Instant retainUntil) {
       return delegate.touch(userId, sessionId, lastActivityAt, expiresAt, retainUntil);
     }

@@ -23,8 +23,9 @@ class ReadmeQuickStartTest {
   @Test
   void quickStartCompilesAndRunsAsDocumented(@TempDir Path dir) throws Exception {
     String readme = Files.readString(Path.of("..", "docs", "embedding.md"));
-    Matcher code = Pattern.compile("```java\n((?:(?!```).)*?public class QuickStart.*?)```", Pattern.DOTALL)
-        .matcher(readme);
+    Matcher code =
+        Pattern.compile("```java\n((?:(?!```).)*?public class QuickStart.*?)```", Pattern.DOTALL)
+            .matcher(readme);
     assertThat(code.find()).as("docs/embedding.md has the QuickStart snippet").isTrue();
     Matcher printed = Pattern.compile("It prints `([^`]*)`").matcher(readme);
     assertThat(printed.find()).as("docs/embedding.md says what the snippet prints").isTrue();
@@ -33,18 +34,31 @@ class ReadmeQuickStartTest {
     Files.writeString(source, code.group(1));
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     ByteArrayOutputStream errors = new ByteArrayOutputStream();
-    int status = javac.run(null, null, errors, "-d", dir.toString(),
-        "-cp", System.getProperty("java.class.path"), source.toString());
+    int status =
+        javac.run(
+            null,
+            null,
+            errors,
+            "-d",
+            dir.toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            source.toString());
     assertThat(status).as(errors.toString(StandardCharsets.UTF_8)).isZero();
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream original = System.out;
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+    try (URLClassLoader loader =
+        new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      loader.loadClass("QuickStart").getMethod("main", String[].class).invoke(null, (Object) new String[0]);
+      loader
+          .loadClass("QuickStart")
+          .getMethod("main", String[].class)
+          .invoke(null, (Object) new String[0]);
     } finally {
       System.setOut(original);
     }
-    assertThat(List.of(out.toString(StandardCharsets.UTF_8).strip())).containsExactly(printed.group(1));
+    assertThat(List.of(out.toString(StandardCharsets.UTF_8).strip()))
+        .containsExactly(printed.group(1));
   }
 }

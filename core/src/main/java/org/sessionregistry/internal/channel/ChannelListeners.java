@@ -15,12 +15,15 @@ import org.sessionregistry.spi.InvalidationChannel;
  * exactly once. Thread-safe.
  */
 public final class ChannelListeners {
-  private final CopyOnWriteArrayList<InvalidationChannel.Listener> listeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<InvalidationChannel.Listener> listeners =
+      new CopyOnWriteArrayList<>();
   private volatile boolean connected;
   private volatile Instant since = Instant.now();
   private final LongAdder received = new LongAdder();
+
   /** {@link System#nanoTime()} when the server was last heard from; {@code heardAny} says whether ever. */
   private volatile long lastHeard;
+
   private volatile boolean heardAny;
 
   /** Adds a listener; tells it {@code connected()} at once if the channel is. */
@@ -68,7 +71,8 @@ public final class ChannelListeners {
 
   /** The channel's status, with what its publish queue says (none: 0 and 0). */
   public ChannelStatus status(long published, int queued) {
-    @Nullable Duration sinceHeard = heardAny ? Duration.ofNanos(System.nanoTime() - lastHeard) : null;
+    @Nullable Duration sinceHeard =
+        heardAny ? Duration.ofNanos(System.nanoTime() - lastHeard) : null;
     return new ChannelStatus(connected, since, published, received.sum(), queued, sinceHeard);
   }
 }

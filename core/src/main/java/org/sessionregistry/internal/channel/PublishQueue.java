@@ -31,10 +31,14 @@ public final class PublishQueue implements AutoCloseable {
 
   private final Consumer<List<Invalidation>> send;
   private final BlockingQueue<Object> waiting;
+
   /** Queued or being sent. */
   private final AtomicInteger pending = new AtomicInteger();
+
   /** Sent, whether or not the channel took them. */
-  private final java.util.concurrent.atomic.LongAdder sent = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder sent =
+      new java.util.concurrent.atomic.LongAdder();
+
   private final Thread sender;
   private final Duration drainTimeout;
   private volatile boolean closed;
@@ -45,7 +49,8 @@ public final class PublishQueue implements AutoCloseable {
    *     message when the queue is full or closed; failures are its own to handle (an exception is logged)
    * @param drainTimeout how long {@link #close} waits for the messages still queued
    */
-  public PublishQueue(String threadName, Consumer<List<Invalidation>> send, int capacity, Duration drainTimeout) {
+  public PublishQueue(
+      String threadName, Consumer<List<Invalidation>> send, int capacity, Duration drainTimeout) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
     }
@@ -61,7 +66,8 @@ public final class PublishQueue implements AutoCloseable {
   public void publish(Invalidation invalidation) {
     pending.incrementAndGet();
     boolean queued = !closed && sender.isAlive() && waiting.offer(invalidation);
-    // Queued while close() ran to its end: nobody would take it, so it goes now (if close did not take it after all).
+    // Queued while close() ran to its end: nobody would take it, so it goes now (if close did not
+    // take it after all).
     if (!queued || (closed && waiting.remove(invalidation))) {
       try {
         sendNow(List.of(invalidation));
@@ -76,12 +82,16 @@ public final class PublishQueue implements AutoCloseable {
   public void close() {
     closed = true;
     if (Thread.currentThread() == sender) {
-      waiting.offer(STOP); // closed from a send (a listener told of a failure): the loop ends after this message
+      waiting.offer(
+          STOP); // closed from a send (a listener told of a failure): the loop ends after this
+      // message
       return;
     }
-    // An interrupted caller (a shutdown) still gets the bounded drain; its interrupt is restored after.
+    // An interrupted caller (a shutdown) still gets the bounded drain; its interrupt is restored
+    // after.
     boolean interrupted = Thread.interrupted();
-    // Blocks while the queue is full: the sender is taking from it meanwhile, and stops at the marker.
+    // Blocks while the queue is full: the sender is taking from it meanwhile, and stops at the
+    // marker.
     boolean marked = false;
     long until = System.nanoTime() + drainTimeout.toNanos();
     try {
@@ -106,8 +116,12 @@ public final class PublishQueue implements AutoCloseable {
     }
     sender.interrupt();
     if (pending.get() > 0) {
-      LOG.log(System.Logger.Level.WARNING, pending.get() + " invalidations not published within " + drainTimeout
-          + " of closing the channel; other nodes drop what they cached within their maximum staleness");
+      LOG.log(
+          System.Logger.Level.WARNING,
+          pending.get()
+              + " invalidations not published within "
+              + drainTimeout
+              + " of closing the channel; other nodes drop what they cached within their maximum staleness");
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
@@ -134,7 +148,10 @@ public final class PublishQueue implements AutoCloseable {
           try {
             sendNow(batch);
           } catch (Throwable t) { // an Error too: this thread must outlive any one batch
-            LOG.log(System.Logger.Level.ERROR, "could not publish " + batch.size() + " invalidations", t);
+            LOG.log(
+                System.Logger.Level.ERROR,
+                "could not publish " + batch.size() + " invalidations",
+                t);
           } finally {
             pending.addAndGet(-batch.size());
           }
@@ -163,8 +180,15 @@ public final class PublishQueue implements AutoCloseable {
     try {
       send.accept(batch);
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "could not publish " + batch.size() + " invalidations ("
-          + batch.get(0).toText() + (batch.size() > 1 ? ", ..." : "") + "): " + e.getMessage());
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "could not publish "
+              + batch.size()
+              + " invalidations ("
+              + batch.get(0).toText()
+              + (batch.size() > 1 ? ", ..." : "")
+              + "): "
+              + e.getMessage());
     }
   }
 }

@@ -42,8 +42,8 @@ public class SessionRegistryActuatorAutoConfiguration {
     @ConditionalOnMissingBean(name = "sessionRegistryHealthIndicator")
     @ConditionalOnBean(SessionStore.class)
     @ConditionalOnEnabledHealthIndicator("session-registry")
-    SessionRegistryHealthIndicator sessionRegistryHealthIndicator(SessionStore store,
-        ObjectProvider<InvalidationChannel> channel) {
+    SessionRegistryHealthIndicator sessionRegistryHealthIndicator(
+        SessionStore store, ObjectProvider<InvalidationChannel> channel) {
       return new SessionRegistryHealthIndicator(store, connected(channel.getIfUnique()));
     }
   }

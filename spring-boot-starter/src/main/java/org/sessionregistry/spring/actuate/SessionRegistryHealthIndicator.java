@@ -15,6 +15,7 @@ import org.springframework.boot.health.contributor.Health;
 public class SessionRegistryHealthIndicator extends AbstractHealthIndicator {
   /** A valid user id no application is likely to use; reading it costs one round trip and finds nothing. */
   private static final String PROBE = "session-registry-health-probe";
+
   private final SessionStore store;
   private final @Nullable BooleanSupplier channelConnected;
 

@@ -30,16 +30,18 @@ public class SessionsEndpoint {
   /** The user's live sessions, newest activity first. */
   @ReadOperation
   public UserSessions sessions(String username) {
-    return new UserSessions(call(() -> registry.list(username)).stream().map(SessionDescriptor::of).toList());
+    return new UserSessions(
+        call(() -> registry.list(username)).stream().map(SessionDescriptor::of).toList());
   }
 
   /** Revokes every session of the user, in one store operation. */
   @DeleteOperation
   public void revokeAll(String username) {
-    call(() -> {
-      registry.revokeAll(username);
-      return null;
-    });
+    call(
+        () -> {
+          registry.revokeAll(username);
+          return null;
+        });
   }
 
   /** Revokes one session of the user; nothing if it has no such live session. */
@@ -61,10 +63,16 @@ public class SessionsEndpoint {
   public record UserSessions(List<SessionDescriptor> sessions) {}
 
   /** A session as the endpoint shows it: never a token, never a secret prop. */
-  public record SessionDescriptor(String id, Instant createdAt, Instant lastActivityAt, Instant expiresAt,
-      String deviceId, Map<String, String> props) {
+  public record SessionDescriptor(
+      String id,
+      Instant createdAt,
+      Instant lastActivityAt,
+      Instant expiresAt,
+      String deviceId,
+      Map<String, String> props) {
     static SessionDescriptor of(Session s) {
-      return new SessionDescriptor(s.id(), s.createdAt(), s.lastActivityAt(), s.expiresAt(), s.deviceId(), s.props());
+      return new SessionDescriptor(
+          s.id(), s.createdAt(), s.lastActivityAt(), s.expiresAt(), s.deviceId(), s.props());
     }
   }
 }

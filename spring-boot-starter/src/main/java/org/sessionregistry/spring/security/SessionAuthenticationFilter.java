@@ -46,7 +46,8 @@ final class SessionAuthenticationFilter extends OncePerRequestFilter {
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     Optional<RequestAuthenticator.Authentication> found;
     try {
@@ -63,12 +64,15 @@ final class SessionAuthenticationFilter extends OncePerRequestFilter {
       return;
     }
     if (found.isPresent()) {
-      // A cookie session that activity extended gets its cookies again, or the browser drops them at the old expiry.
+      // A cookie session that activity extended gets its cookies again, or the browser drops them
+      // at the old expiry.
       found.get().cookies().forEach(c -> response.addHeader("Set-Cookie", c));
       Session session = found.get().session();
       SecurityContext context = contexts.createEmptyContext();
-      context.setAuthentication(new SessionAuthentication(session,
-          registry.currentRoles(session).stream().map(SimpleGrantedAuthority::new).toList()));
+      context.setAuthentication(
+          new SessionAuthentication(
+              session,
+              registry.currentRoles(session).stream().map(SimpleGrantedAuthority::new).toList()));
       contexts.setContext(context);
     }
     chain.doFilter(request, response);
@@ -80,7 +84,11 @@ final class SessionAuthenticationFilter extends OncePerRequestFilter {
     for (String name : Collections.list(request.getHeaderNames())) {
       headers.put(name, Collections.list(request.getHeaders(name)));
     }
-    return new HttpRequest(request.getMethod(), request.getRequestURI(), headers, NO_BODY,
+    return new HttpRequest(
+        request.getMethod(),
+        request.getRequestURI(),
+        headers,
+        NO_BODY,
         request.getRemoteAddr() == null ? "" : request.getRemoteAddr());
   }
 }

@@ -38,9 +38,10 @@ public final class SessionLogin {
     if (authentication == null || !authentication.isAuthenticated()) {
       throw new IllegalArgumentException("authentication must be a successful login");
     }
-    return registry.create(NewSession.forUser(authentication.getName())
-        .withRoles(recordedRoles(authentication))
-        .withProps(Map.of("csrf", Ids.newId())));
+    return registry.create(
+        NewSession.forUser(authentication.getName())
+            .withRoles(recordedRoles(authentication))
+            .withProps(Map.of("csrf", Ids.newId())));
   }
 
   /** The authorities a session can record: valid role names, sorted, within the roles' total length. */
@@ -49,8 +50,11 @@ public final class SessionLogin {
     int length = -1;
     for (GrantedAuthority a : authentication.getAuthorities()) {
       String name = a.getAuthority();
-      if (name == null || name.isEmpty() || name.length() > Session.MAX_ROLE_LENGTH
-          || name.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+      if (name == null
+          || name.isEmpty()
+          || name.length() > Session.MAX_ROLE_LENGTH
+          || name.codePoints()
+              .anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
         continue;
       }
       if (length + 1 + name.length() > Session.MAX_ROLES_LENGTH) {

@@ -37,14 +37,16 @@ final class SessionLoginFilter extends OncePerRequestFilter {
   private final AuthenticationManager authenticationManager;
   private final SessionRegistry registry;
 
-  SessionLoginFilter(String loginUrl, AuthenticationManager authenticationManager, SessionRegistry registry) {
+  SessionLoginFilter(
+      String loginUrl, AuthenticationManager authenticationManager, SessionRegistry registry) {
     this.matcher = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, loginUrl);
     this.authenticationManager = authenticationManager;
     this.registry = registry;
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     if (!matcher.matches(request)) {
       chain.doFilter(request, response);
@@ -72,14 +74,18 @@ final class SessionLoginFilter extends OncePerRequestFilter {
     }
     IssuedSession issued;
     try {
-      Authentication done = authenticationManager.authenticate(
-          UsernamePasswordAuthenticationToken.unauthenticated(username, password));
+      Authentication done =
+          authenticationManager.authenticate(
+              UsernamePasswordAuthenticationToken.unauthenticated(username, password));
       issued = SessionLogin.issue(registry, done);
     } catch (AuthenticationException e) {
       write(response, 401, Map.of("error", "bad credentials"));
       return;
     } catch (SessionLimitExceededException e) {
-      write(response, 409, Map.of("error", "the user has as many sessions as allowed; end one first"));
+      write(
+          response,
+          409,
+          Map.of("error", "the user has as many sessions as allowed; end one first"));
       return;
     } catch (SessionStoreUnavailableException e) {
       logger.warn("could not issue a session: " + e.getMessage());
@@ -106,7 +112,8 @@ final class SessionLoginFilter extends OncePerRequestFilter {
     return value != null && value.isTextual() ? value.asText() : null;
   }
 
-  private static void write(HttpServletResponse response, int status, Map<String, ?> body) throws IOException {
+  private static void write(HttpServletResponse response, int status, Map<String, ?> body)
+      throws IOException {
     byte[] bytes = JSON.writeValueAsBytes(body);
     response.setStatus(status);
     response.setContentType("application/json");

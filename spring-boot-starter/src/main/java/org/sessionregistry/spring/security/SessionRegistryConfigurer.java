@@ -39,7 +39,8 @@ import org.springframework.security.web.util.matcher.AnyRequestMatcher;
  * </ul>
  * The registry is the application context's {@link SessionRegistry} bean unless {@link #registry} names one.
  */
-public final class SessionRegistryConfigurer extends AbstractHttpConfigurer<SessionRegistryConfigurer, HttpSecurity> {
+public final class SessionRegistryConfigurer
+    extends AbstractHttpConfigurer<SessionRegistryConfigurer, HttpSecurity> {
   private String loginUrl = "/login";
   private @Nullable SessionRegistry registry;
 
@@ -53,7 +54,8 @@ public final class SessionRegistryConfigurer extends AbstractHttpConfigurer<Sess
   /** Where the login endpoint answers {@code POST}s. Default {@code /login}. */
   public SessionRegistryConfigurer loginUrl(String loginUrl) {
     if (loginUrl == null || !loginUrl.startsWith("/")) {
-      throw new IllegalArgumentException("loginUrl must be a path starting with /, was " + loginUrl);
+      throw new IllegalArgumentException(
+          "loginUrl must be a path starting with /, was " + loginUrl);
     }
     this.loginUrl = loginUrl;
     return this;
@@ -77,15 +79,19 @@ public final class SessionRegistryConfigurer extends AbstractHttpConfigurer<Sess
     super.setBuilder(http);
     http.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
     http.csrf(AbstractHttpConfigurer::disable);
-    http.logout(l -> l
-        .addLogoutHandler((request, response, authentication) -> {
-          if (authentication instanceof SessionAuthentication s) {
-            registry(http).logout(s.session());
-          }
-        })
-        .logoutSuccessHandler(new HttpStatusReturningLogoutSuccessHandler()));
-    http.exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
-        new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED), AnyRequestMatcher.INSTANCE));
+    http.logout(
+        l ->
+            l.addLogoutHandler(
+                    (request, response, authentication) -> {
+                      if (authentication instanceof SessionAuthentication s) {
+                        registry(http).logout(s.session());
+                      }
+                    })
+                .logoutSuccessHandler(new HttpStatusReturningLogoutSuccessHandler()));
+    http.exceptionHandling(
+        e ->
+            e.defaultAuthenticationEntryPointFor(
+                new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED), AnyRequestMatcher.INSTANCE));
   }
 
   @Override
@@ -93,10 +99,12 @@ public final class SessionRegistryConfigurer extends AbstractHttpConfigurer<Sess
     SessionRegistry sessions = registry(http);
     AuthenticationManager authenticationManager = http.getSharedObject(AuthenticationManager.class);
     // Before logout, so that logging out sees the session it ends.
-    http.addFilterBefore(new SessionAuthenticationFilter(sessions, getSecurityContextHolderStrategy()),
+    http.addFilterBefore(
+        new SessionAuthenticationFilter(sessions, getSecurityContextHolderStrategy()),
         LogoutFilter.class);
     if (authenticationManager != null) {
-      http.addFilterBefore(new SessionLoginFilter(loginUrl, authenticationManager, sessions), LogoutFilter.class);
+      http.addFilterBefore(
+          new SessionLoginFilter(loginUrl, authenticationManager, sessions), LogoutFilter.class);
     }
   }
 

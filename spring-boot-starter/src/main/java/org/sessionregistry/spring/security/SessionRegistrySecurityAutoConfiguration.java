@@ -15,8 +15,10 @@ import org.springframework.security.core.userdetails.UserDetailsService;
  * disabled user's sessions stop. Each bean backs off when the application defines its own {@link UserRoles} or
  * {@link UserCredentials}.
  */
-@AutoConfiguration(beforeName = "org.sessionregistry.spring.SessionRegistryAutoConfiguration",
-    afterName = "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration")
+@AutoConfiguration(
+    beforeName = "org.sessionregistry.spring.SessionRegistryAutoConfiguration",
+    afterName =
+        "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration")
 @ConditionalOnClass(UserDetailsService.class)
 public class SessionRegistrySecurityAutoConfiguration {
 

@@ -23,8 +23,11 @@ public final class UserDetailsDirectory {
   public static UserRoles roles(UserDetailsService users) {
     return userId -> {
       UserDetails user = find(users, userId);
-      return user == null ? null
-          : user.getAuthorities().stream().map(GrantedAuthority::getAuthority).collect(Collectors.toUnmodifiableSet());
+      return user == null
+          ? null
+          : user.getAuthorities().stream()
+              .map(GrantedAuthority::getAuthority)
+              .collect(Collectors.toUnmodifiableSet());
     };
   }
 
@@ -32,8 +35,13 @@ public final class UserDetailsDirectory {
   public static UserCredentials credentials(UserDetailsService users) {
     return userId -> {
       UserDetails user = find(users, userId);
-      return user != null && user.isEnabled() && user.isAccountNonLocked() && user.isAccountNonExpired()
-          && user.isCredentialsNonExpired() ? Instant.EPOCH : null;
+      return user != null
+              && user.isEnabled()
+              && user.isAccountNonLocked()
+              && user.isAccountNonExpired()
+              && user.isCredentialsNonExpired()
+          ? Instant.EPOCH
+          : null;
     };
   }
 
@@ -44,5 +52,4 @@ public final class UserDetailsDirectory {
       return null;
     }
   }
-
 }

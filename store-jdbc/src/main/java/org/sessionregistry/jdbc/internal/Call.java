@@ -21,9 +21,10 @@ public final class Call {
   /** The value of each {@code :name} of a statement. */
   @FunctionalInterface
   public interface Params {
-    Params NONE = name -> {
-      throw new IllegalArgumentException("no value for :" + name);
-    };
+    Params NONE =
+        name -> {
+          throw new IllegalArgumentException("no value for :" + name);
+        };
 
     Object value(String name);
   }
@@ -40,7 +41,8 @@ public final class Call {
   private final boolean autoCommit;
   private boolean began;
 
-  Call(Connection connection, StatementRunner.Timing timing, int timeoutSeconds) throws SQLException {
+  Call(Connection connection, StatementRunner.Timing timing, int timeoutSeconds)
+      throws SQLException {
     this.connection = connection;
     this.timing = timing;
     this.timeoutSeconds = timeoutSeconds;
@@ -57,14 +59,16 @@ public final class Call {
 
   /** The rows the statement counts as changed. */
   public int update(Sql sql, Params params) throws SQLException {
-    try (PreparedStatement s = prepare(sql, params); StatementWatchdog.Watch w = watch(s)) {
+    try (PreparedStatement s = prepare(sql, params);
+        StatementWatchdog.Watch w = watch(s)) {
       return s.executeUpdate();
     }
   }
 
   /** The rows the statement returns. */
   public <T> List<T> query(Sql sql, Params params, Row<T> row) throws SQLException {
-    try (PreparedStatement s = prepare(sql, params); StatementWatchdog.Watch w = watch(s);
+    try (PreparedStatement s = prepare(sql, params);
+        StatementWatchdog.Watch w = watch(s);
         ResultSet rs = s.executeQuery()) {
       List<T> rows = new ArrayList<>();
       while (rs.next()) {
@@ -88,10 +92,11 @@ public final class Call {
    * (an {@link Integer}).
    */
   public List<Object> results(Sql sql, Params params) throws SQLException {
-    try (PreparedStatement s = prepare(sql, params); StatementWatchdog.Watch w = watch(s)) {
+    try (PreparedStatement s = prepare(sql, params);
+        StatementWatchdog.Watch w = watch(s)) {
       List<Object> results = new ArrayList<>();
       s.execute();
-      for (;;) {
+      for (; ; ) {
         ResultSet rs = s.getResultSet();
         if (rs != null) {
           List<Session> rows = new ArrayList<>();
@@ -141,7 +146,9 @@ public final class Call {
   }
 
   private StatementWatchdog.@Nullable Watch watch(Statement s) {
-    return timing == StatementRunner.Timing.WATCHDOG ? StatementWatchdog.watch(s, timeoutSeconds) : null;
+    return timing == StatementRunner.Timing.WATCHDOG
+        ? StatementWatchdog.watch(s, timeoutSeconds)
+        : null;
   }
 
   /** Whether the runner must end a transaction: one this call began, or the pool's (auto-commit off). */

@@ -34,7 +34,8 @@ public sealed interface Database permits H2Database, PostgreSqlDatabase, MariaDb
 
   /** The statement, as this database runs it. */
   default Sql sql(Session name) {
-    return SqlStatements.of(Session.class, PORTABLE_STATEMENTS, dialect().statementsResource()).sql(name);
+    return SqlStatements.of(Session.class, PORTABLE_STATEMENTS, dialect().statementsResource())
+        .sql(name);
   }
 
   /** The statements, as this database runs them. */
@@ -75,15 +76,18 @@ public sealed interface Database permits H2Database, PostgreSqlDatabase, MariaDb
    * user's row is another call having made it meanwhile (H2's {@code MERGE} is no atomic upsert): it fails as a lost
    * deadlock, so that the runner runs the call again.
    */
-  static List<Object> oneByOne(Database db, Call call, List<Session> steps, Call.Params params) throws SQLException {
+  static List<Object> oneByOne(Database db, Call call, List<Session> steps, Call.Params params)
+      throws SQLException {
     call.begin();
     List<Object> results = new ArrayList<>(steps.size());
     for (Session step : steps) {
       try {
         results.addAll(call.results(db.sql(step), params));
       } catch (SQLException e) {
-        if ((step == Session.LOCK_USER || step == Session.RAISE_GENERATION) && SqlErrors.isConstraintViolation(e)) {
-          throw new SQLTransactionRollbackException("another call made the user's row meanwhile", "40001", e);
+        if ((step == Session.LOCK_USER || step == Session.RAISE_GENERATION)
+            && SqlErrors.isConstraintViolation(e)) {
+          throw new SQLTransactionRollbackException(
+              "another call made the user's row meanwhile", "40001", e);
         }
         throw e;
       }

@@ -22,13 +22,16 @@ final class H2Database implements Database {
   }
 
   @Override
-  public List<Object> together(Call call, List<Session> steps, Call.Params params) throws SQLException {
+  public List<Object> together(Call call, List<Session> steps, Call.Params params)
+      throws SQLException {
     return Database.oneByOne(this, call, steps, params);
   }
 
   @Override
   public StatementRunner.Timing timing(boolean connectionsTimeStatements) {
-    return connectionsTimeStatements ? StatementRunner.Timing.CONNECTION : StatementRunner.Timing.WATCHDOG;
+    return connectionsTimeStatements
+        ? StatementRunner.Timing.CONNECTION
+        : StatementRunner.Timing.WATCHDOG;
   }
 
   /** An H2 file written at each commit, and statements and lock waits as long as the statement timeout. */
@@ -36,8 +39,12 @@ final class H2Database implements Database {
   public String ownPoolUrl(String url, Duration statementTimeout) {
     String durable = PoolFactory.durable(url);
     String lower = durable.toLowerCase(Locale.ROOT);
-    String withLock = lower.contains("lock_timeout") ? durable
-        : durable + ";LOCK_TIMEOUT=" + statementTimeout.toMillis();
-    return lower.contains("query_timeout") ? withLock : withLock + ";QUERY_TIMEOUT=" + statementTimeout.toMillis();
+    String withLock =
+        lower.contains("lock_timeout")
+            ? durable
+            : durable + ";LOCK_TIMEOUT=" + statementTimeout.toMillis();
+    return lower.contains("query_timeout")
+        ? withLock
+        : withLock + ";QUERY_TIMEOUT=" + statementTimeout.toMillis();
   }
 }

@@ -20,6 +20,7 @@ final class MariaDbDatabase implements Database {
   private static final int PARSE_ERROR = 1064;
 
   private final String description;
+
   /** Whether the connections run several statements at once; found out at the first refusal. */
   private volatile boolean multiQueries = true;
 
@@ -33,7 +34,8 @@ final class MariaDbDatabase implements Database {
   }
 
   @Override
-  public List<Object> together(Call call, List<Session> steps, Call.Params params) throws SQLException {
+  public List<Object> together(Call call, List<Session> steps, Call.Params params)
+      throws SQLException {
     if (steps.size() == 1) {
       return call.results(sql(steps.get(0)), params);
     }
@@ -41,7 +43,8 @@ final class MariaDbDatabase implements Database {
       return Database.oneByOne(this, call, steps, params);
     }
     try {
-      List<Object> results = call.results(Sql.together("START TRANSACTION;\n", sql(steps), "COMMIT"), params);
+      List<Object> results =
+          call.results(Sql.together("START TRANSACTION;\n", sql(steps), "COMMIT"), params);
       return results.subList(1, 1 + steps.size()); // without START TRANSACTION's and COMMIT's
     } catch (SQLException e) {
       if (e.getErrorCode() != PARSE_ERROR) {
@@ -52,11 +55,15 @@ final class MariaDbDatabase implements Database {
         }
         throw e;
       }
-      // The statements are well-formed: the connection runs one at a time (nothing ran). So from now on.
+      // The statements are well-formed: the connection runs one at a time (nothing ran). So from
+      // now on.
       multiQueries = false;
-      LOG.log(System.Logger.Level.WARNING, description + ": the connection does not run several statements at once"
-          + " (allowMultiQueries=true); a create within a session limit and a revoke-all that keeps one session now"
-          + " take one round trip per statement");
+      LOG.log(
+          System.Logger.Level.WARNING,
+          description
+              + ": the connection does not run several statements at once"
+              + " (allowMultiQueries=true); a create within a session limit and a revoke-all that keeps one session now"
+              + " take one round trip per statement");
       return Database.oneByOne(this, call, steps, params);
     }
   }
@@ -67,8 +74,10 @@ final class MariaDbDatabase implements Database {
     String lower = url.toLowerCase(Locale.ROOT);
     String u = url;
     if (!lower.contains("sessionvariables") && !lower.contains("innodb_lock_wait_timeout")) {
-      u += (u.contains("?") ? "&" : "?") + "sessionVariables=innodb_lock_wait_timeout="
-          + Math.max(1, statementTimeout.toSeconds());
+      u +=
+          (u.contains("?") ? "&" : "?")
+              + "sessionVariables=innodb_lock_wait_timeout="
+              + Math.max(1, statementTimeout.toSeconds());
     }
     if (!lower.contains("allowmultiqueries")) {
       u += (u.contains("?") ? "&" : "?") + "allowMultiQueries=true";

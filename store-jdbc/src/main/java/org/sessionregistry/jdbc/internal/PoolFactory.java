@@ -14,12 +14,19 @@ public final class PoolFactory {
    * ({@link Database#ownPoolUrl}: on H2 a file written at each commit, statements and lock waits no longer than
    * {@code statementTimeout}), and a start that does not fail while the database is down.
    */
-  public static HikariDataSource newPool(String jdbcUrl, String username, String password, int maximumPoolSize,
-      Duration connectionTimeout, Duration statementTimeout) {
+  public static HikariDataSource newPool(
+      String jdbcUrl,
+      String username,
+      String password,
+      int maximumPoolSize,
+      Duration connectionTimeout,
+      Duration statementTimeout) {
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(Database.of(org.sessionregistry.jdbc.Dialect.ofJdbcUrl(jdbcUrl), "")
-        .ownPoolUrl(jdbcUrl, statementTimeout));
-    // Fewer gap locks on MariaDB (its default is REPEATABLE READ); the others default to it already.
+    config.setJdbcUrl(
+        Database.of(org.sessionregistry.jdbc.Dialect.ofJdbcUrl(jdbcUrl), "")
+            .ownPoolUrl(jdbcUrl, statementTimeout));
+    // Fewer gap locks on MariaDB (its default is REPEATABLE READ); the others default to it
+    // already.
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     config.setUsername(username);
     config.setPassword(password);
@@ -38,7 +45,9 @@ public final class PoolFactory {
    */
   public static String durable(String url) {
     String lower = url.toLowerCase(Locale.ROOT);
-    if (!lower.startsWith("jdbc:h2:") || lower.startsWith("jdbc:h2:mem:") || lower.contains("write_delay")) {
+    if (!lower.startsWith("jdbc:h2:")
+        || lower.startsWith("jdbc:h2:mem:")
+        || lower.contains("write_delay")) {
       return url;
     }
     return url + ";WRITE_DELAY=0";
@@ -49,12 +58,14 @@ public final class PoolFactory {
    * a pool this factory made for H2 with that timeout (its URL says {@code QUERY_TIMEOUT}). Then the store sets no
    * timeout per statement.
    */
-  public static boolean timesStatements(javax.sql.DataSource dataSource, Duration statementTimeout) {
+  public static boolean timesStatements(
+      javax.sql.DataSource dataSource, Duration statementTimeout) {
     if (!(dataSource instanceof HikariDataSource pool) || pool.getJdbcUrl() == null) {
       return false;
     }
     String lower = pool.getJdbcUrl().toLowerCase(Locale.ROOT);
-    return lower.startsWith("jdbc:h2:") && lower.contains(";query_timeout=" + statementTimeout.toMillis())
+    return lower.startsWith("jdbc:h2:")
+        && lower.contains(";query_timeout=" + statementTimeout.toMillis())
         && !lower.matches(".*;query_timeout=" + statementTimeout.toMillis() + "\\d.*");
   }
 

@@ -18,8 +18,10 @@ final class PostgreSqlDatabase implements Database {
   }
 
   @Override
-  public List<Object> together(Call call, List<Session> steps, Call.Params params) throws SQLException {
-    return call.results(steps.size() == 1 ? sql(steps.get(0)) : Sql.together("", sql(steps), ""), params);
+  public List<Object> together(Call call, List<Session> steps, Call.Params params)
+      throws SQLException {
+    return call.results(
+        steps.size() == 1 ? sql(steps.get(0)) : Sql.together("", sql(steps), ""), params);
   }
 
   @Override

@@ -24,7 +24,9 @@ public record Sql(String text, List<String> names) {
       if (c == ':' && i + 1 < named.length() && named.charAt(i + 1) == ':') {
         text.append("::");
         i++;
-      } else if (c == ':' && i + 1 < named.length() && Character.isJavaIdentifierStart(named.charAt(i + 1))) {
+      } else if (c == ':'
+          && i + 1 < named.length()
+          && Character.isJavaIdentifierStart(named.charAt(i + 1))) {
         int end = i + 1;
         while (end < named.length() && Character.isJavaIdentifierPart(named.charAt(end))) {
           end++;

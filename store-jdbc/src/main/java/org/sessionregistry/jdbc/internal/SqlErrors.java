@@ -17,10 +17,12 @@ import org.sessionregistry.SessionStoreUnavailableException;
  * carry the driver's text and SQLState, never a bound value.
  */
 public final class SqlErrors {
-  private static final Set<String> UNAVAILABLE_STATES = Set.of(
-      "57P01", "57P02", "57P03", "53300", // PostgreSQL: shutting down, cannot connect now, too many connections
-      "57014", "55P03", // PostgreSQL: statement timeout, lock not available
-      "HYT00"); // H2: lock timeout
+  private static final Set<String> UNAVAILABLE_STATES =
+      Set.of(
+          "57P01", "57P02", "57P03",
+          "53300", // PostgreSQL: shutting down, cannot connect now, too many connections
+          "57014", "55P03", // PostgreSQL: statement timeout, lock not available
+          "HYT00"); // H2: lock timeout
 
   private SqlErrors() {}
 
@@ -32,11 +34,19 @@ public final class SqlErrors {
     SQLException sql = sqlCause(e);
     String reason = sql != null ? reason(sql) : e.getClass().getSimpleName();
     if (e instanceof ConnectionException || (sql != null && isConnectionFailure(sql))) {
-      return new SessionStoreUnavailableException(description + " is unavailable, could not " + operation + ": "
-          + reason + ". The outcome is unknown; the store reconnects when the database is back.", sql);
+      return new SessionStoreUnavailableException(
+          description
+              + " is unavailable, could not "
+              + operation
+              + ": "
+              + reason
+              + ". The outcome is unknown; the store reconnects when the database is back.",
+          sql);
     }
-    String state = sql != null && sql.getSQLState() != null ? " (SQLState " + sql.getSQLState() + ")" : "";
-    return new SessionStoreException(description + " failed to " + operation + state + ": " + reason, sql);
+    String state =
+        sql != null && sql.getSQLState() != null ? " (SQLState " + sql.getSQLState() + ")" : "";
+    return new SessionStoreException(
+        description + " failed to " + operation + state + ": " + reason, sql);
   }
 
   /** Unreachable, shutting down, out of connections, or not answering in time (statement or lock timeout). */
@@ -56,15 +66,20 @@ public final class SqlErrors {
    */
   public static boolean isConnectionLost(@Nullable Throwable e) {
     SQLException sql = sqlCause(e);
-    if (sql == null || sql instanceof SQLTimeoutException || sql instanceof SQLTransientConnectionException) {
+    if (sql == null
+        || sql instanceof SQLTimeoutException
+        || sql instanceof SQLTransientConnectionException) {
       return false; // too slow, or the pool had nothing to lend: asking again would only wait again
     }
     String state = sql.getSQLState();
-    if (state != null && (state.equals("08001") || state.equals("08004") || state.equals("57014"))) {
+    if (state != null
+        && (state.equals("08001") || state.equals("08004") || state.equals("57014"))) {
       return false; // could not connect, refused, cancelled for time
     }
-    return sql instanceof SQLRecoverableException || sql instanceof SQLNonTransientConnectionException
-        || (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")))
+    return sql instanceof SQLRecoverableException
+        || sql instanceof SQLNonTransientConnectionException
+        || (state != null
+            && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")))
         || sql.getErrorCode() == 90121; // H2: the database is closed
   }
 
@@ -81,7 +96,9 @@ public final class SqlErrors {
   /** A unique key or another integrity constraint refused the write (SQLState class 23). */
   public static boolean isConstraintViolation(@Nullable Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+      if (t instanceof SQLException sql
+          && sql.getSQLState() != null
+          && sql.getSQLState().startsWith("23")) {
         return true;
       }
     }
@@ -99,7 +116,8 @@ public final class SqlErrors {
     }
     String message = String.valueOf(e.getMessage());
     return root == e || root.getMessage() == null || message.contains(root.getMessage())
-        ? message : message + " (cause: " + root.getMessage() + ")";
+        ? message
+        : message + " (cause: " + root.getMessage() + ")";
   }
 
   public static @Nullable SQLException sqlCause(@Nullable Throwable e) {

@@ -23,14 +23,31 @@ public final class SqlStatements<N extends Enum<N>> {
 
   /** What the store runs: {@code statements.sql}, portable, and {@code statements-<dialect>.sql}. */
   public enum Session {
-    INSERT, FIND_BY_TOKEN, FIND_BY_USER, TOUCH, DELETE_ONE, DELETE_ALL, DELETE_ALL_EXCEPT, KEEP_ONE,
-    RAISE_GENERATION, PURGE_EXPIRED, PENDING_USERS, DELETE_REVOKED, CLEAR_PENDING, DELETE_EVERYONE,
-    LOCK_USER, END_DEVICE, MAKE_ROOM, INSERT_UNLESS_FULL
+    INSERT,
+    FIND_BY_TOKEN,
+    FIND_BY_USER,
+    TOUCH,
+    DELETE_ONE,
+    DELETE_ALL,
+    DELETE_ALL_EXCEPT,
+    KEEP_ONE,
+    RAISE_GENERATION,
+    PURGE_EXPIRED,
+    PENDING_USERS,
+    DELETE_REVOKED,
+    CLEAR_PENDING,
+    DELETE_EVERYONE,
+    LOCK_USER,
+    END_DEVICE,
+    MAKE_ROOM,
+    INSERT_UNLESS_FULL
   }
 
   /** What the invalidation channel runs: {@code revocations.sql}, the same on every database. */
   public enum Revocation {
-    PUBLISH, POLL, TRIM
+    PUBLISH,
+    POLL,
+    TRIM
   }
 
   private final EnumMap<N, String> statements;
@@ -45,7 +62,8 @@ public final class SqlStatements<N extends Enum<N>> {
   /** The statements of these resources, parsed at the first call and kept. */
   @SuppressWarnings("unchecked")
   public static <N extends Enum<N>> SqlStatements<N> of(Class<N> names, String... resources) {
-    return (SqlStatements<N>) LOADED.computeIfAbsent(String.join(",", resources), r -> load(names, resources));
+    return (SqlStatements<N>)
+        LOADED.computeIfAbsent(String.join(",", resources), r -> load(names, resources));
   }
 
   /** The statement's text, with its {@code :names}. */
@@ -68,7 +86,8 @@ public final class SqlStatements<N extends Enum<N>> {
     for (N name : names.getEnumConstants()) {
       String statement = byName.remove(name.name().toLowerCase(Locale.ROOT));
       if (statement == null || statement.isEmpty()) {
-        throw new IllegalStateException(resource + " lacks statement " + name.name().toLowerCase(Locale.ROOT));
+        throw new IllegalStateException(
+            resource + " lacks statement " + name.name().toLowerCase(Locale.ROOT));
       }
       statements.put(name, statement);
     }

@@ -54,7 +54,11 @@ public final class StatementRunner {
    * @param dropIdleConnections makes the pool open fresh connections (after the database closed one, it has likely
    *     closed them all: a restart, a failover, an administrator); a no-op when the pool cannot be told
    */
-  public StatementRunner(Connections connections, String description, Timing timing, int statementTimeoutSeconds,
+  public StatementRunner(
+      Connections connections,
+      String description,
+      Timing timing,
+      int statementTimeoutSeconds,
       Runnable dropIdleConnections) {
     this.connections = connections;
     this.description = description;
@@ -120,8 +124,10 @@ public final class StatementRunner {
       } catch (SessionStoreException e) {
         throw e;
       } catch (Exception e) {
-        // A row the store cannot read (corrupt props), a pool that failed to give a connection back: typed.
-        throw new SessionStoreException(description + " failed to " + operation + ": " + e.getMessage(), e);
+        // A row the store cannot read (corrupt props), a pool that failed to give a connection
+        // back: typed.
+        throw new SessionStoreException(
+            description + " failed to " + operation + ": " + e.getMessage(), e);
       }
     }
   }
@@ -130,7 +136,8 @@ public final class StatementRunner {
     Lease lease = connections.borrow();
     try (AutoCloseable giveBack = lease.giveBack()) {
       Connection c = lease.connection();
-      // The pool's connections stop statements after the store's timeout; another one is set for this call only.
+      // The pool's connections stop statements after the store's timeout; another one is set for
+      // this call only.
       boolean ownTimeout = timing == Timing.CONNECTION && timeoutSeconds != statementTimeoutSeconds;
       if (ownTimeout) {
         setH2QueryTimeout(c, timeoutSeconds);

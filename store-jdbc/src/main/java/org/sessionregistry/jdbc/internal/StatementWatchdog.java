@@ -44,7 +44,7 @@ final class StatementWatchdog {
   }
 
   private static void loop() {
-    for (;;) {
+    for (; ; ) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS));
       long now = System.nanoTime();
       for (Watch w : RUNNING) {

@@ -35,8 +35,11 @@ public final class DeadlineConnections {
    * @param config the client settings with the given connect and socket timeout (ms)
    * @param timeout the deadline of a call that did not set one
    */
-  public static Standalone standalone(HostAndPort where, IntFunction<JedisClientConfig> config,
-      GenericObjectPoolConfig<Connection> pool, Duration timeout) {
+  public static Standalone standalone(
+      HostAndPort where,
+      IntFunction<JedisClientConfig> config,
+      GenericObjectPoolConfig<Connection> pool,
+      Duration timeout) {
     return new Standalone(where, config, pool, timeout.toMillis());
   }
 
@@ -44,8 +47,11 @@ public final class DeadlineConnections {
    * Pooled connections to each node of a Cluster. A new connection's handshake is bounded by the configured socket
    * timeout (Jedis builds the node pools); every command after it by the time left.
    */
-  public static ClusterConnectionProvider cluster(Set<HostAndPort> nodes, JedisClientConfig config,
-      GenericObjectPoolConfig<Connection> pool, Duration timeout) {
+  public static ClusterConnectionProvider cluster(
+      Set<HostAndPort> nodes,
+      JedisClientConfig config,
+      GenericObjectPoolConfig<Connection> pool,
+      Duration timeout) {
     return new Cluster(nodes, config, pool, timeout.toMillis());
   }
 
@@ -63,9 +69,11 @@ public final class DeadlineConnections {
     long left = Deadline.remainingMillis(timeoutMillis);
     if (left <= 0) {
       c.close();
-      // Jedis's Cluster executor gives up at once on this one; on a connection failure it would retry, and first
+      // Jedis's Cluster executor gives up at once on this one; on a connection failure it would
+      // retry, and first
       // refresh its slot map from nodes that may be hung too.
-      throw new JedisClusterOperationException("timed out: the call's time ran out before its command was sent");
+      throw new JedisClusterOperationException(
+          "timed out: the call's time ran out before its command was sent");
     }
     c.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
     return c;
@@ -75,10 +83,15 @@ public final class DeadlineConnections {
   public static final class Standalone extends PooledConnectionProvider {
     private final long timeoutMillis;
 
-    private Standalone(HostAndPort where, IntFunction<JedisClientConfig> config,
-        GenericObjectPoolConfig<Connection> pool, long timeoutMillis) {
-      super(new ConnectionFactory(new DeadlineSockets(where, config, timeoutMillis),
-          config.apply((int) timeoutMillis)), pool);
+    private Standalone(
+        HostAndPort where,
+        IntFunction<JedisClientConfig> config,
+        GenericObjectPoolConfig<Connection> pool,
+        long timeoutMillis) {
+      super(
+          new ConnectionFactory(
+              new DeadlineSockets(where, config, timeoutMillis), config.apply((int) timeoutMillis)),
+          pool);
       this.timeoutMillis = timeoutMillis;
     }
 
@@ -86,14 +99,16 @@ public final class DeadlineConnections {
     public Connection getConnection() {
       long left = Deadline.remainingMillis(timeoutMillis);
       if (left <= 0) {
-        throw new JedisConnectionException("timed out: the call's time ran out before a connection was free");
+        throw new JedisConnectionException(
+            "timed out: the call's time ran out before a connection was free");
       }
       ConnectionPool pool = (ConnectionPool) getPool();
       Connection c;
       try {
         c = pool.borrowObject(Duration.ofMillis(left));
       } catch (NoSuchElementException e) {
-        throw new JedisException("Could not get a resource from the pool within " + left + " ms", e);
+        throw new JedisException(
+            "Could not get a resource from the pool within " + left + " ms", e);
       } catch (JedisException e) {
         throw e;
       } catch (Exception e) {
@@ -117,7 +132,10 @@ public final class DeadlineConnections {
   private static final class Cluster extends ClusterConnectionProvider {
     private final long timeoutMillis;
 
-    Cluster(Set<HostAndPort> nodes, JedisClientConfig config, GenericObjectPoolConfig<Connection> pool,
+    Cluster(
+        Set<HostAndPort> nodes,
+        JedisClientConfig config,
+        GenericObjectPoolConfig<Connection> pool,
         long timeoutMillis) {
       super(nodes, config, pool);
       this.timeoutMillis = timeoutMillis;
@@ -168,14 +186,15 @@ public final class DeadlineConnections {
 
     private void enoughTimeLeft() {
       if (!halfLeft()) {
-        throw new JedisClusterOperationException("timed out: less than half the call's time is left for another"
-            + " attempt");
+        throw new JedisClusterOperationException(
+            "timed out: less than half the call's time is left for another" + " attempt");
       }
     }
   }
 
   /** Connects within the time left, and leaves the socket the rest of it for the handshake. */
-  private record DeadlineSockets(HostAndPort where, IntFunction<JedisClientConfig> config, long timeoutMillis)
+  private record DeadlineSockets(
+      HostAndPort where, IntFunction<JedisClientConfig> config, long timeoutMillis)
       implements JedisSocketFactory {
     @Override
     public Socket createSocket() {
@@ -183,8 +202,10 @@ public final class DeadlineConnections {
       if (left <= 0) {
         throw new JedisConnectionException("timed out: the call's time ran out before connecting");
       }
-      Socket socket = new DefaultJedisSocketFactory(where, config.apply((int) Math.min(Integer.MAX_VALUE, left)))
-          .createSocket();
+      Socket socket =
+          new DefaultJedisSocketFactory(
+                  where, config.apply((int) Math.min(Integer.MAX_VALUE, left)))
+              .createSocket();
       try {
         long rest = Deadline.remainingMillis(timeoutMillis);
         if (rest <= 0) {

@@ -27,7 +27,8 @@ public final class LuaScript {
   public LuaScript(String resource) {
     StringBuilder text = new StringBuilder();
     for (String part : List.of(PRELUDE, resource)) {
-      try (InputStream in = LuaScript.class.getResourceAsStream("/org/sessionregistry/redis/" + part)) {
+      try (InputStream in =
+          LuaScript.class.getResourceAsStream("/org/sessionregistry/redis/" + part)) {
         if (in == null) {
           throw new IllegalStateException("the jar lacks " + part);
         }
@@ -52,8 +53,8 @@ public final class LuaScript {
    * Queues the script on a pipeline: {@code EVALSHA}, or {@code EVAL} when {@code sendSource} (after a pipeline's
    * {@code EVALSHA} answered {@code NOSCRIPT}: its {@code get()} throws {@link JedisNoScriptException}).
    */
-  public Response<Object> queue(AbstractPipeline pipeline, List<String> keys, List<String> args,
-      boolean sendSource) {
+  public Response<Object> queue(
+      AbstractPipeline pipeline, List<String> keys, List<String> args, boolean sendSource) {
     return sendSource ? pipeline.eval(source, keys, args) : pipeline.evalsha(sha1, keys, args);
   }
 

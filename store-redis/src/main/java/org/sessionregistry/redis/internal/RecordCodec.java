@@ -46,10 +46,13 @@ public final class RecordCodec {
   /** Everything else, as one string; the insert script cuts it into parts. */
   public static String rest(Session s) {
     StringBuilder b = new StringBuilder(64);
-    b.append(millis13(s.createdAt().toEpochMilli())).append(millis13(s.expiresAt().toEpochMilli()))
+    b.append(millis13(s.createdAt().toEpochMilli()))
+        .append(millis13(s.expiresAt().toEpochMilli()))
         .append(deviceField(s.deviceId()))
         .append(sized(RolesText.write(s.roles())))
-        .append(s.userId().length()).append(':').append(s.userId())
+        .append(s.userId().length())
+        .append(':')
+        .append(s.userId())
         .append(PropsJson.write(s.props()));
     return b.toString();
   }
@@ -118,8 +121,13 @@ public final class RecordCodec {
       throw new SessionStoreException(description + " holds session " + id + " without a header");
     }
     if (header.charAt(DATA) != VERSION) {
-      throw new SessionStoreException(description + " holds session " + id + " in record version "
-          + header.charAt(DATA) + ", which this store does not know");
+      throw new SessionStoreException(
+          description
+              + " holds session "
+              + id
+              + " in record version "
+              + header.charAt(DATA)
+              + ", which this store does not know");
     }
     try {
       Reader h = new Reader(header, DATA + 1);
@@ -135,11 +143,25 @@ public final class RecordCodec {
       String deviceId = r.sized();
       Set<String> roles = RolesText.read(r.sized());
       String userId = r.sized();
-      return new Session(id, userId, created, expires, lastActivity, deviceId, roles, PropsJson.read(r.remaining()));
+      return new Session(
+          id,
+          userId,
+          created,
+          expires,
+          lastActivity,
+          deviceId,
+          roles,
+          PropsJson.read(r.remaining()));
     } catch (RuntimeException e) {
-      // Neither the parser's message nor the exception as a cause: either may quote the record, props (csrf) included.
-      throw new SessionStoreException(description + " holds a record of session " + id + " that it cannot read ("
-          + e.getClass().getSimpleName() + ")");
+      // Neither the parser's message nor the exception as a cause: either may quote the record,
+      // props (csrf) included.
+      throw new SessionStoreException(
+          description
+              + " holds a record of session "
+              + id
+              + " that it cannot read ("
+              + e.getClass().getSimpleName()
+              + ")");
     }
   }
 

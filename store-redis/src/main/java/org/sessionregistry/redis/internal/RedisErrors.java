@@ -13,7 +13,8 @@ import redis.clients.jedis.exceptions.JedisException;
 /** Runs one command or script and says, typed, what its failure means for the caller. */
 public final class RedisErrors {
   private static final List<String> UNAVAILABLE_REPLIES =
-      List.of("TRYAGAIN", "CLUSTERDOWN", "LOADING", "BUSY", "READONLY", "MASTERDOWN", "MOVED", "ASK");
+      List.of(
+          "TRYAGAIN", "CLUSTERDOWN", "LOADING", "BUSY", "READONLY", "MASTERDOWN", "MOVED", "ASK");
 
   private RedisErrors() {}
 
@@ -29,10 +30,17 @@ public final class RedisErrors {
       return command.get();
     } catch (JedisException e) {
       if (isUnavailable(e)) {
-        throw new SessionStoreUnavailableException(description + " is unavailable, could not " + operation + ": "
-            + sentence(e.getMessage()) + " The outcome is unknown; the client reconnects when Redis is back.", e);
+        throw new SessionStoreUnavailableException(
+            description
+                + " is unavailable, could not "
+                + operation
+                + ": "
+                + sentence(e.getMessage())
+                + " The outcome is unknown; the client reconnects when Redis is back.",
+            e);
       }
-      throw new SessionStoreException(description + " failed to " + operation + ": " + e.getMessage(), e);
+      throw new SessionStoreException(
+          description + " failed to " + operation + ": " + e.getMessage(), e);
     }
   }
 
@@ -41,7 +49,8 @@ public final class RedisErrors {
    * failing over, a replica, a server loading its data or busy with a script).
    */
   static boolean isUnavailable(JedisException e) {
-    if (e instanceof JedisConnectionException || e instanceof JedisClusterOperationException
+    if (e instanceof JedisConnectionException
+        || e instanceof JedisClusterOperationException
         || e.getCause() instanceof NoSuchElementException) {
       return true;
     }

@@ -10,8 +10,8 @@ public final class Tls {
   private Tls() {}
 
   /** Turns TLS on in {@code config} with {@code context}'s trust, unless {@code context} is null. */
-  public static DefaultJedisClientConfig.Builder apply(DefaultJedisClientConfig.Builder config,
-      @Nullable SSLContext context) {
+  public static DefaultJedisClientConfig.Builder apply(
+      DefaultJedisClientConfig.Builder config, @Nullable SSLContext context) {
     if (context == null) {
       return config;
     }

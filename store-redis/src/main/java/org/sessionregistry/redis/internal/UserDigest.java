@@ -12,15 +12,18 @@ import java.security.NoSuchAlgorithmException;
 public final class UserDigest {
   /** 256 bits, five to a character. */
   public static final int LENGTH = 52;
+
   private static final char[] ALPHABET = "ybndrfg8ejkmcpqxot1uwisza345h769".toCharArray();
   private static final boolean[] IN_ALPHABET = new boolean[128];
-  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
-  });
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("SHA-256 is not available", e);
+            }
+          });
 
   static {
     for (char c : ALPHABET) {
@@ -35,7 +38,8 @@ public final class UserDigest {
     char[] out = new char[LENGTH];
     for (int i = 0; i < LENGTH; i++) {
       int bit = 5 * i;
-      int pair = (hash[bit / 8] & 0xff) << 8 | (bit / 8 + 1 < hash.length ? hash[bit / 8 + 1] & 0xff : 0);
+      int pair =
+          (hash[bit / 8] & 0xff) << 8 | (bit / 8 + 1 < hash.length ? hash[bit / 8 + 1] & 0xff : 0);
       out[i] = ALPHABET[(pair >>> (11 - bit % 8)) & 31];
     }
     return new String(out);

@@ -47,8 +47,7 @@ public class ExampleApplication {
 
   @Bean
   SecurityFilterChain api(HttpSecurity http) throws Exception {
-    return http
-        .authorizeHttpRequests(a -> a.anyRequest().authenticated())
+    return http.authorizeHttpRequests(a -> a.anyRequest().authenticated())
         .with(SessionRegistryConfigurer.sessionRegistry(), Customizer.withDefaults())
         .build();
   }
@@ -69,9 +68,19 @@ public class ExampleApplication {
     /** The caller's sessions, sanitized, newest activity first. */
     @GetMapping("/api/sessions")
     List<Map<String, Object>> sessions(@AuthenticationPrincipal Session session) {
-      return registry.list(session.userId()).stream().map(s -> Map.<String, Object>of(
-          "id", s.id(), "created_at", s.createdAt().toString(), "last_activity_at", s.lastActivityAt().toString(),
-          "current", s.id().equals(session.id()))).toList();
+      return registry.list(session.userId()).stream()
+          .map(
+              s ->
+                  Map.<String, Object>of(
+                      "id",
+                      s.id(),
+                      "created_at",
+                      s.createdAt().toString(),
+                      "last_activity_at",
+                      s.lastActivityAt().toString(),
+                      "current",
+                      s.id().equals(session.id())))
+          .toList();
     }
 
     @DeleteMapping("/api/sessions/{id}")

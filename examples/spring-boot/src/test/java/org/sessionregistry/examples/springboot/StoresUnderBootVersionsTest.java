@@ -36,7 +36,8 @@ class StoresUnderBootVersionsTest {
   /** The version of the jar on the class path, from the Maven metadata it carries. */
   private static String version(String groupId, String artifactId) throws Exception {
     String resource = "META-INF/maven/" + groupId + "/" + artifactId + "/pom.properties";
-    try (InputStream in = StoresUnderBootVersionsTest.class.getClassLoader().getResourceAsStream(resource)) {
+    try (InputStream in =
+        StoresUnderBootVersionsTest.class.getClassLoader().getResourceAsStream(resource)) {
       assertThat(in).as(resource).isNotNull();
       Properties p = new Properties();
       p.load(in);
@@ -52,33 +53,45 @@ class StoresUnderBootVersionsTest {
   @Test
   void postgresql() throws Exception {
     String schema = "sr_spring_example";
-    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
+    try (Connection c =
+            DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
         Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
       s.execute("CREATE SCHEMA " + schema);
     }
-    assertWorks(JdbcSessionStore.class,
+    assertWorks(
+        JdbcSessionStore.class,
         "spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + schema,
-        "spring.datasource.username=postgres", "session-registry.jdbc.initialize-schema=always");
+        "spring.datasource.username=postgres",
+        "session-registry.jdbc.initialize-schema=always");
   }
 
   @Test
   void redis() {
-    assertWorks(RedisSessionStore.class, "spring.datasource.url=jdbc:h2:mem:boot-versions-redis",
-        "session-registry.store=redis", "spring.data.redis.host=127.0.0.1",
+    assertWorks(
+        RedisSessionStore.class,
+        "spring.datasource.url=jdbc:h2:mem:boot-versions-redis",
+        "session-registry.store=redis",
+        "spring.data.redis.host=127.0.0.1",
         "session-registry.redis.namespace=sr-example-" + UUID.randomUUID());
   }
 
   private static void assertWorks(Class<?> storeType, String... properties) {
-    try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ExampleApplication.class)
-        .run(Stream.concat(Stream.of("server.port=0", "spring.main.banner-mode=off"), Stream.of(properties))
-            .map(p -> "--" + p).toArray(String[]::new))) {
+    try (ConfigurableApplicationContext app =
+        new SpringApplicationBuilder(ExampleApplication.class)
+            .run(
+                Stream.concat(
+                        Stream.of("server.port=0", "spring.main.banner-mode=off"),
+                        Stream.of(properties))
+                    .map(p -> "--" + p)
+                    .toArray(String[]::new))) {
       SessionRegistry registry = app.getBean(SessionRegistry.class);
       if (storeType != SessionStore.class) {
-        assertThat(app.getBean(SessionStore.class).toString()).contains(
-            storeType == JdbcSessionStore.class ? "PostgreSQL" : "Redis");
+        assertThat(app.getBean(SessionStore.class).toString())
+            .contains(storeType == JdbcSessionStore.class ? "PostgreSQL" : "Redis");
       }
-      String user = "bob"; // a user the application knows: sessions of unknown users never authenticate
+      String user =
+          "bob"; // a user the application knows: sessions of unknown users never authenticate
       IssuedSession issued = registry.create(user);
       assertThat(registry.authenticate(issued.token())).isPresent();
       assertThat(registry.list(user)).hasSize(1);
