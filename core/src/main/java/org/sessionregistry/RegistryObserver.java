@@ -3,7 +3,8 @@ package org.sessionregistry;
 /**
  * Told how long each registry operation took and how it ended, and how many sessions ended and why: the hook a metrics
  * binding ({@code session-registry-micrometer}) implements. Unlike a {@link SessionListener}, an observer never makes
- * the store read back what it ends: a revoke-all is reported as one operation, its sessions uncounted. Without one
+ * the store read back what it ends: a revoke-all (or a credential change) is reported as one
+ * operation, its sessions uncounted. Without one
  * ({@link #none()}, the default) the registry does not even read the clock for it.
  *
  * <p>Called on the thread of the operation, after it: implementations must be quick, allocation-free on the
@@ -22,7 +23,9 @@ public interface RegistryObserver {
     REVOKE_ALL,
     REVOKE_ALL_EXCEPT,
     REVOKE_EVERYONE,
-    PURGE
+    PURGE,
+    /** {@link SessionRegistry#credentialsChanged}: a user's credentials changed, and its sessions were revoked. */
+    CREDENTIALS_CHANGE
   }
 
   /** How an operation ended. */

@@ -338,6 +338,29 @@ public final class SessionRegistry implements AutoCloseable {
   }
 
   /**
+   * Tells the registry that the user's credentials changed (a new password, a reset, a deactivation, a deletion), as
+   * the application records the change: revokes every session of the user in one atomic store operation, as
+   * {@link #revokeAll} does (listeners hear {@link RevocationReason#CREDENTIALS_CHANGED}), and the observer counts one
+   * credential change. Sessions created before the change die anyway through {@link UserCredentials} when the
+   * application gives one; this removes them from the store at once, and is what counts the change.
+   */
+  public void credentialsChanged(String userId) {
+    requireUserId(userId, "userId");
+    revokeAll(userId, null, Operation.CREDENTIALS_CHANGE, RevocationReason.CREDENTIALS_CHANGED);
+  }
+
+  /**
+   * Proves that the store answers, by one round trip that reads and writes no session
+   * ({@link SessionStore#probe()}: {@code SELECT 1} on SQL, {@code PING} on Redis; a front cache is passed through): for
+   * health checks and status pings. Not an operation: the observer does not count it.
+   *
+   * @throws SessionStoreException if the store did not answer, or answered with an error
+   */
+  public void checkStore() {
+    store.probe();
+  }
+
+  /**
    * Removes up to {@code limit} expired sessions that the store still keeps, telling listeners ({@code EXPIRED}).
    * Safe to run on several nodes at once. Stores that expire sessions on their own may remove none.
    *
@@ -470,8 +493,15 @@ public final class SessionRegistry implements AutoCloseable {
   }
 
   private void revokeAll(String userId, @Nullable String keepSessionId) {
-    Operation operation =
-        keepSessionId == null ? Operation.REVOKE_ALL : Operation.REVOKE_ALL_EXCEPT;
+    revokeAll(
+        userId,
+        keepSessionId,
+        keepSessionId == null ? Operation.REVOKE_ALL : Operation.REVOKE_ALL_EXCEPT,
+        RevocationReason.REVOKE_ALL);
+  }
+
+  private void revokeAll(
+      String userId, @Nullable String keepSessionId, Operation operation, RevocationReason reason) {
     long start = start();
     try {
       if (listeners.isEmpty()) {
@@ -483,8 +513,7 @@ public final class SessionRegistry implements AutoCloseable {
         List<Session> removed = store.deleteAllOfUser(userId, keepSessionId);
         Instant now = now();
         for (Session s : removed) {
-          notifyRevoked(
-              s, isExpired(s, now) ? RevocationReason.EXPIRED : RevocationReason.REVOKE_ALL);
+          notifyRevoked(s, isExpired(s, now) ? RevocationReason.EXPIRED : reason);
         }
       }
     } catch (RuntimeException e) {

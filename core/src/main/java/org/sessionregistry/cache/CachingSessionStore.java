@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,6 +19,7 @@ import org.sessionregistry.Session;
 import org.sessionregistry.SessionLimit;
 import org.sessionregistry.spi.Invalidation;
 import org.sessionregistry.spi.InvalidationChannel;
+import org.sessionregistry.spi.PoolStatus;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
 
@@ -286,6 +288,22 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
   @Override
   public String tokenPrefix(String userId) {
     return delegate.tokenPrefix(userId);
+  }
+
+  /** The store's own round trip: a probe must reach it, never the cache. */
+  @Override
+  public void probe() {
+    delegate.probe();
+  }
+
+  @Override
+  public OptionalLong countSessions(Instant now) {
+    return delegate.countSessions(now);
+  }
+
+  @Override
+  public @Nullable PoolStatus poolStatus() {
+    return delegate.poolStatus();
   }
 
   @Override

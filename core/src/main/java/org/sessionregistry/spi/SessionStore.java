@@ -3,6 +3,7 @@ package org.sessionregistry.spi;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionLimit;
@@ -125,6 +126,43 @@ public interface SessionStore extends AutoCloseable {
    */
   default String tokenPrefix(String userId) {
     return "";
+  }
+
+  /**
+   * Proves that the store answers, by one round trip that reads and writes no session ({@code SELECT 1} on SQL,
+   * {@code PING} on Redis), for health checks: the registry does not count it as an operation. Returns normally when
+   * the store answered.
+   *
+   * <p>The default reads the sessions of a random user id that has none ({@link #findByUser}): one read, right for
+   * any store; a store with a cheaper round trip overrides it.
+   *
+   * @throws SessionStoreException if the store did not answer, or answered with an error
+   */
+  default void probe() {
+    findByUser(org.sessionregistry.Ids.newId());
+  }
+
+  /**
+   * How many sessions the store keeps whose retain-until is not before {@code now} (revoked and removed ones not
+   * counted), if it can count them without reading them back: in one round trip bounded by the store's own timeout, or
+   * in memory. For a live-sessions gauge, which calls it at most once per scrape interval. Sessions past an expiry the
+   * registry checks itself (an idle timeout that activity did not reach the store for) may be counted.
+   *
+   * <p>The default, and a store that cannot count without walking every session (Redis), answers empty at once,
+   * without a round trip: then no gauge is shown.
+   *
+   * @throws SessionStoreException if the store can count but failed to
+   */
+  default OptionalLong countSessions(Instant now) {
+    return OptionalLong.empty();
+  }
+
+  /**
+   * The store's own connection pool as it is now, read without a round trip, for metrics; null (the default) when the
+   * store has none of its own, or its pool reports elsewhere (the JDBC store binds HikariCP's own meters).
+   */
+  default @Nullable PoolStatus poolStatus() {
+    return null;
   }
 
   /** Releases the store's resources (pools, connections). The store is unusable afterwards. */

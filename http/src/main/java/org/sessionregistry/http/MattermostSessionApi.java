@@ -39,7 +39,7 @@ import org.sessionregistry.SessionStoreUnavailableException;
  *   <li>{@code POST /api/v4/users/sessions/revoke/all}: revokes every session of every user, the caller's own too
  *       ({@code manage_system} only);
  *   <li>{@code GET /api/v4/system/ping} ({@code Client4.ping}), no session needed: {@code {"status":"OK"}} without
- *       touching the store; with {@code ?get_server_status=true} the store is read once and the answer adds
+ *       touching the store; with {@code ?get_server_status=true} the store is probed once and the answer adds
  *       {@code database_status}, and is 500 with {@code "status":"UNHEALTHY"} while the store is down (200 with
  *       {@code use_rest_semantics=true}), as Mattermost's.
  * </ul>
@@ -611,8 +611,8 @@ public final class MattermostSessionApi {
 
   /**
    * Mattermost's ping: load balancers call it often, so a plain one reads nothing. Asked for the server's status, it
-   * reads the store once (a user's sessions: one round trip on every store) and says how that went, in the body and
-   * in headers, as Mattermost does for its database.
+   * probes the store once ({@link SessionRegistry#checkStore}: {@code SELECT 1}, {@code PING}; no registry operation,
+   * so no metric moves) and says how that went, in the body and in headers, as Mattermost does for its database.
    */
   private void ping(HttpRequest request, Reply reply) {
     Map<String, Object> status = new LinkedHashMap<>();
@@ -620,7 +620,7 @@ public final class MattermostSessionApi {
     if ("true".equals(request.queryParameter("get_server_status"))) {
       String store = STATUS_OK;
       try {
-        registry.list(Ids.newId());
+        registry.checkStore();
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "ping: the session store is unhealthy: " + e.getMessage());
         store = STATUS_UNHEALTHY;

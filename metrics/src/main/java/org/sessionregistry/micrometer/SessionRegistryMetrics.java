@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.sessionregistry.RegistryObserver;
 import org.sessionregistry.RevocationReason;
 
@@ -23,13 +24,16 @@ import org.sessionregistry.RevocationReason;
  * <ul>
  *   <li>{@code sessionregistry.operations} (function timer, seconds: a count and a total, no maximum, so that
  *       recording reads no clock beyond the operation's own two readings): each operation, tagged {@code operation} (create,
- *       authenticate, touch, list, revoke, revoke_all, revoke_all_except, revoke_everyone, purge), {@code outcome}
+ *       authenticate, touch, list, revoke, revoke_all, revoke_all_except, revoke_everyone, purge,
+ *       credentials_change), {@code outcome}
  *       (hit, miss, ok, not_found, refused_by_limit, store_unavailable, store_error) and {@code store};
  *   <li>{@code sessionregistry.sessions.ended} (counter): sessions ended, tagged {@code reason} (logout, revoke,
  *       expired, session_limit, replaced_by_same_device, credentials_changed) and {@code store}, as the store reported
  *       them. Those a revoke-all ends are not read back, so not counted here: see the next;
  *   <li>{@code sessionregistry.revocations.bulk} (counter): revoke-all, revoke-all-except and revoke-everyone
- *       operations that succeeded, tagged {@code scope} (user, user_but_one, everyone) and {@code store}.
+ *       operations that succeeded, tagged {@code scope} (user, user_but_one, everyone) and {@code store};
+ *   <li>{@code sessionregistry.credentials.changes} (counter): credential changes the application reported
+ *       ({@code SessionRegistry.credentialsChanged}) whose revocation succeeded, tagged {@code store}.
  * </ul>
  *
  * <p>Meters are registered on first use, so a scrape shows only what happened. Recording allocates nothing once a
@@ -49,6 +53,7 @@ public final class SessionRegistryMetrics implements RegistryObserver {
       new AtomicReferenceArray<>(OPERATIONS.length * OUTCOMES.length);
   private final AtomicReferenceArray<Counter> ended = new AtomicReferenceArray<>(REASONS.length);
   private final AtomicReferenceArray<Counter> bulk = new AtomicReferenceArray<>(OPERATIONS.length);
+  private volatile @Nullable Counter credentialChanges;
 
   private SessionRegistryMetrics(MeterRegistry meters, String store) {
     this.meters = meters;
@@ -83,11 +88,14 @@ public final class SessionRegistryMetrics implements RegistryObserver {
     }
     timing.count.increment();
     timing.nanos.add(nanos);
-    if (outcome == Outcome.OK
-        && (operation == Operation.REVOKE_ALL
-            || operation == Operation.REVOKE_ALL_EXCEPT
-            || operation == Operation.REVOKE_EVERYONE)) {
-      bulk(operation).increment();
+    if (outcome == Outcome.OK) {
+      if (operation == Operation.REVOKE_ALL
+          || operation == Operation.REVOKE_ALL_EXCEPT
+          || operation == Operation.REVOKE_EVERYONE) {
+        bulk(operation).increment();
+      } else if (operation == Operation.CREDENTIALS_CHANGE) {
+        credentialChanges().increment();
+      }
     }
   }
 
@@ -134,6 +142,20 @@ public final class SessionRegistryMetrics implements RegistryObserver {
   private static final class Timing {
     final LongAdder count = new LongAdder();
     final LongAdder nanos = new LongAdder();
+  }
+
+  private Counter credentialChanges() {
+    Counter counter = credentialChanges;
+    if (counter == null) {
+      counter =
+          Counter.builder("sessionregistry.credentials.changes")
+              .description(
+                  "Credential changes the application reported (SessionRegistry.credentialsChanged)")
+              .tags(storeTag)
+              .register(meters);
+      credentialChanges = counter; // registering twice returns the same counter: no lock needed
+    }
+    return counter;
   }
 
   private Counter bulk(Operation operation) {

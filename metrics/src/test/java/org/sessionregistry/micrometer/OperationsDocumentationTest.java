@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -21,6 +23,7 @@ import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.cache.FrontCache;
 import org.sessionregistry.cache.InProcessInvalidationChannel;
 import org.sessionregistry.memory.InMemorySessionStore;
+import org.sessionregistry.spi.SessionStore;
 
 /**
  * docs/prometheus-alerts.yml is a rule file Prometheus can load, whose rules name only meters the binding registers;
@@ -79,9 +82,11 @@ class OperationsDocumentationTest {
     FrontCache cache = FrontCache.builder().channel(channel).recordStats().build();
     FrontCacheMetrics.bind(meters, cache);
     ChannelMetrics.bind(meters, channel);
+    SessionStore store = cache.over(InMemorySessionStore.create());
+    SessionStoreMetrics.bind(meters, store, Duration.ZERO, Tags.of("store", "memory"));
     SessionRegistry registry =
         SessionRegistry.builder()
-            .store(cache.over(InMemorySessionStore.create()))
+            .store(store)
             .maxSessionsPerUser(1, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE)
             .observer(SessionRegistryMetrics.create(meters, "memory"))
             .build();
@@ -90,6 +95,7 @@ class OperationsDocumentationTest {
     IssuedSession second = registry.create(user);
     registry.authenticate(second.token());
     registry.revokeAll(user);
+    registry.credentialsChanged(user);
     Set<String> names = new TreeSet<>();
     for (String line : meters.scrape().split("\n")) {
       Matcher m = NAME.matcher(line);
@@ -102,7 +108,9 @@ class OperationsDocumentationTest {
             "sessionregistry_channel_connected",
             "sessionregistry_operations_seconds_count",
             "sessionregistry_revocations_bulk_total",
-            "sessionregistry_sessions_ended_total");
+            "sessionregistry_sessions_ended_total",
+            "sessionregistry_sessions_live",
+            "sessionregistry_credentials_changes_total");
     return names;
   }
 }

@@ -262,6 +262,60 @@ class SessionRegistryMetricsTest {
                 + "store=\"memory\"} 1");
   }
 
+  /**
+   * A credential change is one operation, counted as such, on the revoke-all's path (nothing read back); a store probe
+   * is no operation at all.
+   */
+  @Test
+  void aCredentialChangeIsCountedAndAProbeIsNot() {
+    ReadCountingStore store =
+        new ReadCountingStore(InMemorySessionStore.builder().clock(clock).build());
+    SessionRegistry registry =
+        SessionRegistry.builder()
+            .store(store)
+            .clock(clock)
+            .observer(SessionRegistryMetrics.create(meters, "memory"))
+            .build();
+    String alice = remember(Ids.newId());
+    IssuedSession first = issue(registry, alice);
+    IssuedSession second = issue(registry, alice);
+    String bob = remember(Ids.newId());
+    IssuedSession bobs = issue(registry, bob);
+
+    registry.credentialsChanged(alice);
+    registry.credentialsChanged(alice); // none left: a change all the same
+    registry.checkStore();
+    registry.checkStore();
+
+    assertThat(registry.authenticate(first.token())).isEmpty();
+    assertThat(registry.authenticate(second.token())).isEmpty();
+    assertThat(registry.authenticate(bobs.token())).isPresent();
+    assertThat(count("credentials_change", "ok")).isEqualTo(2);
+    assertThat(
+            meters
+                .get("sessionregistry.credentials.changes")
+                .tag("store", "memory")
+                .counter()
+                .count())
+        .isEqualTo(2);
+    assertThat(meters.find("sessionregistry.revocations.bulk").counters())
+        .as("a credential change is not a revoke-all")
+        .isEmpty();
+    assertThat(meters.find("sessionregistry.operations").tag("operation", "list").meters())
+        .as("a probe is no operation")
+        .isEmpty();
+    assertThat(meters.get("sessionregistry.operations").functionTimers())
+        .as("create, authenticate (hit and miss), credentials_change")
+        .hasSize(4);
+    assertThat(store.readBack.get()).isZero();
+    assertThat(store.probes.get()).isEqualTo(2);
+    assertNoTagNamesAnyone();
+
+    assertThatThrownBy(() -> registry.credentialsChanged(""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("userId");
+  }
+
   @Test
   void aStoreTagMustBeAWordNotAnyText() {
     assertThatThrownBy(() -> SessionRegistryMetrics.create(meters, "10.0.0.1:5432"))
@@ -325,6 +379,7 @@ class SessionRegistryMetricsTest {
   private static final class ReadCountingStore implements SessionStore {
     private final SessionStore store;
     final AtomicInteger readBack = new AtomicInteger();
+    final AtomicInteger probes = new AtomicInteger();
 
     ReadCountingStore(SessionStore store) {
       this.store = store;
@@ -384,6 +439,12 @@ class SessionRegistryMetricsTest {
     @Override
     public List<Session> purgeExpired(Instant now, int limit) {
       return store.purgeExpired(now, limit);
+    }
+
+    @Override
+    public void probe() {
+      probes.incrementAndGet();
+      store.probe();
     }
   }
 }
