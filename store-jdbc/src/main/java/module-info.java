@@ -8,6 +8,9 @@ module org.sessionregistry.jdbc {
   requires transitive java.sql;
   requires transitive org.jdbi.v3.core;
   requires com.zaxxer.hikari;
+  // Only for ConnectionPool.bindMetrics: HikariCP's own Micrometer meters, when the application has
+  // Micrometer.
+  requires static micrometer.core;
 
   exports org.sessionregistry.jdbc;
 }

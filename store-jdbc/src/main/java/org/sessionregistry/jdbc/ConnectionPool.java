@@ -72,6 +72,33 @@ public final class ConnectionPool implements DataSource, AutoCloseable {
     return iface.isInstance(this) || pool.isWrapperFor(iface);
   }
 
+  /**
+   * Binds the pool's own meters, as HikariCP makes them, to {@code meters}: {@code hikaricp.connections} (total),
+   * {@code .active}, {@code .idle}, {@code .pending} (calls waiting for a connection), {@code .max}, {@code .min},
+   * {@code .timeout} (connections not handed out in time), and the timers {@code .acquire}, {@code .usage},
+   * {@code .creation}, each tagged {@code pool} with the pool's name ({@code session-registry}). Once per pool.
+   * Needs Micrometer ({@code micrometer-core}), an optional dependency of this module.
+   *
+   * @throws IllegalStateException if the pool's meters are bound already
+   */
+  public void bindMetrics(io.micrometer.core.instrument.MeterRegistry meters) {
+    if (meters == null) {
+      throw new IllegalArgumentException("meters must not be null");
+    }
+    bindMetrics(pool, meters);
+  }
+
+  /** HikariCP's own Micrometer meters for this pool; its started pool takes them at once, and only once. */
+  static void bindMetrics(
+      HikariDataSource pool, io.micrometer.core.instrument.MeterRegistry meters) {
+    if (pool.getMetricsTrackerFactory() != null || pool.getMetricRegistry() != null) {
+      throw new IllegalStateException(
+          "the pool " + pool.getPoolName() + " has its meters bound already");
+    }
+    pool.setMetricsTrackerFactory(
+        new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(meters));
+  }
+
   /** Whether {@link #close()} was called. */
   public boolean isClosed() {
     return pool.isClosed();

@@ -43,3 +43,14 @@ UPDATE sr_users SET purge_pending = FALSE WHERE user_id = :userId AND generation
 -- name: delete_everyone
 -- Revoke-everyone: one statement, in time proportional to the number of sessions; the generations of sr_users stay.
 DELETE FROM sr_sessions
+
+-- name: count_live
+-- The live-sessions gauge: sessions not past their retain-until, nor below their user's generation. A range of the
+-- retain_until index, bounded by the statement timeout; run at most once per scrape interval.
+SELECT COUNT(*) FROM sr_sessions s
+WHERE s.retain_until >= :now
+  AND s.generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = s.user_id), 0)
+
+-- name: probe
+-- A health check's round trip: reads no table.
+SELECT 1

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
@@ -118,6 +119,42 @@ public abstract class SessionStoreContract {
 
   // ---------------------------------------------------------------------------------------------------------------
   // Create and authenticate
+
+  /**
+   * The probe answers, and moves nothing; the count, where the store keeps one, moves by exactly the sessions made and
+   * ended (a difference: other tests' sessions may share the store); a store that does not count says so the same way
+   * every time, without a round trip that could fail.
+   */
+  @Test
+  void probeAnswersAndTheCountIsExactOrAbsent() {
+    store.probe();
+    Instant now = clock.instant();
+    OptionalLong before = store.countSessions(now);
+    String alice = newUserId();
+    String bob = newUserId();
+    IssuedSession kept = registry.create(alice);
+    IssuedSession revoked = registry.create(alice);
+    registry.create(alice);
+    registry.create(bob);
+    registry.create(bob);
+    registry.revoke(alice, revoked.session().id());
+    registry.revokeAll(bob);
+    store.probe();
+    OptionalLong after = store.countSessions(now);
+    registry.credentialsChanged(alice);
+    OptionalLong last = store.countSessions(now);
+    if (before.isEmpty()) {
+      assertThat(after).as("a store that does not count never does").isEmpty();
+      assertThat(last).isEmpty();
+    } else {
+      assertThat(after).hasValue(before.getAsLong() + 2);
+      assertThat(last).hasValue(before.getAsLong());
+    }
+    assertThat(registry.authenticate(kept.token()))
+        .as("a credential change ends them all")
+        .isEmpty();
+    assertThat(events.revoked(RevocationReason.CREDENTIALS_CHANGED, alice)).hasSize(2);
+  }
 
   @Test
   void createdSessionAuthenticatesWithItsToken() {
