@@ -23,6 +23,7 @@ import org.sessionregistry.redis.internal.RecordCodec;
 import org.sessionregistry.redis.internal.RedisErrors;
 import org.sessionregistry.redis.internal.Tls;
 import org.sessionregistry.redis.internal.UserDigest;
+import org.sessionregistry.spi.PoolStatus;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
 import redis.clients.jedis.AbstractPipeline;
@@ -38,6 +39,7 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.providers.ConnectionProvider;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
@@ -98,6 +100,10 @@ public final class RedisSessionStore implements SessionStore {
 
   private final UnifiedJedis redis;
   private final boolean ownsClient;
+
+  /** The connections of the client the store built, whose pools it reports; null with the application's client. */
+  private final @Nullable ConnectionProvider connections;
+
   private final String namespace;
   private final Clock clock;
   private final String description;
@@ -106,9 +112,11 @@ public final class RedisSessionStore implements SessionStore {
   private final int replicas;
   private final long replicaTimeoutMillis;
 
-  private RedisSessionStore(UnifiedJedis redis, boolean ownsClient, Builder b) {
+  private RedisSessionStore(
+      UnifiedJedis redis, boolean ownsClient, @Nullable ConnectionProvider connections, Builder b) {
     this.redis = redis;
     this.ownsClient = ownsClient;
+    this.connections = connections;
     this.namespace = b.namespace;
     this.clock = b.clock;
     this.description = "Redis session store (" + b.where + ", namespace " + namespace + ")";
@@ -391,6 +399,27 @@ public final class RedisSessionStore implements SessionStore {
     return List.of();
   }
 
+  /**
+   * {@code PING}, within the store's timeout: proves Redis answers (on a Cluster, the node the client picks), reads no
+   * session.
+   */
+  @Override
+  public void probe() {
+    call("check Redis", redis::ping);
+  }
+
+  /**
+   * The pools of the client the store built ({@link Builder#standalone}, {@link Builder#cluster}: summed over a
+   * Cluster's nodes); null with the application's client, whose pools are the application's to report.
+   *
+   * <p>The store counts no sessions ({@link #countSessions} stays empty): sessions leave Redis by the expiry of their
+   * user's key, which no script sees, so a count kept by the scripts would drift, and counting would walk every key.
+   */
+  @Override
+  public @Nullable PoolStatus poolStatus() {
+    return connections == null ? null : DeadlineConnections.poolStatus(connections);
+  }
+
   /** Closes the client if this store built it ({@link Builder#standalone}, {@link Builder#cluster}). */
   @Override
   public void close() {
@@ -442,6 +471,10 @@ public final class RedisSessionStore implements SessionStore {
   public static final class Builder {
     private @Nullable UnifiedJedis client;
     private @Nullable Supplier<UnifiedJedis> pending;
+
+    /** The connections {@link #pending} built its client on, once it ran. */
+    private @Nullable ConnectionProvider builtConnections;
+
     private String where = "";
     private String namespace = "sr";
     private Clock clock = Clock.systemUTC();
@@ -476,8 +509,12 @@ public final class RedisSessionStore implements SessionStore {
           () ->
               RedisClient.builder()
                   .connectionProvider(
-                      DeadlineConnections.standalone(
-                          new HostAndPort(host, port), this::config, poolConfig(timeout), timeout))
+                      builtConnections =
+                          DeadlineConnections.standalone(
+                              new HostAndPort(host, port),
+                              this::config,
+                              poolConfig(timeout),
+                              timeout))
                   .build();
       return this;
     }
@@ -501,8 +538,9 @@ public final class RedisSessionStore implements SessionStore {
                 .nodes(Set.copyOf(nodes))
                 .clientConfig(half)
                 .connectionProvider(
-                    DeadlineConnections.cluster(
-                        Set.copyOf(nodes), half, poolConfig(timeout.dividedBy(2)), timeout))
+                    builtConnections =
+                        DeadlineConnections.cluster(
+                            Set.copyOf(nodes), half, poolConfig(timeout.dividedBy(2)), timeout))
                 .maxTotalRetriesDuration(timeout)
                 .build();
           };
@@ -591,13 +629,14 @@ public final class RedisSessionStore implements SessionStore {
                 + "): the call waits for the replicas within it");
       }
       if (client != null) {
-        return new RedisSessionStore(client, false, this);
+        return new RedisSessionStore(client, false, null, this);
       }
       if (pending == null) {
         throw new IllegalStateException("give one of client(...), standalone(...) or cluster(...)");
       }
       try {
-        return new RedisSessionStore(pending.get(), true, this);
+        UnifiedJedis built = pending.get();
+        return new RedisSessionStore(built, true, builtConnections, this);
       } catch (JedisException e) {
         throw new SessionStoreUnavailableException(
             "Redis session store (" + where + ") could not start its client: " + e.getMessage(), e);

@@ -3,10 +3,14 @@ package org.sessionregistry.redis.internal;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.function.IntFunction;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.jspecify.annotations.Nullable;
+import org.sessionregistry.spi.PoolStatus;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionFactory;
@@ -62,6 +66,31 @@ public final class DeadlineConnections {
     } else if (provider instanceof Cluster c) {
       c.getNodes().values().forEach(ConnectionPool::clear);
     }
+  }
+
+  /**
+   * The pools of a provider built here, summed over a Cluster's nodes, read without a round trip (commons-pool's
+   * counters); null for any other provider.
+   */
+  public static @Nullable PoolStatus poolStatus(ConnectionProvider provider) {
+    if (provider instanceof Standalone s) {
+      return status(List.of((ConnectionPool) s.getPool()));
+    } else if (provider instanceof Cluster c) {
+      return status(c.getNodes().values());
+    }
+    return null;
+  }
+
+  private static PoolStatus status(Collection<ConnectionPool> pools) {
+    int active = 0;
+    int idle = 0;
+    int waiters = 0;
+    for (ConnectionPool pool : pools) {
+      active += pool.getNumActive();
+      idle += pool.getNumIdle();
+      waiters += pool.getNumWaiters();
+    }
+    return new PoolStatus(active, idle, waiters);
   }
 
   /** The connection with its socket timeout set to the time left, or closed and refused when none is left. */
