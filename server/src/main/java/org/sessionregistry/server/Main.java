@@ -186,7 +186,7 @@ public final class Main {
     }
     try (SessionServer.Backend backend =
         SessionServer.Backend.open(config, UsersFile.open(config.usersFile))) {
-      backend.registry.revokeAll(userId);
+      backend.registry.credentialsChanged(userId);
       out.println("its sessions in the store (" + backend.description + ") are revoked");
     } catch (SessionServer.StartupException | RuntimeException e) {
       out.println(

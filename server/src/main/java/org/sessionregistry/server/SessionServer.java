@@ -1,5 +1,6 @@
 package org.sessionregistry.server;
 
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
-import org.sessionregistry.Ids;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.cache.FrontCache;
@@ -31,6 +31,7 @@ import org.sessionregistry.memory.InMemorySessionStore;
 import org.sessionregistry.micrometer.ChannelMetrics;
 import org.sessionregistry.micrometer.FrontCacheMetrics;
 import org.sessionregistry.micrometer.SessionRegistryMetrics;
+import org.sessionregistry.micrometer.SessionStoreMetrics;
 import org.sessionregistry.redis.RedisSessionStore;
 import org.sessionregistry.server.ServerConfig.CacheKind;
 import org.sessionregistry.server.ServerConfig.StoreKind;
@@ -46,6 +47,12 @@ import redis.clients.jedis.UnifiedJedis;
  */
 final class SessionServer implements AutoCloseable {
   private static final Duration DRAIN = Duration.ofSeconds(5);
+
+  /**
+   * The live-sessions gauge counts at most this often, however often it is scraped: Prometheus's default scrape
+   * interval, so that a SQL store runs its count query at most once per scrape.
+   */
+  static final Duration LIVE_COUNT_EVERY = Duration.ofSeconds(15);
 
   private final HttpEdge edge;
   private final Backend backend;
@@ -281,17 +288,19 @@ final class SessionServer implements AutoCloseable {
           rb.idleTimeout(config.idleTimeout); // the registry's touch interval fits it
         }
         if (meters != null) {
-          rb.observer(
-              SessionRegistryMetrics.create(
-                  meters,
-                  config.store.name().toLowerCase(Locale.ROOT)
-                      + (config.cache != CacheKind.NONE ? "_cached" : "")));
+          String kind =
+              config.store.name().toLowerCase(Locale.ROOT)
+                  + (config.cache != CacheKind.NONE ? "_cached" : "");
+          rb.observer(SessionRegistryMetrics.create(meters, kind));
+          if (pool != null) {
+            pool.bindMetrics(meters);
+          }
+          SessionStoreMetrics.bind(meters, store, LIVE_COUNT_EVERY, Tags.of("store", kind));
         }
         SessionRegistry registry = rb.build();
         try {
-          registry.list(
-              Ids.newId()); // one read, so that an unreachable store stops the start, not the
-          // first login
+          // One round trip, so that an unreachable store stops the start, not the first login.
+          registry.checkStore();
         } catch (SessionStoreException e) {
           throw new StartupException(
               "the session store (" + description + ") is unreachable: " + e.getMessage());

@@ -43,6 +43,7 @@ class DocumentationCompilesTest {
   private static final String IMPORTED =
       """
       import io.micrometer.core.instrument.MeterRegistry;
+      import io.micrometer.core.instrument.Tags;
       import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
       import jakarta.servlet.DispatcherType;
       import jakarta.servlet.http.HttpServletRequest;

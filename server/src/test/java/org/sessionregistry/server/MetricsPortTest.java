@@ -80,6 +80,60 @@ class MetricsPortTest {
       HttpResponse<String> ping = get(server.port(), "/api/v4/system/ping?time=1");
       assertThat(ping.statusCode()).isEqualTo(200);
       assertThat(JSON.readTree(ping.body()).path("status").asText()).isEqualTo("OK");
+
+      for (int i = 0; i < 3; i++) {
+        assertThat(get(server.metricsPort(), "/health").statusCode()).isEqualTo(200);
+        assertThat(get(server.port(), "/api/v4/system/ping?get_server_status=true").statusCode())
+            .isEqualTo(200);
+      }
+      String after = get(server.metricsPort(), "/metrics").body();
+      assertThat(after)
+          .as("health checks and status pings probe the store: no list operation")
+          .doesNotContain("operation=\"list\"")
+          .contains(
+              "sessionregistry_operations_seconds_count{operation=\"create\",outcome=\"ok\",store=\"memory\"} 1")
+          // Counted when the server started, before the login: shown as counted for 15 s.
+          .contains("sessionregistry_sessions_live{store=\"memory\"} 0")
+          .doesNotContain("sessionregistry_pool_");
+    }
+  }
+
+  /** On PostgreSQL: HikariCP's own pool meters, the live count by one query, and probes that list nothing. */
+  @Test
+  void onPostgreSqlThePoolAndTheLiveCountAreMetered(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("data");
+    Map<String, String> passwords =
+        UsersFile.createWithDemoUsers(data.resolve("users.json"), Map.of("erin", "system_user"));
+    try (SessionServer server =
+        SessionServer.start(
+            ServerConfig.parse(
+                List.of(
+                    "--port",
+                    "0",
+                    "--data",
+                    data.toString(),
+                    "--store",
+                    "postgresql",
+                    "--jdbc-url",
+                    System.getenv()
+                        .getOrDefault("SR_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test"),
+                    "--jdbc-user",
+                    System.getenv().getOrDefault("SR_POSTGRES_USER", "postgres"),
+                    "--metrics-port",
+                    "0"),
+                Map.of()),
+            quiet())) {
+      assertThat(login(server, passwords.get("erin")).statusCode()).isEqualTo(200);
+      assertThat(get(server.metricsPort(), "/health").statusCode()).isEqualTo(200);
+      assertThat(get(server.port(), "/api/v4/system/ping?get_server_status=true").statusCode())
+          .isEqualTo(200);
+      String metrics = get(server.metricsPort(), "/metrics").body();
+      assertThat(metrics)
+          .contains("hikaricp_connections_max{pool=\"session-registry\"} 10")
+          .contains("hikaricp_connections_acquire_seconds_count{pool=\"session-registry\"}")
+          .contains("hikaricp_connections_pending{pool=\"session-registry\"} 0")
+          .containsPattern("sessionregistry_sessions_live\\{store=\"postgresql\"} \\d")
+          .doesNotContain("operation=\"list\"");
     }
   }
 
@@ -133,6 +187,13 @@ class MetricsPortTest {
       awaitHealth(server, h -> h.path("status").asText().equals("UP"));
       assertThat(get(server.port(), "/api/v4/system/ping?get_server_status=true").statusCode())
           .isEqualTo(200);
+      String metrics = get(server.metricsPort(), "/metrics").body();
+      assertThat(metrics)
+          .as("probes are no list operations; Redis has a pool, and no live count")
+          .doesNotContain("operation=\"list\"")
+          .contains("sessionregistry_pool_connections{state=\"active\",store=\"redis_cached\"}")
+          .contains("sessionregistry_pool_waiters{store=\"redis_cached\"} 0")
+          .doesNotContain("sessionregistry_sessions_live");
     } finally {
       redis.get(0).destroy();
       redis.get(0).waitFor();
