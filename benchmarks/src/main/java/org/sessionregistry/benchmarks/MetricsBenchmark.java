@@ -2,6 +2,7 @@ package org.sessionregistry.benchmarks;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,13 +18,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.sessionregistry.Ids;
+import org.sessionregistry.RegistryObserver;
 import org.sessionregistry.SessionRegistry;
-import org.sessionregistry.memory.InMemorySessionStore;
 import org.sessionregistry.micrometer.SessionRegistryMetrics;
 
 /**
- * What metrics add to an in-memory operation, the cheapest there is: the same registry without an observer and with
- * {@link SessionRegistryMetrics} over a Prometheus registry, in one run. One thread.
+ * What metrics add to an operation: the same registry without an observer and with {@link SessionRegistryMetrics}
+ * over a Prometheus registry, in one run, on the in-memory store (the cheapest operation there is, where the fixed
+ * cost shows most), PostgreSQL and Redis ({@link StoreKind}'s fixtures). One thread.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,18 +37,24 @@ public class MetricsBenchmark {
   @Param({"OFF", "ON"})
   public String metrics;
 
+  @Param({"IN_MEMORY", "POSTGRESQL", "REDIS"})
+  public StoreKind store;
+
+  private StoreKind.Fixture fixture;
+
   private SessionRegistry registry;
   private PrometheusMeterRegistry meters;
   private String token;
 
   @Setup(Level.Trial)
   public void open() {
-    SessionRegistry.Builder b = SessionRegistry.builder().store(InMemorySessionStore.create());
+    RegistryObserver observer = RegistryObserver.none();
     if (metrics.equals("ON")) {
       meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      b.observer(SessionRegistryMetrics.create(meters, "memory"));
+      observer = SessionRegistryMetrics.create(meters, store.name().toLowerCase(Locale.ROOT));
     }
-    registry = b.build();
+    fixture = store.open(ds -> ds, false, observer);
+    registry = fixture.registry;
     Populate.others(registry, 1000);
     token = registry.create(Ids.newId()).token();
   }
@@ -70,8 +78,8 @@ public class MetricsBenchmark {
   }
 
   @TearDown(Level.Trial)
-  public void close() {
-    registry.close();
+  public void close() throws Exception {
+    fixture.close();
     if (meters != null) {
       meters.close();
     }

@@ -77,6 +77,14 @@ public enum StoreKind {
    */
   Fixture open(
       java.util.function.UnaryOperator<javax.sql.DataSource> wrap, boolean applicationPool) {
+    return open(wrap, applicationPool, org.sessionregistry.RegistryObserver.none());
+  }
+
+  /** {@link #open(java.util.function.UnaryOperator, boolean)}, the registry reporting to {@code observer}. */
+  Fixture open(
+      java.util.function.UnaryOperator<javax.sql.DataSource> wrap,
+      boolean applicationPool,
+      org.sessionregistry.RegistryObserver observer) {
     List<AutoCloseable> resources = new ArrayList<>();
     Runnable prepareRoundTrip = () -> {};
     Runnable roundTrip = () -> {};
@@ -165,6 +173,7 @@ public enum StoreKind {
             .store(store)
             .idleTimeout(Duration.ofHours(8))
             .touchInterval(Duration.ZERO)
+            .observer(observer)
             .build();
     return new Fixture(registry, prepareRoundTrip, roundTrip, resources);
   }

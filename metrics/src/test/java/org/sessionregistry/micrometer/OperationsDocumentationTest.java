@@ -23,6 +23,7 @@ import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.cache.FrontCache;
 import org.sessionregistry.cache.InProcessInvalidationChannel;
 import org.sessionregistry.memory.InMemorySessionStore;
+import org.sessionregistry.spi.PoolStatus;
 import org.sessionregistry.spi.SessionStore;
 
 /**
@@ -65,7 +66,9 @@ class OperationsDocumentationTest {
             "SessionRegistryChannelDown",
             "SessionRegistryStoreErrors",
             "SessionRegistryCacheHitRatioLow",
-            "SessionRegistryCapRefusalsRising");
+            "SessionRegistryCapRefusalsRising",
+            "SessionRegistryPoolExhausted",
+            "SessionRegistryLiveSessionsDropped");
   }
 
   @Test
@@ -82,7 +85,7 @@ class OperationsDocumentationTest {
     FrontCache cache = FrontCache.builder().channel(channel).recordStats().build();
     FrontCacheMetrics.bind(meters, cache);
     ChannelMetrics.bind(meters, channel);
-    SessionStore store = cache.over(InMemorySessionStore.create());
+    SessionStore store = cache.over(pooled(InMemorySessionStore.create()));
     SessionStoreMetrics.bind(meters, store, Duration.ZERO, Tags.of("store", "memory"));
     SessionRegistry registry =
         SessionRegistry.builder()
@@ -110,7 +113,19 @@ class OperationsDocumentationTest {
             "sessionregistry_revocations_bulk_total",
             "sessionregistry_sessions_ended_total",
             "sessionregistry_sessions_live",
+            "sessionregistry_pool_connections",
+            "sessionregistry_pool_waiters",
             "sessionregistry_credentials_changes_total");
     return names;
+  }
+
+  /** The store, reporting a pool as the Redis store does, so that the pool's meters show too. */
+  private static SessionStore pooled(SessionStore store) {
+    return new ForwardingStore(store) {
+      @Override
+      public PoolStatus poolStatus() {
+        return new PoolStatus(1, 2, 0);
+      }
+    };
   }
 }

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -31,7 +30,6 @@ import org.sessionregistry.cache.FrontCache;
 import org.sessionregistry.cache.InProcessInvalidationChannel;
 import org.sessionregistry.memory.InMemorySessionStore;
 import org.sessionregistry.spi.SessionStore;
-import org.sessionregistry.spi.TokenHash;
 import org.sessionregistry.testing.MutableClock;
 import org.sessionregistry.testing.UnreachableStore;
 
@@ -375,76 +373,25 @@ class SessionRegistryMetricsTest {
             });
   }
 
-  /** The in-memory store, counting the calls that read back what a revoke-all ends. */
-  private static final class ReadCountingStore implements SessionStore {
-    private final SessionStore store;
+  /** The in-memory store, counting the calls that read back what a revoke-all ends, and its probes. */
+  private static final class ReadCountingStore extends ForwardingStore {
     final AtomicInteger readBack = new AtomicInteger();
     final AtomicInteger probes = new AtomicInteger();
 
     ReadCountingStore(SessionStore store) {
-      this.store = store;
-    }
-
-    @Override
-    public List<Session> insert(
-        Session session,
-        TokenHash tokenHash,
-        Instant retainUntil,
-        SessionLimit limit,
-        boolean endSameDevice) {
-      return store.insert(session, tokenHash, retainUntil, limit, endSameDevice);
-    }
-
-    @Override
-    public Optional<Session> findByToken(TokenHash tokenHash) {
-      return store.findByToken(tokenHash);
-    }
-
-    @Override
-    public List<Session> findByUser(String userId) {
-      return store.findByUser(userId);
-    }
-
-    @Override
-    public boolean touch(
-        String userId,
-        String sessionId,
-        Instant lastActivityAt,
-        @Nullable Instant expiresAt,
-        Instant retainUntil) {
-      return store.touch(userId, sessionId, lastActivityAt, expiresAt, retainUntil);
-    }
-
-    @Override
-    public Optional<Session> delete(String userId, String sessionId) {
-      return store.delete(userId, sessionId);
+      super(store);
     }
 
     @Override
     public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
       readBack.incrementAndGet();
-      return store.deleteAllOfUser(userId, keepSessionId);
-    }
-
-    @Override
-    public void deleteAllOfUserWithoutReading(String userId, @Nullable String keepSessionId) {
-      store.deleteAllOfUserWithoutReading(userId, keepSessionId);
-    }
-
-    @Override
-    public void deleteEveryone() {
-      store.deleteEveryone();
-    }
-
-    @Override
-    public List<Session> purgeExpired(Instant now, int limit) {
-      return store.purgeExpired(now, limit);
+      return super.deleteAllOfUser(userId, keepSessionId);
     }
 
     @Override
     public void probe() {
       probes.incrementAndGet();
-      store.probe();
+      super.probe();
     }
   }
 }

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -18,17 +17,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
-import org.sessionregistry.Session;
 import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionRegistry;
+import org.sessionregistry.SessionStoreUnavailableException;
 import org.sessionregistry.cache.FrontCache;
 import org.sessionregistry.memory.InMemorySessionStore;
 import org.sessionregistry.spi.SessionStore;
-import org.sessionregistry.spi.TokenHash;
 import org.sessionregistry.testing.MutableClock;
 import org.sessionregistry.testing.UnreachableStore;
 
@@ -142,8 +139,13 @@ class SessionStoreMetricsTest {
 
   @Test
   void aStoreThatDoesNotCountHasNoGaugeAndOneDownShowsNaN() {
-    SessionStoreMetrics.bind(
-        meters, new CountingStore(null), Duration.ZERO, Tags.of("store", "other"), clock);
+    SessionStore counting = new ForwardingStore(InMemorySessionStore.create()) {
+      @Override
+      public OptionalLong countSessions(Instant now) {
+        return OptionalLong.empty(); // as a store that cannot count
+      }
+    };
+    SessionStoreMetrics.bind(meters, counting, Duration.ZERO, Tags.of("store", "other"), clock);
     assertThat(meters.find("sessionregistry.sessions.live").gauges()).isEmpty();
     assertThat(meters.find("sessionregistry.pool.connections").gauges()).isEmpty();
 
@@ -166,92 +168,25 @@ class SessionStoreMetricsTest {
     return meters.get("sessionregistry.sessions.live").gauge().value();
   }
 
-  /**
-   * The in-memory store, counting its counts, which can be made to fail; without a store, one that cannot count (the
-   * SPI's defaults).
-   */
-  private static final class CountingStore implements SessionStore {
-    private final @Nullable InMemorySessionStore store;
+  /** The in-memory store, counting its counts, which can be made to fail. */
+  private static final class CountingStore extends ForwardingStore {
+    private final SessionStore store;
     final AtomicInteger counts = new AtomicInteger();
     volatile boolean failing;
 
-    CountingStore(@Nullable InMemorySessionStore store) {
+    CountingStore(SessionStore store) {
+      super(store);
       this.store = store;
-    }
-
-    private InMemorySessionStore store() {
-      if (store == null) {
-        throw new UnsupportedOperationException("not in this test");
-      }
-      return store;
     }
 
     @Override
     public OptionalLong countSessions(Instant now) {
-      if (store == null) {
-        return SessionStore.super.countSessions(now);
-      }
       counts.incrementAndGet();
       if (failing) {
-        throw new org.sessionregistry.SessionStoreUnavailableException(
+        throw new SessionStoreUnavailableException(
             "test store is down", new java.io.IOException("down"));
       }
       return store.countSessions(now);
-    }
-
-    @Override
-    public List<Session> insert(
-        Session session,
-        TokenHash tokenHash,
-        Instant retainUntil,
-        SessionLimit limit,
-        boolean endSameDevice) {
-      return store().insert(session, tokenHash, retainUntil, limit, endSameDevice);
-    }
-
-    @Override
-    public Optional<Session> findByToken(TokenHash tokenHash) {
-      return store().findByToken(tokenHash);
-    }
-
-    @Override
-    public List<Session> findByUser(String userId) {
-      return store().findByUser(userId);
-    }
-
-    @Override
-    public boolean touch(
-        String userId,
-        String sessionId,
-        Instant lastActivityAt,
-        @Nullable Instant expiresAt,
-        Instant retainUntil) {
-      return store().touch(userId, sessionId, lastActivityAt, expiresAt, retainUntil);
-    }
-
-    @Override
-    public Optional<Session> delete(String userId, String sessionId) {
-      return store().delete(userId, sessionId);
-    }
-
-    @Override
-    public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
-      return store().deleteAllOfUser(userId, keepSessionId);
-    }
-
-    @Override
-    public void deleteAllOfUserWithoutReading(String userId, @Nullable String keepSessionId) {
-      store().deleteAllOfUserWithoutReading(userId, keepSessionId);
-    }
-
-    @Override
-    public void deleteEveryone() {
-      store().deleteEveryone();
-    }
-
-    @Override
-    public List<Session> purgeExpired(Instant now, int limit) {
-      return store().purgeExpired(now, limit);
     }
   }
 }

@@ -46,20 +46,7 @@ class MetricsPortTest {
             quiet())) {
       assertThat(off.metricsPort()).as("off unless given").isEqualTo(-1);
     }
-    try (SessionServer server =
-        SessionServer.start(
-            ServerConfig.parse(
-                List.of(
-                    "--port",
-                    "0",
-                    "--data",
-                    data.toString(),
-                    "--store",
-                    "memory",
-                    "--metrics-port",
-                    "0"),
-                Map.of()),
-            quiet())) {
+    try (SessionServer server = withMetrics(data, "--store", "memory")) {
       HttpResponse<String> login = login(server, passwords.get("erin"));
       assertThat(login.statusCode()).isEqualTo(200);
 
@@ -105,24 +92,14 @@ class MetricsPortTest {
     Map<String, String> passwords =
         UsersFile.createWithDemoUsers(data.resolve("users.json"), Map.of("erin", "system_user"));
     try (SessionServer server =
-        SessionServer.start(
-            ServerConfig.parse(
-                List.of(
-                    "--port",
-                    "0",
-                    "--data",
-                    data.toString(),
-                    "--store",
-                    "postgresql",
-                    "--jdbc-url",
-                    System.getenv()
-                        .getOrDefault("SR_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test"),
-                    "--jdbc-user",
-                    System.getenv().getOrDefault("SR_POSTGRES_USER", "postgres"),
-                    "--metrics-port",
-                    "0"),
-                Map.of()),
-            quiet())) {
+        withMetrics(
+            data,
+            "--store",
+            "postgresql",
+            "--jdbc-url",
+            System.getenv().getOrDefault("SR_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test"),
+            "--jdbc-user",
+            System.getenv().getOrDefault("SR_POSTGRES_USER", "postgres"))) {
       assertThat(login(server, passwords.get("erin")).statusCode()).isEqualTo(200);
       assertThat(get(server.metricsPort(), "/health").statusCode()).isEqualTo(200);
       assertThat(get(server.port(), "/api/v4/system/ping?get_server_status=true").statusCode())
@@ -143,25 +120,16 @@ class MetricsPortTest {
     int redisPort = freePort();
     List<Process> redis = new ArrayList<>(List.of(redis(redisPort, dir)));
     try (SessionServer server =
-        SessionServer.start(
-            ServerConfig.parse(
-                List.of(
-                    "--port",
-                    "0",
-                    "--data",
-                    dir.resolve("data").toString(),
-                    "--store",
-                    "redis",
-                    "--redis",
-                    "127.0.0.1:" + redisPort,
-                    "--redis-timeout",
-                    "1s",
-                    "--cache",
-                    "redis",
-                    "--metrics-port",
-                    "0"),
-                Map.of()),
-            quiet())) {
+        withMetrics(
+            dir.resolve("data"),
+            "--store",
+            "redis",
+            "--redis",
+            "127.0.0.1:" + redisPort,
+            "--redis-timeout",
+            "1s",
+            "--cache",
+            "redis")) {
       awaitHealth(server, h -> h.path("status").asText().equals("UP"));
       assertThat(get(server.port(), "/api/v4/system/ping?get_server_status=true").statusCode())
           .isEqualTo(200);
@@ -271,6 +239,14 @@ class MetricsPortTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
+  }
+
+  /** A server on free ports, its metrics port on, its data in {@code data}, with the store {@code args} name. */
+  private static SessionServer withMetrics(Path data, String... args) throws Exception {
+    List<String> all =
+        new ArrayList<>(List.of("--port", "0", "--data", data.toString(), "--metrics-port", "0"));
+    all.addAll(List.of(args));
+    return SessionServer.start(ServerConfig.parse(all, Map.of()), quiet());
   }
 
   private static PrintStream quiet() {

@@ -1,0 +1,96 @@
+package org.sessionregistry.micrometer;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
+import org.sessionregistry.Session;
+import org.sessionregistry.SessionLimit;
+import org.sessionregistry.spi.PoolStatus;
+import org.sessionregistry.spi.SessionStore;
+import org.sessionregistry.spi.TokenHash;
+
+/** A real store behind every call, for tests that count or change a few of them by overriding them. */
+class ForwardingStore implements SessionStore {
+  private final SessionStore store;
+
+  ForwardingStore(SessionStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public List<Session> insert(
+      Session session,
+      TokenHash tokenHash,
+      Instant retainUntil,
+      SessionLimit limit,
+      boolean endSameDevice) {
+    return store.insert(session, tokenHash, retainUntil, limit, endSameDevice);
+  }
+
+  @Override
+  public Optional<Session> findByToken(TokenHash tokenHash) {
+    return store.findByToken(tokenHash);
+  }
+
+  @Override
+  public List<Session> findByUser(String userId) {
+    return store.findByUser(userId);
+  }
+
+  @Override
+  public boolean touch(
+      String userId,
+      String sessionId,
+      Instant lastActivityAt,
+      @Nullable Instant expiresAt,
+      Instant retainUntil) {
+    return store.touch(userId, sessionId, lastActivityAt, expiresAt, retainUntil);
+  }
+
+  @Override
+  public Optional<Session> delete(String userId, String sessionId) {
+    return store.delete(userId, sessionId);
+  }
+
+  @Override
+  public List<Session> deleteAllOfUser(String userId, @Nullable String keepSessionId) {
+    return store.deleteAllOfUser(userId, keepSessionId);
+  }
+
+  @Override
+  public void deleteAllOfUserWithoutReading(String userId, @Nullable String keepSessionId) {
+    store.deleteAllOfUserWithoutReading(userId, keepSessionId);
+  }
+
+  @Override
+  public void deleteEveryone() {
+    store.deleteEveryone();
+  }
+
+  @Override
+  public List<Session> purgeExpired(Instant now, int limit) {
+    return store.purgeExpired(now, limit);
+  }
+
+  @Override
+  public void probe() {
+    store.probe();
+  }
+
+  @Override
+  public OptionalLong countSessions(Instant now) {
+    return store.countSessions(now);
+  }
+
+  @Override
+  public @Nullable PoolStatus poolStatus() {
+    return store.poolStatus();
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+}
