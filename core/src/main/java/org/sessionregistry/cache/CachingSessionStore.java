@@ -9,14 +9,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionCount;
 import org.sessionregistry.SessionLimit;
+import org.sessionregistry.SessionPage;
 import org.sessionregistry.spi.Invalidation;
 import org.sessionregistry.spi.InvalidationChannel;
 import org.sessionregistry.spi.PoolStatus;
@@ -285,6 +286,22 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
     return delegate.purgeExpired(now, limit);
   }
 
+  /** The walk and the count go to the store: the cache holds only the sessions recently authenticated here. */
+  @Override
+  public boolean supportsListing() {
+    return delegate.supportsListing();
+  }
+
+  @Override
+  public SessionPage listAll(String cursor, int limit, Instant now) {
+    return delegate.listAll(cursor, limit, now);
+  }
+
+  @Override
+  public SessionCount countAll(Instant now) {
+    return delegate.countAll(now);
+  }
+
   @Override
   public String tokenPrefix(String userId) {
     return delegate.tokenPrefix(userId);
@@ -294,11 +311,6 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
   @Override
   public void probe() {
     delegate.probe();
-  }
-
-  @Override
-  public OptionalLong countSessions(Instant now) {
-    return delegate.countSessions(now);
   }
 
   @Override

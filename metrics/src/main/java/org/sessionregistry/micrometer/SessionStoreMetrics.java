@@ -5,8 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.OptionalLong;
 import java.util.function.ToDoubleFunction;
+import org.sessionregistry.SessionCount;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.spi.PoolStatus;
 import org.sessionregistry.spi.SessionStore;
@@ -16,9 +16,10 @@ import org.sessionregistry.spi.SessionStore;
  *
  * <ul>
  *   <li>{@code sessionregistry.sessions.live} (gauge): sessions the store keeps whose retain-until has not passed
- *       ({@link SessionStore#countSessions}), counted at most once per {@code countEvery} however often it is scraped,
- *       and shown as last counted in between; NaN while the store cannot be asked. Only for stores that count: exactly
- *       in memory, by one query on SQL; none on Redis, which would have to walk every key;
+ *       ({@link SessionStore#countAll}), counted at most once per {@code countEvery} however often it is scraped, and
+ *       shown as last counted in between; NaN while the store cannot be asked. Only for stores that count exactly: in
+ *       memory (a walk in the heap), by one {@code COUNT(*)} on SQL; none on Redis, whose count is an approximation
+ *       from a walk over every key;
  *   <li>{@code sessionregistry.pool.connections} (gauge), tagged {@code state} (active, idle), and
  *       {@code sessionregistry.pool.waiters} (gauge): the store's own pool ({@link SessionStore#poolStatus}), on Redis.
  *       The JDBC store's HikariCP pool has HikariCP's own meters ({@code hikaricp.connections...}): see
@@ -33,8 +34,9 @@ public final class SessionStoreMetrics {
   private SessionStoreMetrics() {}
 
   /**
-   * Registers the store's meters: a live-sessions gauge if the store counts its sessions (asked once here), pool gauges
-   * if it reports a pool. Give the store as the registry uses it (a front cache passes both through).
+   * Registers the store's meters: a live-sessions gauge if the store counts its sessions exactly (asked once here: a
+   * store that lists but counts approximately, Redis, walks its keys once for it), pool gauges if it reports a pool.
+   * Give the store as the registry uses it (a front cache passes both through).
    *
    * @param countEvery at least this long between two counts: the scrape interval (zero counts at every scrape)
    * @param tags added to each meter, such as the {@code store} tag the registry's meters have
@@ -115,16 +117,19 @@ public final class SessionStoreMetrics {
       this.clock = clock;
     }
 
-    /** Asks once: whether the store counts at all (a store down now is taken to count). */
+    /** Asks once: whether the store counts exactly (a store down now, that lists, is taken to count). */
     synchronized boolean counts() {
       askedAt = clock.millis();
       asked = true;
+      if (!store.supportsListing()) {
+        return false;
+      }
       try {
-        OptionalLong count = store.countSessions(clock.instant());
-        if (count.isEmpty()) {
+        SessionCount count = store.countAll(clock.instant());
+        if (!count.exact()) {
           return false;
         }
-        last = count.getAsLong();
+        last = count.count();
       } catch (SessionStoreException e) {
         last = Double.NaN;
       }
@@ -140,8 +145,8 @@ public final class SessionStoreMetrics {
       askedAt = now;
       asked = true;
       try {
-        OptionalLong count = store.countSessions(clock.instant());
-        last = count.isPresent() ? count.getAsLong() : Double.NaN;
+        SessionCount count = store.countAll(clock.instant());
+        last = count.exact() ? count.count() : Double.NaN;
       } catch (RuntimeException e) {
         last =
             Double

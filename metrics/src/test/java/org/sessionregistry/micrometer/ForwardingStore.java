@@ -3,10 +3,11 @@ package org.sessionregistry.micrometer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionCount;
 import org.sessionregistry.SessionLimit;
+import org.sessionregistry.SessionPage;
 import org.sessionregistry.spi.PoolStatus;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
@@ -80,8 +81,18 @@ class ForwardingStore implements SessionStore {
   }
 
   @Override
-  public OptionalLong countSessions(Instant now) {
-    return store.countSessions(now);
+  public boolean supportsListing() {
+    return store.supportsListing();
+  }
+
+  @Override
+  public SessionPage listAll(String cursor, int limit, Instant now) {
+    return store.listAll(cursor, limit, now);
+  }
+
+  @Override
+  public SessionCount countAll(Instant now) {
+    return store.countAll(now);
   }
 
   @Override

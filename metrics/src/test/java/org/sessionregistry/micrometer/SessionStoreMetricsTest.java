@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
+import org.sessionregistry.SessionCount;
 import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreUnavailableException;
@@ -139,15 +139,27 @@ class SessionStoreMetricsTest {
 
   @Test
   void aStoreThatDoesNotCountHasNoGaugeAndOneDownShowsNaN() {
-    SessionStore counting = new ForwardingStore(InMemorySessionStore.create()) {
-      @Override
-      public OptionalLong countSessions(Instant now) {
-        return OptionalLong.empty(); // as a store that cannot count
-      }
-    };
+    SessionStore counting =
+        new ForwardingStore(InMemorySessionStore.create()) {
+          @Override
+          public boolean supportsListing() {
+            return false; // as a store that cannot count
+          }
+        };
     SessionStoreMetrics.bind(meters, counting, Duration.ZERO, Tags.of("store", "other"), clock);
     assertThat(meters.find("sessionregistry.sessions.live").gauges()).isEmpty();
     assertThat(meters.find("sessionregistry.pool.connections").gauges()).isEmpty();
+    SessionStore approximate =
+        new ForwardingStore(InMemorySessionStore.create()) {
+          @Override
+          public SessionCount countAll(Instant now) {
+            return new SessionCount(7, false, now); // as Redis's, from a walk
+          }
+        };
+    SessionStoreMetrics.bind(meters, approximate, Duration.ZERO, Tags.of("store", "approx"), clock);
+    assertThat(meters.find("sessionregistry.sessions.live").gauges())
+        .as("an approximate count makes no gauge")
+        .isEmpty();
 
     CountingStore down = new CountingStore(InMemorySessionStore.builder().clock(clock).build());
     down.failing = true;
@@ -180,13 +192,13 @@ class SessionStoreMetricsTest {
     }
 
     @Override
-    public OptionalLong countSessions(Instant now) {
+    public SessionCount countAll(Instant now) {
       counts.incrementAndGet();
       if (failing) {
         throw new SessionStoreUnavailableException(
             "test store is down", new java.io.IOException("down"));
       }
-      return store.countSessions(now);
+      return store.countAll(now);
     }
   }
 }

@@ -97,7 +97,8 @@ class MetricsPortTest {
             "--store",
             "postgresql",
             "--jdbc-url",
-            System.getenv().getOrDefault("SR_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test"),
+            System.getenv()
+                .getOrDefault("SR_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test"),
             "--jdbc-user",
             System.getenv().getOrDefault("SR_POSTGRES_USER", "postgres"))) {
       assertThat(login(server, passwords.get("erin")).statusCode()).isEqualTo(200);

@@ -41,7 +41,8 @@ public final class SqlStatements<N extends Enum<N>> {
     END_DEVICE,
     MAKE_ROOM,
     INSERT_UNLESS_FULL,
-    COUNT_LIVE,
+    LIST_ALL,
+    COUNT_ALL,
     PROBE
   }
 

@@ -94,23 +94,79 @@ public final class RecordCodec {
   /** The sessions of these members, whatever their user; see {@link #readAll(String, List, boolean)}. */
   public List<Session> readAll(List<String> members, boolean deleted) {
     List<Session> sessions = new ArrayList<>(members.size());
+    forEachRecord(
+        members,
+        record -> {
+          try {
+            sessions.add(read(record));
+          } catch (SessionStoreException e) {
+            if (!deleted) {
+              throw e;
+            }
+            LOG.log(System.Logger.Level.WARNING, e.getMessage());
+          }
+        });
+    return sessions;
+  }
+
+  /** Each session's members (they come sorted: a session's parts together, header first). */
+  private static void forEachRecord(
+      List<String> members, java.util.function.Consumer<List<String>> record) {
     for (int first = 0; first < members.size(); ) {
       String id = members.get(first).substring(0, Math.min(ID_END, members.get(first).length()));
       int end = first + 1;
       while (end < members.size() && members.get(end).startsWith(id)) {
         end++;
       }
-      try {
-        sessions.add(read(members.subList(first, end)));
-      } catch (SessionStoreException e) {
-        if (!deleted) {
-          throw e;
-        }
-        LOG.log(System.Logger.Level.WARNING, e.getMessage());
-      }
+      record.accept(members.subList(first, end));
       first = end;
     }
+  }
+
+  /**
+   * The sessions of these members (whatever their user) not past their retain-until at {@code nowMillis}, for a walk
+   * over every session: a record this store cannot read is skipped with a warning, so that one damaged record does
+   * not stop the walk.
+   */
+  public List<Session> readLive(List<String> members, long nowMillis) {
+    List<Session> sessions = new ArrayList<>(members.size());
+    forEachRecord(
+        members,
+        record -> {
+          if (isLiveHeader(record.get(0), nowMillis)) {
+            try {
+              sessions.add(read(record));
+            } catch (SessionStoreException e) {
+              LOG.log(System.Logger.Level.WARNING, e.getMessage());
+            }
+          }
+        });
     return sessions;
+  }
+
+  /** How many of these members are the header of a session not past its retain-until at {@code nowMillis}. */
+  public static int countLive(List<String> members, long nowMillis) {
+    int n = 0;
+    for (String member : members) {
+      if (member.startsWith(HEADER_PART, ID_END) && isLiveHeader(member, nowMillis)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Whether a header member's retain-until is not before {@code nowMillis}; false for what is no header. */
+  private static boolean isLiveHeader(String member, long nowMillis) {
+    int from = DATA + 1;
+    if (member.length() < from + INSTANT_DIGITS || !member.startsWith(HEADER_PART, ID_END)) {
+      return false;
+    }
+    for (int i = from; i < from + INSTANT_DIGITS; i++) {
+      if (member.charAt(i) < '0' || member.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return Long.parseLong(member, from, from + INSTANT_DIGITS, 10) >= nowMillis;
   }
 
   /** One session from its members, header first. */
