@@ -57,7 +57,11 @@ class PackageLayeringTest {
           ROOT + ".SessionLimit",
           ROOT + ".SessionLimitExceededException",
           ROOT + ".SessionStoreException",
-          ROOT + ".SessionStoreUnavailableException");
+          ROOT + ".SessionStoreUnavailableException",
+          // Listing (#26): the page and the count a store returns, and its refusal.
+          ROOT + ".SessionPage",
+          ROOT + ".SessionCount",
+          ROOT + ".ListingUnsupportedException");
 
   private static final Map<String, Set<String>> uses = new TreeMap<>();
 

@@ -59,10 +59,13 @@ class PublicSurfaceTest {
 
   /**
    * Modules a library names in its API without requiring them transitively, on purpose: the JDK's HTTP server, which
-   * only {@code JdkHttpHandler}'s users need and then require themselves.
+   * only {@code JdkHttpHandler}'s users need and then require themselves; Micrometer, which only the JDBC store's
+   * {@code bindMetrics} users need, and have.
    */
   static final Map<String, Set<String>> OPTIONAL =
-      Map.of("org.sessionregistry.http", Set.of("jdk.httpserver"));
+      Map.of(
+          "org.sessionregistry.http", Set.of("jdk.httpserver"),
+          "org.sessionregistry.jdbc", Set.of("micrometer.core"));
 
   /** Which module (of those on the paths) holds each package. */
   private static final Map<String, String> PACKAGES = new HashMap<>();
