@@ -1,5 +1,6 @@
 package org.sessionregistry.spring;
 
+import jakarta.servlet.Filter;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -69,9 +70,9 @@ public class SessionRegistryMattermostAutoConfiguration {
 
   /** Serves {@code /api/v4/*} before the application's security filter chain. */
   @Bean
-  public FilterRegistrationBean<MattermostEndpointsFilter> sessionRegistryMattermostEndpoints(
+  public FilterRegistrationBean<Filter> sessionRegistryMattermostEndpoints(
       MattermostSessionApi api) {
-    FilterRegistrationBean<MattermostEndpointsFilter> registration =
+    FilterRegistrationBean<Filter> registration =
         new FilterRegistrationBean<>(
             new MattermostEndpointsFilter(new MattermostSessionServlet(api)));
     registration.addUrlPatterns("/api/v4/*");
