@@ -127,28 +127,10 @@ class SessionRegistryConfigurerTest {
     String cookie = "MMAUTHTOKEN=" + Http.token(login);
     assertThat(Http.send(Http.to(port, "/me").header("Cookie", cookie).GET()).statusCode())
         .isEqualTo(200);
-    assertThat(
-            Http.send(
-                    Http.to(port, "/me")
-                        .header("Cookie", cookie)
-                        .POST(HttpRequest.BodyPublishers.noBody()))
-                .statusCode())
+    assertThat(Http.cookiePost(port, "/me", cookie).statusCode()).isEqualTo(401);
+    assertThat(Http.cookiePost(port, "/me", cookie, "X-CSRF-Token", "wrong").statusCode())
         .isEqualTo(401);
-    assertThat(
-            Http.send(
-                    Http.to(port, "/me")
-                        .header("Cookie", cookie)
-                        .header("X-CSRF-Token", "wrong")
-                        .POST(HttpRequest.BodyPublishers.noBody()))
-                .statusCode())
-        .isEqualTo(401);
-    assertThat(
-            Http.send(
-                    Http.to(port, "/me")
-                        .header("Cookie", cookie)
-                        .header("X-CSRF-Token", Http.csrf(login))
-                        .POST(HttpRequest.BodyPublishers.noBody()))
-                .statusCode())
+    assertThat(Http.cookiePost(port, "/me", cookie, "X-CSRF-Token", Http.csrf(login)).statusCode())
         .isEqualTo(200);
     // A bearer token needs no proof: it cannot be sent cross-site by a browser.
     assertThat(Http.post(port, "/me", Http.token(login)).statusCode()).isEqualTo(200);
@@ -174,13 +156,7 @@ class SessionRegistryConfigurerTest {
     HttpResponse<String> me = Http.send(Http.to(port, "/me").header("Cookie", cookies).GET());
     assertThat(me.statusCode()).isEqualTo(200);
     assertThat(me.body()).contains("\"user\":\"bob\"");
-    assertThat(
-            Http.send(
-                    Http.to(port, "/me")
-                        .header("Cookie", cookies)
-                        .header("X-CSRF-Token", Http.csrf(login))
-                        .POST(HttpRequest.BodyPublishers.noBody()))
-                .statusCode())
+    assertThat(Http.cookiePost(port, "/me", cookies, "X-CSRF-Token", Http.csrf(login)).statusCode())
         .isEqualTo(200);
   }
 
@@ -189,21 +165,13 @@ class SessionRegistryConfigurerTest {
     HttpResponse<String> login = Http.login(port, "bob", "bob-pw");
     String cookie = "MMAUTHTOKEN=" + Http.token(login);
 
-    HttpResponse<String> withoutProof =
-        Http.send(
-            Http.to(port, "/logout")
-                .header("Cookie", cookie)
-                .POST(HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> withoutProof = Http.cookiePost(port, "/logout", cookie);
     assertThat(withoutProof.statusCode()).as("a forged logout ends nothing").isEqualTo(401);
     assertThat(withoutProof.headers().allValues("Set-Cookie")).isEmpty();
     assertThat(Http.get(port, "/me", Http.token(login)).statusCode()).isEqualTo(200);
 
     HttpResponse<String> logout =
-        Http.send(
-            Http.to(port, "/logout")
-                .header("Cookie", cookie)
-                .header("X-CSRF-Token", Http.csrf(login))
-                .POST(HttpRequest.BodyPublishers.noBody()));
+        Http.cookiePost(port, "/logout", cookie, "X-CSRF-Token", Http.csrf(login));
     assertThat(logout.statusCode()).isEqualTo(200);
     assertThat(logout.headers().allValues("Set-Cookie"))
         .containsExactly(
@@ -254,12 +222,7 @@ class SessionRegistryConfigurerTest {
     assertThat(open.body()).contains("\"user\":\"anonymous\"");
     // With its proof, the same cookie is the user.
     assertThat(
-            Http.send(
-                    Http.to(port, "/public")
-                        .header("Cookie", cookie)
-                        .header("X-Requested-With", "XMLHttpRequest")
-                        .POST(HttpRequest.BodyPublishers.noBody()))
-                .body())
+            Http.cookiePost(port, "/public", cookie, "X-Requested-With", "XMLHttpRequest").body())
         .contains("\"user\":\"bob\"");
   }
 
