@@ -30,7 +30,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *       server stops accepting at the limit), at most {@code maxRequests} requests served at once, each on a thread,
  *       and {@code maxQueued} more waiting up to {@code queueTimeout} without a thread, then 503;
  *   <li>every error, Jetty's own included, an AppError ({@link AppErrorHandler});
- *   <li>the active-sessions page at {@code /} ({@link WebPage}), the servlet's routes everywhere else;
+ *   <li>the active-sessions page at {@code /} ({@link WebPage}), the servlets' routes everywhere else;
  *   <li>a graceful stop: requests in flight finish (up to the drain time), new ones get 503.
  * </ul>
  */
@@ -66,6 +66,14 @@ final class HttpEdge implements AutoCloseable {
 
   /** @throws Exception what Jetty throws when it cannot start, a busy port among them ({@link java.io.IOException}) */
   static HttpEdge start(Settings s, HttpServlet servlet) throws Exception {
+    return start(s, java.util.Map.of("/*", servlet));
+  }
+
+  /**
+   * Serves each servlet at its mapping ({@code /*}, {@code /sr/v1/*}, ...): the servlet container's rules pick the
+   * longest matching one.
+   */
+  static HttpEdge start(Settings s, java.util.Map<String, HttpServlet> servlets) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(s.maxRequests() + JETTY_THREADS, 8, 60_000);
     threads.setName("session-registry-http");
     Server server = new Server(threads);
@@ -98,7 +106,10 @@ final class HttpEdge implements AutoCloseable {
     server.addBean(new HeaderTimeout(connector, s.headerTimeout()));
 
     ServletContextHandler context = new ServletContextHandler("/");
-    context.addServlet(new ServletHolder("sessions", servlet), "/*");
+    servlets.forEach(
+        (mapping, servlet) ->
+            context.addServlet(
+                new ServletHolder(servlet.getClass().getSimpleName() + mapping, servlet), mapping));
     // The active-sessions page at / (exactly) and its files under /page/; everything else is the
     // API's.
     ServletHolder page = new ServletHolder("page", new WebPage());
