@@ -27,7 +27,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -37,6 +36,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
@@ -203,6 +203,7 @@ class ActiveSessionsPageTest {
     WebElement other = otherThanCurrent(rows);
     assertThat(other.getText()).contains("Safari on iOS").contains("iPhone").contains("17.2");
     screenshot("04-second-device");
+    wholePageScreenshot("active-sessions", 900); // the README's picture (docs/active-sessions.png)
 
     // Ending it: gone from the list, and its token is refused.
     other.findElement(By.cssSelector("button.end")).click();
@@ -212,7 +213,8 @@ class ActiveSessionsPageTest {
     assertThat(apiStatus(phone)).isEqualTo(401);
     screenshot("05-ended-one");
 
-    // Two more devices, then "log out of all other devices": only this one is left, and it still works.
+    // Two more devices, then "log out of all other devices": only this one is left, and it still
+    // works.
     String android = apiLogin("user1", password, ANDROID);
     String windows = apiLogin("user1", password, WINDOWS);
     click("refresh");
@@ -269,22 +271,29 @@ class ActiveSessionsPageTest {
     visible("admin");
     String adminToken = browser.manage().getCookieNamed("MMAUTHTOKEN").getValue();
     long count = apiJson("/sr/v1/sessions/count", adminToken).get("count").asLong();
-    wait.until(ExpectedConditions.textMatches(By.id("count"), java.util.regex.Pattern.compile(
-        "\\b" + count + " sessions? (is|are) active")));
+    wait.until(
+        ExpectedConditions.textMatches(
+            By.id("count"),
+            java.util.regex.Pattern.compile("\\b" + count + " sessions? (is|are) active")));
     assertThat(browser.findElement(By.cssSelector("#count time")).getAttribute("datetime"))
         .isNotBlank();
 
     // Someone who does not exist: the server's 404 message.
     find("nobody-here");
     String expected =
-        apiError("/sr/v1/users/sessions?login_id=" + URLEncoder.encode("nobody-here", StandardCharsets.UTF_8), adminToken);
+        apiError(
+            "/sr/v1/users/sessions?login_id="
+                + URLEncoder.encode("nobody-here", StandardCharsets.UTF_8),
+            adminToken);
     assertThat(waitForStatus("Error:")).contains(expected);
     assertThat(browser.findElement(By.id("found")).isDisplayed()).isFalse();
     assertThat(focusedId()).isEqualTo("find-login");
 
     find("user2");
     visible("found");
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("found-title"), "2 active sessions"));
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("found-title"), "2 active sessions"));
     assertThat(text("found-title")).contains("user2").contains("user2@example.com");
     assertThat(focusedId()).isEqualTo("found-title");
     List<WebElement> theirs = waitForRows("found-list", 2);
@@ -302,14 +311,18 @@ class ActiveSessionsPageTest {
     // End all the rest; the count follows.
     click("revoke-user-all");
     waitForStatus("Ended every session of user2");
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("found-title"), "0 active sessions"));
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("found-title"), "0 active sessions"));
     assertThat(text("found-list")).contains("No active sessions.");
     assertThat(apiStatus(desktop)).isEqualTo(401);
     assertThat(apiStatus(adminToken)).isEqualTo(200);
     long after = apiJson("/sr/v1/sessions/count", adminToken).get("count").asLong();
     assertThat(after).isEqualTo(count - 2);
-    wait.until(ExpectedConditions.textMatches(By.id("count"), java.util.regex.Pattern.compile(
-        "\\b" + after + " sessions? (is|are) active")));
+    wait.until(
+        ExpectedConditions.textMatches(
+            By.id("count"),
+            java.util.regex.Pattern.compile("\\b" + after + " sessions? (is|are) active")));
     screenshot("10-admin-ended-their-sessions");
   }
 
@@ -390,10 +403,25 @@ class ActiveSessionsPageTest {
     Files.write(SCREENSHOTS.resolve(name + ".png"), png);
   }
 
+  /** The whole page at this width, as tall as its content, the pointer on no button; then the window as it was. */
+  private static void wholePageScreenshot(String name, int width) throws IOException {
+    Dimension before = browser.manage().window().getSize();
+    browser.manage().window().setSize(new Dimension(width, before.getHeight()));
+    new Actions(browser).moveToLocation(0, 0).perform();
+    long height =
+        (Long)
+            ((JavascriptExecutor) browser)
+                .executeScript(
+                    "return document.documentElement.scrollHeight"
+                        + " + window.outerHeight - window.innerHeight;");
+    browser.manage().window().setSize(new Dimension(width, (int) height));
+    screenshot(name);
+    browser.manage().window().setSize(before);
+  }
+
   // ---- The API, as another device would call it.
 
-  private static String apiLogin(String user, String password, String userAgent)
-      throws Exception {
+  private static String apiLogin(String user, String password, String userAgent) throws Exception {
     HttpResponse<String> r =
         HTTP.send(
             HttpRequest.newBuilder(URI.create(base + "/api/v4/users/login"))
@@ -409,12 +437,14 @@ class ActiveSessionsPageTest {
   }
 
   private static HttpRequest.Builder authorized(String path, String token) {
-    return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token);
+    return HttpRequest.newBuilder(URI.create(base + path))
+        .header("Authorization", "Bearer " + token);
   }
 
   /** The status of the token's owner listing their sessions: 200 while it lives, 401 once it ended. */
   private static int apiStatus(String token) throws Exception {
-    return HTTP.send(authorized("/api/v4/users/me/sessions", token).GET().build(), BodyHandlers.discarding())
+    return HTTP.send(
+            authorized("/api/v4/users/me/sessions", token).GET().build(), BodyHandlers.discarding())
         .statusCode();
   }
 
