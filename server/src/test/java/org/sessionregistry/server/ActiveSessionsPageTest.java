@@ -47,8 +47,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The active-sessions page in a real browser: headless Chromium (Debian's {@code chromium}) driven through WebDriver
  * (Debian's {@code chromium-driver}), both named by path so that nothing is ever downloaded, against the runnable
  * server. A person's flow (sign in, see this device, a second login appears, end it and its token is refused, log out
- * the other devices, sign out), an administrator's (the count, find a user, end their sessions), and the page on a
- * phone's width. Every state is a screenshot under {@code target/screenshots/}; the browser's console must show no
+ * the other devices, sign out), an administrator's (the count, find a user, end their sessions), the same by
+ * keyboard alone, and the page on a phone's width. Every state is a screenshot under {@code target/screenshots/}; the browser's console must show no
  * Content-Security-Policy violation and no script error.
  */
 class ActiveSessionsPageTest {
@@ -98,7 +98,8 @@ class ActiveSessionsPageTest {
                 "user1", "system_user",
                 "user2", "system_user",
                 "user3", "system_user",
-                "user4", "system_user"));
+                "user4", "system_user",
+                "user5", "system_user"));
     server =
         SessionServer.start(
             ServerConfig.parse(
@@ -344,6 +345,40 @@ class ActiveSessionsPageTest {
     click("sign-out");
     visible("sign-in");
     assertThat(apiStatus(tablet)).isEqualTo(200); // signing out ends this session alone
+  }
+
+  @Test
+  void byKeyboardAloneAPersonReachesAndEndsAnotherDevice() throws Exception {
+    String password = passwords.get("user5");
+    String phone = apiLogin("user5", password, IPHONE);
+    signIn("user5", password);
+    visible("devices");
+    waitForRows("device-list", 2);
+    assertThat(focusedId()).isEqualTo("devices-title");
+    // Tab from the heading: Refresh, "Log out of all other devices", then the other device's
+    // button, whose name
+    // says which device it ends.
+    List<String> reached = new java.util.ArrayList<>();
+    WebElement focused = null;
+    for (int i = 0; i < 3; i++) {
+      browser.switchTo().activeElement().sendKeys(Keys.TAB);
+      focused = browser.switchTo().activeElement();
+      reached.add(focused.getTagName() + ":" + focused.getAccessibleName());
+    }
+    assertThat(reached.get(0)).isEqualTo("button:Refresh");
+    assertThat(reached.get(1)).isEqualTo("button:Log out of all other devices");
+    assertThat(reached.get(2)).startsWith("button:End session").contains("Safari on iOS");
+    focused.sendKeys(Keys.ENTER);
+    waitForRows("device-list", 1);
+    waitForStatus("Ended the session of Safari on iOS");
+    assertThat(focusedId()).isEqualTo("devices-title");
+    assertThat(apiStatus(phone)).isEqualTo(401);
+    // The sign-out button, by keyboard too.
+    WebElement signOut = browser.findElement(By.id("sign-out"));
+    assertThat(signOut.getAccessibleName()).isEqualTo("Sign out");
+    signOut.sendKeys(Keys.ENTER);
+    visible("sign-in");
+    assertThat(focusedId()).isEqualTo("login-id");
   }
 
   // ---- The browser.
