@@ -91,9 +91,9 @@ public final class MattermostSessionApi {
   private final RequestAuthenticator authenticator;
   private final LoginVerifier logins;
   private final int maxBodyBytes;
-  private final boolean secureCookies;
+  final boolean secureCookies;
   private final boolean recordClientAddress;
-  private final ClientAddressResolver clientAddress;
+  final ClientAddressResolver clientAddress;
 
   /** Strict: a key given twice, or anything after the object, is a bad request, not "the last one wins". */
   private final ObjectMapper json =

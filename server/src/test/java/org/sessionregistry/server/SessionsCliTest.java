@@ -209,17 +209,7 @@ class SessionsCliTest {
   }
 
   private static String cli(List<String> args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status =
-        Main.run(
-            args,
-            Map.of(),
-            new ByteArrayInputStream(new byte[0]),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    return out.toString(StandardCharsets.UTF_8);
+    return SessionsFollowTheirUserTest.cli("", args);
   }
 
   /** The error a failing command prints; its status is 2. */
@@ -237,12 +227,10 @@ class SessionsCliTest {
   }
 
   private static List<String> concat(List<String> a, List<String> b) {
-    List<String> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
+    return SessionsFollowTheirUserTest.concat(a, b);
   }
 
   private static PrintStream quiet() {
-    return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    return SessionsFollowTheirUserTest.quiet();
   }
 }
