@@ -53,8 +53,17 @@ public final class InMemorySessionStore implements SessionStore {
   private final ConcurrentHashMap<TokenHash, Entry> byToken = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, UserSessions> byUser = new ConcurrentHashMap<>();
 
-  /** Every entry of {@code byToken} by session id: the walk over every session seeks in it by id (a keyset). */
-  private final ConcurrentSkipListMap<String, Entry> byId = new ConcurrentSkipListMap<>();
+  /**
+   * Every entry of {@code byToken} by session id, which the walk over every session seeks in (a keyset). Built at the
+   * first walk, so that an application that never walks does not pay a sorted insertion on every create (it made an
+   * in-memory create 2.6 times as long). Published before it is filled: from then on creates and removals keep it.
+   */
+  private volatile @Nullable ConcurrentSkipListMap<String, Entry> byIdIndex;
+
+  /** {@link #byIdIndex} once filled; what walks read. */
+  private volatile @Nullable ConcurrentSkipListMap<String, Entry> byId;
+
+  private final Object indexBuild = new Object();
 
   /** Every entry in {@code byToken}, by retain-until: what expires, or is evicted, first. */
   private final RetentionQueue retention = new RetentionQueue();
@@ -163,14 +172,12 @@ public final class InMemorySessionStore implements SessionStore {
       forget(e);
       endedSessions.add(e.session);
     }
-    // Listed before it is findable by token: nobody holds the token until insert returns.
-    byId.putIfAbsent(session.id(), entry); // before the token: a removal then finds it in both
     Entry previous = byToken.putIfAbsent(tokenHash, entry);
     if (previous != null) {
-      byId.remove(session.id(), entry);
       unlink(entry);
       throw new SessionStoreException("a session with the same token hash exists already");
     }
+    index(entry);
     if (!entry.isLive()) {
       // A revoke-all or revoke-everyone took the session between the two steps above: what it left
       // goes now.
@@ -291,7 +298,8 @@ public final class InMemorySessionStore implements SessionStore {
     List<Session> page = new ArrayList<>(Math.min(limit, 256));
     int budget = 4 * limit + 1000;
     String last = null;
-    for (Entry e : (cursor.isEmpty() ? byId : byId.tailMap(cursor, false)).values()) {
+    ConcurrentSkipListMap<String, Entry> index = byId();
+    for (Entry e : (cursor.isEmpty() ? index : index.tailMap(cursor, false)).values()) {
       last = e.session.id();
       if (e.retainUntil >= nowMillis && e.isLive()) {
         page.add(e.session);
@@ -303,7 +311,7 @@ public final class InMemorySessionStore implements SessionStore {
         break;
       }
     }
-    boolean more = last != null && byId.higherKey(last) != null;
+    boolean more = last != null && index.higherKey(last) != null;
     return new SessionPage(page, more ? last : "");
   }
 
@@ -312,7 +320,7 @@ public final class InMemorySessionStore implements SessionStore {
   public SessionCount countAll(Instant now) {
     long nowMillis = now.toEpochMilli();
     long count = 0;
-    for (Entry e : byId.values()) {
+    for (Entry e : byToken.values()) {
       if (e.retainUntil >= nowMillis && e.isLive()) {
         count++;
       }
@@ -593,15 +601,59 @@ public final class InMemorySessionStore implements SessionStore {
   public void close() {
     unlinked.clear();
     byToken.clear();
-    byId.clear();
+    ConcurrentSkipListMap<String, Entry> index = byIdIndex;
+    if (index != null) {
+      index.clear();
+    }
     retention.clear();
     byUser.clear();
   }
 
-  /** Removes an entry from the two maps. */
+  /** Removes an entry from the token map, then from the index if there is one. */
   private void dropToken(Entry e) {
     byToken.remove(e.tokenHash, e);
-    byId.remove(e.session.id(), e);
+    ConcurrentSkipListMap<String, Entry> index = byIdIndex;
+    if (index != null) {
+      index.remove(e.session.id(), e);
+    }
+  }
+
+  /**
+   * Files a new entry, already in the token map, in the index if there is one. A removal that came between took it
+   * from the token map before looking for it in the index: taken out again here.
+   */
+  private void index(Entry e) {
+    ConcurrentSkipListMap<String, Entry> index = byIdIndex;
+    if (index != null) {
+      index.putIfAbsent(e.session.id(), e);
+      if (byToken.get(e.tokenHash) != e) {
+        index.remove(e.session.id(), e);
+      }
+    }
+  }
+
+  /**
+   * The index by session id, built at the first call. Published before it is filled, so that a create either sees it
+   * (and files itself) or put its entry in the token map before the fill began (and the fill finds it); entries the
+   * fill copied while they were being removed are taken out after.
+   */
+  private ConcurrentSkipListMap<String, Entry> byId() {
+    ConcurrentSkipListMap<String, Entry> ready = byId;
+    if (ready != null) {
+      return ready;
+    }
+    synchronized (indexBuild) {
+      if (byId == null) {
+        ConcurrentSkipListMap<String, Entry> index = new ConcurrentSkipListMap<>();
+        byIdIndex = index;
+        for (Entry e : byToken.values()) {
+          index.putIfAbsent(e.session.id(), e);
+        }
+        index.values().removeIf(e -> byToken.get(e.tokenHash) != e);
+        byId = index;
+      }
+      return byId;
+    }
   }
 
   /** Removes a dead entry from the map and the retention queue; its user no longer holds it. */

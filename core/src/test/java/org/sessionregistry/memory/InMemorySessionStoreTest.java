@@ -54,6 +54,62 @@ class InMemorySessionStoreTest {
         .build();
   }
 
+  /**
+   * The index a walk seeks in is built at the first walk, while creates and revokes go on: every session created
+   * before, during or after the build and still live is walked, and none revoked is.
+   */
+  @Test
+  void theIndexBuiltAtTheFirstWalkMissesNoLiveSessionAndKeepsNoRevokedOne() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      InMemorySessionStore store = InMemorySessionStore.builder().clock(clock).build();
+      SessionRegistry registry = registry(store);
+      Map<String, String> live = new ConcurrentHashMap<>(); // session id to user id
+      Set<String> ended = ConcurrentHashMap.newKeySet();
+      java.util.concurrent.atomic.AtomicBoolean stop =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      CountDownLatch busy = new CountDownLatch(2);
+      List<Thread> writers = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        Thread w =
+            new Thread(
+                () -> {
+                  for (int i = 0; !stop.get() || i < 200; i++) {
+                    String user = Ids.newId();
+                    Session s = registry.create(user).session();
+                    live.put(s.id(), user);
+                    if (i % 3 == 0) {
+                      registry.revoke(user, s.id());
+                      live.remove(s.id());
+                      ended.add(s.id());
+                    }
+                    if (i == 100) {
+                      busy.countDown();
+                    }
+                  }
+                });
+        writers.add(w);
+        w.start();
+      }
+      busy.await();
+      registry.listAll("", 10); // the first walk: builds the index while both writers run
+      stop.set(true);
+      for (Thread w : writers) {
+        w.join();
+      }
+
+      Set<String> walked = new java.util.HashSet<>();
+      String cursor = "";
+      do {
+        var page = registry.listAll(cursor, 500);
+        page.sessions().forEach(s -> walked.add(s.id()));
+        cursor = page.nextCursor();
+      } while (!cursor.isEmpty());
+      assertThat(walked).as("round " + round).containsAll(live.keySet());
+      assertThat(walked).as("round " + round).doesNotContainAnyElementsOf(ended);
+      assertThat(registry.count().count()).isEqualTo(live.size());
+    }
+  }
+
   /** Expiry is found in the retention queue, never by a scan; a touch files the session again instead. */
   @Test
   void purgeFindsExpiredSessionsAndLeavesTouchedOnes() {
