@@ -297,6 +297,63 @@ public final class SessionRegistry implements AutoCloseable {
   }
 
   /**
+   * One page of a walk over every live session of every user, sanitized as {@link #list} (no token, no secret props),
+   * in the store's order. Start with an empty cursor and pass each page's {@link SessionPage#nextCursor} to the next
+   * call until it is empty. Every session alive throughout the walk is returned at least once; on memory and SQL
+   * exactly once, by session id, at most {@code limit} per page. On Redis a session may come twice, and a page holds the
+   * sessions of about {@code limit} users (see the store). A page may hold fewer sessions than {@code limit}, even
+   * none, before the last. Each call is one store operation (a keyset seek, never an offset); the front cache is not
+   * consulted.
+   *
+   * @param cursor empty for the first page, else the {@link SessionPage#nextCursor} of the previous page
+   * @param limit 1 to 1000
+   * @throws BadCursorException if the cursor is not one the store gave (nothing is read)
+   * @throws IllegalArgumentException if the limit is out of range
+   * @throws ListingUnsupportedException if the store cannot walk every session
+   */
+  public SessionPage listAll(String cursor, int limit) {
+    requireNonNull(cursor, "cursor");
+    require(limit >= 1 && limit <= 1000, "limit must be 1 to 1000, was " + limit);
+    if (cursor.length() > 512 || !cursor.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      throw new BadCursorException("more than 512 characters, or not printable ASCII");
+    }
+    if (!store.supportsListing()) {
+      throw new ListingUnsupportedException(store.toString());
+    }
+    long start = start();
+    SessionPage page;
+    Instant now = now();
+    try {
+      page = store.listAll(cursor, limit, now);
+    } catch (RuntimeException e) {
+      failed(Operation.LIST, start, e);
+      throw e;
+    }
+    List<Session> live = new ArrayList<>(page.sessions().size());
+    for (Session s : page.sessions()) {
+      if (!isExpired(s, now)) {
+        live.add(s.withoutProps(secretProps));
+      }
+    }
+    ended(Operation.LIST, Outcome.OK, start);
+    return new SessionPage(live, page.nextCursor());
+  }
+
+  /**
+   * How many sessions the store holds, not past their retain-until: exact on memory and SQL, a cached approximation
+   * on Redis ({@link SessionCount#exact()} says which). Sessions expired by the idle timeout but not yet dropped by the
+   * store may count.
+   *
+   * @throws ListingUnsupportedException if the store cannot count every session
+   */
+  public SessionCount count() {
+    if (!store.supportsListing()) {
+      throw new ListingUnsupportedException(store.toString());
+    }
+    return store.countAll(now());
+  }
+
+  /**
    * Revokes one session of the user.
    *
    * @return whether a live session was revoked; false if the user has no such session (idempotent)

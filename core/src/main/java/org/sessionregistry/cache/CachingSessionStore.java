@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionCount;
 import org.sessionregistry.SessionLimit;
+import org.sessionregistry.SessionPage;
 import org.sessionregistry.spi.Invalidation;
 import org.sessionregistry.spi.InvalidationChannel;
 import org.sessionregistry.spi.SessionStore;
@@ -281,6 +283,22 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
   @Override
   public List<Session> purgeExpired(Instant now, int limit) {
     return delegate.purgeExpired(now, limit);
+  }
+
+  /** The walk and the count go to the store: the cache holds only the sessions recently authenticated here. */
+  @Override
+  public boolean supportsListing() {
+    return delegate.supportsListing();
+  }
+
+  @Override
+  public SessionPage listAll(String cursor, int limit, Instant now) {
+    return delegate.listAll(cursor, limit, now);
+  }
+
+  @Override
+  public SessionCount countAll(Instant now) {
+    return delegate.countAll(now);
   }
 
   @Override

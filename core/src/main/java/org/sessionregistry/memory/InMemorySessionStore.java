@@ -9,14 +9,19 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.sessionregistry.BadCursorException;
+import org.sessionregistry.Ids;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionCount;
 import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionLimitExceededException;
+import org.sessionregistry.SessionPage;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
@@ -47,6 +52,9 @@ public final class InMemorySessionStore implements SessionStore {
 
   private final ConcurrentHashMap<TokenHash, Entry> byToken = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, UserSessions> byUser = new ConcurrentHashMap<>();
+
+  /** Every entry of {@code byToken} by session id: the walk over every session seeks in it by id (a keyset). */
+  private final ConcurrentSkipListMap<String, Entry> byId = new ConcurrentSkipListMap<>();
 
   /** Every entry in {@code byToken}, by retain-until: what expires, or is evicted, first. */
   private final RetentionQueue retention = new RetentionQueue();
@@ -156,8 +164,10 @@ public final class InMemorySessionStore implements SessionStore {
       endedSessions.add(e.session);
     }
     // Listed before it is findable by token: nobody holds the token until insert returns.
+    byId.putIfAbsent(session.id(), entry); // before the token: a removal then finds it in both
     Entry previous = byToken.putIfAbsent(tokenHash, entry);
     if (previous != null) {
+      byId.remove(session.id(), entry);
       unlink(entry);
       throw new SessionStoreException("a session with the same token hash exists already");
     }
@@ -165,7 +175,7 @@ public final class InMemorySessionStore implements SessionStore {
       // A revoke-all or revoke-everyone took the session between the two steps above: what it left
       // goes now.
       unlink(entry);
-      byToken.remove(tokenHash, entry);
+      dropToken(entry);
     }
     // The session's creation is the registry's now: the clock is read only when there is work to
     // do.
@@ -260,6 +270,54 @@ public final class InMemorySessionStore implements SessionStore {
         forget(e);
       }
     }
+  }
+
+  @Override
+  public boolean supportsListing() {
+    return true;
+  }
+
+  /**
+   * By session id, from the cursor (the last id of the previous page) on: each live session once, in a stable order.
+   * Looks at no more than {@code 4 * limit + 1000} entries per page, so that a run of dead or expired ones makes a
+   * short page, not a long call.
+   */
+  @Override
+  public SessionPage listAll(String cursor, int limit, Instant now) {
+    if (!cursor.isEmpty() && !Ids.isValidId(cursor)) {
+      throw new BadCursorException("not a session id");
+    }
+    long nowMillis = now.toEpochMilli();
+    List<Session> page = new ArrayList<>(Math.min(limit, 256));
+    int budget = 4 * limit + 1000;
+    String last = null;
+    for (Entry e : (cursor.isEmpty() ? byId : byId.tailMap(cursor, false)).values()) {
+      last = e.session.id();
+      if (e.retainUntil >= nowMillis && e.isLive()) {
+        page.add(e.session);
+        if (page.size() == limit) {
+          break;
+        }
+      }
+      if (--budget == 0) {
+        break;
+      }
+    }
+    boolean more = last != null && byId.higherKey(last) != null;
+    return new SessionPage(page, more ? last : "");
+  }
+
+  /** Exact: every entry is looked at, in time proportional to the number of sessions. */
+  @Override
+  public SessionCount countAll(Instant now) {
+    long nowMillis = now.toEpochMilli();
+    long count = 0;
+    for (Entry e : byId.values()) {
+      if (e.retainUntil >= nowMillis && e.isLive()) {
+        count++;
+      }
+    }
+    return new SessionCount(count, true, now);
   }
 
   @Override
@@ -516,7 +574,7 @@ public final class InMemorySessionStore implements SessionStore {
           user.remove(e);
         }
       }
-      byToken.remove(e.tokenHash, e);
+      dropToken(e);
       return expiredNow;
     }
   }
@@ -535,13 +593,20 @@ public final class InMemorySessionStore implements SessionStore {
   public void close() {
     unlinked.clear();
     byToken.clear();
+    byId.clear();
     retention.clear();
     byUser.clear();
   }
 
+  /** Removes an entry from the two maps. */
+  private void dropToken(Entry e) {
+    byToken.remove(e.tokenHash, e);
+    byId.remove(e.session.id(), e);
+  }
+
   /** Removes a dead entry from the map and the retention queue; its user no longer holds it. */
   private void forget(Entry e) {
-    byToken.remove(e.tokenHash, e);
+    dropToken(e);
     retention.remove(e);
   }
 

@@ -4,9 +4,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.sessionregistry.ListingUnsupportedException;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionCount;
 import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionLimitExceededException;
+import org.sessionregistry.SessionPage;
 import org.sessionregistry.SessionStoreException;
 
 /**
@@ -114,6 +117,44 @@ public interface SessionStore extends AutoCloseable {
    * @return the removed sessions
    */
   List<Session> purgeExpired(Instant now, int limit);
+
+  /**
+   * Whether this store walks and counts every session ({@link #listAll}, {@link #countAll}). Default false: both then
+   * throw {@link ListingUnsupportedException}.
+   */
+  default boolean supportsListing() {
+    return false;
+  }
+
+  /**
+   * One page of a walk over every session of every user, from {@code cursor} (empty: the first page), read only.
+   *
+   * <p>The walk returns every session that exists throughout it at least once, and never a session that did not
+   * exist during it; a session created or removed meanwhile may or may not appear. Sessions past their retain-until
+   * at {@code now} are left out (the registry checks expiry itself as well). A store that keeps a stable order (memory,
+   * SQL: by session id) returns each session once, at most {@code limit} per page, and seeks to the cursor (a keyset,
+   * never an offset); one that cannot (Redis: {@code SCAN}) documents its duplicates and page sizes. A page may hold
+   * fewer than {@code limit} sessions, even none, before the last one.
+   *
+   * @param cursor empty, or a {@link SessionPage#nextCursor} this store gave; the registry checks it is at most 512
+   *     printable ASCII characters
+   * @param limit 1 to 1000
+   * @throws org.sessionregistry.BadCursorException if the cursor is not one this store gave
+   * @throws ListingUnsupportedException unless {@link #supportsListing}
+   */
+  default SessionPage listAll(String cursor, int limit, Instant now) {
+    throw new ListingUnsupportedException(toString());
+  }
+
+  /**
+   * How many sessions are not past their retain-until at {@code now}. Exact on a store that can count them in one
+   * query; otherwise an approximation that says so ({@link SessionCount#exact()}), never a full walk per call.
+   *
+   * @throws ListingUnsupportedException unless {@link #supportsListing}
+   */
+  default SessionCount countAll(Instant now) {
+    throw new ListingUnsupportedException(toString());
+  }
 
   /**
    * What every token of this user starts with, so that the store can find the user's sessions from a token alone (the

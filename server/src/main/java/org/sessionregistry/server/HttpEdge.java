@@ -65,6 +65,14 @@ final class HttpEdge implements AutoCloseable {
 
   /** @throws Exception what Jetty throws when it cannot start, a busy port among them ({@link java.io.IOException}) */
   static HttpEdge start(Settings s, HttpServlet servlet) throws Exception {
+    return start(s, java.util.Map.of("/*", servlet));
+  }
+
+  /**
+   * Serves each servlet at its mapping ({@code /*}, {@code /sr/v1/*}, ...): the servlet container's rules pick the
+   * longest matching one.
+   */
+  static HttpEdge start(Settings s, java.util.Map<String, HttpServlet> servlets) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(s.maxRequests() + JETTY_THREADS, 8, 60_000);
     threads.setName("session-registry-http");
     Server server = new Server(threads);
@@ -97,7 +105,10 @@ final class HttpEdge implements AutoCloseable {
     server.addBean(new HeaderTimeout(connector, s.headerTimeout()));
 
     ServletContextHandler context = new ServletContextHandler("/");
-    context.addServlet(new ServletHolder("sessions", servlet), "/*");
+    servlets.forEach(
+        (mapping, servlet) ->
+            context.addServlet(
+                new ServletHolder(servlet.getClass().getSimpleName() + mapping, servlet), mapping));
     context.setErrorHandler(new AppErrorHandler());
     // Jetty's bounded job queue would drop connections without an answer: the queue that is bounded
     // is QoS's, of

@@ -2,6 +2,7 @@ package org.sessionregistry.server;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.http.HttpServlet;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
@@ -23,6 +24,7 @@ import org.sessionregistry.cache.FrontCache;
 import org.sessionregistry.http.LoginAttempts;
 import org.sessionregistry.http.MattermostAccessRule;
 import org.sessionregistry.http.MattermostSessionApi;
+import org.sessionregistry.http.SessionRegistryApi;
 import org.sessionregistry.jdbc.ConnectionPool;
 import org.sessionregistry.jdbc.Dialect;
 import org.sessionregistry.jdbc.JdbcInvalidationChannel;
@@ -35,6 +37,7 @@ import org.sessionregistry.redis.RedisSessionStore;
 import org.sessionregistry.server.ServerConfig.CacheKind;
 import org.sessionregistry.server.ServerConfig.StoreKind;
 import org.sessionregistry.servlet.MattermostSessionServlet;
+import org.sessionregistry.servlet.SessionRegistryApiServlet;
 import org.sessionregistry.spi.InvalidationChannel;
 import org.sessionregistry.spi.SessionStore;
 import redis.clients.jedis.UnifiedJedis;
@@ -73,8 +76,7 @@ final class SessionServer implements AutoCloseable {
     try {
       Backend backend = Backend.open(config, users);
       try {
-        return new SessionServer(
-            startEdge(config, new MattermostSessionServlet(backend.api)), backend);
+        return new SessionServer(startEdge(config, servlets(backend)), backend);
       } catch (StartupException | RuntimeException e) {
         backend.close();
         throw e;
@@ -93,10 +95,21 @@ final class SessionServer implements AutoCloseable {
     }
   }
 
-  private static HttpEdge startEdge(ServerConfig config, MattermostSessionServlet servlet)
+  /**
+   * What answers which paths: the server's own endpoints under {@code /sr/v1/}, Mattermost's under {@code /api/v4/},
+   * and every other path (a 404 AppError from the Mattermost endpoints, until a page is served there).
+   */
+  static Map<String, HttpServlet> servlets(Backend backend) {
+    Map<String, HttpServlet> servlets = new LinkedHashMap<>();
+    servlets.put("/*", new MattermostSessionServlet(backend.api));
+    servlets.put("/sr/v1/*", new SessionRegistryApiServlet(backend.own));
+    return servlets;
+  }
+
+  private static HttpEdge startEdge(ServerConfig config, Map<String, HttpServlet> servlets)
       throws StartupException {
     try {
-      return HttpEdge.start(settings(config), servlet);
+      return HttpEdge.start(settings(config), servlets);
     } catch (IOException e) {
       String busy =
           e instanceof BindException || e.getCause() instanceof BindException
@@ -171,6 +184,10 @@ final class SessionServer implements AutoCloseable {
   static final class Backend implements AutoCloseable {
     final SessionRegistry registry;
     final MattermostSessionApi api;
+
+    /** The server's own endpoints, under {@code /sr/v1/}. */
+    final SessionRegistryApi own;
+
     final String description;
     final @Nullable MetricsEndpoint metrics;
     private final List<AutoCloseable> resources;
@@ -179,6 +196,7 @@ final class SessionServer implements AutoCloseable {
     private Backend(
         SessionRegistry registry,
         MattermostSessionApi api,
+        SessionRegistryApi own,
         String description,
         @Nullable MetricsEndpoint metrics,
         List<AutoCloseable> resources,
@@ -186,6 +204,7 @@ final class SessionServer implements AutoCloseable {
       this.registry = registry;
       this.metrics = metrics;
       this.api = api;
+      this.own = own;
       this.description = description;
       this.resources = resources;
       this.purger = purger;
@@ -331,6 +350,12 @@ final class SessionServer implements AutoCloseable {
                 .passwordCheckQueue(config.loginMaxWaiting, config.loginMaxWait)
                 .loginsPerAddressPerMinute(config.loginRatePerAddress)
                 .build();
+        SessionRegistryApi own =
+            SessionRegistryApi.builder(registry, users)
+                .maxBodyBytes(config.httpMaxBodyBytes)
+                .secureCookies(config.secureCookies)
+                .clientAddress(config.clientAddress)
+                .build();
         ScheduledExecutorService purger = null;
         if (sql) {
           SharedLoginAttempts.Jdbc purgedAttempts = sqlAttempts;
@@ -367,7 +392,7 @@ final class SessionServer implements AutoCloseable {
           }
           resources.add(0, metrics);
         }
-        return new Backend(registry, api, description, metrics, resources, purger);
+        return new Backend(registry, api, own, description, metrics, resources, purger);
       } catch (IOException e) {
         closeQuietly(store);
         closeAll(resources);

@@ -38,6 +38,7 @@ import org.sessionregistry.UserCredentials;
 import org.sessionregistry.UserRoles;
 import org.sessionregistry.http.LoginUser;
 import org.sessionregistry.http.LoginVerifier;
+import org.sessionregistry.http.UserDirectory;
 
 /**
  * The server's users, in a JSON file, with salted, slow password hashes:
@@ -63,7 +64,7 @@ import org.sessionregistry.http.LoginVerifier;
  *
  * <p>Thread-safe.
  */
-public final class UsersFile implements LoginVerifier, UserRoles, UserCredentials {
+public final class UsersFile implements LoginVerifier, UserRoles, UserCredentials, UserDirectory {
   static final int ITERATIONS = 210_000;
   private static final String SCHEME = "pbkdf2-sha256";
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -227,6 +228,17 @@ public final class UsersFile implements LoginVerifier, UserRoles, UserCredential
   public Optional<String> userIdOf(String loginId) {
     Entry user = current().byLogin.get(loginId.toLowerCase(Locale.ROOT));
     return user == null ? Optional.empty() : Optional.of(user.id);
+  }
+
+  @Override
+  public Optional<LoginUser> findById(String userId) {
+    return Optional.ofNullable(current().byId.get(userId)).map(Entry::toLoginUser);
+  }
+
+  @Override
+  public Optional<LoginUser> findByLoginId(String loginId) {
+    return Optional.ofNullable(current().byLogin.get(loginId.toLowerCase(Locale.ROOT)))
+        .map(Entry::toLoginUser);
   }
 
   @Override

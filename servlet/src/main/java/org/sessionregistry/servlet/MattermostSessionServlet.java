@@ -4,7 +4,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.sessionregistry.http.HttpResponse;
 import org.sessionregistry.http.MattermostSessionApi;
 
 /**
@@ -40,18 +39,6 @@ public final class MattermostSessionServlet extends HttpServlet {
 
   @Override
   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    if (req.getContentLengthLong() > api.maxBodyBytes()) {
-      // Before the body is touched: the container sends 100 Continue only when the body is first
-      // read.
-      resp.setHeader("Connection", "close");
-      ServletExchange.write(api.bodyTooLarge(), resp);
-      return;
-    }
-    byte[] body = ServletExchange.readBody(req, api.maxBodyBytes() + 1);
-    HttpResponse response = api.handle(ServletExchange.request(req, body));
-    if (body.length > api.maxBodyBytes()) {
-      resp.setHeader("Connection", "close"); // the rest of the body is not read
-    }
-    ServletExchange.write(response, resp);
+    ServletExchange.serve(req, resp, api.maxBodyBytes(), api::bodyTooLarge, api::handle);
   }
 }

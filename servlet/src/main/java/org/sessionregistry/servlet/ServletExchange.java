@@ -78,4 +78,31 @@ final class ServletExchange {
     body.write(in.readNBytes(limit - 1));
     return body.toByteArray();
   }
+
+  /**
+   * Serves a request through a framework-neutral handler: a body longer than the limit is refused before it is read
+   * (a client that sent {@code Expect: 100-continue} gets the refusal instead of {@code 100 Continue}); otherwise at
+   * most the limit plus one byte is read.
+   */
+  static void serve(
+      HttpServletRequest req,
+      HttpServletResponse resp,
+      int maxBodyBytes,
+      java.util.function.Supplier<HttpResponse> tooLarge,
+      java.util.function.Function<HttpRequest, HttpResponse> handler)
+      throws IOException {
+    if (req.getContentLengthLong() > maxBodyBytes) {
+      // Before the body is touched: the container sends 100 Continue only when the body is first
+      // read.
+      resp.setHeader("Connection", "close");
+      write(tooLarge.get(), resp);
+      return;
+    }
+    byte[] body = readBody(req, maxBodyBytes + 1);
+    HttpResponse response = handler.apply(request(req, body));
+    if (body.length > maxBodyBytes) {
+      resp.setHeader("Connection", "close"); // the rest of the body is not read
+    }
+    write(response, resp);
+  }
 }
