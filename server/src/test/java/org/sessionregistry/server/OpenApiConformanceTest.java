@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -29,6 +30,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,6 +111,48 @@ class OpenApiConformanceTest {
     assertThat(unresolved).containsExactly("#/components/responses/Nothing");
   }
 
+  /**
+   * Every route the server's code answers is described: each path literal of the routing code (the Mattermost
+   * endpoints, the server's own, the servlet mappings, the metrics port) names a described path, or is a prefix of
+   * some. Read from the sources, as DocumentationCompilesTest reads the README: a route added without its description
+   * fails here.
+   */
+  @Test
+  void everyRouteInTheCodeIsDescribed() throws IOException {
+    Path root = Path.of("..");
+    List<Path> routing =
+        List.of(
+            root.resolve("http/src/main/java/org/sessionregistry/http/MattermostSessionApi.java"),
+            root.resolve("http/src/main/java/org/sessionregistry/http/SessionRegistryApi.java"),
+            root.resolve("server/src/main/java/org/sessionregistry/server/SessionServer.java"),
+            root.resolve("server/src/main/java/org/sessionregistry/server/DescriptionServlet.java"),
+            root.resolve("server/src/main/java/org/sessionregistry/server/MetricsEndpoint.java"));
+    Pattern literal = Pattern.compile("\"(/(?:api/v4|sr/v1)[^\"(\\s]*|/metrics|/health)\"");
+    Set<String> described = new TreeSet<>();
+    DESCRIPTION.path("paths").propertyNames().forEach(described::add);
+    Set<String> found = new TreeSet<>();
+    for (Path file : routing) {
+      Matcher m = literal.matcher(Files.readString(file));
+      while (m.find()) {
+        String route = m.group(1);
+        found.add(route);
+        String bare = route.replaceAll("/?\\*?$", "").replaceAll("/$", "");
+        assertThat(
+                described.contains(bare)
+                    || described.stream().anyMatch(d -> d.startsWith(bare + "/")))
+            .as(
+                file.getFileName()
+                    + " answers "
+                    + route
+                    + ", which the description does not describe")
+            .isTrue();
+      }
+    }
+    assertThat(found)
+        .as("the routes were found")
+        .contains("/api/v4/users/login", "/sr/v1/me", "/metrics");
+  }
+
   /** The validation can fail: an answer off the description in its body, its headers or its content type. */
   @Test
   void anAnswerOffTheDescriptionIsCaught() {
@@ -140,12 +185,15 @@ class OpenApiConformanceTest {
     Map<String, List<String>> charset = new LinkedHashMap<>(headers);
     charset.put("content-type", List.of("application/json; charset=utf-8"));
     assertThatThrownBy(
-            () -> validateResponse(new Answer(401, charset, bytes(body)), "a charset", unauthorized))
+            () ->
+                validateResponse(new Answer(401, charset, bytes(body)), "a charset", unauthorized))
         .isInstanceOf(AssertionError.class);
     Map<String, List<String>> noId = new LinkedHashMap<>(headers);
     noId.remove("x-request-id");
     assertThatThrownBy(
-            () -> validateResponse(new Answer(401, noId, bytes(body)), "no X-Request-Id", unauthorized))
+            () ->
+                validateResponse(
+                    new Answer(401, noId, bytes(body)), "no X-Request-Id", unauthorized))
         .isInstanceOf(AssertionError.class);
   }
 
@@ -223,6 +271,17 @@ class OpenApiConformanceTest {
           null,
           503,
           json("{\"login_id\":\"user1\",\"password\":\"" + passwords.get("user1") + "\"}"));
+      api.call("GET", "/sr/v1/me", null, 503, h("Authorization", bearer));
+      api.call(
+          "POST", "/sr/v1/users/me/sessions/revoke/others", null, 503, h("Authorization", bearer));
+      api.call("GET", "/sr/v1/sessions", null, 503, h("Authorization", bearer));
+      api.call("GET", "/sr/v1/sessions/count", null, 503, h("Authorization", bearer));
+      api.call(
+          "GET",
+          "/sr/v1/users/sessions?login_id=user1",
+          "/sr/v1/users/sessions",
+          503,
+          h("Authorization", bearer));
       api.call("GET", "/api/v4/system/ping?get_server_status=true", "/api/v4/system/ping", 500);
       Answer rest =
           api.call(
@@ -242,7 +301,8 @@ class OpenApiConformanceTest {
     Path limited = dir.resolve("limited");
     Map<String, String> limitedPasswords =
         UsersFile.createWithDemoUsers(
-            limited.resolve("users.json"), Map.of("user1", "system_user"));
+            limited.resolve("users.json"),
+            Map.of("user1", "system_user", "admin", "system_admin system_user"));
     try (SessionServer server =
         SessionServer.start(
             ServerConfig.parse(
@@ -284,6 +344,47 @@ class OpenApiConformanceTest {
                       + "\",\"device_id\":\"b\"}"));
       assertThat(refused.json().path("id").asString())
           .isEqualTo("api.user.login.session_limit.app_error");
+      // Every session, paged, and their count: on a store that walks them (memory).
+      String adminBearer =
+          "Bearer "
+              + api.call(
+                      "POST",
+                      login,
+                      null,
+                      200,
+                      json(
+                          "{\"login_id\":\"admin\",\"password\":\""
+                              + limitedPasswords.get("admin")
+                              + "\"}"))
+                  .header("Token");
+      Answer first =
+          api.call(
+              "GET",
+              "/sr/v1/sessions?per_page=1",
+              "/sr/v1/sessions",
+              200,
+              h("Authorization", adminBearer));
+      String cursor = first.json().path("next_cursor").asString();
+      assertThat(cursor).isNotEmpty();
+      Answer last =
+          api.call(
+              "GET",
+              "/sr/v1/sessions?per_page=1&cursor="
+                  + java.net.URLEncoder.encode(cursor, StandardCharsets.UTF_8),
+              "/sr/v1/sessions",
+              200,
+              h("Authorization", adminBearer));
+      assertThat(last.json().path("sessions").size()).isEqualTo(1);
+      api.call(
+          "GET",
+          "/sr/v1/sessions?cursor=not-a-cursor",
+          "/sr/v1/sessions",
+          400,
+          h("Authorization", adminBearer));
+      Answer count =
+          api.call("GET", "/sr/v1/sessions/count", null, 200, h("Authorization", adminBearer));
+      assertThat(count.json().path("count").asLong()).isEqualTo(2);
+
       String[] wrong = json("{\"login_id\":\"user1\",\"password\":\"wrong\"}");
       api.call("POST", login, null, 401, wrong);
       Answer locked = api.call("POST", login, null, 401, wrong);
@@ -505,6 +606,8 @@ class OpenApiConformanceTest {
         h("Authorization", adminBearer));
     api.call("GET", "/api/v4/users/me/sessions", list, 401, h("Authorization", "Bearer " + token));
 
+    driveOwnEndpoints(api, passwords, adminBearer);
+
     // Everyone's, and logging out.
     Answer again =
         api.call(
@@ -525,8 +628,8 @@ class OpenApiConformanceTest {
     operations()
         .forEach(
             (key, op) -> {
-              if (!key.startsWith("/api/v4/")) {
-                return;
+              if (DESCRIPTION.path("paths").path(key.split(" ")[0]).has("servers")) {
+                return; // the metrics port reads no body
               }
               String[] parts = key.split(" ");
               String path = parts[0].replace("{user_id}", "me");
@@ -553,6 +656,75 @@ class OpenApiConformanceTest {
             });
   }
 
+  /** The server's own endpoints, and its description; listing every session where the store can (else 501). */
+  private void driveOwnEndpoints(Client api, Map<String, String> passwords, String adminBearer)
+      throws Exception {
+    String login = "/api/v4/users/login";
+    Answer user1 =
+        api.call(
+            "POST",
+            login,
+            null,
+            200,
+            json("{\"login_id\":\"user1\",\"password\":\"" + passwords.get("user1") + "\"}"));
+    String bearer = "Bearer " + user1.header("Token");
+    String cookie = cookies(user1);
+
+    Answer me = api.call("GET", "/sr/v1/me", null, 200, h("Authorization", bearer));
+    assertThat(me.json().path("may_manage_system").asBoolean()).isFalse();
+    Answer byCookie = api.call("GET", "/sr/v1/me/", "/sr/v1/me", 200, h("Cookie", cookie));
+    assertThat(byCookie.json().path("user").path("username").asString()).isEqualTo("user1");
+    api.call("GET", "/sr/v1/me", null, 401);
+
+    String others = "/sr/v1/users/me/sessions/revoke/others";
+    api.call("POST", others, null, 401, h("Cookie", cookie));
+    api.call("POST", others, null, 200, h("Authorization", bearer));
+    api.call(
+        "POST",
+        others,
+        null,
+        200,
+        h("Cookie", cookie, "X-CSRF-Token", cookieValue(user1, "MMCSRF")));
+
+    for (String path : List.of("/sr/v1/sessions", "/sr/v1/sessions/count")) {
+      api.call("GET", path, null, 401);
+      api.call("GET", path, null, 403, h("Authorization", bearer));
+      Answer a = api.send("GET", path, "Authorization", adminBearer);
+      if (a.status == 501) {
+        // This store cannot walk every session: the default response, as the description says.
+        validateResponse(
+            a, "GET " + path + " 501", "/paths/" + escape(path) + "/get/responses/default");
+        assertThat(a.json().path("id").asString())
+            .isEqualTo("api.sessions.listing_unsupported.app_error");
+      } else {
+        api.check(a, "GET", path, path);
+      }
+    }
+    for (String bad : List.of("per_page=0", "per_page=201", "per_page=x")) {
+      api.call(
+          "GET", "/sr/v1/sessions?" + bad, "/sr/v1/sessions", 400, h("Authorization", adminBearer));
+    }
+
+    String find = "/sr/v1/users/sessions";
+    Answer found =
+        api.call(
+            "GET",
+            find + "?login_id=USER1%40example.com",
+            find,
+            200,
+            h("Authorization", adminBearer));
+    assertThat(found.json().path("user").path("username").asString()).isEqualTo("user1");
+    api.call("GET", find + "?login_id=nobody", find, 404, h("Authorization", adminBearer));
+    api.call("GET", find, find, 400, h("Authorization", adminBearer));
+    api.call("GET", find + "?login_id=user1", find, 401);
+    api.call("GET", find + "?login_id=user1", find, 403, h("Authorization", bearer));
+
+    Answer description = api.call("GET", "/sr/v1/openapi.yaml", null, 200);
+    assertThat(description.body)
+        .as("the description the server serves is the file")
+        .isEqualTo(DESCRIPTION_BYTES);
+  }
+
   private void driveTheMetricsPort(Client metrics, String health) throws Exception {
     if (health.equals("200")) {
       Answer scrape = metrics.call("GET", "/metrics", null, 200);
@@ -565,7 +737,13 @@ class OpenApiConformanceTest {
   /** The answers to what the description does not list: another path (404), another method (405). */
   private void unlisted(Client api, Client metrics) throws Exception {
     for (String path :
-        List.of("/api/v4/users/nothing", "/api/v4/users/me", "/api/v4", "/nothing")) {
+        List.of(
+            "/api/v4/users/nothing",
+            "/api/v4/users/me",
+            "/api/v4",
+            "/sr/v1/nothing",
+            "/sr/v1/",
+            "/nothing")) {
       validate(api.send("GET", path), "unlisted path " + path, "NotFound", 404);
     }
     validate(metrics.send("GET", "/nothing"), "unlisted path /nothing", "MetricsNotFound", 404);
