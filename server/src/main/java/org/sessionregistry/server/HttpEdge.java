@@ -30,6 +30,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *       server stops accepting at the limit), at most {@code maxRequests} requests served at once, each on a thread,
  *       and {@code maxQueued} more waiting up to {@code queueTimeout} without a thread, then 503;
  *   <li>every error, Jetty's own included, an AppError ({@link AppErrorHandler});
+ *   <li>the active-sessions page at {@code /} ({@link WebPage}), the servlets' routes everywhere else;
  *   <li>a graceful stop: requests in flight finish (up to the drain time), new ones get 503.
  * </ul>
  */
@@ -109,6 +110,12 @@ final class HttpEdge implements AutoCloseable {
         (mapping, servlet) ->
             context.addServlet(
                 new ServletHolder(servlet.getClass().getSimpleName() + mapping, servlet), mapping));
+    // The active-sessions page at / (exactly) and its files under /page/; everything else is the
+    // API's.
+    ServletHolder page = new ServletHolder("page", new WebPage());
+    for (String mapping : WebPage.mappings()) {
+      context.addServlet(page, mapping);
+    }
     context.setErrorHandler(new AppErrorHandler());
     // Jetty's bounded job queue would drop connections without an answer: the queue that is bounded
     // is QoS's, of

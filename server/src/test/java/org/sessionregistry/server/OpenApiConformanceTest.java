@@ -55,7 +55,7 @@ class OpenApiConformanceTest {
 
   private static final String OAS_BASE = "https://spec.openapis.org/oas/3.1/schema-base/2022-10-07";
   private static final List<String> METHODS =
-      List.of("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
+      List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final byte[] DESCRIPTION_BYTES = read("openapi.yaml");
@@ -126,8 +126,9 @@ class OpenApiConformanceTest {
             root.resolve("http/src/main/java/org/sessionregistry/http/SessionRegistryApi.java"),
             root.resolve("server/src/main/java/org/sessionregistry/server/SessionServer.java"),
             root.resolve("server/src/main/java/org/sessionregistry/server/DescriptionServlet.java"),
-            root.resolve("server/src/main/java/org/sessionregistry/server/MetricsEndpoint.java"));
-    Pattern literal = Pattern.compile("\"(/(?:api/v4|sr/v1)[^\"(\\s]*|/metrics|/health)\"");
+            root.resolve("server/src/main/java/org/sessionregistry/server/MetricsEndpoint.java"),
+            root.resolve("server/src/main/java/org/sessionregistry/server/WebPage.java"));
+    Pattern literal = Pattern.compile("\"(/(?:api/v4|sr/v1|page)[^\"(\\s]*|/metrics|/health)\"");
     Set<String> described = new TreeSet<>();
     DESCRIPTION.path("paths").propertyNames().forEach(described::add);
     Set<String> found = new TreeSet<>();
@@ -150,7 +151,7 @@ class OpenApiConformanceTest {
     }
     assertThat(found)
         .as("the routes were found")
-        .contains("/api/v4/users/login", "/sr/v1/me", "/metrics");
+        .contains("/api/v4/users/login", "/sr/v1/me", "/metrics", "/page/app.js");
   }
 
   /** The validation can fail: an answer off the description in its body, its headers or its content type. */
@@ -166,19 +167,19 @@ class OpenApiConformanceTest {
     headers.put("content-type", List.of("application/json"));
     headers.put("x-request-id", List.of(Ids.newId()));
     headers.put("cache-control", List.of("no-store"));
-    validateResponse(new Answer(401, headers, bytes(body)), "as described", unauthorized);
+    validateResponse(new Answer("GET", 401, headers, bytes(body)), "as described", unauthorized);
 
     assertThatThrownBy(
             () ->
                 validateResponse(
-                    new Answer(401, headers, bytes(body.replace("}", ",\"extra\":1}"))),
+                    new Answer("GET", 401, headers, bytes(body.replace("}", ",\"extra\":1}"))),
                     "a property too many",
                     unauthorized))
         .isInstanceOf(AssertionError.class);
     assertThatThrownBy(
             () ->
                 validateResponse(
-                    new Answer(401, headers, bytes(body.replace("401", "403"))),
+                    new Answer("GET", 401, headers, bytes(body.replace("401", "403"))),
                     "another status in the body",
                     unauthorized))
         .isInstanceOf(AssertionError.class);
@@ -186,14 +187,15 @@ class OpenApiConformanceTest {
     charset.put("content-type", List.of("application/json; charset=utf-8"));
     assertThatThrownBy(
             () ->
-                validateResponse(new Answer(401, charset, bytes(body)), "a charset", unauthorized))
+                validateResponse(
+                    new Answer("GET", 401, charset, bytes(body)), "a charset", unauthorized))
         .isInstanceOf(AssertionError.class);
     Map<String, List<String>> noId = new LinkedHashMap<>(headers);
     noId.remove("x-request-id");
     assertThatThrownBy(
             () ->
                 validateResponse(
-                    new Answer(401, noId, bytes(body)), "no X-Request-Id", unauthorized))
+                    new Answer("GET", 401, noId, bytes(body)), "no X-Request-Id", unauthorized))
         .isInstanceOf(AssertionError.class);
   }
 
@@ -231,22 +233,12 @@ class OpenApiConformanceTest {
       Client api = new Client(server.port(), "http://127.0.0.1:8065");
       Client metrics = new Client(server.metricsPort(), null);
       driveTheApi(api, passwords);
+      drivePage(api);
       driveTheMetricsPort(metrics, "200");
       unlisted(api, metrics);
 
       // The store goes away: every operation that reads it says so, for a token that was live.
-      String bearer =
-          "Bearer "
-              + api.call(
-                      "POST",
-                      "/api/v4/users/login",
-                      null,
-                      200,
-                      json(
-                          "{\"login_id\":\"user1\",\"password\":\""
-                              + passwords.get("user1")
-                              + "\"}"))
-                  .header("Token");
+      String bearer = "Bearer " + api.login("user1", passwords.get("user1")).header("Token");
       redis.destroy();
       redis.waitFor();
       String a = "/api/v4/users/me/sessions";
@@ -326,12 +318,7 @@ class OpenApiConformanceTest {
       Client api = new Client(server.port(), "http://127.0.0.1:8065");
       String login = "/api/v4/users/login";
       String password = limitedPasswords.get("user1");
-      api.call(
-          "POST",
-          login,
-          null,
-          200,
-          json("{\"login_id\":\"user1\",\"password\":\"" + password + "\",\"device_id\":\"a\"}"));
+      api.login("user1", password, "a");
       Answer refused =
           api.call(
               "POST",
@@ -346,17 +333,7 @@ class OpenApiConformanceTest {
           .isEqualTo("api.user.login.session_limit.app_error");
       // Every session, paged, and their count: on a store that walks them (memory).
       String adminBearer =
-          "Bearer "
-              + api.call(
-                      "POST",
-                      login,
-                      null,
-                      200,
-                      json(
-                          "{\"login_id\":\"admin\",\"password\":\""
-                              + limitedPasswords.get("admin")
-                              + "\"}"))
-                  .header("Token");
+          "Bearer " + api.login("admin", limitedPasswords.get("admin")).header("Token");
       Answer first =
           api.call(
               "GET",
@@ -440,35 +417,14 @@ class OpenApiConformanceTest {
     assertThat(status.header("database_status")).isEqualTo("OK");
 
     // Logins: each scheme of authentication then works.
-    Answer user1 =
-        api.call(
-            "POST",
-            login,
-            null,
-            200,
-            json("{\"login_id\":\"user1\",\"password\":\"" + passwords.get("user1") + "\"}"));
+    Answer user1 = api.login("user1", passwords.get("user1"));
     String token = user1.header("Token");
     String userId = user1.json().path("id").asString();
     assertThat(user1.headers.get("set-cookie")).hasSize(3);
     String cookie = cookies(user1);
     String csrf = cookieValue(user1, "MMCSRF");
-    Answer second =
-        api.call(
-            "POST",
-            login,
-            null,
-            200,
-            json(
-                "{\"login_id\":\"user1@example.com\",\"password\":\""
-                    + passwords.get("user1")
-                    + "\",\"device_id\":\"phone\"}"));
-    Answer admin =
-        api.call(
-            "POST",
-            login,
-            null,
-            200,
-            json("{\"login_id\":\"admin\",\"password\":\"" + passwords.get("admin") + "\"}"));
+    Answer second = api.login("user1@example.com", passwords.get("user1"), "phone");
+    Answer admin = api.login("admin", passwords.get("admin"));
     String adminId = admin.json().path("id").asString();
     String adminBearer = "Bearer " + admin.header("Token");
 
@@ -609,13 +565,7 @@ class OpenApiConformanceTest {
     driveOwnEndpoints(api, passwords, adminBearer);
 
     // Everyone's, and logging out.
-    Answer again =
-        api.call(
-            "POST",
-            login,
-            null,
-            200,
-            json("{\"login_id\":\"user1\",\"password\":\"" + passwords.get("user1") + "\"}"));
+    Answer again = api.login("user1", passwords.get("user1"));
     api.call("POST", everyone, null, 401);
     api.call("POST", everyone, null, 403, h("Authorization", "Bearer " + again.header("Token")));
     api.call("POST", logout, null, 401, h("Cookie", cookies(again)));
@@ -646,7 +596,10 @@ class OpenApiConformanceTest {
                 raw.headers().forEach((k, v) -> headers.put(k, List.of(v)));
                 api.check(
                     new Answer(
-                        raw.status(), headers, raw.body().getBytes(StandardCharsets.ISO_8859_1)),
+                        parts[1],
+                        raw.status(),
+                        headers,
+                        raw.body().getBytes(StandardCharsets.ISO_8859_1)),
                     parts[1],
                     path,
                     parts[0]);
@@ -660,13 +613,7 @@ class OpenApiConformanceTest {
   private void driveOwnEndpoints(Client api, Map<String, String> passwords, String adminBearer)
       throws Exception {
     String login = "/api/v4/users/login";
-    Answer user1 =
-        api.call(
-            "POST",
-            login,
-            null,
-            200,
-            json("{\"login_id\":\"user1\",\"password\":\"" + passwords.get("user1") + "\"}"));
+    Answer user1 = api.login("user1", passwords.get("user1"));
     String bearer = "Bearer " + user1.header("Token");
     String cookie = cookies(user1);
 
@@ -725,6 +672,16 @@ class OpenApiConformanceTest {
         .isEqualTo(DESCRIPTION_BYTES);
   }
 
+  /** The page's files: each by GET and HEAD, then again with its ETag (304). */
+  private void drivePage(Client api) throws Exception {
+    for (String path : List.of("/", "/page/app.js", "/page/app.css", "/page/icon.svg")) {
+      String etag = api.call("GET", path, null, 200).header("ETag");
+      api.call("HEAD", path, null, 200);
+      api.call("GET", path, null, 304, h("If-None-Match", etag));
+      api.call("HEAD", path, null, 304, h("If-None-Match", etag));
+    }
+  }
+
   private void driveTheMetricsPort(Client metrics, String health) throws Exception {
     if (health.equals("200")) {
       Answer scrape = metrics.call("GET", "/metrics", null, 200);
@@ -743,7 +700,9 @@ class OpenApiConformanceTest {
             "/api/v4",
             "/sr/v1/nothing",
             "/sr/v1/",
-            "/nothing")) {
+            "/nothing",
+            "/page/nothing",
+            "/index.html")) {
       validate(api.send("GET", path), "unlisted path " + path, "NotFound", 404);
     }
     validate(metrics.send("GET", "/nothing"), "unlisted path /nothing", "MetricsNotFound", 404);
@@ -764,9 +723,9 @@ class OpenApiConformanceTest {
                 try {
                   Answer a = client.send(method, path);
                   validate(a, "unlisted method " + method + " " + path, name, 405);
-                  assertThat(listed)
+                  assertThat(Set.of(a.header("Allow").split(", ")))
                       .as(method + " " + path + ": Allow")
-                      .contains(a.header("Allow"));
+                      .isEqualTo(listed);
                 } catch (Exception e) {
                   throw new IllegalStateException(e);
                 }
@@ -789,6 +748,24 @@ class OpenApiConformanceTest {
     Client(int port, @Nullable String server) {
       this.port = port;
       this.server = server;
+    }
+
+    /** A login that must succeed, validated. */
+    Answer login(String loginId, String password, String... deviceId) throws Exception {
+      String device = deviceId.length == 0 ? "" : ",\"device_id\":\"" + deviceId[0] + "\"";
+      return call(
+          "POST",
+          "/api/v4/users/login",
+          null,
+          200,
+          json(
+              "{\"login_id\":\""
+                  + loginId
+                  + "\",\"password\":\""
+                  + password
+                  + "\""
+                  + device
+                  + "}"));
     }
 
     /** Sends, then checks the answer is {@code status} and that the description documents it exactly. */
@@ -817,7 +794,7 @@ class OpenApiConformanceTest {
       java.net.http.HttpResponse<byte[]> r = http.send(b.build(), BodyHandlers.ofByteArray());
       Map<String, List<String>> headers = new LinkedHashMap<>();
       r.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
-      return new Answer(r.statusCode(), headers, r.body());
+      return new Answer(method, r.statusCode(), headers, r.body());
     }
 
     /** Validates the answer against the operation's response for its status (or its default). */
@@ -887,6 +864,10 @@ class OpenApiConformanceTest {
                 + " is one the description gives exactly: "
                 + content.propertyNames())
         .isTrue();
+    if (a.method.equals("HEAD")) {
+      assertThat(a.body).as(what + ": no body").isEmpty();
+      return;
+    }
     Schema schema = schema(pointer + "/content/" + escape(type) + "/schema");
     JsonNode body =
         type.equals("application/json")
@@ -905,7 +886,7 @@ class OpenApiConformanceTest {
   }
 
   /** An answer as it came back: header names in lower case. */
-  private record Answer(int status, Map<String, List<String>> headers, byte[] body) {
+  private record Answer(String method, int status, Map<String, List<String>> headers, byte[] body) {
     @Nullable String header(String name) {
       List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
       return values == null || values.isEmpty() ? null : values.get(0);
@@ -917,7 +898,7 @@ class OpenApiConformanceTest {
 
     @Override
     public String toString() {
-      return status + " " + headers + " " + new String(body, StandardCharsets.UTF_8);
+      return method + " " + status + " " + headers + " " + new String(body, StandardCharsets.UTF_8);
     }
   }
 

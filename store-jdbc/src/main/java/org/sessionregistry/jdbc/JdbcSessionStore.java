@@ -1,6 +1,7 @@
 package org.sessionregistry.jdbc;
 
 import static org.sessionregistry.jdbc.internal.SqlStatements.Session.CLEAR_PENDING;
+import static org.sessionregistry.jdbc.internal.SqlStatements.Session.COUNT_ALL;
 import static org.sessionregistry.jdbc.internal.SqlStatements.Session.DELETE_ALL;
 import static org.sessionregistry.jdbc.internal.SqlStatements.Session.DELETE_ALL_EXCEPT;
 import static org.sessionregistry.jdbc.internal.SqlStatements.Session.DELETE_EVERYONE;
@@ -11,6 +12,7 @@ import static org.sessionregistry.jdbc.internal.SqlStatements.Session.FIND_BY_TO
 import static org.sessionregistry.jdbc.internal.SqlStatements.Session.FIND_BY_USER;
 import static org.sessionregistry.jdbc.internal.SqlStatements.Session.INSERT;
 import static org.sessionregistry.jdbc.internal.SqlStatements.Session.INSERT_UNLESS_FULL;
+import static org.sessionregistry.jdbc.internal.SqlStatements.Session.LIST_ALL;
 import static org.sessionregistry.jdbc.internal.SqlStatements.Session.LOCK_USER;
 import static org.sessionregistry.jdbc.internal.SqlStatements.Session.MAKE_ROOM;
 import static org.sessionregistry.jdbc.internal.SqlStatements.Session.PENDING_USERS;
@@ -32,9 +34,13 @@ import org.jdbi.v3.core.Handles;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jspecify.annotations.Nullable;
+import org.sessionregistry.BadCursorException;
+import org.sessionregistry.Ids;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionCount;
 import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionLimitExceededException;
+import org.sessionregistry.SessionPage;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionStoreUnavailableException;
 import org.sessionregistry.jdbc.internal.Call;
@@ -254,6 +260,47 @@ public final class JdbcSessionStore implements SessionStore {
   public List<Session> findByUser(String userId) {
     return db.callIdempotent(
         "list sessions", call -> call.sessions(sql(FIND_BY_USER), name -> userId));
+  }
+
+  @Override
+  public boolean supportsListing() {
+    return true;
+  }
+
+  /**
+   * One statement: live sessions by id after the cursor (the last id of the previous page), which the primary key's
+   * index serves in order; each session once, at most {@code limit} per page.
+   */
+  @Override
+  public SessionPage listAll(String cursor, int limit, Instant now) {
+    if (!cursor.isEmpty() && !Ids.isValidId(cursor)) {
+      throw new BadCursorException("not a session id");
+    }
+    List<Session> page =
+        db.callIdempotent(
+            "list every session",
+            call ->
+                call.sessions(
+                    sql(LIST_ALL),
+                    name ->
+                        switch (name) {
+                          case "after" -> cursor;
+                          case "now" -> now.toEpochMilli();
+                          case "limit" -> limit;
+                          default -> throw new IllegalArgumentException("no value for :" + name);
+                        }));
+    return new SessionPage(page, page.size() < limit ? "" : page.get(page.size() - 1).id());
+  }
+
+  /** Exact: one {@code COUNT(*)} of the live sessions. */
+  @Override
+  public SessionCount countAll(Instant now) {
+    long count =
+        db.callIdempotent(
+            "count every session",
+            call ->
+                call.query(sql(COUNT_ALL), name -> now.toEpochMilli(), rs -> rs.getLong(1)).get(0));
+    return new SessionCount(count, true, now);
   }
 
   @Override

@@ -43,3 +43,19 @@ UPDATE sr_users SET purge_pending = FALSE WHERE user_id = :userId AND generation
 -- name: delete_everyone
 -- Revoke-everyone: one statement, in time proportional to the number of sessions; the generations of sr_users stay.
 DELETE FROM sr_sessions
+
+-- name: list_all
+-- One page of the walk over every live session: a keyset on the primary key (never an offset), which the primary
+-- key's index serves in order on every database. retain_until leaves out the sessions past it.
+SELECT id, user_id, create_at, expires_at, last_activity_at, device_id, roles, props
+FROM sr_sessions s
+WHERE id > :after AND retain_until >= :now
+  AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = s.user_id), 0)
+ORDER BY id
+LIMIT :limit
+
+-- name: count_all
+SELECT COUNT(*)
+FROM sr_sessions s
+WHERE retain_until >= :now
+  AND generation >= COALESCE((SELECT u.generation FROM sr_users u WHERE u.user_id = s.user_id), 0)

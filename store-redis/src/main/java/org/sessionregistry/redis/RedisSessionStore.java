@@ -4,16 +4,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
+import org.sessionregistry.BadCursorException;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionCount;
 import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionLimitExceededException;
+import org.sessionregistry.SessionPage;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionStoreUnavailableException;
 import org.sessionregistry.redis.internal.Deadline;
@@ -29,6 +35,7 @@ import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
@@ -105,6 +112,9 @@ public final class RedisSessionStore implements SessionStore {
   private final Duration timeout;
   private final int replicas;
   private final long replicaTimeoutMillis;
+  private final Duration countCacheTime;
+  private final Object countLock = new Object();
+  private @Nullable SessionCount lastCount;
 
   private RedisSessionStore(UnifiedJedis redis, boolean ownsClient, Builder b) {
     this.redis = redis;
@@ -116,6 +126,7 @@ public final class RedisSessionStore implements SessionStore {
     this.timeout = b.timeout;
     this.replicas = b.replicas;
     this.replicaTimeoutMillis = b.replicaTimeout.toMillis();
+    this.countCacheTime = b.countCacheTime;
   }
 
   public static Builder builder() {
@@ -229,6 +240,172 @@ public final class RedisSessionStore implements SessionStore {
           }
           return null;
         });
+  }
+
+  @Override
+  public boolean supportsListing() {
+    return true;
+  }
+
+  /**
+   * One page of a walk with {@code SCAN} over every master (a Cluster's in the order of the lowest slot each serves),
+   * its keys' sessions read in one pipeline. The cursor is {@code <slot>-<scan cursor>}: the master serving that slot,
+   * and where its {@code SCAN} stands, so a walk spans nodes and survives a failover (the promoted replica holds the
+   * same keys, and a {@code SCAN} cursor is valid on any table size). What {@code SCAN} guarantees carries over: a
+   * session alive throughout the walk is returned at least once; one may come twice (a key {@code SCAN} returns twice,
+   * across pages; within a page duplicates are removed); nothing is returned that was not stored. Slots moved to
+   * another master during a walk (resharding) may make it miss their keys. A page holds the sessions of the user keys
+   * {@code SCAN} returned, about {@code limit} of them: more than {@code limit} sessions when users have several. At
+   * most 16 {@code SCAN} calls per page, so a sparse keyspace makes short pages, not long calls.
+   */
+  @Override
+  public SessionPage listAll(String cursor, int limit, Instant now) {
+    Position at = Position.parse(cursor);
+    String pattern = globEscaped(namespace) + ":{*";
+    long nowMillis = now.toEpochMilli();
+    return call(
+        "list every session",
+        () -> {
+          Map<String, Session> page = new LinkedHashMap<>();
+          Position next = at;
+          int keys = 0;
+          for (int scans = 0; scans < 16 && keys < limit && next != null; scans++) {
+            ScanParams params = new ScanParams().match(pattern).count(Math.max(10, limit));
+            Position from = next;
+            List<String> found = new ArrayList<>();
+            String scanCursor;
+            if (redis instanceof RedisClusterClient cluster) {
+              List<Integer> masters = mastersByLowestSlot(cluster);
+              int slot = from.slot;
+              try (Jedis node = new Jedis(cluster.getConnectionFromSlot(slot))) {
+                ScanResult<String> r = node.scan(from.scanCursor, params);
+                found.addAll(r.getResult());
+                scanCursor = r.getCursor();
+                read(node.pipelined(), found, nowMillis, page);
+              }
+              if (scanCursor.equals(ScanParams.SCAN_POINTER_START)) {
+                int following = -1;
+                for (int lowest : masters) {
+                  if (lowest > slot) {
+                    following = lowest;
+                    break;
+                  }
+                }
+                next = following < 0 ? null : new Position(following, "0");
+              } else {
+                next = new Position(slot, scanCursor);
+              }
+            } else {
+              ScanResult<String> r = redis.scan(from.scanCursor, params);
+              found.addAll(r.getResult());
+              scanCursor = r.getCursor();
+              try (AbstractPipeline p = redis.pipelined()) {
+                read(p, found, nowMillis, page);
+              }
+              next =
+                  scanCursor.equals(ScanParams.SCAN_POINTER_START)
+                      ? null
+                      : new Position(0, scanCursor);
+            }
+            keys += found.size();
+          }
+          return new SessionPage(List.copyOf(page.values()), next == null ? "" : next.toString());
+        });
+  }
+
+  /** Reads the sessions of these keys on one pipeline (one round trip) into the page, once each. */
+  private void read(
+      AbstractPipeline p, List<String> keys, long nowMillis, Map<String, Session> page) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    List<Response<List<String>>> replies = new ArrayList<>(keys.size());
+    for (String key : new LinkedHashSet<>(keys)) {
+      replies.add(p.zrange(key, 0, -1));
+    }
+    p.sync();
+    for (Response<List<String>> reply : replies) {
+      for (Session s : records.readLive(reply.get(), nowMillis)) {
+        page.putIfAbsent(s.id(), s);
+      }
+    }
+  }
+
+  /** The lowest slot each master serves, in order: one {@code CLUSTER SLOTS}. */
+  private static List<Integer> mastersByLowestSlot(RedisClusterClient cluster) {
+    Map<String, Integer> lowest = new java.util.HashMap<>();
+    try (Jedis any = new Jedis(cluster.getConnectionFromSlot(0))) {
+      for (Object range : any.clusterSlots()) {
+        List<?> r = (List<?>) range;
+        int start = ((Long) r.get(0)).intValue();
+        List<?> master = (List<?>) r.get(2);
+        String node =
+            new String((byte[]) master.get(0), java.nio.charset.StandardCharsets.UTF_8)
+                + ":"
+                + master.get(1);
+        lowest.merge(node, start, Math::min);
+      }
+    }
+    return lowest.values().stream().sorted().toList();
+  }
+
+  /**
+   * Where a walk stands: the master serving {@code slot} (0 on a standalone Redis) and its {@code SCAN} cursor.
+   * Written {@code <slot>-<scan cursor>}.
+   */
+  private record Position(int slot, String scanCursor) {
+    static Position parse(String cursor) {
+      if (cursor.isEmpty()) {
+        return new Position(0, ScanParams.SCAN_POINTER_START);
+      }
+      int dash = cursor.indexOf('-');
+      if (dash < 1 || dash > 5 || dash == cursor.length() - 1 || cursor.length() - dash > 21) {
+        throw new BadCursorException("not a slot and a SCAN cursor");
+      }
+      for (int i = 0; i < cursor.length(); i++) {
+        if (i != dash && (cursor.charAt(i) < '0' || cursor.charAt(i) > '9')) {
+          throw new BadCursorException("not a slot and a SCAN cursor");
+        }
+      }
+      int slot = Integer.parseInt(cursor, 0, dash, 10);
+      String scan = cursor.substring(dash + 1);
+      if (slot > 16383 || new java.math.BigInteger(scan).bitLength() > 64) {
+        throw new BadCursorException("slot or SCAN cursor out of range");
+      }
+      return new Position(slot, scan);
+    }
+
+    @Override
+    public String toString() {
+      return slot + "-" + scanCursor;
+    }
+  }
+
+  /**
+   * The number of sessions, counted by a walk over every key ({@code SCAN}, each key's members read) and kept for
+   * {@link Builder#countCacheTime} (default 60 s): a count is never a full scan per call. Not exact: sessions come and
+   * go during the walk, and a key {@code SCAN} returns twice counts twice. One caller walks at a time; the others wait
+   * for its count.
+   */
+  @Override
+  public SessionCount countAll(Instant now) {
+    synchronized (countLock) {
+      SessionCount cached = lastCount;
+      if (cached != null
+          && !now.isBefore(cached.countedAt())
+          && now.isBefore(cached.countedAt().plus(countCacheTime))) {
+        return cached;
+      }
+      long total = 0;
+      String cursor = "";
+      do {
+        SessionPage page = listAll(cursor, 1000, now);
+        total += page.sessions().size();
+        cursor = page.nextCursor();
+      } while (!cursor.isEmpty());
+      lastCount = new SessionCount(total, false, now);
+      return lastCount;
+    }
   }
 
   /** The namespace as a SCAN pattern that matches it literally. */
@@ -452,8 +629,23 @@ public final class RedisSessionStore implements SessionStore {
     private @Nullable SSLContext tls;
     private @Nullable String user;
     private @Nullable String password;
+    private Duration countCacheTime = Duration.ofSeconds(60);
 
     private Builder() {}
+
+    /**
+     * How long a count of every session ({@link SessionStore#countAll}) is kept before the next call walks every key
+     * again. Default 60 seconds; 0 counts on every call (for tests).
+     */
+    public Builder countCacheTime(Duration countCacheTime) {
+      require(countCacheTime, "countCacheTime");
+      if (countCacheTime.isNegative() || countCacheTime.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException(
+            "countCacheTime must be 0 to 1 day, was " + countCacheTime);
+      }
+      this.countCacheTime = countCacheTime;
+      return this;
+    }
 
     /**
      * The application's client ({@link RedisClient}, {@link RedisClusterClient}, any {@link UnifiedJedis}); the store

@@ -40,4 +40,10 @@ class CachedRedisSessionStoreContractTest extends SessionStoreContract {
     channel.close();
     SharedRedis.deleteNamespace(SharedRedis.client(), namespace);
   }
+
+  /** SCAN returns a key twice when it must: a session may come twice in a walk. */
+  @Override
+  protected boolean walksEachSessionOnce() {
+    return false;
+  }
 }

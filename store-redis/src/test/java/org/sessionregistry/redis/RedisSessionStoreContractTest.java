@@ -27,4 +27,10 @@ class RedisSessionStoreContractTest extends SessionStoreContract {
   protected void cleanUp(SessionStore store) {
     SharedRedis.deleteNamespace(SharedRedis.client(), namespace);
   }
+
+  /** SCAN returns a key twice when it must: a session may come twice in a walk. */
+  @Override
+  protected boolean walksEachSessionOnce() {
+    return false;
+  }
 }

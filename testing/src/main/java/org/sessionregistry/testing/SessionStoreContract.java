@@ -30,13 +30,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.sessionregistry.BadCursorException;
 import org.sessionregistry.IssuedSession;
+import org.sessionregistry.ListingUnsupportedException;
 import org.sessionregistry.NewSession;
 import org.sessionregistry.RevocationReason;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionCount;
 import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionLimitExceededException;
 import org.sessionregistry.SessionListener;
+import org.sessionregistry.SessionPage;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.spi.SessionStore;
@@ -1680,6 +1684,211 @@ public abstract class SessionStoreContract {
     assertThatThrownBy(call::run)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(messageStart);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Walking and counting every session
+
+  /**
+   * Whether the store walks every session in a stable order (by id), each once, at most {@code limit} per page. Default
+   * true; a store that walks with {@code SCAN} (Redis) says false, and is held to returning every session alive
+   * throughout the walk at least once, inventing none.
+   */
+  protected boolean walksEachSessionOnce() {
+    return true;
+  }
+
+  /**
+   * Runs the rest of a walking test only on a store that walks: on another, the test is reported skipped (not passed),
+   * and {@link #walkingEverySessionIsSupportedOrRefusedInATypedWay} asserts the refusal.
+   */
+  private void assumeListing() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        store.supportsListing(),
+        "the store does not walk every session; its typed refusal is asserted by"
+            + " walkingEverySessionIsSupportedOrRefusedInATypedWay");
+  }
+
+  /** Every page of a walk from the start, at most {@code maxPages} (a walk that does not end fails). */
+  private List<SessionPage> walk(int limit, Runnable betweenPages) {
+    List<SessionPage> pages = new ArrayList<>();
+    String cursor = "";
+    do {
+      SessionPage page = registry.listAll(cursor, limit);
+      pages.add(page);
+      cursor = page.nextCursor();
+      assertThat(pages.size()).as("pages of a walk that should end").isLessThan(5_000);
+      betweenPages.run();
+    } while (!cursor.isEmpty());
+    return pages;
+  }
+
+  @Test
+  void walkingEverySessionIsSupportedOrRefusedInATypedWay() {
+    if (store.supportsListing()) {
+      assertThat(registry.listAll("", 10)).isNotNull();
+      assertThat(registry.count()).isNotNull();
+      return;
+    }
+    String user = newUserId();
+    registry.create(user);
+    assertThatThrownBy(() -> registry.listAll("", 10))
+        .isInstanceOf(ListingUnsupportedException.class)
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> registry.count()).isInstanceOf(ListingUnsupportedException.class);
+    assertThatThrownBy(() -> store.listAll("", 10, clock.instant()))
+        .isInstanceOf(ListingUnsupportedException.class);
+    assertThatThrownBy(() -> store.countAll(clock.instant()))
+        .isInstanceOf(ListingUnsupportedException.class);
+    assertThat(registry.list(user)).hasSize(1);
+  }
+
+  @Test
+  void aWalkReturnsEverySessionSanitizedAndInventsNone() {
+    assumeListing();
+    Map<String, Session> created = new HashMap<>();
+    for (int u = 0; u < 5; u++) {
+      String user = newUserId();
+      for (int i = 0; i < 5; i++) {
+        Session s =
+            registry
+                .create(
+                    NewSession.forUser(user)
+                        .withDeviceId("d" + i)
+                        .withRoles(Set.of("system_user"))
+                        .withProps(
+                            Map.of("platform", "Linux", "csrf", "kq3xhgrbx3byxyt8zg4gmpw1ch")))
+                .session();
+        created.put(s.id(), s);
+      }
+    }
+    List<SessionPage> pages = walk(7, () -> {});
+    List<String> ids = new ArrayList<>();
+    for (SessionPage page : pages) {
+      if (walksEachSessionOnce()) {
+        assertThat(page.sessions().size()).as("a page's sessions").isLessThanOrEqualTo(7);
+      }
+      for (Session s : page.sessions()) {
+        ids.add(s.id());
+        assertThat(s.props()).doesNotContainKey("csrf");
+        Session mine = created.get(s.id());
+        if (mine != null) {
+          assertThat(s)
+              .as("as stored, less its secret props")
+              .isEqualTo(mine.withoutProps(Set.of("csrf")));
+        }
+      }
+    }
+    assertThat(ids).containsAll(created.keySet());
+    if (walksEachSessionOnce()) {
+      assertThat(ids).as("each once, by id").doesNotHaveDuplicates().isSorted();
+    }
+  }
+
+  @Test
+  void aWalkLeavesOutRevokedAndExpiredSessions() {
+    assumeListing();
+    String user = newUserId();
+    Session idle = registry.create(user).session();
+    clock.advance(IDLE_TIMEOUT.plusMinutes(1));
+    Session live = registry.create(user).session();
+    Session revoked = registry.create(user).session();
+    registry.revoke(user, revoked.id());
+    String gone = newUserId();
+    Session all1 = registry.create(gone).session();
+    Session all2 = registry.create(gone).session();
+    registry.revokeAll(gone);
+
+    List<String> ids = new ArrayList<>();
+    walk(100, () -> {}).forEach(p -> p.sessions().forEach(s -> ids.add(s.id())));
+    assertThat(ids)
+        .contains(live.id())
+        .doesNotContain(idle.id(), revoked.id(), all1.id(), all2.id());
+  }
+
+  @Test
+  void aWalkDuringCreatesAndRevokesReturnsEverySessionAliveThroughoutAndInventsNone()
+      throws Exception {
+    assumeListing();
+    Set<String> stable = new java.util.HashSet<>();
+    for (int u = 0; u < 4; u++) {
+      String user = newUserId();
+      for (int i = 0; i < 10; i++) {
+        stable.add(registry.create(user).session().id());
+      }
+    }
+    String churnUser = newUserId();
+    Set<String> everCreated = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    everCreated.addAll(stable);
+    AtomicBoolean walking = new AtomicBoolean(true);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    Future<Integer> churn =
+        pool.submit(
+            () -> {
+              int n = 0;
+              while (walking.get()) {
+                Session s = registry.create(churnUser).session();
+                everCreated.add(s.id());
+                if (n++ % 3 == 0) {
+                  registry.revokeAll(churnUser);
+                } else {
+                  registry.revoke(churnUser, s.id());
+                }
+              }
+              return n;
+            });
+    List<Session> seen = new ArrayList<>();
+    try {
+      walk(5, () -> Thread.yield()).forEach(p -> seen.addAll(p.sessions()));
+    } finally {
+      walking.set(false);
+    }
+    assertThat(churn.get(60, TimeUnit.SECONDS)).isPositive();
+    shutdown(pool);
+    List<String> ids = seen.stream().map(Session::id).toList();
+    assertThat(ids).as("every session alive throughout the walk").containsAll(stable);
+    for (Session s : seen) {
+      if (s.userId().equals(churnUser)) {
+        assertThat(everCreated).as("nothing invented").contains(s.id());
+      }
+    }
+    if (walksEachSessionOnce()) {
+      assertThat(ids).doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
+  void countCountsTheLiveSessions() {
+    assumeListing();
+    Instant before = clock.instant();
+    SessionCount first = registry.count();
+    String user = newUserId();
+    for (int i = 0; i < 3; i++) {
+      registry.create(user);
+    }
+    registry.revoke(user, registry.create(user).session().id());
+    SessionCount after = registry.count();
+    assertThat(after.countedAt()).isAfterOrEqualTo(before);
+    assertThat(after.countedAt()).isBeforeOrEqualTo(clock.instant());
+    if (after.exact()) {
+      // Tests of other users may run against the same database at once: at least ours.
+      assertThat(after.count()).isGreaterThanOrEqualTo(first.count() + 3);
+    } else {
+      assertThat(after.count()).isGreaterThanOrEqualTo(0);
+    }
+  }
+
+  @Test
+  void aBadCursorOrLimitIsRefusedNamingIt() {
+    assumeListing();
+    for (String bad : List.of("not-a-cursor-at-all!", "x".repeat(600), "a b", "\u0000")) {
+      assertThatThrownBy(() -> registry.listAll(bad, 10))
+          .isInstanceOf(BadCursorException.class)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("cursor");
+    }
+    assertThatThrownBy(() -> registry.listAll("", 0)).hasMessageContaining("limit");
+    assertThatThrownBy(() -> registry.listAll("", 1001)).hasMessageContaining("limit");
   }
 
   private static void shutdown(ExecutorService pool) throws InterruptedException {

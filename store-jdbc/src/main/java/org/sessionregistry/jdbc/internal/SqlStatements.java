@@ -40,7 +40,9 @@ public final class SqlStatements<N extends Enum<N>> {
     LOCK_USER,
     END_DEVICE,
     MAKE_ROOM,
-    INSERT_UNLESS_FULL
+    INSERT_UNLESS_FULL,
+    LIST_ALL,
+    COUNT_ALL
   }
 
   /** What the invalidation channel runs: {@code revocations.sql}, the same on every database. */

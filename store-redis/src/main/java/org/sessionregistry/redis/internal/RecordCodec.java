@@ -113,6 +113,56 @@ public final class RecordCodec {
     return sessions;
   }
 
+  /**
+   * The sessions of these members (whatever their user) not past their retain-until at {@code nowMillis}, for a walk
+   * over every session: a record this store cannot read is skipped with a warning, so that one damaged record does
+   * not stop the walk.
+   */
+  public List<Session> readLive(List<String> members, long nowMillis) {
+    List<Session> sessions = new ArrayList<>(members.size());
+    for (int first = 0; first < members.size(); ) {
+      String id = members.get(first).substring(0, Math.min(ID_END, members.get(first).length()));
+      int end = first + 1;
+      while (end < members.size() && members.get(end).startsWith(id)) {
+        end++;
+      }
+      if (isLiveHeader(members.get(first), nowMillis)) {
+        try {
+          sessions.add(read(members.subList(first, end)));
+        } catch (SessionStoreException e) {
+          LOG.log(System.Logger.Level.WARNING, e.getMessage());
+        }
+      }
+      first = end;
+    }
+    return sessions;
+  }
+
+  /** How many of these members are the header of a session not past its retain-until at {@code nowMillis}. */
+  public static int countLive(List<String> members, long nowMillis) {
+    int n = 0;
+    for (String member : members) {
+      if (member.startsWith(HEADER_PART, ID_END) && isLiveHeader(member, nowMillis)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Whether a header member's retain-until is not before {@code nowMillis}; false for what is no header. */
+  private static boolean isLiveHeader(String member, long nowMillis) {
+    int from = DATA + 1;
+    if (member.length() < from + INSTANT_DIGITS || !member.startsWith(HEADER_PART, ID_END)) {
+      return false;
+    }
+    for (int i = from; i < from + INSTANT_DIGITS; i++) {
+      if (member.charAt(i) < '0' || member.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return Long.parseLong(member, from, from + INSTANT_DIGITS, 10) >= nowMillis;
+  }
+
   /** One session from its members, header first. */
   private Session read(List<String> members) {
     String header = members.get(0);
