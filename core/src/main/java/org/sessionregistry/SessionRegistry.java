@@ -284,15 +284,21 @@ public final class SessionRegistry implements AutoCloseable {
       failed(Operation.LIST, start, e);
       throw e;
     }
+    List<Session> live = liveAndSanitized(stored);
+    ended(Operation.LIST, Outcome.OK, start);
+    return live;
+  }
+
+  /** The live ones of the stored sessions, without secret props, newest last activity first. */
+  private List<Session> liveAndSanitized(List<Session> stored) {
     Instant now = now();
-    List<Session> live = new ArrayList<>();
+    List<Session> live = new ArrayList<>(stored.size());
     for (Session s : stored) {
       if (!isExpired(s, now)) {
         live.add(s.withoutProps(secretProps));
       }
     }
     live.sort(NEWEST_ACTIVITY_FIRST);
-    ended(Operation.LIST, Outcome.OK, start);
     return live;
   }
 

@@ -44,7 +44,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Session Registry beside Spring Session, in one run, on the same servers, with 5,000 other sessions in each store:
  * what a user comparing the two would measure. {@code impl=ours} is the registry on the store; {@code impl=spring} is
  * Spring Session's repository as Spring Boot sets it up (its defaults, on HikariCP with its defaults): {@code MapSessionRepository} over a
- * {@link ConcurrentHashMap}, {@code JdbcIndexedSessionRepository} on H2 and PostgreSQL (its shipped schema), and
+ * {@link ConcurrentHashMap}, {@code JdbcIndexedSessionRepository} on H2, PostgreSQL and MariaDB (its shipped schema), and
  * {@code RedisIndexedSessionRepository} on Lettuce. A user's sessions are found by Spring's principal-name index
  * ({@code FindByIndexNameSessionRepository}); the map has none, so there they are found by a scan, which is what an
  * application on it does. Revoke-all is find-by-principal then delete each, as Spring Security does for a user.
@@ -61,7 +61,7 @@ public class PeersBenchmark {
   private static final String PRINCIPAL =
       FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME;
 
-  @Param({"IN_MEMORY", "H2", "POSTGRESQL", "REDIS"})
+  @Param({"IN_MEMORY", "H2", "POSTGRESQL", "MARIADB", "REDIS"})
   public StoreKind store;
 
   /**
@@ -259,26 +259,42 @@ public class PeersBenchmark {
           map = new ConcurrentHashMap<>();
           repository = new MapSessionRepository(map);
         }
-        case H2, POSTGRESQL -> {
+        case H2, POSTGRESQL, MARIADB -> {
           map = null;
           // The pool Spring Boot would give it: HikariCP with its defaults.
           javax.sql.DataSource pool =
-              kind == StoreKind.H2
-                  ? StoreKind.pool(
-                      "jdbc:h2:mem:spring-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-                      "sa",
-                      "",
-                      true)
-                  : StoreKind.pool(
-                      StoreKind.POSTGRES_URL,
-                      StoreKind.POSTGRES_USER,
-                      StoreKind.POSTGRES_PASSWORD,
-                      true);
+              switch (kind) {
+                case H2 ->
+                    StoreKind.pool(
+                        "jdbc:h2:mem:spring-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+                        "sa",
+                        "",
+                        true);
+                case POSTGRESQL ->
+                    StoreKind.pool(
+                        StoreKind.POSTGRES_URL,
+                        StoreKind.POSTGRES_USER,
+                        StoreKind.POSTGRES_PASSWORD,
+                        true);
+                default ->
+                    StoreKind.pool(
+                        StoreKind.MARIADB_URL,
+                        StoreKind.MARIADB_USER,
+                        StoreKind.MARIADB_PASSWORD,
+                        true);
+              };
           resources.add((AutoCloseable) pool);
           JdbcTemplate jdbc = new JdbcTemplate(pool);
           jdbc.execute("DROP TABLE IF EXISTS SPRING_SESSION_ATTRIBUTES");
           jdbc.execute("DROP TABLE IF EXISTS SPRING_SESSION");
-          for (String statement : schema(kind == StoreKind.H2 ? "h2" : "postgresql").split(";")) {
+          for (String statement :
+              schema(
+                      switch (kind) {
+                        case H2 -> "h2";
+                        case POSTGRESQL -> "postgresql";
+                        default -> "mysql"; // Spring Session's script for MySQL and MariaDB
+                      })
+                  .split(";")) {
             if (!statement.isBlank()) {
               jdbc.execute(statement);
             }

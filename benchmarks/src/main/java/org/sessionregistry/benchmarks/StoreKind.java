@@ -31,6 +31,8 @@ public enum StoreKind {
   H2_CACHED,
   POSTGRESQL,
   POSTGRESQL_CACHED,
+  MARIADB,
+  MARIADB_CACHED,
   REDIS,
   REDIS_CACHED;
 
@@ -38,8 +40,21 @@ public enum StoreKind {
       env("SR_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
   static final String POSTGRES_USER = env("SR_POSTGRES_USER", "postgres");
   static final String POSTGRES_PASSWORD = env("SR_POSTGRES_PASSWORD", "");
+  static final String MARIADB_URL = env("SR_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/test");
+  static final String MARIADB_USER = env("SR_MARIADB_USER", "root");
+  static final String MARIADB_PASSWORD = env("SR_MARIADB_PASSWORD", "");
   static final String REDIS_HOST = env("SR_REDIS_HOST", "127.0.0.1");
   static final int REDIS_PORT = Integer.parseInt(env("SR_REDIS_PORT", "6379"));
+
+  /** The SQL dialect of a JDBC kind. */
+  Dialect dialect() {
+    return switch (this) {
+      case H2, H2_CACHED -> Dialect.H2;
+      case POSTGRESQL, POSTGRESQL_CACHED -> Dialect.POSTGRESQL;
+      case MARIADB, MARIADB_CACHED -> Dialect.MARIADB;
+      default -> throw new IllegalStateException(this + " is not a JDBC store");
+    };
+  }
 
   boolean cached() {
     return name().endsWith("_CACHED");
@@ -72,18 +87,21 @@ public enum StoreKind {
         store = InMemorySessionStore.builder().maximumSize(5_000_000).build();
         channel = cached() ? org.sessionregistry.cache.InProcessInvalidationChannel.create() : null;
       }
-      case H2, H2_CACHED, POSTGRESQL, POSTGRESQL_CACHED -> {
-        boolean h2 = this == H2 || this == H2_CACHED;
+      case H2, H2_CACHED, POSTGRESQL, POSTGRESQL_CACHED, MARIADB, MARIADB_CACHED -> {
+        Dialect dialect = dialect();
         javax.sql.DataSource pool =
-            h2
-                ? pool(
-                    "jdbc:h2:mem:bench-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-                    "sa",
-                    "",
-                    applicationPool)
-                : pool(POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD, applicationPool);
+            switch (dialect) {
+              case H2 ->
+                  pool(
+                      "jdbc:h2:mem:bench-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+                      "sa",
+                      "",
+                      applicationPool);
+              case POSTGRESQL ->
+                  pool(POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD, applicationPool);
+              case MARIADB -> pool(MARIADB_URL, MARIADB_USER, MARIADB_PASSWORD, applicationPool);
+            };
         resources.add((AutoCloseable) pool);
-        Dialect dialect = h2 ? Dialect.H2 : Dialect.POSTGRESQL;
         JdbcSchema.drop(pool, dialect);
         JdbcSchema.create(pool, dialect);
         store = JdbcSessionStore.builder().dataSource(wrap.apply(pool)).dialect(dialect).build();

@@ -87,6 +87,43 @@ class SessionRegistryTest {
   }
 
   @Test
+  void theRuleIsNeverAskedAboutACallerWhoseCredentialsAreNoLongerValid() {
+    SessionAccessRule everyone =
+        new SessionAccessRule() {
+          @Override
+          public boolean mayManageSessionsOf(Subject caller, Subject target) {
+            throw new AssertionError("asked about " + caller);
+          }
+
+          @Override
+          public boolean mayRevokeEveryone(Subject caller) {
+            throw new AssertionError("asked about " + caller);
+          }
+        };
+    Map<String, Instant> validSince = new ConcurrentHashMap<>();
+    SessionRegistry checked =
+        registry(b -> b.accessRule(everyone).userCredentials(validSince::get));
+    String changed = Ids.newId();
+    String deleted = Ids.newId();
+    validSince.put(changed, Instant.EPOCH);
+    validSince.put(deleted, Instant.EPOCH);
+    Session beforeTheChange = checked.create(changed).session();
+    Session ofADeletedUser = checked.create(deleted).session();
+    clock.advance(Duration.ofSeconds(1));
+    validSince.put(changed, clock.instant()); // a new password: earlier sessions are dead
+    validSince.remove(deleted);
+
+    for (Session caller : List.of(beforeTheChange, ofADeletedUser)) {
+      assertThat(checked.mayManageSessionsOf(caller, Ids.newId())).isFalse();
+      assertThat(checked.mayManageSessionsOf(caller, caller.userId()))
+          .as("not even its own, with dead credentials")
+          .isFalse();
+      assertThat(checked.mayRevokeEveryone(caller)).isFalse();
+      assertThat(checked.currentRoles(caller)).isEmpty();
+    }
+  }
+
+  @Test
   void theRuleSeesTheCurrentRolesOfBothUsersAndWhetherTheyAreKnown() {
     List<String> asked = new ArrayList<>();
     SessionAccessRule recording =
