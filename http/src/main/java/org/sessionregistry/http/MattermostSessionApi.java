@@ -91,9 +91,9 @@ public final class MattermostSessionApi {
   private final RequestAuthenticator authenticator;
   private final LoginVerifier logins;
   private final int maxBodyBytes;
-  private final boolean secureCookies;
+  final boolean secureCookies;
   private final boolean recordClientAddress;
-  private final ClientAddressResolver clientAddress;
+  final ClientAddressResolver clientAddress;
 
   /** Strict: a key given twice, or anything after the object, is a bad request, not "the last one wins". */
   private final ObjectMapper json =
@@ -520,8 +520,11 @@ public final class MattermostSessionApi {
         "Invalid or expired session, please login again.");
   }
 
-  /** Mattermost's session object, sanitized: all 13 keys, in order, the token empty. */
-  static Map<String, Object> sessionJson(Session s) {
+  /**
+   * Mattermost's session object, as {@code GET /api/v4/users/{user_id}/sessions} shows it: all 13 keys, in order, the
+   * token empty, the props as given (pass a sanitized session, as {@link SessionRegistry#list} returns).
+   */
+  public static Map<String, Object> sessionJson(Session s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", s.id());
     m.put("token", "");

@@ -351,28 +351,18 @@ public final class SessionRegistryApi {
       this.users = users;
     }
 
-    /** The largest request body accepted; larger ones get 413. Default 64 KiB. */
-    public Builder maxBodyBytes(int maxBodyBytes) {
-      if (maxBodyBytes < 1024 || maxBodyBytes > 16 * 1024 * 1024) {
-        throw new IllegalArgumentException(
-            "maxBodyBytes must be 1 KiB to 16 MiB, was " + maxBodyBytes);
+    /**
+     * The edge settings of the Mattermost endpoints served beside: their body limit, whether cookies are
+     * {@code Secure}, and who the client is (for whether it came over HTTPS). Default: a 64 KiB body limit, cookies
+     * {@code Secure} over HTTPS only, the TCP peer as the client.
+     */
+    public Builder sameEdgeAs(MattermostSessionApi mattermost) {
+      if (mattermost == null) {
+        throw new IllegalArgumentException("mattermost must not be null");
       }
-      this.maxBodyBytes = maxBodyBytes;
-      return this;
-    }
-
-    /** Marks the cookies of an extended session {@code Secure} on every response, as the Mattermost endpoints'. */
-    public Builder secureCookies(boolean secureCookies) {
-      this.secureCookies = secureCookies;
-      return this;
-    }
-
-    /** Who the client is, for whether it came over HTTPS; give the Mattermost endpoints' resolver. */
-    public Builder clientAddress(ClientAddressResolver clientAddress) {
-      if (clientAddress == null) {
-        throw new IllegalArgumentException("clientAddress must not be null");
-      }
-      this.clientAddress = clientAddress;
+      this.maxBodyBytes = mattermost.maxBodyBytes();
+      this.secureCookies = mattermost.secureCookies;
+      this.clientAddress = mattermost.clientAddress;
       return this;
     }
 

@@ -44,6 +44,9 @@ public final class Main {
       if (!args.isEmpty() && args.get(0).equals("user")) {
         return user(args.subList(1, args.size()), env, in, out);
       }
+      if (!args.isEmpty() && args.get(0).equals("sessions")) {
+        return SessionsCommand.run(args.subList(1, args.size()), env, out);
+      }
       if (!args.isEmpty() && args.get(0).equals("http-floor")) {
         ServerConfig config = ServerConfig.parse(args.subList(1, args.size()), env);
         HttpEdge floor = HttpFloor.start(config);

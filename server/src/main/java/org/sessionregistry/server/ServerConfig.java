@@ -586,7 +586,12 @@ final class ServerConfig {
                 + "  (password from standard input; a new one ends the user's sessions)\n")
         .append(
             "       java -jar session-registry-server.jar user delete <username> [flags]  (ends its sessions)\n")
-        .append("       java -jar session-registry-server.jar user list [flags]\n\n")
+        .append("       java -jar session-registry-server.jar user list [flags]\n")
+        .append(
+            "       java -jar session-registry-server.jar sessions list <user> | sessions count"
+                + " | sessions revoke <user> | sessions revoke-everyone --yes  [--json] [flags]\n"
+                + "         (<user>: username, email or id; on the store the flags name, every node's"
+                + " front cache told)\n\n")
         .append("Flags (or environment variables; a flag wins):\n");
     for (String[] o : OPTIONS) {
       b.append(String.format("  %-23s %-25s %s (default %s)%n", o[0], o[1], o[3], o[2]));

@@ -352,11 +352,7 @@ final class SessionServer implements AutoCloseable {
                 .loginsPerAddressPerMinute(config.loginRatePerAddress)
                 .build();
         SessionRegistryApi own =
-            SessionRegistryApi.builder(registry, users)
-                .maxBodyBytes(config.httpMaxBodyBytes)
-                .secureCookies(config.secureCookies)
-                .clientAddress(config.clientAddress)
-                .build();
+SessionRegistryApi.builder(registry, users).sameEdgeAs(api).build();
         ScheduledExecutorService purger = null;
         if (sql) {
           SharedLoginAttempts.Jdbc purgedAttempts = sqlAttempts;

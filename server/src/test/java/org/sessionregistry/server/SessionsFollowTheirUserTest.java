@@ -167,7 +167,7 @@ class SessionsFollowTheirUserTest {
   }
 
   /** Runs the command line as an operator would, in this JVM; its standard output. */
-  private static String cli(String stdin, List<String> args) {
+  static String cli(String stdin, List<String> args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status =
@@ -181,13 +181,13 @@ class SessionsFollowTheirUserTest {
     return out.toString(StandardCharsets.UTF_8);
   }
 
-  private static List<String> concat(List<String> a, List<String> b) {
+  static List<String> concat(List<String> a, List<String> b) {
     List<String> all = new ArrayList<>(a);
     all.addAll(b);
     return all;
   }
 
-  private static PrintStream quiet() {
+  static PrintStream quiet() {
     return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
   }
 

@@ -94,23 +94,33 @@ public final class RecordCodec {
   /** The sessions of these members, whatever their user; see {@link #readAll(String, List, boolean)}. */
   public List<Session> readAll(List<String> members, boolean deleted) {
     List<Session> sessions = new ArrayList<>(members.size());
+    forEachRecord(
+        members,
+        record -> {
+          try {
+            sessions.add(read(record));
+          } catch (SessionStoreException e) {
+            if (!deleted) {
+              throw e;
+            }
+            LOG.log(System.Logger.Level.WARNING, e.getMessage());
+          }
+        });
+    return sessions;
+  }
+
+  /** Each session's members (they come sorted: a session's parts together, header first). */
+  private static void forEachRecord(
+      List<String> members, java.util.function.Consumer<List<String>> record) {
     for (int first = 0; first < members.size(); ) {
       String id = members.get(first).substring(0, Math.min(ID_END, members.get(first).length()));
       int end = first + 1;
       while (end < members.size() && members.get(end).startsWith(id)) {
         end++;
       }
-      try {
-        sessions.add(read(members.subList(first, end)));
-      } catch (SessionStoreException e) {
-        if (!deleted) {
-          throw e;
-        }
-        LOG.log(System.Logger.Level.WARNING, e.getMessage());
-      }
+      record.accept(members.subList(first, end));
       first = end;
     }
-    return sessions;
   }
 
   /**
@@ -120,21 +130,17 @@ public final class RecordCodec {
    */
   public List<Session> readLive(List<String> members, long nowMillis) {
     List<Session> sessions = new ArrayList<>(members.size());
-    for (int first = 0; first < members.size(); ) {
-      String id = members.get(first).substring(0, Math.min(ID_END, members.get(first).length()));
-      int end = first + 1;
-      while (end < members.size() && members.get(end).startsWith(id)) {
-        end++;
-      }
-      if (isLiveHeader(members.get(first), nowMillis)) {
-        try {
-          sessions.add(read(members.subList(first, end)));
-        } catch (SessionStoreException e) {
-          LOG.log(System.Logger.Level.WARNING, e.getMessage());
-        }
-      }
-      first = end;
-    }
+    forEachRecord(
+        members,
+        record -> {
+          if (isLiveHeader(record.get(0), nowMillis)) {
+            try {
+              sessions.add(read(record));
+            } catch (SessionStoreException e) {
+              LOG.log(System.Logger.Level.WARNING, e.getMessage());
+            }
+          }
+        });
     return sessions;
   }
 
