@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -100,11 +98,7 @@ class ActiveSessionsPageTest {
                 "user3", "system_user",
                 "user4", "system_user",
                 "user5", "system_user"));
-    server =
-        SessionServer.start(
-            ServerConfig.parse(
-                List.of("--port", "0", "--store", "memory", "--data", data.toString()), Map.of()),
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    server = WebPageTest.startInMemory(data);
     base = "http://127.0.0.1:" + server.port();
 
     ChromeOptions options = new ChromeOptions();

@@ -39,12 +39,16 @@ class WebPageTest {
   @BeforeAll
   static void start() throws Exception {
     UsersFile.createWithDemoUsers(data.resolve("users.json"), Map.of("user1", "system_user"));
-    server =
-        SessionServer.start(
-            ServerConfig.parse(
-                List.of("--port", "0", "--store", "memory", "--data", data.toString()), Map.of()),
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    server = startInMemory(data);
     base = "http://127.0.0.1:" + server.port();
+  }
+
+  /** The runnable server on a free port, sessions in memory, its users file in {@code data}, its output dropped. */
+  static SessionServer startInMemory(Path data) throws SessionServer.StartupException {
+    return SessionServer.start(
+        ServerConfig.parse(
+            List.of("--port", "0", "--store", "memory", "--data", data.toString()), Map.of()),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
   }
 
   @AfterAll
