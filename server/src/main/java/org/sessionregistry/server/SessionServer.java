@@ -352,7 +352,7 @@ final class SessionServer implements AutoCloseable {
                 .loginsPerAddressPerMinute(config.loginRatePerAddress)
                 .build();
         SessionRegistryApi own =
-SessionRegistryApi.builder(registry, users).sameEdgeAs(api).build();
+            SessionRegistryApi.builder(registry, users).sameEdgeAs(api).build();
         ScheduledExecutorService purger = null;
         if (sql) {
           SharedLoginAttempts.Jdbc purgedAttempts = sqlAttempts;
