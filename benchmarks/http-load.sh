@@ -22,13 +22,7 @@ mvn -B -q package -DskipTests -pl server,benchmarks -am
 jar=server/target/session-registry-server.jar
 mkdir -p benchmarks/results
 out="benchmarks/results/$(date +%Y-%m-%d)-http"
-work=$(mktemp -d)
-pid=""
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source benchmarks/common.sh # $work, $pid, cleanup
 
 # Starts the jar with these arguments and waits until it listens.
 start() {
@@ -69,12 +63,7 @@ measure() {
     cat "$work/wrk.txt" >&2
     exit 1
   fi
-  awk '
-    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-    /^ +50%/ { p50 = ms($2) }
-    /^ +99%/ { p99 = ms($2) }
-    /^Requests\/sec/ { rps = $2 }
-    END { printf "%.0f %.2f %.2f\n", rps, p50, p99 }' "$work/wrk.txt"
+  wrk_summary "$work/wrk.txt"
 }
 
 declare -A result

@@ -15,13 +15,7 @@ if [ -z "${SR_LOAD_SKIP_BUILD:-}" ]; then
 fi
 jar=server/target/session-registry-server.jar
 driver=benchmarks/login-load/LoginLoad.java
-work=$(mktemp -d)
-pid=""
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source benchmarks/common.sh # $work, $pid, cleanup
 
 password="load-password-$RANDOM$RANDOM"
 java "$driver" users "$work/users.json" "$password" 500

@@ -2,7 +2,10 @@
 // logout and revokeSessionsForAllUsers, driven through the official JavaScript client, unchanged. Prints one line per
 // case and a summary line "N passed, M failed"; exits non-zero if any failed.
 //
-// Environment: SR_URL, and SR_ADMIN, SR_USER, SR_USER2 as "login:password".
+// Environment: SR_URL, and SR_ADMIN, SR_USER, SR_USER2 as "login:password". An application with roles and user ids of
+// its own (the Spring Boot starter's endpoints) says which: SR_ADMIN_ROLE, the admin's role (default system_admin),
+// and SR_MALFORMED_ID_PREFIX, what makes a user id malformed in front of a good one (default "junk", as Mattermost's
+// test: a 26-character id grown longer).
 'use strict';
 const assert = require('node:assert/strict');
 const {Client4} = require('@mattermost/client');
@@ -14,6 +17,8 @@ const [admin, user, user2] = ['SR_ADMIN', 'SR_USER', 'SR_USER2'].map((name) => {
     assert.ok(login && password, `${name} must be login:password`);
     return {login, password};
 });
+const adminRole = process.env.SR_ADMIN_ROLE || 'system_admin';
+const malformedIdPrefix = process.env.SR_MALFORMED_ID_PREFIX || 'junk';
 const ALPHABET = 'ybndrfg8ejkmcpqxot1uwisza345h769';
 const randomId = () => Array.from({length: 26}, () => ALPHABET[Math.floor(Math.random() * 32)]).join('');
 
@@ -56,7 +61,7 @@ test('login as each user', async () => {
     state.user = await loggedIn(user);
     state.user2 = await loggedIn(user2);
     assert.equal(state.user.me.username, user.login);
-    assert.ok(state.admin.me.roles.includes('system_admin'));
+    assert.ok(state.admin.me.roles.split(' ').includes(adminRole));
 });
 
 test('G1: a user lists its own sessions, each sanitized', async () => {
@@ -110,7 +115,7 @@ test('R1: a user may not revoke another user\'s sessions', async () => {
 });
 
 test('R2: "junk" + own id is a bad user id: 400', async () => {
-    await rejects(state.user.c.revokeAllSessionsForUser('junk' + state.user.me.id), 400);
+    await rejects(state.user.c.revokeAllSessionsForUser(malformedIdPrefix + state.user.me.id), 400);
 });
 
 test('R3: a user revokes all its sessions; its own token is dead afterwards', async () => {

@@ -2,6 +2,7 @@ package org.sessionregistry;
 
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What to issue a session for: the user and the client's details. Build one with {@link #forUser(String)} and the
@@ -14,25 +15,28 @@ import java.util.Set;
  * @param props string properties (platform, os, browser, csrf, ...)
  * @param replaceSameDevice whether the user's earlier sessions with the same (non-empty) device id end when this one is
  *     created, in the same store operation
+ * @param limit the cap on the user's live sessions for this create, instead of the registry's
+ *     ({@link SessionRegistry.Builder#maxSessionsPerUser}); null for the registry's
  */
 public record NewSession(
     String userId,
     String deviceId,
     Set<String> roles,
     Map<String, String> props,
-    boolean replaceSameDevice) {
+    boolean replaceSameDevice,
+    @Nullable SessionLimit limit) {
 
   /** A session for {@code userId} with no device id, no roles and no props. */
   public static NewSession forUser(String userId) {
-    return new NewSession(userId, "", Set.of(), Map.of(), false);
+    return new NewSession(userId, "", Set.of(), Map.of(), false, null);
   }
 
   public NewSession withDeviceId(String deviceId) {
-    return new NewSession(userId, deviceId, roles, props, replaceSameDevice);
+    return new NewSession(userId, deviceId, roles, props, replaceSameDevice, limit);
   }
 
   public NewSession withRoles(Set<String> roles) {
-    return new NewSession(userId, deviceId, roles, props, replaceSameDevice);
+    return new NewSession(userId, deviceId, roles, props, replaceSameDevice, limit);
   }
 
   /**
@@ -42,11 +46,25 @@ public record NewSession(
    * count against the user's session limit. Without a device id it ends nothing.
    */
   public NewSession replacingSameDevice() {
-    return new NewSession(userId, deviceId, roles, props, true);
+    return new NewSession(userId, deviceId, roles, props, true, limit);
   }
 
   public NewSession withProps(Map<String, String> props) {
-    return new NewSession(userId, deviceId, roles, props, replaceSameDevice);
+    return new NewSession(userId, deviceId, roles, props, replaceSameDevice, limit);
+  }
+
+  /**
+   * This request, capped by {@code limit} instead of the registry's session limit: counted, enforced and the session
+   * created in the same atomic store operation, as the registry's own. For a login path with a cap of its own (the
+   * Spring Security configurer's {@code maximumSessions}).
+   *
+   * @throws IllegalArgumentException if {@code limit} is null
+   */
+  public NewSession withLimit(SessionLimit limit) {
+    if (limit == null) {
+      throw new IllegalArgumentException("limit must not be null");
+    }
+    return new NewSession(userId, deviceId, roles, props, replaceSameDevice, limit);
   }
 
   /** Shows prop keys only: a prop value may be a secret (csrf). */
@@ -62,6 +80,8 @@ public record NewSession(
         + (props == null ? null : props.keySet())
         + ", replaceSameDevice="
         + replaceSameDevice
+        + ", limit="
+        + limit
         + "]";
   }
 }

@@ -119,9 +119,9 @@ public final class SessionRegistry implements AutoCloseable {
   /**
    * Issues a session. The token is returned here once and never again; the store keeps its hash.
    *
-   * <p>With a session limit ({@link Builder#maxSessionsPerUser}), the create and whatever it ends to make room are one
-   * atomic store operation; listeners hear of the sessions it ended ({@link RevocationReason#SESSION_LIMIT}) before
-   * the creation.
+   * <p>With a session limit ({@link Builder#maxSessionsPerUser}, or the request's own, {@link NewSession#withLimit}),
+   * the create and whatever it ends to make room are one atomic store operation; listeners hear of the sessions it
+   * ended ({@link RevocationReason#SESSION_LIMIT}) before the creation.
    *
    * <p>With {@link NewSession#replacingSameDevice()}, the user's earlier sessions with the same device id end in the
    * same atomic store operation ({@link RevocationReason#REPLACED_BY_SAME_DEVICE}), before the limit is counted.
@@ -164,7 +164,12 @@ public final class SessionRegistry implements AutoCloseable {
             request.props());
     boolean endSameDevice = request.replaceSameDevice() && !request.deviceId().isEmpty();
     List<Session> ended =
-        store.insert(session, tokenHash, retainUntil(session), limit, endSameDevice);
+        store.insert(
+            session,
+            tokenHash,
+            retainUntil(session),
+            request.limit() == null ? limit : request.limit(),
+            endSameDevice);
     for (Session s : ended) {
       // The device's sessions end whatever their state: one past its expiry, not purged yet, had
       // expired.

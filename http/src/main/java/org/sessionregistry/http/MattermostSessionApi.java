@@ -401,9 +401,7 @@ public final class MattermostSessionApi {
   private void logout(HttpRequest request, Reply reply) {
     checkBodySize(request);
     authenticator.find(request).ifPresent(registry::logout);
-    reply.expireCookie(SessionCookies.TOKEN, true);
-    reply.expireCookie(SessionCookies.USER_ID, false);
-    reply.expireCookie(SessionCookies.CSRF, false);
+    SessionCookies.cleared(reply.secure).forEach(c -> reply.header("Set-Cookie", c));
     reply.json(200, OK);
   }
 
@@ -578,10 +576,6 @@ public final class MattermostSessionApi {
 
     void header(String name, String value) {
       headers.add(Map.entry(name, value));
-    }
-
-    void expireCookie(String name, boolean httpOnly) {
-      header("Set-Cookie", SessionCookies.cookie(name, "", httpOnly, 0, secure));
     }
 
     void json(int status, Object value) {

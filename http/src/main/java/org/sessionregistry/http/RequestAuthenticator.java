@@ -1,6 +1,5 @@
 package org.sessionregistry.http;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -60,12 +59,7 @@ public final class RequestAuthenticator {
                 new Authentication(
                     touched,
                     credential.fromCookie && touched.expiresAt().isAfter(before)
-                        ? SessionCookies.of(
-                            credential.token,
-                            touched,
-                            Duration.between(touched.lastActivityAt(), touched.expiresAt())
-                                .toSeconds(),
-                            secureCookies)
+                        ? SessionCookies.forSession(credential.token, touched, secureCookies)
                         : List.of()));
   }
 

@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -43,8 +44,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * parameter's bound) in an exported package names a type of an exported package of that module, of {@code java.base},
  * or of a module the library module {@code requires transitive} (directly or through one that does), never a type of
  * a package it does not export or of a library it uses without saying so. Read from the compiled modules on this
- * test's paths (the server depends on every library but {@code testing}, a test dependency here) with
- * {@code java.lang.module} and reflection.
+ * test's paths (the server depends on every library but {@code testing} and the Spring Boot starter, test dependencies
+ * here) with {@code java.lang.module} and reflection.
+ *
+ * <p>The starter is an automatic module (Spring's jars are, and it lives among them): it exports every package and
+ * declares no {@code requires}. What its users read through it is what its compile dependencies give them
+ * ({@link #AUTOMATIC_READS}) and Spring's modules; its signatures may name nothing else (no Jackson, driver, pool,
+ * Redis client, nor a package another library module keeps to itself).
  */
 class PublicSurfaceTest {
   /** The published library modules; the server, the examples and the benchmarks are applications. */
@@ -55,7 +61,20 @@ class PublicSurfaceTest {
           "org.sessionregistry.jdbc",
           "org.sessionregistry.redis",
           "org.sessionregistry.http",
-          "org.sessionregistry.servlet");
+          "org.sessionregistry.servlet",
+          "org.sessionregistry.spring");
+
+  /**
+   * What the users of an automatic library module read through it, as its Maven dependencies give them: these
+   * modules (with what they require transitively), and every module whose name starts with the prefix given.
+   */
+  static final Map<String, Set<String>> AUTOMATIC_READS =
+      Map.of(
+          "org.sessionregistry.spring",
+          Set.of("org.sessionregistry.http", "org.sessionregistry.servlet", "java.sql"));
+
+  static final Map<String, String> AUTOMATIC_READS_PREFIX =
+      Map.of("org.sessionregistry.spring", "spring.");
 
   /**
    * Modules a library names in its API without requiring them transitively, on purpose: the JDK's HTTP server, which
@@ -81,11 +100,29 @@ class PublicSurfaceTest {
     assertThat(violations(module)).isEmpty();
   }
 
+  /**
+   * The check reads the starter's signatures: without the modules its dependencies give, they name core's, Spring's
+   * and the servlet API's types, which its users would then not read.
+   */
+  @Test
+  void theStartersSurfaceNamesWhatItsDependenciesGiveItsUsers() throws IOException {
+    assertThat(violations("org.sessionregistry.spring", new HashSet<>()))
+        .anyMatch(v -> v.endsWith("module org.sessionregistry.core is not 'requires transitive'"))
+        .anyMatch(v -> v.contains("names org.springframework."))
+        .anyMatch(v -> v.contains("names jakarta.servlet."));
+  }
+
   /** What {@code module}'s exported signatures name that its users could not see or would not read. */
   static List<String> violations(String module) throws IOException {
     ModuleDescriptor descriptor = MODULES.get(module).descriptor();
+    return violations(
+        module,
+        descriptor.isAutomatic() ? automaticReadability(module) : impliedReadability(descriptor));
+  }
+
+  private static List<String> violations(String module, Set<String> readable) throws IOException {
+    ModuleDescriptor descriptor = MODULES.get(module).descriptor();
     Set<String> exported = unqualifiedExports(descriptor);
-    Set<String> readable = impliedReadability(descriptor);
     readable.addAll(OPTIONAL.getOrDefault(module, Set.of()));
     List<String> violations = new ArrayList<>();
     for (Class<?> type : exportedTypes(module, exported)) {
@@ -135,6 +172,27 @@ class PublicSurfaceTest {
         .filter(e -> !e.isQualified())
         .map(ModuleDescriptor.Exports::source)
         .collect(Collectors.toSet());
+  }
+
+  /** The modules a user of an automatic library module reads through it ({@link #AUTOMATIC_READS}). */
+  private static Set<String> automaticReadability(String module) {
+    assertThat(AUTOMATIC_READS)
+        .as("what users of automatic " + module + " read")
+        .containsKey(module);
+    Set<String> readable = new HashSet<>();
+    for (String read : AUTOMATIC_READS.get(module)) {
+      readable.add(read);
+      Optional.ofNullable(MODULES.get(read))
+          .or(() -> ModuleFinder.ofSystem().find(read))
+          .ifPresent(ref -> readable.addAll(impliedReadability(ref.descriptor())));
+    }
+    String prefix = AUTOMATIC_READS_PREFIX.get(module);
+    if (prefix != null) {
+      Stream.concat(MODULES.keySet().stream(), PACKAGES.values().stream())
+          .filter(name -> name.startsWith(prefix))
+          .forEach(readable::add);
+    }
+    return readable;
   }
 
   /** The modules a user of {@code descriptor} reads through it: its transitive requires, and theirs. */

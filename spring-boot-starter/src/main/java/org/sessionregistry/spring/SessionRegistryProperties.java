@@ -26,6 +26,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param jdbc the JDBC store's settings
  * @param redis the Redis store's settings
  * @param frontCache the front cache, which answers repeated tokens from memory in front of a remote store
+ * @param mattermostApi Mattermost's session endpoints under {@code /api/v4/}, on the application's own port
  */
 @ConfigurationProperties("session-registry")
 public record SessionRegistryProperties(
@@ -39,7 +40,8 @@ public record SessionRegistryProperties(
     @DefaultValue("end") LimitPolicy maxSessionsPolicy,
     @DefaultValue Jdbc jdbc,
     @DefaultValue Redis redis,
-    @DefaultValue FrontCache frontCache) {
+    @DefaultValue FrontCache frontCache,
+    @DefaultValue MattermostApi mattermostApi) {
 
   /** Where sessions live. */
   public enum StoreType {
@@ -141,4 +143,16 @@ public record SessionRegistryProperties(
       @DefaultValue("100000") long maximumSize,
       @DefaultValue("30s") Duration maximumStaleness,
       @DefaultValue("store") ChannelType channel) {}
+
+  /**
+   * Mattermost API v4's session endpoints (login, logout, list and revoke sessions) on the application's own port, for
+   * Mattermost's clients: logins checked by the application's {@code AuthenticationManager}, user ids the
+   * application's own.
+   *
+   * @param enabled whether the endpoints answer under {@code /api/v4/}
+   * @param userIdPattern the user ids a path may name ({@code /api/v4/users/<id>/sessions}), a regular expression
+   *     the whole id must match; others answer 400. Unset: any id the registry takes
+   */
+  public record MattermostApi(
+      @DefaultValue("false") boolean enabled, @Nullable String userIdPattern) {}
 }

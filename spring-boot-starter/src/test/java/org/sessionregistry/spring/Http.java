@@ -70,4 +70,13 @@ final class Http {
             .header("Authorization", "Bearer " + token)
             .POST(HttpRequest.BodyPublishers.noBody()));
   }
+
+  /** A {@code POST} without body carrying {@code cookie}, and these header names and values, in pairs. */
+  static HttpResponse<String> cookiePost(int port, String path, String cookie, String... headers) {
+    HttpRequest.Builder request = to(port, path).header("Cookie", cookie);
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return send(request.POST(HttpRequest.BodyPublishers.noBody()));
+  }
 }

@@ -11,8 +11,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.sessionregistry.Session;
 import org.sessionregistry.SessionRegistry;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -20,7 +23,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Spring Security's {@code maximumSessions} is per JVM and check-then-act: simultaneous logins all pass it. Here the cap
  * is the registry's, counted in the same store operation as each login: two applications over one PostgreSQL (then
- * one Redis), 32 simultaneous logins of one user, a cap of 3.
+ * one Redis), 32 simultaneous logins of one user, a cap of 3, set by the property or by the configurer's
+ * {@code maximumSessions(3).maxSessionsPreventsLogin(...)}.
  */
 class SessionCapAcrossNodesTest {
   private static final int LOGINS = 32;
@@ -31,24 +35,31 @@ class SessionCapAcrossNodesTest {
     SessionRegistryAutoConfigurationTest.freshSchema();
   }
 
-  @Test
-  void overPostgresqlPolicyEndEndsTheSessionsFromBeforeTheBurst() throws Exception {
-    endPolicy(postgresql());
+  /** Where the cap is set: the registry's property, or the configurer's {@code maximumSessions}. */
+  enum CapFrom {
+    PROPERTY,
+    CONFIGURER
   }
 
-  @Test
-  void overPostgresqlPolicyRefuseRefusesTheExtraLogins() throws Exception {
-    refusePolicy(postgresql());
+  static Stream<Arguments> setups() {
+    return Stream.of("postgresql", "redis")
+        .flatMap(store -> Stream.of(CapFrom.values()).map(from -> Arguments.of(store, from)));
   }
 
-  @Test
-  void overRedisPolicyEndEndsTheSessionsFromBeforeTheBurst() throws Exception {
-    endPolicy(redis());
+  @ParameterizedTest(name = "{0}, cap from the {1}")
+  @MethodSource("setups")
+  void policyEndEndsTheSessionsFromBeforeTheBurst(String store, CapFrom from) throws Exception {
+    endPolicy(store(store), from);
   }
 
-  @Test
-  void overRedisPolicyRefuseRefusesTheExtraLogins() throws Exception {
-    refusePolicy(redis());
+  @ParameterizedTest(name = "{0}, cap from the {1}")
+  @MethodSource("setups")
+  void policyRefuseRefusesTheExtraLogins(String store, CapFrom from) throws Exception {
+    refusePolicy(store(store), from);
+  }
+
+  private static List<String> store(String name) {
+    return name.equals("postgresql") ? postgresql() : redis();
   }
 
   private static List<String> postgresql() {
@@ -68,8 +79,8 @@ class SessionCapAcrossNodesTest {
         "session-registry.redis.namespace=sr-cap-" + UUID.randomUUID());
   }
 
-  private void endPolicy(List<String> store) throws Exception {
-    try (Nodes nodes = new Nodes(store, "end")) {
+  private void endPolicy(List<String> store, CapFrom from) throws Exception {
+    try (Nodes nodes = new Nodes(store, "end", from)) {
       String user = nodes.newUser();
       List<String> before = new ArrayList<>();
       for (int i = 0; i < CAP; i++) {
@@ -92,8 +103,8 @@ class SessionCapAcrossNodesTest {
     }
   }
 
-  private void refusePolicy(List<String> store) throws Exception {
-    try (Nodes nodes = new Nodes(store, "refuse")) {
+  private void refusePolicy(List<String> store, CapFrom from) throws Exception {
+    try (Nodes nodes = new Nodes(store, "refuse", from)) {
       String user = nodes.newUser();
       List<HttpResponse<String>> burst = nodes.burst(user);
       assertThat(burst.stream().filter(r -> r.statusCode() == 200)).hasSize(CAP);
@@ -109,10 +120,20 @@ class SessionCapAcrossNodesTest {
   private static final class Nodes implements AutoCloseable {
     private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
 
-    Nodes(List<String> store, String policy) {
+    Nodes(List<String> store, String policy, CapFrom from) {
       List<String> properties = new ArrayList<>(store);
-      properties.add("session-registry.max-sessions-per-user=" + CAP);
-      properties.add("session-registry.max-sessions-policy=" + policy);
+      if (from == CapFrom.PROPERTY) {
+        properties.add("session-registry.max-sessions-per-user=" + CAP);
+        properties.add("session-registry.max-sessions-policy=" + policy);
+      } else {
+        // The registry's own cap is looser, with the other policy: the configurer's replaces it for
+        // its logins.
+        properties.add("session-registry.max-sessions-per-user=" + 10 * CAP);
+        properties.add(
+            "session-registry.max-sessions-policy=" + (policy.equals("end") ? "refuse" : "end"));
+        properties.add("test.maximum-sessions=" + CAP);
+        properties.add("test.max-sessions-prevents-login=" + policy.equals("refuse"));
+      }
       for (int i = 0; i < 2; i++) {
         apps.add(TestApplication.start(properties.toArray(String[]::new)));
       }

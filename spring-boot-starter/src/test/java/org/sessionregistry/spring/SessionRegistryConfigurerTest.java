@@ -1,12 +1,17 @@
 package org.sessionregistry.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sessionregistry.Session;
+import org.sessionregistry.SessionRegistry;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
@@ -32,7 +37,10 @@ class SessionRegistryConfigurerTest {
     HttpResponse<String> login = Http.login(port, "bob", "bob-pw");
     String token = Http.token(login);
     assertThat(login.headers().firstValue("Token")).contains(token);
-    assertThat(login.headers().firstValue("Set-Cookie")).isEmpty(); // stateless: no HTTP session
+    // Stateless: no HTTP session, only the session's own cookies.
+    assertThat(login.headers().allValues("Set-Cookie"))
+        .noneMatch(c -> c.startsWith("JSESSIONID"))
+        .anyMatch(c -> c.startsWith("MMAUTHTOKEN=" + token + ";"));
 
     HttpResponse<String> me = Http.get(port, "/me", token);
     assertThat(me.statusCode()).isEqualTo(200);
@@ -119,30 +127,116 @@ class SessionRegistryConfigurerTest {
     String cookie = "MMAUTHTOKEN=" + Http.token(login);
     assertThat(Http.send(Http.to(port, "/me").header("Cookie", cookie).GET()).statusCode())
         .isEqualTo(200);
-    assertThat(
-            Http.send(
-                    Http.to(port, "/me")
-                        .header("Cookie", cookie)
-                        .POST(HttpRequest.BodyPublishers.noBody()))
-                .statusCode())
+    assertThat(Http.cookiePost(port, "/me", cookie).statusCode()).isEqualTo(401);
+    assertThat(Http.cookiePost(port, "/me", cookie, "X-CSRF-Token", "wrong").statusCode())
         .isEqualTo(401);
-    assertThat(
-            Http.send(
-                    Http.to(port, "/me")
-                        .header("Cookie", cookie)
-                        .header("X-CSRF-Token", "wrong")
-                        .POST(HttpRequest.BodyPublishers.noBody()))
-                .statusCode())
-        .isEqualTo(401);
-    assertThat(
-            Http.send(
-                    Http.to(port, "/me")
-                        .header("Cookie", cookie)
-                        .header("X-CSRF-Token", Http.csrf(login))
-                        .POST(HttpRequest.BodyPublishers.noBody()))
-                .statusCode())
+    assertThat(Http.cookiePost(port, "/me", cookie, "X-CSRF-Token", Http.csrf(login)).statusCode())
         .isEqualTo(200);
     // A bearer token needs no proof: it cannot be sent cross-site by a browser.
     assertThat(Http.post(port, "/me", Http.token(login)).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aLoginSetsTheSessionCookiesLivingAsLongAsTheSessionAndTheCookieAuthenticates() {
+    HttpResponse<String> login = Http.login(port, "bob", "bob-pw");
+    String token = Http.token(login);
+    Session session = app.getBean(SessionRegistry.class).authenticate(token).orElseThrow();
+    long maxAge = Duration.between(session.lastActivityAt(), session.expiresAt()).toSeconds();
+    assertThat(maxAge)
+        .isEqualTo(Duration.ofDays(30).toSeconds()); // session-registry.session-lifetime
+    assertThat(login.headers().allValues("Set-Cookie"))
+        .containsExactly(
+            "MMAUTHTOKEN=" + token + "; Path=/; Max-Age=" + maxAge + "; SameSite=Lax; HttpOnly",
+            "MMUSERID=bob; Path=/; Max-Age=" + maxAge + "; SameSite=Lax",
+            "MMCSRF=" + Http.csrf(login) + "; Path=/; Max-Age=" + maxAge + "; SameSite=Lax");
+
+    // What a browser sends back: the cookie alone authenticates a read, and a write with its CSRF
+    // cookie's value.
+    String cookies = "MMAUTHTOKEN=" + token + "; MMUSERID=bob; MMCSRF=" + Http.csrf(login);
+    HttpResponse<String> me = Http.send(Http.to(port, "/me").header("Cookie", cookies).GET());
+    assertThat(me.statusCode()).isEqualTo(200);
+    assertThat(me.body()).contains("\"user\":\"bob\"");
+    assertThat(Http.cookiePost(port, "/me", cookies, "X-CSRF-Token", Http.csrf(login)).statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void logoutByCookieWithItsProofRevokesTheSessionAndClearsTheCookies() {
+    HttpResponse<String> login = Http.login(port, "bob", "bob-pw");
+    String cookie = "MMAUTHTOKEN=" + Http.token(login);
+
+    HttpResponse<String> withoutProof = Http.cookiePost(port, "/logout", cookie);
+    assertThat(withoutProof.statusCode()).as("a forged logout ends nothing").isEqualTo(401);
+    assertThat(withoutProof.headers().allValues("Set-Cookie")).isEmpty();
+    assertThat(Http.get(port, "/me", Http.token(login)).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> logout =
+        Http.cookiePost(port, "/logout", cookie, "X-CSRF-Token", Http.csrf(login));
+    assertThat(logout.statusCode()).isEqualTo(200);
+    assertThat(logout.headers().allValues("Set-Cookie"))
+        .containsExactly(
+            "MMAUTHTOKEN=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly",
+            "MMUSERID=; Path=/; Max-Age=0; SameSite=Lax",
+            "MMCSRF=; Path=/; Max-Age=0; SameSite=Lax");
+    assertThat(Http.get(port, "/me", Http.token(login)).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void aFormLoginABrowserMarksCrossSiteIsRefusedAndSetsNoCookie() {
+    HttpResponse<String> login =
+        Http.send(
+            Http.to(port, "/login")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Sec-Fetch-Site", "cross-site")
+                .POST(HttpRequest.BodyPublishers.ofString("username=bob&password=bob-pw")));
+    assertThat(login.statusCode()).isEqualTo(403);
+    assertThat(login.headers().allValues("Set-Cookie")).isEmpty();
+    assertThat(app.getBean(SessionRegistry.class).list("bob"))
+        .noneMatch(s -> s.createdAt().isAfter(java.time.Instant.now().minusSeconds(1)));
+  }
+
+  /**
+   * Spring's CSRF protection is off in the chain: a form a page elsewhere posts, carrying only the session cookie (no
+   * X-CSRF-Token, no X-Requested-With), must not act as the user on the application's own endpoints.
+   */
+  @Test
+  void aCrossSiteFormPostWithOnlyTheCookieIsRefusedOrAnonymousOnTheApplicationsEndpoints() {
+    String cookie = "MMAUTHTOKEN=" + Http.token(Http.login(port, "bob", "bob-pw"));
+    for (String path : List.of("/me", "/logout-others")) {
+      HttpResponse<String> forged =
+          Http.send(
+              Http.to(port, path)
+                  .header("Cookie", cookie)
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .header("Origin", "https://elsewhere.example")
+                  .POST(HttpRequest.BodyPublishers.ofString("a=b")));
+      assertThat(forged.statusCode()).as(path).isEqualTo(401);
+    }
+    HttpResponse<String> open =
+        Http.send(
+            Http.to(port, "/public")
+                .header("Cookie", cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("a=b")));
+    assertThat(open.statusCode()).isEqualTo(200);
+    assertThat(open.body()).contains("\"user\":\"anonymous\"");
+    // With its proof, the same cookie is the user.
+    assertThat(
+            Http.cookiePost(port, "/public", cookie, "X-Requested-With", "XMLHttpRequest").body())
+        .contains("\"user\":\"bob\"");
+  }
+
+  @Test
+  void aCredentialTheBrowserSendsByItselfInTheSameChainFailsTheStart() {
+    assertThatThrownBy(() -> TestApplication.start("test.http-basic=true").close())
+        .hasStackTraceContaining(
+            "HttpBasicConfigurer is in a chain with SessionRegistryConfigurer, which turns Spring's CSRF"
+                + " protection off for the whole chain");
+  }
+
+  @Test
+  void maxSessionsPreventsLoginWithoutMaximumSessionsFailsTheStart() {
+    assertThatThrownBy(() -> TestApplication.start("test.max-sessions-prevents-login=true").close())
+        .hasStackTraceContaining("maxSessionsPreventsLogin(true) needs maximumSessions(n)");
   }
 }

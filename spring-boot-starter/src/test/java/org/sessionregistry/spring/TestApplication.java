@@ -3,6 +3,7 @@ package org.sessionregistry.spring;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionAccessRule;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.spring.security.SessionRegistryConfigurer;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -11,6 +12,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
@@ -25,7 +27,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** A small secured service, started for real on a random port: users in memory, the registry from properties. */
+/**
+ * A small secured service, started for real on a random port: users in memory, the registry from properties, admins
+ * (role {@code ROLE_ADMIN}) managing anyone's sessions. Properties {@code test.maximum-sessions},
+ * {@code test.max-sessions-prevents-login} and {@code test.http-basic} change its security chain.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration
 @EnableMethodSecurity
@@ -51,10 +57,31 @@ class TestApplication {
   }
 
   @Bean
-  SecurityFilterChain api(HttpSecurity http) throws Exception {
+  SessionAccessRule admins() {
+    return SessionAccessRule.administeredBy("ROLE_ADMIN");
+  }
+
+  @Bean
+  SecurityFilterChain api(HttpSecurity http, Environment env) throws Exception {
+    SessionRegistryConfigurer sessions = SessionRegistryConfigurer.sessionRegistry();
+    Integer maximumSessions = env.getProperty("test.maximum-sessions", Integer.class);
+    if (maximumSessions != null) {
+      sessions.maximumSessions(maximumSessions);
+    }
+    sessions.maxSessionsPreventsLogin(
+        env.getProperty("test.max-sessions-prevents-login", Boolean.class, false));
+    if (env.getProperty("test.http-basic", Boolean.class, false)) {
+      http.httpBasic(Customizer.withDefaults());
+    }
     http.authorizeHttpRequests(
-            a -> a.requestMatchers("/actuator/**").hasRole("ADMIN").anyRequest().authenticated())
-        .with(SessionRegistryConfigurer.sessionRegistry(), Customizer.withDefaults());
+            a ->
+                a.requestMatchers("/actuator/**")
+                    .hasRole("ADMIN")
+                    .requestMatchers("/public")
+                    .permitAll()
+                    .anyRequest()
+                    .authenticated())
+        .with(sessions, Customizer.withDefaults());
     return http.build();
   }
 
@@ -85,6 +112,12 @@ class TestApplication {
     @PostMapping("/me")
     Map<String, Object> write(@AuthenticationPrincipal Session session) {
       return Map.of("user", session.userId());
+    }
+
+    /** Open to anyone: who the request is, or "anonymous". */
+    @PostMapping("/public")
+    Map<String, Object> open(@AuthenticationPrincipal Session session) {
+      return Map.of("user", session == null ? "anonymous" : session.userId());
     }
 
     @GetMapping("/admin")

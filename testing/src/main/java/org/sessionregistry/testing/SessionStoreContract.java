@@ -1460,6 +1460,28 @@ public abstract class SessionStoreContract {
   }
 
   @Test
+  void aRequestsOwnLimitIsAppliedInsteadOfTheRegistrys() {
+    SessionRegistry capped =
+        registry(b -> b.maxSessionsPerUser(5, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE));
+    String user = newUserId();
+    SessionLimit two = new SessionLimit(2, SessionLimit.Policy.REFUSE_NEW);
+    capped.create(NewSession.forUser(user).withLimit(two));
+    capped.create(NewSession.forUser(user).withLimit(two));
+
+    assertThatThrownBy(() -> capped.create(NewSession.forUser(user).withLimit(two)))
+        .isInstanceOf(SessionLimitExceededException.class);
+    assertThat(capped.list(user)).hasSize(2);
+    IssuedSession third = capped.create(user); // the registry's own limit, 5
+    assertThat(capped.list(user)).hasSize(3).extracting(Session::id).contains(third.session().id());
+    IssuedSession ending =
+        capped.create(
+            NewSession.forUser(user)
+                .withLimit(new SessionLimit(1, SessionLimit.Policy.END_LEAST_RECENTLY_ACTIVE)));
+    assertThat(capped.list(user)).extracting(Session::id).containsExactly(ending.session().id());
+    assertThat(events.revoked(RevocationReason.SESSION_LIMIT, user)).hasSize(3);
+  }
+
+  @Test
   void expiredSessionsDoNotCountTowardsTheLimit() {
     SessionRegistry capped =
         registry(

@@ -28,6 +28,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * on anonymous: the application's authorization rules answer it. A store that cannot be asked answers 503.
  */
 final class SessionAuthenticationFilter extends OncePerRequestFilter {
+  /**
+   * Set on a request whose {@code MMAUTHTOKEN} cookie came on a write without its CSRF proof: it goes on anonymous, and
+   * a logout answers 401 rather than pretend the session ended.
+   */
+  static final String CSRF_PROOF_MISSING = SessionAuthenticationFilter.class.getName() + ".csrf";
+
   private static final byte[] NO_BODY = new byte[0];
   private final SessionRegistry registry;
   private final RequestAuthenticator authenticator;
@@ -53,6 +59,7 @@ final class SessionAuthenticationFilter extends OncePerRequestFilter {
     try {
       found = authenticator.authenticate(neutral(request), request.isSecure());
     } catch (RequestAuthenticator.CsrfProofMissingException e) {
+      request.setAttribute(CSRF_PROOF_MISSING, Boolean.TRUE);
       found = Optional.empty();
     } catch (SessionStoreUnavailableException e) {
       logger.warn("could not check a session: " + e.getMessage());

@@ -7,6 +7,7 @@ import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.NewSession;
 import org.sessionregistry.Session;
+import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionLimitExceededException;
 import org.sessionregistry.SessionRegistry;
 import org.springframework.security.core.Authentication;
@@ -35,17 +36,33 @@ public final class SessionLogin {
    * @throws SessionLimitExceededException if the user is at its cap and the policy refuses
    */
   public static IssuedSession issue(SessionRegistry registry, Authentication authentication) {
+    return registry.create(request(authentication));
+  }
+
+  /**
+   * As {@link #issue(SessionRegistry, Authentication)}, capped by {@code limit} instead of the registry's own cap:
+   * counted, enforced and the session created in one atomic store operation, on every node (what
+   * {@link SessionRegistryConfigurer#maximumSessions} gives the configurer's login).
+   *
+   * @throws IllegalArgumentException if the authentication is not authenticated, or the limit is null
+   * @throws SessionLimitExceededException if the user is at the limit and its policy refuses
+   */
+  public static IssuedSession issue(
+      SessionRegistry registry, Authentication authentication, SessionLimit limit) {
+    return registry.create(request(authentication).withLimit(limit));
+  }
+
+  private static NewSession request(Authentication authentication) {
     if (authentication == null || !authentication.isAuthenticated()) {
       throw new IllegalArgumentException("authentication must be a successful login");
     }
-    return registry.create(
-        NewSession.forUser(authentication.getName())
-            .withRoles(recordedRoles(authentication))
-            .withProps(Map.of("csrf", Ids.newId())));
+    return NewSession.forUser(authentication.getName())
+        .withRoles(recordedRoles(authentication))
+        .withProps(Map.of("csrf", Ids.newId()));
   }
 
   /** The authorities a session can record: valid role names, sorted, within the roles' total length. */
-  private static Set<String> recordedRoles(Authentication authentication) {
+  static Set<String> recordedRoles(Authentication authentication) {
     Set<String> roles = new TreeSet<>();
     int length = -1;
     for (GrantedAuthority a : authentication.getAuthorities()) {

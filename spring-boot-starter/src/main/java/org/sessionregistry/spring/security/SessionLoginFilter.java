@@ -10,11 +10,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.sessionregistry.IssuedSession;
+import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionLimitExceededException;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.SessionStoreException;
 import org.sessionregistry.SessionStoreUnavailableException;
+import org.sessionregistry.http.SessionCookies;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -28,20 +31,29 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * The login endpoint: {@code POST} of {@code {"username": ..., "password": ...}} (JSON) or of the form fields
  * {@code username} and {@code password}, checked by the application's {@link AuthenticationManager} (whatever providers
  * it has); a success issues a session ({@link SessionLogin}) and answers 200 with its token (also in the {@code Token}
- * header, as Mattermost), its id, user id, expiry and CSRF proof. Bad credentials answer 401, a refused login beyond
- * the cap per user 409, a store that cannot be asked 503. Nothing is logged of the credentials.
+ * header, as Mattermost), its id, user id, expiry and CSRF proof, and sets the session cookies
+ * ({@link SessionCookies#forSession}: {@code MMAUTHTOKEN}, {@code MMUSERID}, {@code MMCSRF}, living as long as the
+ * session, {@code Secure} over HTTPS). Bad credentials answer 401, a refused login beyond the cap per user 409, a store
+ * that cannot be asked 503. A form login a browser marks {@code Sec-Fetch-Site: cross-site} answers 403: a page
+ * elsewhere must not log a visitor in to an account of its choosing (a JSON login cannot be sent cross-site without
+ * a CORS preflight). Nothing is logged of the credentials.
  */
 final class SessionLoginFilter extends OncePerRequestFilter {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final RequestMatcher matcher;
   private final AuthenticationManager authenticationManager;
   private final SessionRegistry registry;
+  private final @Nullable SessionLimit limit;
 
   SessionLoginFilter(
-      String loginUrl, AuthenticationManager authenticationManager, SessionRegistry registry) {
+      String loginUrl,
+      AuthenticationManager authenticationManager,
+      SessionRegistry registry,
+      @Nullable SessionLimit limit) {
     this.matcher = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, loginUrl);
     this.authenticationManager = authenticationManager;
     this.registry = registry;
+    this.limit = limit;
   }
 
   @Override
@@ -65,6 +77,10 @@ final class SessionLoginFilter extends OncePerRequestFilter {
       username = body == null ? null : text(body, "username");
       password = body == null ? null : text(body, "password");
     } else {
+      if ("cross-site".equals(request.getHeader("Sec-Fetch-Site"))) {
+        write(response, 403, Map.of("error", "a form login must come from this site"));
+        return;
+      }
       username = request.getParameter("username");
       password = request.getParameter("password");
     }
@@ -77,7 +93,10 @@ final class SessionLoginFilter extends OncePerRequestFilter {
       Authentication done =
           authenticationManager.authenticate(
               UsernamePasswordAuthenticationToken.unauthenticated(username, password));
-      issued = SessionLogin.issue(registry, done);
+      issued =
+          limit == null
+              ? SessionLogin.issue(registry, done)
+              : SessionLogin.issue(registry, done, limit);
     } catch (AuthenticationException e) {
       write(response, 401, Map.of("error", "bad credentials"));
       return;
@@ -103,6 +122,8 @@ final class SessionLoginFilter extends OncePerRequestFilter {
     body.put("expires_at", issued.session().expiresAt().toEpochMilli());
     body.put("csrf", issued.session().props().get("csrf"));
     response.setHeader("Token", issued.token());
+    SessionCookies.forSession(issued.token(), issued.session(), request.isSecure())
+        .forEach(c -> response.addHeader("Set-Cookie", c));
     response.setHeader("Cache-Control", "no-store");
     write(response, 200, body);
   }

@@ -37,9 +37,13 @@ public class ExampleApplication {
     SpringApplication.run(ExampleApplication.class, args);
   }
 
-  /** Demo users: for a local try-out only (the server listens on loopback). */
   @Bean
   InMemoryUserDetailsManager users() {
+    return demoUsers();
+  }
+
+  /** Demo users, alice (admin) and bob: for a local try-out only (the server listens on loopback). */
+  public static InMemoryUserDetailsManager demoUsers() {
     return new InMemoryUserDetailsManager(
         User.withUsername("alice").password("{noop}alice-password").roles("ADMIN", "USER").build(),
         User.withUsername("bob").password("{noop}bob-password").roles("USER").build());
