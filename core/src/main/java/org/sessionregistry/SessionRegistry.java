@@ -289,21 +289,20 @@ public final class SessionRegistry implements AutoCloseable {
       failed(Operation.LIST, start, e);
       throw e;
     }
-    List<Session> live = liveAndSanitized(stored);
+    List<Session> live = liveAndSanitized(stored, now());
+    live.sort(NEWEST_ACTIVITY_FIRST);
     ended(Operation.LIST, Outcome.OK, start);
     return live;
   }
 
-  /** The live ones of the stored sessions, without secret props, newest last activity first. */
-  private List<Session> liveAndSanitized(List<Session> stored) {
-    Instant now = now();
+  /** The live ones of the stored sessions, without secret props, in the stored order. */
+  private List<Session> liveAndSanitized(List<Session> stored, Instant now) {
     List<Session> live = new ArrayList<>(stored.size());
     for (Session s : stored) {
       if (!isExpired(s, now)) {
         live.add(s.withoutProps(secretProps));
       }
     }
-    live.sort(NEWEST_ACTIVITY_FIRST);
     return live;
   }
 
@@ -340,12 +339,7 @@ public final class SessionRegistry implements AutoCloseable {
       failed(Operation.LIST, start, e);
       throw e;
     }
-    List<Session> live = new ArrayList<>(page.sessions().size());
-    for (Session s : page.sessions()) {
-      if (!isExpired(s, now)) {
-        live.add(s.withoutProps(secretProps));
-      }
-    }
+    List<Session> live = liveAndSanitized(page.sessions(), now);
     ended(Operation.LIST, Outcome.OK, start);
     return new SessionPage(live, page.nextCursor());
   }

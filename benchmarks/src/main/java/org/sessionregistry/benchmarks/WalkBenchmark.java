@@ -30,7 +30,7 @@ import org.sessionregistry.SessionPage;
 @Measurement(iterations = 5, batchSize = 1)
 @Fork(1)
 public class WalkBenchmark {
-  @Param({"IN_MEMORY", "H2", "POSTGRESQL", "REDIS"})
+  @Param({"IN_MEMORY", "H2", "POSTGRESQL", "MARIADB", "REDIS"})
   public StoreKind store;
 
   @Param({"100000"})
