@@ -66,6 +66,13 @@ class ActiveSessionsPageTest {
   private static final String WINDOWS =
       "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0";
 
+  /**
+   * Selenium looks for a DevTools binding of the browser's version even though these tests use none; kept quiet about
+   * not finding one (a reference: JUL keeps its loggers weakly).
+   */
+  private static final java.util.logging.Logger CDP_FINDER =
+      java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
   @TempDir static Path data;
   private static SessionServer server;
   private static String base;
@@ -87,6 +94,7 @@ class ActiveSessionsPageTest {
                 + " apt-get install -y chromium chromium-driver",
             CHROMEDRIVER)
         .isTrue();
+    CDP_FINDER.setLevel(Level.SEVERE);
     Files.createDirectories(SCREENSHOTS);
     passwords =
         UsersFile.createWithDemoUsers(
