@@ -103,13 +103,14 @@ final class SessionServer implements AutoCloseable {
   }
 
   /**
-   * What answers which paths: the server's own endpoints under {@code /sr/v1/}, Mattermost's under {@code /api/v4/},
-   * and every other path (a 404 AppError from the Mattermost endpoints, until a page is served there).
+   * What answers which paths: the server's own endpoints under {@code /sr/v1/} (and its OpenAPI description there),
+   * Mattermost's under {@code /api/v4/}, and every other path (a 404 AppError from the Mattermost endpoints, until a page is served there).
    */
   static Map<String, HttpServlet> servlets(Backend backend) {
     Map<String, HttpServlet> servlets = new LinkedHashMap<>();
     servlets.put("/*", new MattermostSessionServlet(backend.api));
     servlets.put("/sr/v1/*", new SessionRegistryApiServlet(backend.own));
+    servlets.put(DescriptionServlet.PATH, new DescriptionServlet());
     return servlets;
   }
 

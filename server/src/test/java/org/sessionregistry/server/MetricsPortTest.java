@@ -203,7 +203,7 @@ class MetricsPortTest {
   }
 
   /** A redis-server of the test's own, as RedisTlsServerTest starts one, listening before it returns. */
-  private static Process redis(int port, Path dir) throws Exception {
+  static Process redis(int port, Path dir) throws Exception {
     String binary = System.getenv().getOrDefault("SR_REDIS_SERVER", "redis-server");
     Process p =
         new ProcessBuilder(
@@ -236,7 +236,7 @@ class MetricsPortTest {
     }
   }
 
-  private static int freePort() throws Exception {
+  static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
