@@ -452,26 +452,6 @@ public final class JdbcSessionStore implements SessionStore {
     return database.sql(name);
   }
 
-  /**
-   * Binds the meters of the pool the store built for {@link Builder#jdbcUrl} to {@code meters}, as
-   * {@link ConnectionPool#bindMetrics} does. Needs Micrometer, an optional dependency of this module.
-   *
-   * @throws IllegalStateException if the store has no pool of its own (bind the application's pool where it is built),
-   *     or its meters are bound already
-   */
-  public void bindPoolMetrics(io.micrometer.core.instrument.MeterRegistry meters) {
-    if (meters == null) {
-      throw new IllegalArgumentException("meters must not be null");
-    }
-    if (ownedPool == null) {
-      throw new IllegalStateException(
-          "the store uses the application's data source, not a pool of its own: bind the"
-              + " pool's meters where the application builds it (ConnectionPool.bindMetrics, or"
-              + " HikariCP's own setMetricsTrackerFactory)");
-    }
-    ConnectionPool.bindMetrics(ownedPool, meters);
-  }
-
   /** Closes the pool if the store built it from a JDBC URL; a pool the application gave is left open. */
   @Override
   public void close() {
