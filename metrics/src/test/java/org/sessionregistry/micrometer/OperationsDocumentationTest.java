@@ -25,6 +25,7 @@ import org.sessionregistry.cache.InProcessInvalidationChannel;
 import org.sessionregistry.memory.InMemorySessionStore;
 import org.sessionregistry.spi.PoolStatus;
 import org.sessionregistry.spi.SessionStore;
+import org.sessionregistry.testing.ForwardingSessionStore;
 
 /**
  * docs/prometheus-alerts.yml is a rule file Prometheus can load, whose rules name only meters the binding registers;
@@ -121,7 +122,7 @@ class OperationsDocumentationTest {
 
   /** The store, reporting a pool as the Redis store does, so that the pool's meters show too. */
   private static SessionStore pooled(SessionStore store) {
-    return new ForwardingStore(store) {
+    return new ForwardingSessionStore(store) {
       @Override
       public PoolStatus poolStatus() {
         return new PoolStatus(1, 2, 0);

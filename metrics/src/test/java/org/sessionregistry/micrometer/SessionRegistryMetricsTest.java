@@ -30,6 +30,7 @@ import org.sessionregistry.cache.FrontCache;
 import org.sessionregistry.cache.InProcessInvalidationChannel;
 import org.sessionregistry.memory.InMemorySessionStore;
 import org.sessionregistry.spi.SessionStore;
+import org.sessionregistry.testing.ForwardingSessionStore;
 import org.sessionregistry.testing.MutableClock;
 import org.sessionregistry.testing.UnreachableStore;
 
@@ -374,7 +375,7 @@ class SessionRegistryMetricsTest {
   }
 
   /** The in-memory store, counting the calls that read back what a revoke-all ends, and its probes. */
-  private static final class ReadCountingStore extends ForwardingStore {
+  private static final class ReadCountingStore extends ForwardingSessionStore {
     final AtomicInteger readBack = new AtomicInteger();
     final AtomicInteger probes = new AtomicInteger();
 

@@ -26,6 +26,7 @@ import org.sessionregistry.SessionStoreUnavailableException;
 import org.sessionregistry.cache.FrontCache;
 import org.sessionregistry.memory.InMemorySessionStore;
 import org.sessionregistry.spi.SessionStore;
+import org.sessionregistry.testing.ForwardingSessionStore;
 import org.sessionregistry.testing.MutableClock;
 import org.sessionregistry.testing.UnreachableStore;
 
@@ -140,7 +141,7 @@ class SessionStoreMetricsTest {
   @Test
   void aStoreThatDoesNotCountHasNoGaugeAndOneDownShowsNaN() {
     SessionStore counting =
-        new ForwardingStore(InMemorySessionStore.create()) {
+        new ForwardingSessionStore(InMemorySessionStore.create()) {
           @Override
           public boolean supportsListing() {
             return false; // as a store that cannot count
@@ -150,7 +151,7 @@ class SessionStoreMetricsTest {
     assertThat(meters.find("sessionregistry.sessions.live").gauges()).isEmpty();
     assertThat(meters.find("sessionregistry.pool.connections").gauges()).isEmpty();
     SessionStore approximate =
-        new ForwardingStore(InMemorySessionStore.create()) {
+        new ForwardingSessionStore(InMemorySessionStore.create()) {
           @Override
           public SessionCount countAll(Instant now) {
             return new SessionCount(7, false, now); // as Redis's, from a walk
@@ -181,7 +182,7 @@ class SessionStoreMetricsTest {
   }
 
   /** The in-memory store, counting its counts, which can be made to fail. */
-  private static final class CountingStore extends ForwardingStore {
+  private static final class CountingStore extends ForwardingSessionStore {
     private final SessionStore store;
     final AtomicInteger counts = new AtomicInteger();
     volatile boolean failing;

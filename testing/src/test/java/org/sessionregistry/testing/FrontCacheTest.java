@@ -18,12 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.sessionregistry.Ids;
 import org.sessionregistry.IssuedSession;
 import org.sessionregistry.Session;
-import org.sessionregistry.SessionLimit;
 import org.sessionregistry.SessionRegistry;
 import org.sessionregistry.cache.FrontCache;
 import org.sessionregistry.cache.InProcessInvalidationChannel;
@@ -434,63 +432,17 @@ class FrontCacheTest {
   }
 
   /** Counts the reads by token that reach the store. */
-  private static class CountingStore implements SessionStore {
+  private static class CountingStore extends ForwardingSessionStore {
     final AtomicInteger finds = new AtomicInteger();
-    private final SessionStore delegate;
 
     CountingStore(SessionStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public List<Session> insert(
-        Session session,
-        TokenHash tokenHash,
-        Instant retainUntil,
-        SessionLimit limit,
-        boolean endSameDevice) {
-      return delegate.insert(session, tokenHash, retainUntil, limit, endSameDevice);
-    }
-
-    @Override
-    public void deleteEveryone() {
-      delegate.deleteEveryone();
+      super(delegate);
     }
 
     @Override
     public Optional<Session> findByToken(TokenHash tokenHash) {
       finds.incrementAndGet();
-      return delegate.findByToken(tokenHash);
-    }
-
-    @Override
-    public List<Session> findByUser(String userId) {
-      return delegate.findByUser(userId);
-    }
-
-    @Override
-    public boolean touch(
-        String userId,
-        String sessionId,
-        Instant lastActivityAt,
-        @Nullable Instant expiresAt,
-        Instant retainUntil) {
-      return delegate.touch(userId, sessionId, lastActivityAt, expiresAt, retainUntil);
-    }
-
-    @Override
-    public Optional<Session> delete(String userId, String sessionId) {
-      return delegate.delete(userId, sessionId);
-    }
-
-    @Override
-    public List<Session> deleteAllOfUser(String userId, String keepSessionId) {
-      return delegate.deleteAllOfUser(userId, keepSessionId);
-    }
-
-    @Override
-    public List<Session> purgeExpired(Instant now, int limit) {
-      return delegate.purgeExpired(now, limit);
+      return super.findByToken(tokenHash);
     }
   }
 }

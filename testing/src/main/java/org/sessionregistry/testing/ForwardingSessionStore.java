@@ -1,4 +1,4 @@
-package org.sessionregistry.micrometer;
+package org.sessionregistry.testing;
 
 import java.time.Instant;
 import java.util.List;
@@ -12,12 +12,15 @@ import org.sessionregistry.spi.PoolStatus;
 import org.sessionregistry.spi.SessionStore;
 import org.sessionregistry.spi.TokenHash;
 
-/** A real store behind every call, for tests that count or change a few of them by overriding them. */
-class ForwardingStore implements SessionStore {
+/**
+ * A store that passes every call, the optional ones too, to another: for tests that count, slow down or fail a few
+ * calls by overriding them, and for decorators of a store.
+ */
+public class ForwardingSessionStore implements SessionStore {
   private final SessionStore store;
 
-  ForwardingStore(SessionStore store) {
-    this.store = store;
+  public ForwardingSessionStore(SessionStore store) {
+    this.store = java.util.Objects.requireNonNull(store, "store");
   }
 
   @Override
@@ -73,6 +76,11 @@ class ForwardingStore implements SessionStore {
   @Override
   public List<Session> purgeExpired(Instant now, int limit) {
     return store.purgeExpired(now, limit);
+  }
+
+  @Override
+  public String tokenPrefix(String userId) {
+    return store.tokenPrefix(userId);
   }
 
   @Override
