@@ -303,6 +303,11 @@ final class CachingSessionStore implements SessionStore, InvalidationChannel.Lis
   }
 
   @Override
+  public boolean countsExactly() {
+    return delegate.countsExactly();
+  }
+
+  @Override
   public String tokenPrefix(String userId) {
     return delegate.tokenPrefix(userId);
   }

@@ -157,6 +157,14 @@ public interface SessionStore extends AutoCloseable {
   }
 
   /**
+   * Whether {@link #countAll} is exact, known without counting: a live-sessions gauge is made only for such a store,
+   * and deciding must not cost a walk. Default false.
+   */
+  default boolean countsExactly() {
+    return false;
+  }
+
+  /**
    * What every token of this user starts with, so that the store can find the user's sessions from a token alone (the
    * Redis store keeps all of a user's sessions under one key named by a digest of the user id): empty, or up to 64
    * ASCII letters and digits, the same for every call with the same user. It is no secret, and costs no random bits:

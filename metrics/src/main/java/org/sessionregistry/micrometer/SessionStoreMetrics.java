@@ -34,8 +34,9 @@ public final class SessionStoreMetrics {
   private SessionStoreMetrics() {}
 
   /**
-   * Registers the store's meters: a live-sessions gauge if the store counts its sessions exactly (asked once here: a
-   * store that lists but counts approximately, Redis, walks its keys once for it), pool gauges if it reports a pool.
+   * Registers the store's meters: a live-sessions gauge if the store counts its sessions exactly
+   * ({@link SessionStore#countsExactly}, counted once here; a store that counts approximately, Redis, is not walked
+   * to decide), pool gauges if it reports a pool.
    * Give the store as the registry uses it (a front cache passes both through).
    *
    * @param countEvery at least this long between two counts: the scrape interval (zero counts at every scrape)
@@ -117,19 +118,18 @@ public final class SessionStoreMetrics {
       this.clock = clock;
     }
 
-    /** Asks once: whether the store counts exactly (a store down now, that lists, is taken to count). */
+    /**
+     * Whether the store counts exactly, as it says without counting (a store that would walk, Redis, is never walked
+     * to decide); if so, the first count, so that the gauge has a value at once (a store down now shows NaN).
+     */
     synchronized boolean counts() {
-      askedAt = clock.millis();
-      asked = true;
-      if (!store.supportsListing()) {
+      if (!store.supportsListing() || !store.countsExactly()) {
         return false;
       }
+      askedAt = clock.millis();
+      asked = true;
       try {
-        SessionCount count = store.countAll(clock.instant());
-        if (!count.exact()) {
-          return false;
-        }
-        last = count.count();
+        last = store.countAll(clock.instant()).count();
       } catch (SessionStoreException e) {
         last = Double.NaN;
       }

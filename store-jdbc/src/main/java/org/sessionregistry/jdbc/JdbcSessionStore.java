@@ -293,6 +293,12 @@ public final class JdbcSessionStore implements SessionStore {
     return new SessionPage(page, page.size() < limit ? "" : page.get(page.size() - 1).id());
   }
 
+  /** Exact: one count of the stored sessions. */
+  @Override
+  public boolean countsExactly() {
+    return true;
+  }
+
   /** Exact: one {@code COUNT(*)} of the live sessions. */
   @Override
   public SessionCount countAll(Instant now) {

@@ -104,6 +104,11 @@ public class ForwardingSessionStore implements SessionStore {
   }
 
   @Override
+  public boolean countsExactly() {
+    return store.countsExactly();
+  }
+
+  @Override
   public @Nullable PoolStatus poolStatus() {
     return store.poolStatus();
   }

@@ -1910,6 +1910,9 @@ public abstract class SessionStoreContract {
     }
     registry.revoke(user, registry.create(user).session().id());
     SessionCount after = registry.count();
+    assertThat(after.exact())
+        .as("countsExactly() says, without counting, what a count will be")
+        .isEqualTo(store.countsExactly());
     assertThat(after.countedAt()).isAfterOrEqualTo(before);
     assertThat(after.countedAt()).isBeforeOrEqualTo(clock.instant());
     if (after.exact()) {
